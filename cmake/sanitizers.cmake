@@ -1,0 +1,13 @@
+# SSAD_SANITIZE=address|thread: instruments every target of ours (the asan and tsan presets set it).
+set(SSAD_SANITIZE "" CACHE STRING "Sanitizers to build with: address (ASan+UBSan) or thread (TSan)")
+if(SSAD_SANITIZE STREQUAL "address")
+  set(_ssad_san -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+elseif(SSAD_SANITIZE STREQUAL "thread")
+  set(_ssad_san -fsanitize=thread -fno-omit-frame-pointer)
+elseif(NOT SSAD_SANITIZE STREQUAL "")
+  message(FATAL_ERROR "SSAD_SANITIZE must be empty, address or thread")
+endif()
+if(_ssad_san)
+  add_compile_options(${_ssad_san})
+  add_link_options(${_ssad_san})
+endif()

@@ -1,0 +1,28 @@
+#include "core/error.hpp"
+
+namespace ssad {
+
+std::string_view to_string(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid_input:
+      return "invalid_input";
+    case ErrorCode::not_found:
+      return "not_found";
+    case ErrorCode::conflict:
+      return "conflict";
+    case ErrorCode::forbidden:
+      return "forbidden";
+    case ErrorCode::unavailable:
+      return "unavailable";
+    case ErrorCode::internal:
+      return "internal";
+  }
+  return "internal";
+}
+
+Error with_context(Error error, std::string_view context) {
+  error.message.insert(0, std::string(context) + ": ");
+  return error;
+}
+
+}  // namespace ssad

@@ -1,0 +1,40 @@
+#pragma once
+// Expected failures as values (STYLE.md "Errors"): every fallible call returns Result<T>, whose error
+// says what kind of failure it is (so that one mapping turns it into an HTTP status) and, for a person,
+// what went wrong.
+
+#include <expected>
+#include <string>
+#include <string_view>
+
+namespace ssad {
+
+enum class ErrorCode {
+  invalid_input,  // the caller's input is wrong: a bad name, a bad row, a bad option
+  not_found,      // the thing asked for does not exist
+  conflict,       // the request contradicts the current state (duplicate key, out-of-sequence deposit)
+  forbidden,      // the caller may not do this
+  unavailable,    // a resource (file, database) cannot be used right now
+  internal,       // a bug or an invariant broken: never caused by user input alone
+};
+
+/// The name of an error code as used in logs and problem details ("invalid_input").
+[[nodiscard]] std::string_view to_string(ErrorCode code);
+
+struct Error {
+  ErrorCode code = ErrorCode::internal;
+  std::string message;  // for a person; never contains non-public registration data
+};
+
+template <class T>
+using Result = std::expected<T, Error>;
+
+/// Shorthand for returning a failure: `return fail(ErrorCode::not_found, "no such domain");`.
+[[nodiscard]] inline std::unexpected<Error> fail(ErrorCode code, std::string message) {
+  return std::unexpected<Error>(Error{code, std::move(message)});
+}
+
+/// Prefixes context to an error's message ("domain.csv line 4: " + message), keeping its code.
+[[nodiscard]] Error with_context(Error error, std::string_view context);
+
+}  // namespace ssad
