@@ -1,0 +1,136 @@
+#pragma once
+// The registration-data repository (DESIGN.md §3.4). Callers see only these interfaces; store/sqlite/
+// implements them today and store/postgres/ will implement them without changing callers.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "model/registration.hpp"
+
+namespace ssad::store {
+
+/// Keyset paging over names: results strictly after `after`, at most `limit` of them, in name order.
+struct Page {
+  std::string after;
+  std::size_t limit = 100;
+};
+
+/// An escrow deposit that was applied to the store.
+struct DepositRecord {
+  std::string id;
+  std::string type;  // FULL, DIFF or INCR
+  std::string prev_id;
+  std::string tld;
+  Timestamp watermark;
+  std::string sha256;  // over the deposit XML and its CSV files, in file order
+  Timestamp imported;
+};
+
+struct StoreCounts {
+  std::int64_t registrars = 0, contacts = 0, hosts = 0, domains = 0;
+  friend bool operator==(const StoreCounts&, const StoreCounts&) = default;
+};
+
+/// Read access. Names passed in are normalised (core/domain_name.hpp); handles are exact.
+/// Every lookup fails with not_found when the object does not exist.
+class RegistrationReader {
+ public:
+  virtual ~RegistrationReader() = default;
+
+  /// The domain with its registrar, contacts and nameservers resolved.
+  [[nodiscard]] virtual Result<model::Registration> find_registration(std::string_view ldh_name) = 0;
+  [[nodiscard]] virtual Result<model::Contact> find_contact(std::string_view handle) = 0;
+  [[nodiscard]] virtual Result<model::Host> find_host(std::string_view ldh_name) = 0;
+  [[nodiscard]] virtual Result<model::Registrar> find_registrar(std::string_view handle) = 0;
+  [[nodiscard]] virtual Result<model::Registrar> find_registrar_by_iana_id(std::int64_t iana_id) = 0;
+
+  /// Names of the domains delegated to the host `host_ldh_name`.
+  [[nodiscard]] virtual Result<std::vector<std::string>> domains_by_nameserver(std::string_view host_ldh_name,
+                                                                               const Page& page) = 0;
+  /// Names of the domains a registrar (by handle) sponsors.
+  [[nodiscard]] virtual Result<std::vector<std::string>> domains_by_registrar(
+      std::string_view registrar_handle, const Page& page) = 0;
+  /// Domain names (A-label form) starting with `prefix`; an empty prefix lists all.
+  [[nodiscard]] virtual Result<std::vector<std::string>> search_domains(std::string_view prefix,
+                                                                        const Page& page) = 0;
+  /// Domains whose U-label form starts with `unicode_prefix`; returns their A-label names, in U-label order.
+  [[nodiscard]] virtual Result<std::vector<std::string>> search_domains_unicode(
+      std::string_view unicode_prefix, const Page& page) = 0;
+
+  [[nodiscard]] virtual Result<StoreCounts> counts() = 0;
+  /// When the registration data last changed (the RDAP "last update of RDAP database" event).
+  [[nodiscard]] virtual Result<std::optional<Timestamp>> data_updated() = 0;
+  /// The deposit applied most recently, if any.
+  [[nodiscard]] virtual Result<std::optional<DepositRecord>> last_deposit() = 0;
+  [[nodiscard]] virtual Result<std::optional<DepositRecord>> find_deposit(std::string_view id) = 0;
+};
+
+/// One write transaction. Destroying it without commit() rolls every change back, so a failed import
+/// leaves the store as it was.
+///
+/// put_* replaces an object and all its child rows with the given aggregate (creating it when new); an
+/// object may be put once per transaction (a second put fails with conflict). add_* adds one child row
+/// to an object put in this transaction or already stored. References (registrar, contact, host) must
+/// exist: invalid_input otherwise.
+class RegistrationWriter {
+ public:
+  virtual ~RegistrationWriter() = default;
+
+  [[nodiscard]] virtual Result<void> put_registrar(const model::Registrar& registrar) = 0;
+  [[nodiscard]] virtual Result<void> put_contact(const model::Contact& contact) = 0;
+  [[nodiscard]] virtual Result<void> put_host(const model::Host& host) = 0;
+  [[nodiscard]] virtual Result<void> put_domain(const model::Domain& domain) = 0;
+
+  [[nodiscard]] virtual Result<void> add_contact_postal(std::string_view handle,
+                                                        const model::PostalInfo& postal) = 0;
+  [[nodiscard]] virtual Result<void> add_contact_status(std::string_view handle,
+                                                        const model::Status& status) = 0;
+  [[nodiscard]] virtual Result<void> set_contact_consent(std::string_view handle, unsigned consent) = 0;
+  [[nodiscard]] virtual Result<void> add_host_address(std::string_view host_roid,
+                                                      std::string_view address) = 0;
+  [[nodiscard]] virtual Result<void> add_host_status(std::string_view host_roid,
+                                                     const model::Status& status) = 0;
+  [[nodiscard]] virtual Result<void> add_domain_contact(std::string_view domain,
+                                                        const model::DomainContact& c) = 0;
+  [[nodiscard]] virtual Result<void> add_domain_status(std::string_view domain,
+                                                       const model::Status& status) = 0;
+  /// `host` is a host name, or a host ROID when `by_roid`.
+  [[nodiscard]] virtual Result<void> add_domain_nameserver(std::string_view domain, std::string_view host,
+                                                           bool by_roid) = 0;
+  [[nodiscard]] virtual Result<void> add_domain_ds(std::string_view domain, const model::DsData& ds,
+                                                   std::optional<std::int64_t> max_sig_life) = 0;
+  [[nodiscard]] virtual Result<void> add_domain_key(std::string_view domain, const model::KeyData& key,
+                                                    std::optional<std::int64_t> max_sig_life) = 0;
+  [[nodiscard]] virtual Result<void> set_domain_transferred(std::string_view domain, Timestamp when) = 0;
+
+  /// Deletes an object and its child rows. not_found when absent; conflict when a domain still refers
+  /// to the contact or host, or sponsors through the registrar.
+  [[nodiscard]] virtual Result<void> delete_domain(std::string_view ldh_name) = 0;
+  [[nodiscard]] virtual Result<void> delete_contact(std::string_view handle) = 0;
+  [[nodiscard]] virtual Result<void> delete_host_by_roid(std::string_view roid) = 0;
+  [[nodiscard]] virtual Result<void> delete_registrar(std::string_view handle) = 0;
+  /// Deletes every domain under the top-level label `tld` (a FULL deposit replaces them); returns how many.
+  [[nodiscard]] virtual Result<std::int64_t> delete_domains_of_tld(std::string_view tld) = 0;
+  /// Deletes contacts and hosts that no domain refers to, except those put in this transaction.
+  [[nodiscard]] virtual Result<void> delete_unreferenced_contacts_and_hosts() = 0;
+
+  [[nodiscard]] virtual Result<void> record_deposit(const DepositRecord& deposit) = 0;
+  /// Makes every change durable and visible, and stamps the data-updated time.
+  [[nodiscard]] virtual Result<void> commit(Timestamp now) = 0;
+};
+
+/// A store: read access plus write transactions.
+class RegistrationStore : public RegistrationReader {
+ public:
+  /// Starts a write transaction. Errors: unavailable when another writer holds the store too long.
+  [[nodiscard]] virtual Result<std::unique_ptr<RegistrationWriter>> begin_write() = 0;
+};
+
+}  // namespace ssad::store

@@ -1,0 +1,1047 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <map>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/sqlite.hpp"
+
+namespace ssad::store::sqlite {
+namespace {
+
+using model::ContactRole;
+
+std::optional<std::int64_t> ms(const std::optional<Timestamp>& t) {
+  if (!t) return std::nullopt;
+  return to_unix_ms(*t);
+}
+
+std::optional<Timestamp> time_column(const Statement& stmt, int column) {
+  auto value = stmt.optional_integer(column);
+  if (!value) return std::nullopt;
+  return from_unix_ms(*value);
+}
+
+// A connection with its prepared statements, so each SQL text is prepared once per connection.
+class Connection {
+ public:
+  explicit Connection(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+  Database& db() { return *db_; }
+
+  /// The prepared statement for `sql`, reset and ready to bind. `sql` must be a string literal.
+  Result<Statement*> statement(const char* sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      auto prepared = db_->prepare(sql);
+      if (!prepared) return std::unexpected(prepared.error());
+      it = statements_.emplace(sql, std::move(*prepared)).first;
+    }
+    it->second.reset();
+    return &it->second;
+  }
+
+ private:
+  std::unique_ptr<Database> db_;
+  std::unordered_map<const char*, Statement> statements_;
+};
+
+#define SSAD_TRY(var, expr)                                        \
+  auto var##_result = (expr);                                      \
+  if (!var##_result) return std::unexpected(var##_result.error()); \
+  auto& var = *var##_result
+
+#define SSAD_CHECK(expr)                                                                      \
+  do {                                                                                        \
+    if (auto ssad_check_ = (expr); !ssad_check_) return std::unexpected(ssad_check_.error()); \
+  } while (false)
+
+Error not_found(std::string_view what, std::string_view key) {
+  return Error{ErrorCode::not_found, std::string(what) + " '" + std::string(key) + "' not found"};
+}
+
+constexpr const char* kRegistrarColumns =
+    "SELECT handle, name, iana_id, status, street1, street2, street3, city, state_province, postal_code, "
+    "country_code, voice, voice_ext, fax, fax_ext, email, url, whois_server, rdap_base_url, abuse_email, "
+    "abuse_phone, created_ms, updated_ms FROM registrar ";
+
+model::Registrar read_registrar(const Statement& s) {
+  model::Registrar r;
+  r.handle = s.text(0);
+  r.name = s.text(1);
+  r.iana_id = s.optional_integer(2);
+  r.status = s.text(3);
+  r.address.street[0] = s.text(4);
+  r.address.street[1] = s.text(5);
+  r.address.street[2] = s.text(6);
+  r.address.city = s.text(7);
+  r.address.state_province = s.text(8);
+  r.address.postal_code = s.text(9);
+  r.address.country_code = s.text(10);
+  r.voice = s.text(11);
+  r.voice_ext = s.text(12);
+  r.fax = s.text(13);
+  r.fax_ext = s.text(14);
+  r.email = s.text(15);
+  r.url = s.text(16);
+  r.whois_server = s.text(17);
+  r.rdap_base_url = s.text(18);
+  r.abuse_email = s.text(19);
+  r.abuse_phone = s.text(20);
+  r.created = time_column(s, 21);
+  r.updated = time_column(s, 22);
+  return r;
+}
+
+// Reads one connection's worth of objects; shared by the reader pool and the writer (which reads
+// through its own transaction).
+class Queries {
+ public:
+  explicit Queries(Connection& c) : c_(c) {}
+
+  Result<model::Registrar> registrar_where(const char* sql, auto bind_key, std::string_view key) {
+    SSAD_TRY(stmt, c_.statement(sql));
+    bind_key(*stmt);
+    SSAD_TRY(row, stmt->step());
+    if (!row) return std::unexpected(not_found("registrar", key));
+    return read_registrar(*stmt);
+  }
+
+  Result<model::Registrar> registrar(std::string_view handle) {
+    static const std::string sql = std::string(kRegistrarColumns) + "WHERE handle = ?";
+    return registrar_where(sql.c_str(), [&](Statement& s) { s.bind(1, handle); }, handle);
+  }
+
+  Result<model::Registrar> registrar_by_iana_id(std::int64_t iana_id) {
+    static const std::string sql =
+        std::string(kRegistrarColumns) + "WHERE iana_id = ? ORDER BY handle LIMIT 1";
+    return registrar_where(sql.c_str(), [&](Statement& s) { s.bind(1, iana_id); }, std::to_string(iana_id));
+  }
+
+  Result<std::vector<model::Status>> statuses(const char* sql, std::int64_t id) {
+    SSAD_TRY(stmt, c_.statement(sql));
+    stmt->bind(1, id);
+    std::vector<model::Status> out;
+    for (;;) {
+      SSAD_TRY(row, stmt->step());
+      if (!row) break;
+      out.push_back({std::string(stmt->text(0)), std::string(stmt->text(1))});
+    }
+    return out;
+  }
+
+  Result<model::Contact> contact(std::string_view handle) {
+    SSAD_TRY(
+        stmt,
+        c_.statement(
+            "SELECT c.id, c.handle, c.roid, c.voice, c.voice_ext, c.fax, c.fax_ext, c.email, "
+            "coalesce(r.handle, ''), c.person_type, c.consent, c.privacy_service, c.created_ms, "
+            "c.updated_ms FROM contact c LEFT JOIN registrar r ON r.id = c.registrar_id WHERE c.handle = ?"));
+    stmt->bind(1, handle);
+    SSAD_TRY(row, stmt->step());
+    if (!row) return std::unexpected(not_found("contact", handle));
+    model::Contact c;
+    const std::int64_t id = stmt->integer(0);
+    c.handle = stmt->text(1);
+    c.roid = stmt->text(2);
+    c.voice = stmt->text(3);
+    c.voice_ext = stmt->text(4);
+    c.fax = stmt->text(5);
+    c.fax_ext = stmt->text(6);
+    c.email = stmt->text(7);
+    c.registrar = stmt->text(8);
+    c.person_type = model::parse_person_type(stmt->text(9)).value_or(model::PersonType::unknown);
+    c.consent = static_cast<unsigned>(stmt->integer(10));
+    c.privacy_service = stmt->text(11);
+    c.created = time_column(*stmt, 12);
+    c.updated = time_column(*stmt, 13);
+    SSAD_TRY(postal, c_.statement("SELECT type, name, organization, street1, street2, street3, city, "
+                                  "state_province, postal_code, country_code FROM contact_postal "
+                                  "WHERE contact_id = ? ORDER BY type"));
+    postal->bind(1, id);
+    for (;;) {
+      SSAD_TRY(more, postal->step());
+      if (!more) break;
+      model::PostalInfo p;
+      p.type = postal->text(0);
+      p.name = postal->text(1);
+      p.organization = postal->text(2);
+      p.address.street[0] = postal->text(3);
+      p.address.street[1] = postal->text(4);
+      p.address.street[2] = postal->text(5);
+      p.address.city = postal->text(6);
+      p.address.state_province = postal->text(7);
+      p.address.postal_code = postal->text(8);
+      p.address.country_code = postal->text(9);
+      c.postal.push_back(std::move(p));
+    }
+    SSAD_TRY(
+        statuses_,
+        statuses("SELECT status, description FROM contact_status WHERE contact_id = ? ORDER BY status", id));
+    c.statuses = std::move(statuses_);
+    return c;
+  }
+
+  Result<model::Host> host(std::string_view ldh_name) {
+    SSAD_TRY(stmt, c_.statement(
+                       "SELECT h.id, h.name, coalesce(h.unicode_name, ''), h.roid, coalesce(r.handle, ''), "
+                       "h.created_ms, h.updated_ms, h.transferred_ms FROM host h "
+                       "LEFT JOIN registrar r ON r.id = h.registrar_id WHERE h.name = ?"));
+    stmt->bind(1, ldh_name);
+    SSAD_TRY(row, stmt->step());
+    if (!row) return std::unexpected(not_found("host", ldh_name));
+    model::Host h;
+    const std::int64_t id = stmt->integer(0);
+    h.name.ldh = stmt->text(1);
+    h.name.unicode = stmt->text(2);
+    h.roid = stmt->text(3);
+    h.registrar = stmt->text(4);
+    h.created = time_column(*stmt, 5);
+    h.updated = time_column(*stmt, 6);
+    h.transferred = time_column(*stmt, 7);
+    SSAD_TRY(addresses,
+             c_.statement("SELECT address, version FROM host_address WHERE host_id = ? ORDER BY address"));
+    addresses->bind(1, id);
+    for (;;) {
+      SSAD_TRY(more, addresses->step());
+      if (!more) break;
+      (addresses->integer(1) == 4 ? h.ipv4 : h.ipv6).emplace_back(addresses->text(0));
+    }
+    SSAD_TRY(statuses_,
+             statuses("SELECT status, description FROM host_status WHERE host_id = ? ORDER BY status", id));
+    h.statuses = std::move(statuses_);
+    return h;
+  }
+
+  Result<model::Registration> registration(std::string_view ldh_name) {
+    SSAD_TRY(stmt,
+             c_.statement("SELECT d.id, d.name, coalesce(d.unicode_name, ''), d.roid, d.idn_table, r.handle, "
+                          "d.reseller, d.max_sig_life, d.created_ms, d.updated_ms, d.expires_ms, "
+                          "d.transferred_ms FROM domain d JOIN registrar r ON r.id = d.registrar_id "
+                          "WHERE d.name = ?"));
+    stmt->bind(1, ldh_name);
+    SSAD_TRY(row, stmt->step());
+    if (!row) return std::unexpected(not_found("domain", ldh_name));
+    model::Registration reg;
+    model::Domain& d = reg.domain;
+    const std::int64_t id = stmt->integer(0);
+    d.name.ldh = stmt->text(1);
+    d.name.unicode = stmt->text(2);
+    d.roid = stmt->text(3);
+    d.idn_table = stmt->text(4);
+    d.registrar = stmt->text(5);
+    d.reseller = stmt->text(6);
+    d.max_sig_life = stmt->optional_integer(7);
+    d.created = time_column(*stmt, 8);
+    d.updated = time_column(*stmt, 9);
+    d.expires = time_column(*stmt, 10);
+    d.transferred = time_column(*stmt, 11);
+
+    SSAD_TRY(
+        statuses_,
+        statuses("SELECT status, description FROM domain_status WHERE domain_id = ? ORDER BY status", id));
+    d.statuses = std::move(statuses_);
+
+    SSAD_TRY(
+        contacts,
+        c_.statement("SELECT dc.role, c.handle FROM domain_contact dc JOIN contact c ON c.id = dc.contact_id "
+                     "WHERE dc.domain_id = ? ORDER BY CASE dc.role WHEN 'registrant' THEN 0 WHEN 'admin' "
+                     "THEN 1 WHEN 'tech' THEN 2 ELSE 3 END, c.handle"));
+    contacts->bind(1, id);
+    for (;;) {
+      SSAD_TRY(more, contacts->step());
+      if (!more) break;
+      SSAD_TRY(role, model::parse_contact_role(contacts->text(0)));
+      d.contacts.push_back({role, std::string(contacts->text(1))});
+    }
+    SSAD_TRY(nameservers,
+             c_.statement("SELECT h.name FROM domain_nameserver dn JOIN host h ON h.id = dn.host_id "
+                          "WHERE dn.domain_id = ? ORDER BY h.name"));
+    nameservers->bind(1, id);
+    for (;;) {
+      SSAD_TRY(more, nameservers->step());
+      if (!more) break;
+      d.nameservers.emplace_back(nameservers->text(0));
+    }
+    SSAD_TRY(ds,
+             c_.statement("SELECT key_tag, algorithm, digest_type, digest FROM domain_ds WHERE domain_id = ? "
+                          "ORDER BY key_tag, algorithm, digest_type, digest"));
+    ds->bind(1, id);
+    for (;;) {
+      SSAD_TRY(more, ds->step());
+      if (!more) break;
+      d.ds.push_back({static_cast<std::uint32_t>(ds->integer(0)), static_cast<std::uint32_t>(ds->integer(1)),
+                      static_cast<std::uint32_t>(ds->integer(2)), std::string(ds->text(3))});
+    }
+    SSAD_TRY(keys,
+             c_.statement("SELECT flags, protocol, algorithm, public_key FROM domain_key WHERE domain_id = ? "
+                          "ORDER BY flags, protocol, algorithm, public_key"));
+    keys->bind(1, id);
+    for (;;) {
+      SSAD_TRY(more, keys->step());
+      if (!more) break;
+      d.keys.push_back({static_cast<std::uint32_t>(keys->integer(0)),
+                        static_cast<std::uint32_t>(keys->integer(1)),
+                        static_cast<std::uint32_t>(keys->integer(2)), std::string(keys->text(3))});
+    }
+
+    SSAD_TRY(registrar_, registrar(d.registrar));
+    reg.registrar = std::move(registrar_);
+    std::map<std::string, model::Contact> seen;
+    for (const auto& dc : d.contacts) {
+      auto it = seen.find(dc.handle);
+      if (it == seen.end()) {
+        SSAD_TRY(c, contact(dc.handle));
+        it = seen.emplace(dc.handle, std::move(c)).first;
+      }
+      reg.contacts.emplace_back(dc.role, it->second);
+    }
+    for (const auto& ns : d.nameservers) {
+      SSAD_TRY(h, host(ns));
+      reg.nameservers.push_back(std::move(h));
+    }
+    return reg;
+  }
+
+  Result<std::vector<std::string>> names(const char* sql, auto bind) {
+    SSAD_TRY(stmt, c_.statement(sql));
+    bind(*stmt);
+    std::vector<std::string> out;
+    for (;;) {
+      SSAD_TRY(more, stmt->step());
+      if (!more) break;
+      out.emplace_back(stmt->text(0));
+    }
+    return out;
+  }
+
+  Result<std::optional<DepositRecord>> deposit(const char* sql, std::string_view id) {
+    SSAD_TRY(stmt, c_.statement(sql));
+    if (!id.empty()) stmt->bind(1, id);
+    SSAD_TRY(row, stmt->step());
+    if (!row) return std::optional<DepositRecord>();
+    return std::optional<DepositRecord>(
+        DepositRecord{std::string(stmt->text(0)), std::string(stmt->text(1)), std::string(stmt->text(2)),
+                      std::string(stmt->text(3)), from_unix_ms(stmt->integer(4)), std::string(stmt->text(5)),
+                      from_unix_ms(stmt->integer(6))});
+  }
+
+ private:
+  Connection& c_;
+};
+
+// Upper bound for a prefix range scan: "exam" -> "exan" (byte-wise; names are lower-case UTF-8).
+std::string prefix_end(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty()) {
+    auto& last = reinterpret_cast<unsigned char&>(end.back());
+    if (last < 0xff) {
+      ++last;
+      return end;
+    }
+    end.pop_back();
+  }
+  return {};
+}
+
+std::int64_t limit_of(const Page& page) {
+  return static_cast<std::int64_t>(std::min<std::size_t>(page.limit, 10000));
+}
+
+class SqliteWriter;
+
+class SqliteStore final : public RegistrationStore {
+ public:
+  SqliteStore(std::string path, SqliteOptions options) : path_(std::move(path)), options_(options) {}
+
+  Result<void> init() {
+    SSAD_TRY(db, Database::open(path_, options_.create));
+    SSAD_TRY(version, schema_version(*db));
+    if (version < latest_schema_version()) {
+      if (!options_.migrate) {
+        return fail(ErrorCode::conflict,
+                    "database '" + path_ + "' needs migrating (schema " + std::to_string(version) + " < " +
+                        std::to_string(latest_schema_version()) + "): run `ssad migrate`");
+      }
+      SSAD_CHECK(migrate(*db));
+    } else if (version > latest_schema_version()) {
+      SSAD_CHECK(migrate(*db));  // reports the version conflict
+    }
+    idle_.push_back(std::make_unique<Connection>(std::move(db)));
+    return {};
+  }
+
+  // Borrows a reader connection and hands it back when done.
+  template <class F>
+  auto with_connection(F&& f) -> decltype(f(std::declval<Connection&>())) {
+    std::unique_ptr<Connection> conn;
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        conn = std::move(idle_.back());
+        idle_.pop_back();
+      }
+    }
+    if (!conn) {
+      auto db = Database::open(path_, false);
+      if (!db) return std::unexpected(db.error());
+      conn = std::make_unique<Connection>(std::move(*db));
+    }
+    auto result = f(*conn);
+    {
+      std::lock_guard lock(mutex_);
+      if (idle_.size() < options_.max_readers) idle_.push_back(std::move(conn));
+    }
+    return result;
+  }
+
+  Result<model::Registration> find_registration(std::string_view ldh_name) override {
+    return with_connection([&](Connection& c) { return Queries(c).registration(ldh_name); });
+  }
+  Result<model::Contact> find_contact(std::string_view handle) override {
+    return with_connection([&](Connection& c) { return Queries(c).contact(handle); });
+  }
+  Result<model::Host> find_host(std::string_view ldh_name) override {
+    return with_connection([&](Connection& c) { return Queries(c).host(ldh_name); });
+  }
+  Result<model::Registrar> find_registrar(std::string_view handle) override {
+    return with_connection([&](Connection& c) { return Queries(c).registrar(handle); });
+  }
+  Result<model::Registrar> find_registrar_by_iana_id(std::int64_t iana_id) override {
+    return with_connection([&](Connection& c) { return Queries(c).registrar_by_iana_id(iana_id); });
+  }
+
+  Result<std::vector<std::string>> domains_by_nameserver(std::string_view host, const Page& page) override {
+    return with_connection([&](Connection& c) {
+      return Queries(c).names(
+          "SELECT d.name FROM host h JOIN domain_nameserver dn ON dn.host_id = h.id JOIN domain d ON d.id = "
+          "dn.domain_id WHERE h.name = ? AND d.name > ? ORDER BY d.name LIMIT ?",
+          [&](Statement& s) { s.bind(1, host).bind(2, page.after).bind(3, limit_of(page)); });
+    });
+  }
+
+  Result<std::vector<std::string>> domains_by_registrar(std::string_view handle, const Page& page) override {
+    return with_connection([&](Connection& c) {
+      return Queries(c).names(
+          "SELECT d.name FROM registrar r JOIN domain d ON d.registrar_id = r.id WHERE r.handle = ? AND "
+          "d.name > ? "
+          "ORDER BY d.name LIMIT ?",
+          [&](Statement& s) { s.bind(1, handle).bind(2, page.after).bind(3, limit_of(page)); });
+    });
+  }
+
+  Result<std::vector<std::string>> search_domains(std::string_view prefix, const Page& page) override {
+    const std::string start = std::max(std::string(prefix), page.after);
+    const std::string end = prefix_end(prefix);
+    return with_connection([&](Connection& c) {
+      if (end.empty()) {
+        return Queries(c).names(
+            "SELECT name FROM domain WHERE name >= ? AND name > ? ORDER BY name LIMIT ?",
+            [&](Statement& s) { s.bind(1, start).bind(2, page.after).bind(3, limit_of(page)); });
+      }
+      return Queries(c).names(
+          "SELECT name FROM domain WHERE name >= ? AND name > ? AND name < ? ORDER BY name LIMIT ?",
+          [&](Statement& s) { s.bind(1, start).bind(2, page.after).bind(3, end).bind(4, limit_of(page)); });
+    });
+  }
+
+  Result<std::vector<std::string>> search_domains_unicode(std::string_view prefix,
+                                                          const Page& page) override {
+    const std::string end = prefix_end(prefix);
+    return with_connection([&](Connection& c) {
+      return Queries(c).names(
+          "SELECT name FROM domain WHERE unicode_name IS NOT NULL AND unicode_name >= ? AND unicode_name > ? "
+          "AND (? = '' OR unicode_name < ?) ORDER BY unicode_name LIMIT ?",
+          [&](Statement& s) {
+            s.bind(1, prefix).bind(2, page.after).bind(3, end).bind(4, end).bind(5, limit_of(page));
+          });
+    });
+  }
+
+  Result<StoreCounts> counts() override {
+    return with_connection([&](Connection& c) -> Result<StoreCounts> {
+      SSAD_TRY(stmt, c.statement("SELECT (SELECT count(*) FROM registrar), (SELECT count(*) FROM contact), "
+                                 "(SELECT count(*) FROM host), (SELECT count(*) FROM domain)"));
+      SSAD_TRY(row, stmt->step());
+      (void)row;
+      return StoreCounts{stmt->integer(0), stmt->integer(1), stmt->integer(2), stmt->integer(3)};
+    });
+  }
+
+  Result<std::optional<Timestamp>> data_updated() override {
+    return with_connection([&](Connection& c) -> Result<std::optional<Timestamp>> {
+      SSAD_TRY(stmt,
+               c.statement("SELECT CAST(value AS INTEGER) FROM store_meta WHERE key = 'data_updated_ms'"));
+      SSAD_TRY(row, stmt->step());
+      if (!row) return std::optional<Timestamp>();
+      return std::optional<Timestamp>(from_unix_ms(stmt->integer(0)));
+    });
+  }
+
+  Result<std::optional<DepositRecord>> last_deposit() override {
+    return with_connection([&](Connection& c) {
+      return Queries(c).deposit(
+          "SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM escrow_deposit "
+          "ORDER BY imported_ms DESC, rowid DESC LIMIT 1",
+          {});
+    });
+  }
+
+  Result<std::optional<DepositRecord>> find_deposit(std::string_view id) override {
+    return with_connection([&](Connection& c) {
+      return Queries(c).deposit(
+          "SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM escrow_deposit WHERE id = ?",
+          id);
+    });
+  }
+
+  Result<std::unique_ptr<RegistrationWriter>> begin_write() override;
+
+  const std::string& path() const { return path_; }
+  const SqliteOptions& options() const { return options_; }
+
+ private:
+  std::string path_;
+  SqliteOptions options_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+// Ids of the objects touched by a write transaction, so that child rows and references resolve
+// without a query each; `put` marks objects put in this transaction (a second put is a duplicate).
+struct IdCache {
+  struct Entry {
+    std::int64_t id = 0;
+    bool put = false;
+  };
+  std::unordered_map<std::string, Entry> by_key;
+  bool table_empty = false;  // nothing stored before this transaction: a cache miss means "absent"
+};
+
+class SqliteWriter final : public RegistrationWriter {
+ public:
+  SqliteWriter(std::unique_ptr<Connection> conn, Transaction txn)
+      : conn_(std::move(conn)), txn_(std::move(txn)) {}
+
+  Result<void> init(std::int64_t cache_mib) {
+    SSAD_CHECK(conn_->db().exec("PRAGMA cache_size = -" + std::to_string(cache_mib * 1024)));
+    SSAD_TRY(stmt, conn_->statement("SELECT id, handle FROM registrar"));
+    for (;;) {
+      SSAD_TRY(more, stmt->step());
+      if (!more) break;
+      registrars_.by_key[std::string(stmt->text(1))] = {stmt->integer(0), false};
+    }
+    registrars_.table_empty = true;  // all registrars are cached
+    SSAD_TRY(empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM domain)"));
+    domains_.table_empty = empty;
+    SSAD_TRY(contacts_empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM contact)"));
+    contacts_.table_empty = contacts_empty;
+    SSAD_TRY(hosts_empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM host)"));
+    hosts_by_name_.table_empty = hosts_empty;
+    hosts_by_roid_.table_empty = hosts_empty;
+    return {};
+  }
+
+  Result<void> put_registrar(const model::Registrar& r) override {
+    auto& entry = registrars_.by_key[r.handle];
+    if (entry.put) return fail(ErrorCode::conflict, "duplicate registrar '" + r.handle + "'");
+    const char* sql =
+        entry.id != 0
+            ? "UPDATE registrar SET name=?2, iana_id=?3, status=?4, street1=?5, street2=?6, street3=?7, "
+              "city=?8, "
+              "state_province=?9, postal_code=?10, country_code=?11, voice=?12, voice_ext=?13, fax=?14, "
+              "fax_ext=?15, "
+              "email=?16, url=?17, whois_server=?18, rdap_base_url=?19, abuse_email=?20, abuse_phone=?21, "
+              "created_ms=?22, updated_ms=?23 WHERE handle=?1"
+            : "INSERT INTO registrar (handle, name, iana_id, status, street1, street2, street3, city, "
+              "state_province, "
+              "postal_code, country_code, voice, voice_ext, fax, fax_ext, email, url, whois_server, "
+              "rdap_base_url, "
+              "abuse_email, abuse_phone, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+              "?10, "
+              "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
+    SSAD_TRY(stmt, conn_->statement(sql));
+    stmt->bind(1, r.handle).bind(2, r.name).bind(3, r.iana_id).bind(4, r.status);
+    stmt->bind(5, r.address.street[0]).bind(6, r.address.street[1]).bind(7, r.address.street[2]);
+    stmt->bind(8, r.address.city).bind(9, r.address.state_province).bind(10, r.address.postal_code);
+    stmt->bind(11, r.address.country_code).bind(12, r.voice).bind(13, r.voice_ext).bind(14, r.fax);
+    stmt->bind(15, r.fax_ext)
+        .bind(16, r.email)
+        .bind(17, r.url)
+        .bind(18, r.whois_server)
+        .bind(19, r.rdap_base_url);
+    stmt->bind(20, r.abuse_email).bind(21, r.abuse_phone).bind(22, ms(r.created)).bind(23, ms(r.updated));
+    SSAD_CHECK(stmt->run());
+    if (entry.id == 0) entry.id = conn_->db().last_insert_rowid();
+    entry.put = true;
+    return {};
+  }
+
+  Result<void> put_contact(const model::Contact& c) override {
+    std::optional<std::int64_t> registrar_id;
+    if (!c.registrar.empty()) {
+      SSAD_TRY(id, registrar_id_of(c.registrar));
+      registrar_id = id;
+    }
+    SSAD_TRY(existing, lookup_entry(contacts_, c.handle, "SELECT id FROM contact WHERE handle = ?"));
+    if (existing->put) return fail(ErrorCode::conflict, "duplicate contact '" + c.handle + "'");
+    const char* sql = existing->id != 0 ? "UPDATE contact SET roid=?2, voice=?3, voice_ext=?4, fax=?5, "
+                                          "fax_ext=?6, email=?7, registrar_id=?8, "
+                                          "person_type=?9, consent=?10, privacy_service=?11, created_ms=?12, "
+                                          "updated_ms=?13 WHERE handle=?1"
+                                        : "INSERT INTO contact (handle, roid, voice, voice_ext, fax, "
+                                          "fax_ext, email, registrar_id, person_type, "
+                                          "consent, privacy_service, created_ms, updated_ms) VALUES (?1, ?2, "
+                                          "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                                          "?11, ?12, ?13)";
+    SSAD_TRY(stmt, conn_->statement(sql));
+    stmt->bind(1, c.handle).bind(2, c.roid).bind(3, c.voice).bind(4, c.voice_ext).bind(5, c.fax);
+    stmt->bind(6, c.fax_ext).bind(7, c.email).bind(8, registrar_id).bind(9, model::to_string(c.person_type));
+    stmt->bind(10, std::int64_t{c.consent}).bind(11, c.privacy_service).bind(12, ms(c.created));
+    stmt->bind(13, ms(c.updated));
+    SSAD_CHECK(stmt->run());
+    if (existing->id != 0) {
+      SSAD_CHECK(delete_children(existing->id, {"DELETE FROM contact_postal WHERE contact_id = ?",
+                                                "DELETE FROM contact_status WHERE contact_id = ?"}));
+    } else {
+      existing->id = conn_->db().last_insert_rowid();
+    }
+    existing->put = true;
+    for (const auto& p : c.postal) SSAD_CHECK(insert_postal(existing->id, c.handle, p));
+    for (const auto& s : c.statuses)
+      SSAD_CHECK(insert_status("INSERT INTO contact_status VALUES (?, ?, ?)", existing->id, s, c.handle));
+    return {};
+  }
+
+  Result<void> put_host(const model::Host& h) override {
+    std::optional<std::int64_t> registrar_id;
+    if (!h.registrar.empty()) {
+      SSAD_TRY(id, registrar_id_of(h.registrar));
+      registrar_id = id;
+    }
+    SSAD_TRY(by_roid, lookup_entry(hosts_by_roid_, h.roid, "SELECT id FROM host WHERE roid = ?"));
+    if (by_roid->put) return fail(ErrorCode::conflict, "duplicate host ROID '" + h.roid + "'");
+    SSAD_TRY(by_name, lookup_entry(hosts_by_name_, h.name.ldh, "SELECT id FROM host WHERE name = ?"));
+    if (by_name->put) return fail(ErrorCode::conflict, "duplicate host '" + h.name.ldh + "'");
+    if (by_name->id != 0 && by_roid->id != by_name->id) {
+      return fail(ErrorCode::conflict, "host '" + h.name.ldh + "' is stored under another ROID");
+    }
+    const std::int64_t old_id = by_roid->id;
+    const char* sql =
+        old_id != 0
+            ? "UPDATE host SET name=?2, unicode_name=?3, registrar_id=?4, created_ms=?5, updated_ms=?6, "
+              "transferred_ms=?7 WHERE roid=?1"
+            : "INSERT INTO host (roid, name, unicode_name, registrar_id, created_ms, updated_ms, "
+              "transferred_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    SSAD_TRY(stmt, conn_->statement(sql));
+    stmt->bind(1, h.roid).bind(2, h.name.ldh);
+    if (h.name.unicode.empty()) {
+      stmt->bind_null(3);
+    } else {
+      stmt->bind(3, h.name.unicode);
+    }
+    stmt->bind(4, registrar_id).bind(5, ms(h.created)).bind(6, ms(h.updated)).bind(7, ms(h.transferred));
+    SSAD_CHECK(stmt->run());
+    std::int64_t id = old_id;
+    if (old_id != 0) {
+      SSAD_CHECK(delete_children(
+          id, {"DELETE FROM host_address WHERE host_id = ?", "DELETE FROM host_status WHERE host_id = ?"}));
+    } else {
+      id = conn_->db().last_insert_rowid();
+    }
+    by_roid->id = by_name->id = id;
+    by_roid->put = by_name->put = true;
+    for (const auto& a : h.ipv4) SSAD_CHECK(add_host_address(h.roid, a));
+    for (const auto& a : h.ipv6) SSAD_CHECK(add_host_address(h.roid, a));
+    for (const auto& s : h.statuses) SSAD_CHECK(add_host_status(h.roid, s));
+    return {};
+  }
+
+  Result<void> put_domain(const model::Domain& d) override {
+    SSAD_TRY(registrar_id, registrar_id_of(d.registrar));
+    SSAD_TRY(existing, lookup_entry(domains_, d.name.ldh, "SELECT id FROM domain WHERE name = ?"));
+    if (existing->put) return fail(ErrorCode::conflict, "duplicate domain '" + d.name.ldh + "'");
+    const char* sql = existing->id != 0 ? "UPDATE domain SET unicode_name=?2, roid=?3, tld=?4, idn_table=?5, "
+                                          "registrar_id=?6, reseller=?7, "
+                                          "max_sig_life=?8, created_ms=?9, updated_ms=?10, expires_ms=?11, "
+                                          "transferred_ms=?12 WHERE name=?1"
+                                        : "INSERT INTO domain (name, unicode_name, roid, tld, idn_table, "
+                                          "registrar_id, reseller, max_sig_life, "
+                                          "created_ms, updated_ms, expires_ms, transferred_ms) VALUES (?1, "
+                                          "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                                          "?11, ?12)";
+    SSAD_TRY(stmt, conn_->statement(sql));
+    stmt->bind(1, d.name.ldh);
+    if (d.name.unicode.empty()) {
+      stmt->bind_null(2);
+    } else {
+      stmt->bind(2, d.name.unicode);
+    }
+    stmt->bind(3, d.roid).bind(4, top_level_label(d.name.ldh)).bind(5, d.idn_table).bind(6, registrar_id);
+    stmt->bind(7, d.reseller).bind(8, d.max_sig_life).bind(9, ms(d.created)).bind(10, ms(d.updated));
+    stmt->bind(11, ms(d.expires)).bind(12, ms(d.transferred));
+    if (auto ok = stmt->run(); !ok) {
+      if (ok.error().code == ErrorCode::conflict && ok.error().message.find("roid") != std::string::npos) {
+        return fail(ErrorCode::conflict,
+                    "ROID '" + d.roid + "' of domain '" + d.name.ldh + "' is already used by another domain");
+      }
+      return std::unexpected(ok.error());
+    }
+    if (existing->id != 0) {
+      SSAD_CHECK(delete_children(
+          existing->id,
+          {"DELETE FROM domain_contact WHERE domain_id = ?", "DELETE FROM domain_status WHERE domain_id = ?",
+           "DELETE FROM domain_nameserver WHERE domain_id = ?", "DELETE FROM domain_ds WHERE domain_id = ?",
+           "DELETE FROM domain_key WHERE domain_id = ?"}));
+    } else {
+      existing->id = conn_->db().last_insert_rowid();
+    }
+    existing->put = true;
+    for (const auto& c : d.contacts) SSAD_CHECK(add_domain_contact(d.name.ldh, c));
+    for (const auto& s : d.statuses) SSAD_CHECK(add_domain_status(d.name.ldh, s));
+    for (const auto& ns : d.nameservers) SSAD_CHECK(add_domain_nameserver(d.name.ldh, ns, false));
+    for (const auto& ds : d.ds) SSAD_CHECK(add_domain_ds(d.name.ldh, ds, d.max_sig_life));
+    for (const auto& key : d.keys) SSAD_CHECK(add_domain_key(d.name.ldh, key, d.max_sig_life));
+    return {};
+  }
+
+  Result<void> add_contact_postal(std::string_view handle, const model::PostalInfo& postal) override {
+    SSAD_TRY(id, existing_id(contacts_, handle, "SELECT id FROM contact WHERE handle = ?", "contact"));
+    return insert_postal(id, handle, postal);
+  }
+
+  Result<void> add_contact_status(std::string_view handle, const model::Status& status) override {
+    SSAD_TRY(id, existing_id(contacts_, handle, "SELECT id FROM contact WHERE handle = ?", "contact"));
+    return insert_status("INSERT INTO contact_status VALUES (?, ?, ?)", id, status, handle);
+  }
+
+  Result<void> set_contact_consent(std::string_view handle, unsigned consent) override {
+    SSAD_TRY(id, existing_id(contacts_, handle, "SELECT id FROM contact WHERE handle = ?", "contact"));
+    SSAD_TRY(stmt, conn_->statement("UPDATE contact SET consent = ? WHERE id = ?"));
+    stmt->bind(1, std::int64_t{consent}).bind(2, id);
+    return stmt->run();
+  }
+
+  Result<void> add_host_address(std::string_view host_roid, std::string_view address) override {
+    SSAD_TRY(id, existing_id(hosts_by_roid_, host_roid, "SELECT id FROM host WHERE roid = ?", "host ROID"));
+    SSAD_TRY(canonical, model::canonical_ip_address(address));
+    SSAD_TRY(stmt, conn_->statement("INSERT INTO host_address (host_id, address, version) VALUES (?, ?, ?)"));
+    stmt->bind(1, id).bind(2, canonical.first).bind(3, std::int64_t{canonical.second});
+    return duplicate_is_conflict(stmt->run(),
+                                 "address " + canonical.first + " of host '" + std::string(host_roid) + "'");
+  }
+
+  Result<void> add_host_status(std::string_view host_roid, const model::Status& status) override {
+    SSAD_TRY(id, existing_id(hosts_by_roid_, host_roid, "SELECT id FROM host WHERE roid = ?", "host ROID"));
+    return insert_status("INSERT INTO host_status VALUES (?, ?, ?)", id, status, host_roid);
+  }
+
+  Result<void> add_domain_contact(std::string_view domain, const model::DomainContact& c) override {
+    SSAD_TRY(domain_id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
+    SSAD_TRY(contact_id,
+             existing_id(contacts_, c.handle, "SELECT id FROM contact WHERE handle = ?", "contact"));
+    SSAD_TRY(stmt,
+             conn_->statement("INSERT INTO domain_contact (domain_id, role, contact_id) VALUES (?, ?, ?)"));
+    stmt->bind(1, domain_id).bind(2, model::to_string(c.role)).bind(3, contact_id);
+    return duplicate_is_conflict(stmt->run(), std::string(model::to_string(c.role)) + " contact '" +
+                                                  c.handle + "' of domain '" + std::string(domain) + "'");
+  }
+
+  Result<void> add_domain_status(std::string_view domain, const model::Status& status) override {
+    SSAD_TRY(id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
+    return insert_status("INSERT INTO domain_status VALUES (?, ?, ?)", id, status, domain);
+  }
+
+  Result<void> add_domain_nameserver(std::string_view domain, std::string_view host, bool by_roid) override {
+    SSAD_TRY(domain_id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
+    auto host_id = by_roid
+                       ? existing_id(hosts_by_roid_, host, "SELECT id FROM host WHERE roid = ?", "host ROID")
+                       : existing_id(hosts_by_name_, host, "SELECT id FROM host WHERE name = ?", "host");
+    if (!host_id) return std::unexpected(host_id.error());
+    SSAD_TRY(stmt, conn_->statement("INSERT INTO domain_nameserver (domain_id, host_id) VALUES (?, ?)"));
+    stmt->bind(1, domain_id).bind(2, *host_id);
+    return duplicate_is_conflict(
+        stmt->run(), "nameserver '" + std::string(host) + "' of domain '" + std::string(domain) + "'");
+  }
+
+  Result<void> add_domain_ds(std::string_view domain, const model::DsData& ds,
+                             std::optional<std::int64_t> max_sig_life) override {
+    SSAD_TRY(id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
+    SSAD_CHECK(set_max_sig_life(id, max_sig_life));
+    SSAD_TRY(stmt, conn_->statement("INSERT INTO domain_ds VALUES (?, ?, ?, ?, ?)"));
+    stmt->bind(1, id).bind(2, std::int64_t{ds.key_tag}).bind(3, std::int64_t{ds.algorithm});
+    stmt->bind(4, std::int64_t{ds.digest_type}).bind(5, ds.digest);
+    return duplicate_is_conflict(stmt->run(), "DS record of domain '" + std::string(domain) + "'");
+  }
+
+  Result<void> add_domain_key(std::string_view domain, const model::KeyData& key,
+                              std::optional<std::int64_t> max_sig_life) override {
+    SSAD_TRY(id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
+    SSAD_CHECK(set_max_sig_life(id, max_sig_life));
+    SSAD_TRY(stmt, conn_->statement("INSERT INTO domain_key VALUES (?, ?, ?, ?, ?)"));
+    stmt->bind(1, id).bind(2, std::int64_t{key.flags}).bind(3, std::int64_t{key.protocol});
+    stmt->bind(4, std::int64_t{key.algorithm}).bind(5, key.public_key);
+    return duplicate_is_conflict(stmt->run(), "DNSKEY of domain '" + std::string(domain) + "'");
+  }
+
+  Result<void> set_domain_transferred(std::string_view domain, Timestamp when) override {
+    SSAD_TRY(id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
+    SSAD_TRY(stmt, conn_->statement("UPDATE domain SET transferred_ms = ? WHERE id = ?"));
+    stmt->bind(1, to_unix_ms(when)).bind(2, id);
+    return stmt->run();
+  }
+
+  Result<void> delete_domain(std::string_view ldh_name) override {
+    SSAD_TRY(id, existing_id(domains_, ldh_name, "SELECT id FROM domain WHERE name = ?", "domain",
+                             ErrorCode::not_found));
+    SSAD_TRY(stmt, conn_->statement("DELETE FROM domain WHERE id = ?"));
+    stmt->bind(1, id);
+    SSAD_CHECK(stmt->run());
+    domains_.by_key.erase(std::string(ldh_name));
+    return {};
+  }
+
+  Result<void> delete_contact(std::string_view handle) override {
+    SSAD_TRY(id, existing_id(contacts_, handle, "SELECT id FROM contact WHERE handle = ?", "contact",
+                             ErrorCode::not_found));
+    SSAD_TRY(used, exists("SELECT EXISTS (SELECT 1 FROM domain_contact WHERE contact_id = ?)", id));
+    if (used)
+      return fail(ErrorCode::conflict, "contact '" + std::string(handle) + "' is still used by a domain");
+    SSAD_TRY(stmt, conn_->statement("DELETE FROM contact WHERE id = ?"));
+    stmt->bind(1, id);
+    SSAD_CHECK(stmt->run());
+    contacts_.by_key.erase(std::string(handle));
+    return {};
+  }
+
+  Result<void> delete_host_by_roid(std::string_view roid) override {
+    SSAD_TRY(id, existing_id(hosts_by_roid_, roid, "SELECT id FROM host WHERE roid = ?", "host ROID",
+                             ErrorCode::not_found));
+    SSAD_TRY(used, exists("SELECT EXISTS (SELECT 1 FROM domain_nameserver WHERE host_id = ?)", id));
+    if (used)
+      return fail(ErrorCode::conflict,
+                  "host ROID '" + std::string(roid) + "' is still a nameserver of a domain");
+    SSAD_TRY(stmt, conn_->statement("DELETE FROM host WHERE id = ? RETURNING name"));
+    stmt->bind(1, id);
+    SSAD_TRY(row, stmt->step());
+    if (row) hosts_by_name_.by_key.erase(std::string(stmt->text(0)));
+    stmt->reset();
+    hosts_by_roid_.by_key.erase(std::string(roid));
+    return {};
+  }
+
+  Result<void> delete_registrar(std::string_view handle) override {
+    auto it = registrars_.by_key.find(std::string(handle));
+    if (it == registrars_.by_key.end()) {
+      return fail(ErrorCode::not_found, "registrar '" + std::string(handle) + "' not found");
+    }
+    SSAD_TRY(used,
+             exists("SELECT EXISTS (SELECT 1 FROM domain WHERE registrar_id = ?1) OR EXISTS (SELECT 1 FROM "
+                    "contact WHERE registrar_id = ?1) OR EXISTS (SELECT 1 FROM host WHERE registrar_id = ?1)",
+                    it->second.id));
+    if (used)
+      return fail(ErrorCode::conflict, "registrar '" + std::string(handle) + "' still sponsors objects");
+    SSAD_TRY(stmt, conn_->statement("DELETE FROM registrar WHERE id = ?"));
+    stmt->bind(1, it->second.id);
+    SSAD_CHECK(stmt->run());
+    registrars_.by_key.erase(it);
+    return {};
+  }
+
+  Result<std::int64_t> delete_domains_of_tld(std::string_view tld) override {
+    SSAD_TRY(stmt, conn_->statement("DELETE FROM domain WHERE tld = ?"));
+    stmt->bind(1, tld);
+    SSAD_CHECK(stmt->run());
+    const std::int64_t deleted = conn_->db().changes();
+    std::erase_if(domains_.by_key, [](const auto& kv) { return !kv.second.put; });
+    SSAD_TRY(empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM domain)"));
+    if (empty) domains_.by_key.clear();
+    domains_.table_empty = empty;
+    return deleted;
+  }
+
+  Result<void> delete_unreferenced_contacts_and_hosts() override {
+    std::unordered_set<std::int64_t> keep;
+    for (const auto& [key, entry] : contacts_.by_key) {
+      if (entry.put) keep.insert(entry.id);
+    }
+    SSAD_CHECK(
+        delete_unreferenced("SELECT id FROM contact c WHERE NOT EXISTS (SELECT 1 FROM domain_contact dc "
+                            "WHERE dc.contact_id = c.id)",
+                            "DELETE FROM contact WHERE id = ?", keep));
+    contacts_.by_key.clear();
+    contacts_.table_empty = false;
+    keep.clear();
+    for (const auto& [key, entry] : hosts_by_roid_.by_key) {
+      if (entry.put) keep.insert(entry.id);
+    }
+    SSAD_CHECK(
+        delete_unreferenced("SELECT id FROM host h WHERE NOT EXISTS (SELECT 1 FROM domain_nameserver dn "
+                            "WHERE dn.host_id = h.id)",
+                            "DELETE FROM host WHERE id = ?", keep));
+    hosts_by_roid_.by_key.clear();
+    hosts_by_name_.by_key.clear();
+    hosts_by_roid_.table_empty = hosts_by_name_.table_empty = false;
+    return {};
+  }
+
+  Result<void> record_deposit(const DepositRecord& d) override {
+    SSAD_TRY(stmt,
+             conn_->statement("INSERT INTO escrow_deposit (id, type, prev_id, tld, watermark_ms, sha256, "
+                              "imported_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    stmt->bind(1, d.id).bind(2, d.type).bind(3, d.prev_id).bind(4, d.tld).bind(5, to_unix_ms(d.watermark));
+    stmt->bind(6, d.sha256).bind(7, to_unix_ms(d.imported));
+    return duplicate_is_conflict(stmt->run(), "deposit '" + d.id + "'");
+  }
+
+  Result<void> commit(Timestamp now) override {
+    SSAD_TRY(stmt, conn_->statement("INSERT INTO store_meta (key, value) VALUES ('data_updated_ms', ?) "
+                                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    stmt->bind(1, std::to_string(to_unix_ms(now)));
+    SSAD_CHECK(stmt->run());
+    return txn_.commit();
+  }
+
+ private:
+  Result<bool> table_is_empty(const char* sql) {
+    SSAD_TRY(stmt, conn_->statement(sql));
+    SSAD_TRY(row, stmt->step());
+    (void)row;
+    const bool empty = stmt->integer(0) != 0;
+    stmt->reset();
+    return empty;
+  }
+
+  Result<bool> exists(const char* sql, std::int64_t id) {
+    SSAD_TRY(stmt, conn_->statement(sql));
+    stmt->bind(1, id);
+    SSAD_TRY(row, stmt->step());
+    (void)row;
+    const bool found = stmt->integer(0) != 0;
+    stmt->reset();
+    return found;
+  }
+
+  // The cache entry for `key`, filled from the database on a miss (id 0 when absent).
+  Result<IdCache::Entry*> lookup_entry(IdCache& cache, std::string_view key, const char* sql) {
+    auto [it, inserted] = cache.by_key.try_emplace(std::string(key));
+    if (inserted && !cache.table_empty) {
+      SSAD_TRY(stmt, conn_->statement(sql));
+      stmt->bind(1, key);
+      SSAD_TRY(row, stmt->step());
+      if (row) it->second.id = stmt->integer(0);
+      stmt->reset();
+    }
+    return &it->second;
+  }
+
+  Result<std::int64_t> existing_id(IdCache& cache, std::string_view key, const char* sql,
+                                   std::string_view what, ErrorCode absent = ErrorCode::invalid_input) {
+    auto it = cache.by_key.find(std::string(key));
+    if (it != cache.by_key.end() && it->second.id != 0) return it->second.id;
+    SSAD_TRY(entry, lookup_entry(cache, key, sql));
+    if (entry->id == 0) {
+      cache.by_key.erase(std::string(key));
+      return fail(absent, "unknown " + std::string(what) + " '" + std::string(key) + "'");
+    }
+    return entry->id;
+  }
+
+  Result<std::int64_t> registrar_id_of(std::string_view handle) {
+    auto it = registrars_.by_key.find(std::string(handle));
+    if (it == registrars_.by_key.end()) {
+      return fail(ErrorCode::invalid_input, "unknown registrar '" + std::string(handle) + "'");
+    }
+    return it->second.id;
+  }
+
+  Result<void> delete_children(std::int64_t id, std::initializer_list<const char*> statements) {
+    for (const char* sql : statements) {
+      SSAD_TRY(stmt, conn_->statement(sql));
+      stmt->bind(1, id);
+      SSAD_CHECK(stmt->run());
+    }
+    return {};
+  }
+
+  Result<void> insert_postal(std::int64_t id, std::string_view handle, const model::PostalInfo& p) {
+    if (p.type != "int" && p.type != "loc") {
+      return fail(ErrorCode::invalid_input, "postal type must be int or loc, not '" + p.type + "'");
+    }
+    SSAD_TRY(stmt, conn_->statement("INSERT INTO contact_postal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    stmt->bind(1, id).bind(2, p.type).bind(3, p.name).bind(4, p.organization).bind(5, p.address.street[0]);
+    stmt->bind(6, p.address.street[1]).bind(7, p.address.street[2]).bind(8, p.address.city);
+    stmt->bind(9, p.address.state_province).bind(10, p.address.postal_code).bind(11, p.address.country_code);
+    return duplicate_is_conflict(stmt->run(),
+                                 p.type + " postal info of contact '" + std::string(handle) + "'");
+  }
+
+  Result<void> insert_status(const char* sql, std::int64_t id, const model::Status& s,
+                             std::string_view owner) {
+    SSAD_TRY(stmt, conn_->statement(sql));
+    stmt->bind(1, id).bind(2, s.value).bind(3, s.description);
+    return duplicate_is_conflict(stmt->run(), "status " + s.value + " of '" + std::string(owner) + "'");
+  }
+
+  Result<void> set_max_sig_life(std::int64_t id, std::optional<std::int64_t> value) {
+    if (!value) return {};
+    SSAD_TRY(stmt, conn_->statement("UPDATE domain SET max_sig_life = ? WHERE id = ?"));
+    stmt->bind(1, *value).bind(2, id);
+    return stmt->run();
+  }
+
+  Result<void> delete_unreferenced(const char* select_sql, const char* delete_sql,
+                                   const std::unordered_set<std::int64_t>& keep) {
+    std::vector<std::int64_t> doomed;
+    {
+      SSAD_TRY(stmt, conn_->statement(select_sql));
+      for (;;) {
+        SSAD_TRY(more, stmt->step());
+        if (!more) break;
+        if (!keep.contains(stmt->integer(0))) doomed.push_back(stmt->integer(0));
+      }
+      stmt->reset();
+    }
+    SSAD_TRY(del, conn_->statement(delete_sql));
+    for (const auto id : doomed) {
+      del->bind(1, id);
+      SSAD_CHECK(del->run());
+    }
+    return {};
+  }
+
+  static Result<void> duplicate_is_conflict(Result<void> result, const std::string& what) {
+    if (!result && result.error().code == ErrorCode::conflict &&
+        result.error().message.find("UNIQUE") != std::string::npos) {
+      return fail(ErrorCode::conflict, "duplicate " + what);
+    }
+    return result;
+  }
+
+  std::unique_ptr<Connection> conn_;
+  Transaction txn_;
+  IdCache registrars_, contacts_, domains_, hosts_by_name_, hosts_by_roid_;
+};
+
+Result<std::unique_ptr<RegistrationWriter>> SqliteStore::begin_write() {
+  SSAD_TRY(db, Database::open(path_, false));
+  auto conn = std::make_unique<Connection>(std::move(db));
+  SSAD_TRY(txn, Transaction::begin(conn->db()));
+  auto writer = std::make_unique<SqliteWriter>(std::move(conn), std::move(txn));
+  SSAD_CHECK(writer->init(options_.import_cache_mib));
+  return std::unique_ptr<RegistrationWriter>(std::move(writer));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RegistrationStore>> open_sqlite_store(const std::string& path,
+                                                             const SqliteOptions& options) {
+  auto store = std::make_unique<SqliteStore>(path, options);
+  SSAD_CHECK(store->init());
+  return std::unique_ptr<RegistrationStore>(std::move(store));
+}
+
+}  // namespace ssad::store::sqlite

@@ -1,0 +1,24 @@
+#pragma once
+// The embedded SQLite store: one database file in WAL mode, a pool of reader connections and one
+// writer at a time.
+
+#include <memory>
+#include <string>
+
+#include "store/registration_store.hpp"
+
+namespace ssad::store::sqlite {
+
+struct SqliteOptions {
+  bool create = true;                   // create the file when missing
+  bool migrate = true;                  // apply pending migrations on open
+  std::size_t max_readers = 8;          // reader connections kept open
+  std::int64_t import_cache_mib = 256;  // page cache of a write transaction (large imports)
+};
+
+/// Opens the SQLite store at `path`. Errors: unavailable when the file cannot be opened; conflict when
+/// its schema is newer than this binary, or older and `migrate` is off.
+[[nodiscard]] Result<std::unique_ptr<RegistrationStore>> open_sqlite_store(const std::string& path,
+                                                                           const SqliteOptions& options = {});
+
+}  // namespace ssad::store::sqlite
