@@ -44,6 +44,12 @@ class Connection {
     return &it->second;
   }
 
+  /// Resets every statement, ending the read transaction a half-read SELECT holds open (in WAL mode an
+  /// open read transaction pins its snapshot, so later commits would stay invisible to it).
+  void reset_all() {
+    for (auto& [sql, stmt] : statements_) stmt.reset();
+  }
+
  private:
   std::unique_ptr<Database> db_;
   std::unordered_map<const char*, Statement> statements_;
@@ -391,6 +397,7 @@ class SqliteStore final : public RegistrationStore {
       conn = std::make_unique<Connection>(std::move(*db));
     }
     auto result = f(*conn);
+    conn->reset_all();
     {
       std::lock_guard lock(mutex_);
       if (idle_.size() < options_.max_readers) idle_.push_back(std::move(conn));

@@ -1,0 +1,260 @@
+#include "ingest/escrow_import.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "ingest/checksum.hpp"
+#include "ingest/csv.hpp"
+#include "ingest/escrow_deposit.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "support/temp_dir.hpp"
+
+namespace ssad::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FixedClock final : public Clock {
+ public:
+  Timestamp now() const override { return parse_rfc3339("2024-06-01T12:00:00Z").value(); }
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void spit(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
+class EscrowImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* name : {"rfc9022-full", "rfc9022-diff"}) {
+      fs::copy(fs::path(SSAD_TEST_DATA_DIR) / "escrow" / name, dir_.path() / name);
+    }
+    store_ = store::sqlite::open_sqlite_store(dir_.file("store.db")).value();
+  }
+
+  std::string full() const { return dir_.file("rfc9022-full/deposit.xml"); }
+  std::string diff() const { return dir_.file("rfc9022-diff/deposit.xml"); }
+
+  Result<ImportReport> import(const std::string& xml, EscrowImportOptions options = {}) {
+    return import_escrow(*store_, xml, clock_, options);
+  }
+
+  // Rewrites one CSV file of a deposit and updates its checksum in the XML, as a producer would.
+  void rewrite(const char* deposit, const char* file, const std::function<std::string(std::string)>& edit) {
+    const fs::path csv = dir_.path() / deposit / file;
+    const fs::path xml = dir_.path() / deposit / "deposit.xml";
+    const std::string before = slurp(csv);
+    const std::string after = edit(before);
+    spit(csv, after);
+    std::string text = slurp(xml);
+    const auto pos = text.find("cksum=\"" + crc32_hex(before) + "\"");
+    ASSERT_NE(pos, std::string::npos);
+    text.replace(pos + 7, 8, crc32_hex(after));
+    spit(xml, text);
+  }
+
+  void expect_failure_leaves_store_alone(const std::string& xml, const std::string& expected_message) {
+    ASSERT_TRUE(import(full()).has_value());
+    const auto counts_before = store_->counts().value();
+    const auto domain_before = store_->find_registration("domain2.test").value().domain;
+    auto result = import(xml, {.ignore_sequence = true});
+    ASSERT_FALSE(result.has_value());
+    EXPECT_EQ(result.error().message, expected_message);
+    EXPECT_EQ(store_->counts().value(), counts_before);
+    EXPECT_EQ(store_->find_registration("domain2.test").value().domain, domain_before);
+    EXPECT_EQ(store_->last_deposit().value()->id, "20101017001");
+  }
+
+  ssad::testing::TempDir dir_;
+  FixedClock clock_;
+  std::unique_ptr<store::RegistrationStore> store_;
+};
+
+TEST_F(EscrowImportTest, ImportsTheRfc9022FullExample) {
+  auto report = import(full());
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  EXPECT_FALSE(report->already_imported);
+  EXPECT_EQ(report->counts, (store::StoreCounts{3, 3, 2, 4}));
+  EXPECT_EQ(report->rows.at("domain"), 4);
+  EXPECT_EQ(report->rows.at("domainContacts"), 12);
+
+  auto d1 = store_->find_registration("domain1.test").value();
+  EXPECT_EQ(d1.domain.roid, "Ddomain2-TEST");
+  EXPECT_EQ(d1.registrar.iana_id, 9999);
+  EXPECT_EQ(format_rfc3339(*d1.domain.created), "2009-04-03T22:00:00Z");
+  EXPECT_EQ(format_rfc3339(*d1.domain.expires), "2015-04-03T22:00:00Z");
+  ASSERT_EQ(d1.contacts.size(), 4U);  // registrant, admin, tech, billing
+  EXPECT_EQ(d1.contacts[0].second.handle, "registrantid");
+  EXPECT_EQ(d1.contacts[1].second.postal.at(0).name, "John Doe");
+  EXPECT_EQ(d1.contacts[1].second.postal.at(0).address.street[1], "Suite 100");
+  EXPECT_EQ(d1.domain.statuses.size(), 2U);
+  EXPECT_EQ(d1.domain.statuses[0].description, "Disallow delete");
+  ASSERT_EQ(d1.nameservers.size(), 1U);
+  EXPECT_EQ(d1.nameservers[0].ipv6, std::vector<std::string>{"1080::8:800:200c:417a"});
+  EXPECT_EQ(d1.domain.ds.size(), 2U);
+  EXPECT_EQ(d1.domain.keys.size(), 2U);
+  EXPECT_EQ(d1.domain.max_sig_life, 604800);
+
+  auto d2 = store_->find_registration("domain2.test").value();
+  EXPECT_EQ(format_rfc3339(*d2.domain.transferred), "2012-03-09T23:59:59Z");
+  EXPECT_EQ(d2.domain.statuses, (std::vector<model::Status>{{"clientUpdateProhibited", "Disallow update"},
+                                                            {"pendingDelete", ""},
+                                                            {"redemptionPeriod", ""}}));
+  EXPECT_EQ(d2.nameservers.at(0).name.ldh, "ns1.example.test2");
+
+  auto idn = store_->find_registration("xn--bcher-kva.test").value();
+  EXPECT_EQ(idn.domain.name.unicode, "bücher.test");
+  EXPECT_EQ(idn.domain.idn_table, "LANG-1");
+
+  // contactDisclose: sh8013 withholds (flag 0); mycontactid consents to publish its name.
+  EXPECT_EQ(store_->find_contact("sh8013").value().consent, 0U);
+  EXPECT_EQ(store_->find_contact("mycontactid").value().consent, unsigned{model::kConsentName});
+  EXPECT_FALSE(report->notes.empty());  // idnLanguage, NNDN and contactTransfer are not stored
+}
+
+TEST_F(EscrowImportTest, ImportingTheSameDepositTwiceChangesNothing) {
+  ASSERT_TRUE(import(full()).has_value());
+  const auto updated = store_->data_updated().value();
+  const auto before = store_->find_registration("domain1.test").value().domain;
+  auto again = import(full());
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_TRUE(again->already_imported);
+  EXPECT_EQ(store_->data_updated().value(), updated);
+  EXPECT_EQ(store_->find_registration("domain1.test").value().domain, before);
+  EXPECT_EQ(store_->counts().value(), (store::StoreCounts{3, 3, 2, 4}));
+}
+
+TEST_F(EscrowImportTest, AppliesADiffAfterItsPredecessor) {
+  ASSERT_TRUE(import(full()).has_value());
+  auto report = import(diff());
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  EXPECT_EQ(store_->find_registration("domain1.test").error().code, ErrorCode::not_found);
+  EXPECT_EQ(store_->find_host("ns1.domain1.test").error().code, ErrorCode::not_found);
+  auto d2 = store_->find_registration("domain2.test").value();
+  EXPECT_EQ(d2.registrar.handle, "clientY");
+  EXPECT_EQ(d2.domain.statuses, (std::vector<model::Status>{{"clientTransferProhibited", ""}}));
+  ASSERT_EQ(d2.contacts.size(), 2U);  // cascade replace: only the DIFF's contacts remain
+  EXPECT_TRUE(d2.nameservers.empty());
+  EXPECT_TRUE(store_->find_registration("domain3.test").has_value());
+  EXPECT_EQ(report->counts.domains, 4);
+}
+
+TEST_F(EscrowImportTest, RefusesADiffOutOfSequence) {
+  auto result = import(diff());
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code, ErrorCode::conflict);
+  EXPECT_NE(result.error().message.find("follows '20101017001'"), std::string::npos)
+      << result.error().message;
+}
+
+TEST_F(EscrowImportTest, WrongChecksumAbortsTheImport) {
+  {
+    const fs::path csv = dir_.path() / "rfc9022-diff" / "domain-YYYYMMDD.csv";
+    spit(csv, slurp(csv) + "domain9.test,D9-TEST,,,sh8013,registrarX,,,,,,,2030-01-01T00:00:00Z\n");
+  }
+  expect_failure_leaves_store_alone(
+      diff(), "domain-YYYYMMDD.csv: CRC32 checksum is " +
+                  crc32_hex(slurp(dir_.path() / "rfc9022-diff" / "domain-YYYYMMDD.csv")) +
+                  ", the deposit says " + [&] {
+                    const std::string xml = slurp(dir_.path() / "rfc9022-diff" / "deposit.xml");
+                    const auto at = xml.find("cksum=\"", xml.find("csvDomain:contents"));
+                    return xml.substr(at + 7, 8);
+                  }());
+}
+
+TEST_F(EscrowImportTest, MissingFileAbortsTheImport) {
+  fs::remove(dir_.path() / "rfc9022-diff" / "domainStatuses-YYYYMMDD.csv");
+  expect_failure_leaves_store_alone(diff(),
+                                    "csv 'domainStatuses': missing file 'domainStatuses-YYYYMMDD.csv'");
+}
+
+TEST_F(EscrowImportTest, WrongColumnCountNamesFileAndLine) {
+  rewrite("rfc9022-diff", "domainContacts-YYYYMMDD.csv",
+          [](std::string s) { return s + "domain3.test,sh8013\n"; });
+  expect_failure_leaves_store_alone(diff(), "domainContacts-YYYYMMDD.csv line 3: expected 3 fields, found 2");
+}
+
+TEST_F(EscrowImportTest, BadDateNamesFileAndLine) {
+  rewrite("rfc9022-diff", "domain-YYYYMMDD.csv", [](std::string s) {
+    return s.replace(s.find("2011-10-17T10:00:00.0Z"), 22, "2011-02-30T10:00:00.0Z");
+  });
+  expect_failure_leaves_store_alone(
+      diff(), "domain-YYYYMMDD.csv line 2: bad RFC 3339 date-time '2011-02-30T10:00:00.0Z': no such date");
+}
+
+TEST_F(EscrowImportTest, UnknownRegistrarNamesFileAndLine) {
+  rewrite("rfc9022-diff", "domain-YYYYMMDD.csv", [](std::string s) {
+    return s.replace(s.find("domain3.test,Ddomain3-TEST,,,sh8013,registrarX"), 46,
+                     "domain3.test,Ddomain3-TEST,,,sh8013,registrarQ");
+  });
+  expect_failure_leaves_store_alone(diff(), "domain-YYYYMMDD.csv line 2: unknown registrar 'registrarQ'");
+}
+
+TEST_F(EscrowImportTest, DuplicateKeyNamesFileAndLine) {
+  rewrite("rfc9022-diff", "domain-YYYYMMDD.csv",
+          [](std::string s) { return s + s.substr(0, s.find('\n') + 1); });
+  expect_failure_leaves_store_alone(diff(), "domain-YYYYMMDD.csv line 3: duplicate domain 'domain2.test'");
+}
+
+TEST_F(EscrowImportTest, ADomainOutsideTheTldIsRefused) {
+  rewrite("rfc9022-diff", "domain-YYYYMMDD.csv",
+          [](std::string s) { return s.replace(s.find("domain3.test,"), 13, "domain3.example,"); });
+  expect_failure_leaves_store_alone(
+      diff(), "domain-YYYYMMDD.csv line 2: domain 'domain3.example' is not under the deposit's TLD 'test'");
+}
+
+TEST_F(EscrowImportTest, AFullDepositWhoseHeaderCountDisagreesIsRefused) {
+  std::string xml = slurp(full());
+  xml.replace(xml.find("      4\n"), 8, "      5\n");
+  spit(full(), xml);
+  auto result = import(full());
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().message, "deposit header counts 5 domain objects but its files hold 4");
+  EXPECT_EQ(store_->counts().value(), (store::StoreCounts{}));
+}
+
+TEST_F(EscrowImportTest, NotADepositIsRefused) {
+  spit(full(), "<html/>");
+  auto result = import(full());
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().message,
+            "deposit.xml: the document is not an <rde:deposit> (urn:ietf:params:xml:ns:rde-1.0)");
+  spit(full(), "<rde:deposit");
+  EXPECT_NE(import(full()).error().message.find("not well-formed XML"), std::string::npos);
+}
+
+TEST(CsvReaderTest, HandlesQuotesEscapesAndLineNumbers) {
+  CsvReader reader("a,\"b, c\",\"say \"\"hi\"\"\"\r\n\nx,,\"multi\nline\"\ny,z,w", ',');
+  std::vector<std::string_view> f;
+  ASSERT_TRUE(reader.next(f).value());
+  EXPECT_EQ(f, (std::vector<std::string_view>{"a", "b, c", "say \"hi\""}));
+  EXPECT_EQ(reader.line(), 1U);
+  ASSERT_TRUE(reader.next(f).value());
+  EXPECT_EQ(f, (std::vector<std::string_view>{"x", "", "multi\nline"}));
+  EXPECT_EQ(reader.line(), 3U);
+  ASSERT_TRUE(reader.next(f).value());
+  EXPECT_EQ(reader.line(), 5U);
+  EXPECT_FALSE(reader.next(f).value());
+}
+
+TEST(CsvReaderTest, RejectsUnterminatedQuotes) {
+  CsvReader reader("a,\"open\n", ',');
+  std::vector<std::string_view> f;
+  EXPECT_FALSE(reader.next(f).has_value());
+}
+
+TEST(ChecksumTest, Crc32IsZlibsAndUpperCaseHex) {
+  EXPECT_EQ(crc32_hex("123456789"), "CBF43926");  // the CRC-32 check value
+  EXPECT_EQ(crc32_hex(""), "00000000");
+}
+
+}  // namespace
+}  // namespace ssad::ingest
