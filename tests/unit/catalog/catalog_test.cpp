@@ -1,0 +1,437 @@
+#include "catalog/catalog.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <iterator>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace ssad::catalog {
+namespace {
+
+const Field& must_find(std::string_view key) {
+  const Field* found = find_field(key);
+  if (found == nullptr) {
+    ADD_FAILURE() << "catalogue has no field " << key;
+    static constexpr Field kNone{};
+    return kNone;
+  }
+  return *found;
+}
+
+// The `redacted` array of the 2024-profile real-world domain response (spec rdap.md §2, from the ICANN
+// conformance tool's icann_org_domain_id_real_world.json), with the abbreviated paths written out.
+constexpr std::string_view kRegistrantVcard = "$.entities[?(@.roles[0]=='registrant')].vcardArray[1]";
+
+TEST(CatalogTest, KeysAreUniqueAndDotted) {
+  std::set<std::string_view> seen;
+  for (const Field& f : all_fields()) {
+    EXPECT_TRUE(seen.insert(f.key).second) << "duplicate key " << f.key;
+    const auto dot = f.key.find('.');
+    ASSERT_NE(dot, std::string_view::npos) << f.key;
+    EXPECT_EQ(f.key.find('.', dot + 1), std::string_view::npos) << f.key;
+    EXPECT_TRUE(std::all_of(f.key.begin(), f.key.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || c == '_' || c == '.';
+    })) << f.key;
+  }
+  EXPECT_EQ(seen.size(), all_fields().size());
+}
+
+TEST(CatalogTest, HasTheRequiredPublicDomainAndRegistrarFields) {
+  for (const std::string_view key :
+       {"domain.name", "domain.handle", "domain.status", "domain.created", "domain.updated", "domain.expires",
+        "domain.nameservers", "domain.dnssec", "registrar.name", "registrar.iana_id", "registrar.url",
+        "registrar.whois_server", "registrar.abuse_email", "registrar.abuse_phone", "domain.reseller"}) {
+    const Field* f = find_field(key);
+    ASSERT_NE(f, nullptr) << key;
+    EXPECT_EQ(f->role, Role::none) << key;
+    EXPECT_FALSE(f->personal_data) << key;
+    EXPECT_EQ(f->default_visibility, Visibility::public_always) << key;
+  }
+}
+
+TEST(CatalogTest, EveryContactHasTheSameThirteenElements) {
+  const std::vector<std::string_view> elements = {
+      "handle",       "name",  "organization", "street", "city",    "state_province", "postal_code",
+      "country_code", "phone", "phone_ext",    "fax",    "fax_ext", "email"};
+  for (const Role role : {Role::registrant, Role::admin, Role::tech, Role::billing}) {
+    const auto fields = fields_of_role(role);
+    ASSERT_EQ(fields.size(), elements.size()) << to_string(role);
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+      EXPECT_EQ(fields[i].key, std::string(to_string(role)) + "." + std::string(elements[i]));
+      EXPECT_EQ(fields[i].role, role);
+      EXPECT_EQ(fields[i].rdap.entity_role, rdap_role(role));
+    }
+  }
+}
+
+TEST(CatalogTest, DomainLevelFieldsHaveNoRoleBlock) { EXPECT_TRUE(fields_of_role(Role::none).empty()); }
+
+struct ProfileRedaction {
+  std::string_view key;
+  std::string_view name;
+  RedactionMethod method;
+};
+
+// The 2024 profile redaction table (spec rdap.md §6.1) plus "Registry Domain ID" (§6.1 "Status and
+// handles") and the registrant fax, organization and handle names of §2.
+constexpr ProfileRedaction kProfileTable[] = {
+    {"domain.handle", "Registry Domain ID", RedactionMethod::removal},
+    {"registrant.handle", "Registry Registrant ID", RedactionMethod::removal},
+    {"registrant.name", "Registrant Name", RedactionMethod::empty_value},
+    {"registrant.organization", "Registrant Organization", RedactionMethod::removal},
+    {"registrant.street", "Registrant Street", RedactionMethod::empty_value},
+    {"registrant.city", "Registrant City", RedactionMethod::empty_value},
+    {"registrant.postal_code", "Registrant Postal Code", RedactionMethod::empty_value},
+    {"registrant.phone", "Registrant Phone", RedactionMethod::removal},
+    {"registrant.phone_ext", "Registrant Phone Ext", RedactionMethod::removal},
+    {"registrant.fax", "Registrant Fax", RedactionMethod::removal},
+    {"registrant.fax_ext", "Registrant Fax Ext", RedactionMethod::removal},
+    {"registrant.email", "Registrant Email", RedactionMethod::removal},
+    {"tech.handle", "Registry Tech ID", RedactionMethod::removal},
+    {"tech.name", "Tech Name", RedactionMethod::empty_value},
+    {"tech.phone", "Tech Phone", RedactionMethod::removal},
+    {"tech.phone_ext", "Tech Phone Ext", RedactionMethod::removal},
+    {"tech.email", "Tech Email", RedactionMethod::removal},
+};
+
+TEST(CatalogTest, ProfileFieldsHaveTheExactRegisteredNameAndMethod) {
+  for (const ProfileRedaction& row : kProfileTable) {
+    const Field& f = must_find(row.key);
+    EXPECT_EQ(f.redacted_name, row.name) << row.key;
+    EXPECT_TRUE(f.registered_name) << row.key;
+    EXPECT_EQ(f.redaction_method, row.method) << row.key;
+  }
+}
+
+TEST(CatalogTest, OnlyTheSeventeenProfileNamesAreSentAsRegistered) {
+  std::set<std::string_view> expected;
+  for (const ProfileRedaction& row : kProfileTable) {
+    expected.insert(row.name);
+  }
+  std::set<std::string_view> registered;
+  for (const Field& f : all_fields()) {
+    if (f.registered_name) {
+      EXPECT_TRUE(registered.insert(f.redacted_name).second) << f.redacted_name;
+    }
+  }
+  EXPECT_EQ(registered, expected);
+  EXPECT_EQ(registered.size(), 17U);
+}
+
+TEST(CatalogTest, RegistrantEmailIsRemovedWithRegisteredName) {
+  const Field& email = must_find("registrant.email");
+  EXPECT_EQ(email.redacted_name, "Registrant Email");
+  EXPECT_TRUE(email.registered_name);
+  EXPECT_EQ(email.redaction_method, RedactionMethod::removal);
+  EXPECT_EQ(path_kind(email.redaction_method), PathKind::pre_path);
+  EXPECT_EQ(redaction_path(email), std::string(kRegistrantVcard) + "[?(@[0]=='email')]");
+}
+
+TEST(CatalogTest, PersonalRegistrantAndTechFieldsAreRedactedByDefault) {
+  for (const Role role : {Role::registrant, Role::tech}) {
+    for (const Field& f : fields_of_role(role)) {
+      if (!f.personal_data) {
+        continue;
+      }
+      EXPECT_NE(f.default_visibility, Visibility::public_always) << f.key;
+      if (f.key != "registrant.organization") {
+        EXPECT_EQ(f.default_visibility, Visibility::redacted_by_default) << f.key;
+      }
+    }
+  }
+}
+
+TEST(CatalogTest, RegistrantKeepsOrganizationRegionAndCountryCodePublic) {
+  EXPECT_EQ(must_find("registrant.organization").default_visibility, Visibility::public_unless_personal);
+  EXPECT_TRUE(must_find("registrant.organization").personal_data);
+  for (const std::string_view key : {"registrant.state_province", "registrant.country_code"}) {
+    EXPECT_EQ(must_find(key).default_visibility, Visibility::public_always) << key;
+    EXPECT_FALSE(must_find(key).personal_data) << key;
+  }
+}
+
+TEST(CatalogTest, AdminTechAndBillingAreWithheldWhole) {
+  for (const Role role : {Role::admin, Role::tech, Role::billing}) {
+    for (const Field& f : fields_of_role(role)) {
+      EXPECT_EQ(f.default_visibility, Visibility::redacted_by_default) << f.key;
+    }
+  }
+}
+
+TEST(CatalogTest, NoPublicAlwaysFieldIsPersonalData) {
+  for (const Field& f : all_fields()) {
+    if (f.default_visibility == Visibility::public_always) {
+      EXPECT_FALSE(f.personal_data) << f.key;
+    }
+  }
+}
+
+TEST(CatalogTest, AdminAndBillingFieldsUseDescriptionsNamingTheContact) {
+  EXPECT_EQ(must_find("admin.email").redacted_name, "Administrative Contact Email");
+  EXPECT_FALSE(must_find("admin.email").registered_name);
+  EXPECT_EQ(must_find("admin.handle").redacted_name, "Administrative Contact ID");
+  EXPECT_EQ(must_find("billing.phone_ext").redacted_name, "Billing Contact Phone Ext");
+  EXPECT_EQ(must_find("tech.fax").redacted_name, "Technical Contact Fax");
+  EXPECT_FALSE(must_find("tech.fax").registered_name);
+  for (const Role role : {Role::admin, Role::billing}) {
+    for (const Field& f : fields_of_role(role)) {
+      EXPECT_FALSE(f.registered_name) << f.key;
+      EXPECT_TRUE(f.redacted_name.starts_with(contact_description(role))) << f.key;
+    }
+  }
+}
+
+TEST(CatalogTest, ContactDescriptionsMatchTheProfileExample) {
+  EXPECT_EQ(contact_description(Role::admin), "Administrative Contact");
+  EXPECT_EQ(contact_description(Role::tech), "Technical Contact");
+  EXPECT_EQ(contact_description(Role::billing), "Billing Contact");
+  EXPECT_EQ(contact_description(Role::none), "");
+}
+
+TEST(CatalogTest, PathsMatchTheProfileRealWorldExample) {
+  const std::string vcard(kRegistrantVcard);
+  const std::map<std::string_view, std::string> expected = {
+      {"domain.handle", "$.handle"},
+      {"registrant.handle", "$.entities[?(@.roles[0]=='registrant')].handle"},
+      {"registrant.name", "$.entities[?(@.roles[0]=='registrant')].vcardArray[1][?(@[0]=='fn')][3]"},
+      {"registrant.street", vcard + "[?(@[0]=='adr')][3][:3]"},
+      {"registrant.city", vcard + "[?(@[0]=='adr')][3][3]"},
+      {"registrant.postal_code", vcard + "[?(@[0]=='adr')][3][5]"},
+      {"registrant.phone", "$.entities[?(@.roles[0]=='registrant')].vcardArray[1][?(@[1].type=='voice')]"},
+      {"registrant.fax", "$.entities[?(@.roles[0]=='registrant')].vcardArray[1][?(@[1].type=='fax')]"},
+      {"registrant.email", "$.entities[?(@.roles[0]=='registrant')].vcardArray[1][?(@[0]=='email')]"},
+  };
+  for (const auto& [key, path] : expected) {
+    EXPECT_EQ(redaction_path(must_find(key)), path) << key;
+  }
+}
+
+TEST(CatalogTest, RemovedFieldsUsePrePathAndEmptiedFieldsPostPath) {
+  EXPECT_EQ(path_kind(must_find("registrant.handle").redaction_method), PathKind::pre_path);
+  EXPECT_EQ(path_kind(must_find("registrant.name").redaction_method), PathKind::post_path);
+  EXPECT_EQ(path_kind(RedactionMethod::partial_value), PathKind::post_path);
+  EXPECT_EQ(path_kind(RedactionMethod::replacement_value), PathKind::post_path);
+}
+
+TEST(CatalogTest, OrganizationIsRemovedAsAWholeProperty) {
+  const Field& org = must_find("registrant.organization");
+  EXPECT_EQ(org.redaction_method, RedactionMethod::removal);
+  EXPECT_EQ(redaction_path(org), std::string(kRegistrantVcard) + "[?(@[0]=='org')]");
+}
+
+TEST(CatalogTest, PhoneExtensionSharesThePhonesTelProperty) {
+  const Field& phone = must_find("registrant.phone");
+  const Field& ext = must_find("registrant.phone_ext");
+  EXPECT_EQ(ext.rdap.property, JcardProperty::tel);
+  EXPECT_EQ(ext.rdap.tel_type, TelType::voice);
+  EXPECT_TRUE(ext.rdap.tel_extension);
+  EXPECT_FALSE(phone.rdap.tel_extension);
+  EXPECT_EQ(redaction_path(ext), redaction_path(phone));
+  EXPECT_EQ(redaction_path(must_find("tech.fax_ext")), redaction_path(must_find("tech.fax")));
+}
+
+TEST(CatalogTest, OnlyExtensionsShareTheirRedactionPath) {
+  std::map<std::string, std::string_view> owner;
+  for (const Field& f : all_fields()) {
+    if (f.rdap.tel_extension) {
+      continue;
+    }
+    const auto [it, inserted] = owner.emplace(redaction_path(f), f.key);
+    EXPECT_TRUE(inserted) << f.key << " and " << it->second << " share " << it->first;
+  }
+}
+
+TEST(CatalogTest, SearchResultPrefixReplacesTheRoot) {
+  EXPECT_EQ(redaction_path(must_find("domain.handle"), "$.domainSearchResults[0]"),
+            "$.domainSearchResults[0].handle");
+  EXPECT_EQ(redaction_path(must_find("registrant.email"), "$.domainSearchResults[0]"),
+            "$.domainSearchResults[0].entities[?(@.roles[0]=='registrant')].vcardArray[1][?(@[0]=='email')]");
+  EXPECT_EQ(
+      redaction_path(must_find("registrant.city"), "$.domainSearchResults[2]"),
+      "$.domainSearchResults[2].entities[?(@.roles[0]=='registrant')].vcardArray[1][?(@[0]=='adr')][3][3]");
+}
+
+TEST(CatalogTest, EmailReplacementPointsAtTheValue) {
+  // RFC 9537 §3: an anonymised email is replacementValue with postPath ...[?(@[0]=='email')][3].
+  EXPECT_EQ(redaction_path(must_find("tech.email"), RedactionMethod::replacement_value),
+            "$.entities[?(@.roles[0]=='technical')].vcardArray[1][?(@[0]=='email')][3]");
+}
+
+TEST(CatalogTest, OtherContactsAreSelectedByTheirRdapRole) {
+  EXPECT_EQ(redaction_path(must_find("tech.handle")), "$.entities[?(@.roles[0]=='technical')].handle");
+  EXPECT_EQ(redaction_path(must_find("tech.name")),
+            "$.entities[?(@.roles[0]=='technical')].vcardArray[1][?(@[0]=='fn')][3]");
+  EXPECT_EQ(redaction_path(must_find("admin.phone")),
+            "$.entities[?(@.roles[0]=='administrative')].vcardArray[1][?(@[1].type=='voice')]");
+  EXPECT_EQ(redaction_path(must_find("billing.state_province")),
+            "$.entities[?(@.roles[0]=='billing')].vcardArray[1][?(@[0]=='adr')][3][4]");
+}
+
+TEST(CatalogTest, DomainAndRegistrarLocationsAddressTheirMembers) {
+  EXPECT_EQ(redaction_path(must_find("domain.created")), "$.events[?(@.eventAction=='registration')]");
+  EXPECT_EQ(redaction_path(must_find("domain.updated")), "$.events[?(@.eventAction=='last changed')]");
+  EXPECT_EQ(redaction_path(must_find("registrar.whois_server")), "$.port43");
+  EXPECT_EQ(redaction_path(must_find("registrar.abuse_email")),
+            "$.entities[?(@.roles[0]=='registrar')].entities[?(@.roles[0]=='abuse')].vcardArray[1][?(@[0]=='"
+            "email')]");
+  EXPECT_EQ(redaction_path(must_find("registrar.iana_id")),
+            "$.entities[?(@.roles[0]=='registrar')].publicIds[?(@.type=='IANA Registrar ID')]");
+  EXPECT_EQ(redaction_path(must_find("registrant.country_code")),
+            std::string(kRegistrantVcard) + "[?(@[0]=='adr')][1].cc");
+}
+
+TEST(CatalogTest, MethodsFollowRfc9537PositionalRules) {
+  for (const Field& f : all_fields()) {
+    const bool positional = f.rdap.property == JcardProperty::fn ||
+                            (f.rdap.property == JcardProperty::adr && f.rdap.adr_position > 0);
+    EXPECT_EQ(f.redaction_method, positional ? RedactionMethod::empty_value : RedactionMethod::removal)
+        << f.key;
+  }
+}
+
+TEST(CatalogTest, WhoisKeysAreTheGtldKeys) {
+  const std::map<std::string_view, std::string_view> expected = {
+      {"domain.handle", "Registry Domain ID"},
+      {"registrar.whois_server", "Registrar WHOIS Server"},
+      {"registrar.abuse_email", "Registrar Abuse Contact Email"},
+      {"registrar.abuse_phone", "Registrar Abuse Contact Phone"},
+      {"domain.expires", "Registry Expiry Date"},
+      {"registrant.handle", "Registry Registrant ID"},
+      {"registrant.email", "Registrant Email"},
+      {"registrant.state_province", "Registrant State/Province"},
+      {"registrant.country_code", "Registrant Country"},
+      {"admin.handle", "Registry Admin ID"},
+      {"admin.phone_ext", "Admin Phone Ext"},
+      {"tech.handle", "Registry Tech ID"},
+      {"tech.fax_ext", "Tech Fax Ext"},
+      {"domain.nameservers", "Name Server"},
+      {"domain.dnssec", "DNSSEC"},
+      {"domain.reseller", "Reseller"},
+  };
+  for (const auto& [key, whois] : expected) {
+    EXPECT_EQ(must_find(key).whois_key, whois) << key;
+  }
+}
+
+TEST(CatalogTest, BillingFieldsAreNotInWhois) {
+  for (const Field& f : fields_of_role(Role::billing)) {
+    EXPECT_TRUE(f.whois_key.empty()) << f.key;
+  }
+}
+
+TEST(CatalogTest, CatalogueOrderIsTheGtldWhoisOrder) {
+  // The keys of the registry sample in spec rdap.md §8, one per line, in order; "Reseller" is in
+  // registrar output only.
+  const std::vector<std::string_view> sample = {"Domain Name",
+                                                "Registry Domain ID",
+                                                "Registrar WHOIS Server",
+                                                "Registrar URL",
+                                                "Updated Date",
+                                                "Creation Date",
+                                                "Registry Expiry Date",
+                                                "Registrar",
+                                                "Registrar IANA ID",
+                                                "Registrar Abuse Contact Email",
+                                                "Registrar Abuse Contact Phone",
+                                                "Domain Status",
+                                                "Registry Registrant ID",
+                                                "Registrant Name",
+                                                "Registrant Organization",
+                                                "Registrant Street",
+                                                "Registrant City",
+                                                "Registrant State/Province",
+                                                "Registrant Postal Code",
+                                                "Registrant Country",
+                                                "Registrant Phone",
+                                                "Registrant Phone Ext",
+                                                "Registrant Fax",
+                                                "Registrant Fax Ext",
+                                                "Registrant Email",
+                                                "Registry Admin ID",
+                                                "Admin Name",
+                                                "Admin Organization",
+                                                "Admin Street",
+                                                "Admin City",
+                                                "Admin State/Province",
+                                                "Admin Postal Code",
+                                                "Admin Country",
+                                                "Admin Phone",
+                                                "Admin Phone Ext",
+                                                "Admin Fax",
+                                                "Admin Fax Ext",
+                                                "Admin Email",
+                                                "Registry Tech ID",
+                                                "Tech Name",
+                                                "Tech Organization",
+                                                "Tech Street",
+                                                "Tech City",
+                                                "Tech State/Province",
+                                                "Tech Postal Code",
+                                                "Tech Country",
+                                                "Tech Phone",
+                                                "Tech Phone Ext",
+                                                "Tech Fax",
+                                                "Tech Fax Ext",
+                                                "Tech Email",
+                                                "Name Server",
+                                                "DNSSEC"};
+  std::vector<std::string_view> catalogue;
+  for (const Field& f : all_fields()) {
+    if (!f.whois_key.empty() && f.whois_key != "Reseller") {
+      catalogue.push_back(f.whois_key);
+    }
+  }
+  EXPECT_EQ(catalogue, sample);
+}
+
+TEST(CatalogTest, ResellerFollowsTheAbusePhoneAsInRegistrarOutput) {
+  const auto all = all_fields();
+  const auto reseller =
+      std::find_if(all.begin(), all.end(), [](const Field& f) { return f.key == "domain.reseller"; });
+  ASSERT_NE(reseller, all.end());
+  ASSERT_NE(reseller, all.begin());
+  EXPECT_EQ(std::prev(reseller)->key, "registrar.abuse_phone");
+  EXPECT_EQ(std::next(reseller)->key, "domain.status");
+}
+
+TEST(CatalogTest, UnknownKeyIsNotFound) {
+  EXPECT_EQ(find_field("registrant.shoe_size"), nullptr);
+  EXPECT_EQ(find_field(""), nullptr);
+  EXPECT_EQ(find_field("Registrant.Email"), nullptr);
+}
+
+TEST(CatalogTest, UnknownKeyLookupFailsWithInvalidInput) {
+  const auto result = field("registrant.shoe_size");
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code, ErrorCode::invalid_input);
+  EXPECT_EQ(result.error().message, "unknown field key 'registrant.shoe_size'");
+}
+
+TEST(CatalogTest, KnownKeyLookupReturnsTheCatalogueEntry) {
+  const auto result = field("tech.phone");
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_EQ((*result)->key, "tech.phone");
+  EXPECT_EQ(*result, find_field("tech.phone"));
+  EXPECT_GE(*result, all_fields().data());
+  EXPECT_LT(*result, all_fields().data() + all_fields().size());
+}
+
+TEST(CatalogTest, EnumNamesUseTheirWireSpelling) {
+  EXPECT_EQ(to_string(RedactionMethod::removal), "removal");
+  EXPECT_EQ(to_string(RedactionMethod::empty_value), "emptyValue");
+  EXPECT_EQ(to_string(RedactionMethod::partial_value), "partialValue");
+  EXPECT_EQ(to_string(RedactionMethod::replacement_value), "replacementValue");
+  EXPECT_EQ(to_string(Visibility::public_unless_personal), "public_unless_personal");
+  EXPECT_EQ(to_string(Role::tech), "tech");
+  EXPECT_EQ(rdap_role(Role::admin), "administrative");
+  EXPECT_EQ(rdap_role(Role::none), "");
+}
+
+}  // namespace
+}  // namespace ssad::catalog
