@@ -2,7 +2,7 @@
 add_library(ssad_options INTERFACE)
 target_compile_options(ssad_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
-  -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  -Wold-style-cast -Woverloaded-virtual -Wimplicit-fallthrough
   -Werror
   -fstack-protector-strong)
 target_compile_definitions(ssad_options INTERFACE

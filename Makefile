@@ -1,0 +1,46 @@
+# Front end for the two quick-start commands (README.md) and a few conveniences.
+#   make demo  - install what is needed, build (release) and serve a demo registry on SQLite
+#   make test  - install what is needed, build (debug) and run every test
+# Builds are incremental; ccache is used when present.
+
+DEMO_DOMAINS ?= 10000
+DEMO_DB      ?= var/demo.db
+HTTP         ?= 127.0.0.1:8080
+SSAD_RELEASE := build/release/apps/ssad/ssad
+
+.PHONY: setup build release demo test test-asan test-tsan format clean
+
+setup:
+	@scripts/setup
+
+build: setup
+	cmake --preset debug >/dev/null
+	cmake --build --preset debug
+
+release: setup
+	cmake --preset release >/dev/null
+	cmake --build --preset release --target ssad
+
+demo: release
+	@mkdir -p $(dir $(DEMO_DB))
+	$(SSAD_RELEASE) demo --domains $(DEMO_DOMAINS) --db $(DEMO_DB)
+	$(SSAD_RELEASE) serve --db $(DEMO_DB) --http $(HTTP)
+
+test: build
+	ctest --preset debug --output-on-failure -j2
+
+test-asan: setup
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan
+	ctest --preset asan --output-on-failure -j2
+
+test-tsan: setup
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan
+	ctest --preset tsan --output-on-failure -j2
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format-19 -i
+
+clean:
+	rm -rf build var

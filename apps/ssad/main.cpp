@@ -1,0 +1,297 @@
+// The composition root (DESIGN.md §3): reads the command line and the config, opens the store, builds
+// the services and runs the command. The only code the tests do not link; it holds no business rules.
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "config/config.hpp"
+#include "demo/demo_registry.hpp"
+#include "http/server.hpp"
+#include "ingest/escrow_import.hpp"
+#include "ingest/jsonl_import.hpp"
+#include "model/registration_text.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace {
+
+using namespace ssad;
+
+// Options every store-opening command shares.
+struct Common {
+  std::string config_path;
+  std::string db_path;
+};
+
+void add_common(CLI::App* command, Common& common) {
+  command->add_option("--config", common.config_path, "Configuration file (ssad.toml; docs/config.md)");
+  command->add_option("--db", common.db_path, "SQLite database file (overrides store.path)");
+}
+
+Result<config::Config> load(const Common& common) {
+  config::Config config;
+  if (!common.config_path.empty()) {
+    auto loaded = config::load_config(common.config_path);
+    if (!loaded) return std::unexpected(loaded.error());
+    config = *loaded;
+  }
+  if (!common.db_path.empty()) config.store.path = common.db_path;
+  spdlog::set_level(spdlog::level::from_str(config.log.level));
+  return config;
+}
+
+int report_error(const Error& error) {
+  std::fprintf(stderr, "ssad: %s\n", error.message.c_str());
+  switch (error.code) {
+    case ErrorCode::invalid_input:
+      return 2;
+    case ErrorCode::not_found:
+      return 3;
+    case ErrorCode::conflict:
+      return 4;
+    default:
+      return 1;
+  }
+}
+
+void print_report(const ingest::ImportReport& report) {
+  if (report.already_imported) {
+    std::printf("deposit %s was already imported; nothing changed\n", report.deposit_id.c_str());
+  } else {
+    std::printf("imported %s deposit %s:", report.type.c_str(), report.deposit_id.c_str());
+    for (const auto& [name, rows] : report.rows)
+      std::printf(" %s=%lld", name.c_str(), static_cast<long long>(rows));
+    std::printf("\n");
+    if (report.deleted > 0) std::printf("removed %lld objects\n", static_cast<long long>(report.deleted));
+    for (const auto& note : report.notes) std::printf("note: %s\n", note.c_str());
+  }
+  std::printf("store holds %lld domains, %lld contacts, %lld hosts, %lld registrars\n",
+              static_cast<long long>(report.counts.domains), static_cast<long long>(report.counts.contacts),
+              static_cast<long long>(report.counts.hosts), static_cast<long long>(report.counts.registrars));
+}
+
+Result<std::unique_ptr<store::RegistrationStore>> open_store(const config::Config& config) {
+  return store::sqlite::open_sqlite_store(config.store.path);
+}
+
+http::Response json_response(unsigned status, std::string body) {
+  http::Response r;
+  r.status = status;
+  r.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}};
+  r.body = std::move(body);
+  return r;
+}
+
+int serve(const config::Config& config, const std::string& http_override) {
+  auto store = open_store(config);
+  if (!store) return report_error(store.error());
+  auto listen = config::parse_host_port(http_override.empty() ? config.server.http : http_override);
+  if (!listen) return report_error(listen.error());
+  http::ServerOptions options;
+  options.host = listen->host;
+  options.port = listen->port;
+  options.threads = config.server.threads;
+  options.read_timeout = std::chrono::seconds(config.server.read_timeout_seconds);
+  options.idle_timeout = std::chrono::seconds(config.server.idle_timeout_seconds);
+  options.header_limit = config.server.header_limit_bytes;
+  options.body_limit = config.server.body_limit_bytes;
+  store::RegistrationStore& registrations = **store;
+  auto handler = [&registrations](const http::Request& request) -> http::Response {
+    if (request.path == "/healthz") return json_response(200, "{\"status\":\"ok\"}");
+    if (request.path == "/readyz") {
+      auto counts = registrations.counts();
+      if (!counts) return json_response(503, "{\"status\":\"unavailable\"}");
+      return json_response(200, "{\"status\":\"ready\",\"domains\":" + std::to_string(counts->domains) + "}");
+    }
+    return json_response(404, "{\"status\":404,\"title\":\"Not Found\"}");
+  };
+  http::ServerHooks hooks;
+  if (!config.log.access_log) hooks.access_log = [](std::string_view) {};
+  auto server = http::Server::create(options, handler, hooks);
+  if (!server) return report_error(server.error());
+  std::printf("ssad %s: serving %s on http://%s\n", SSAD_VERSION, config.store.path.c_str(),
+              (*server)->address().c_str());
+  std::printf("  health:    http://%s/healthz\n  readiness: http://%s/readyz\n", (*server)->address().c_str(),
+              (*server)->address().c_str());
+  std::fflush(stdout);
+  (*server)->run();
+  std::printf("ssad: stopped\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("ssad"));
+  CLI::App app{"OpenSSAD: standardized access to and disclosure of domain registration data", "ssad"};
+  app.set_version_flag("--version", std::string("ssad ") + SSAD_VERSION);
+  app.require_subcommand(1);
+
+  Common common;
+  int exit_code = 0;
+
+  auto* serve_cmd = app.add_subcommand("serve", "Serve RDAP and the API over HTTP");
+  add_common(serve_cmd, common);
+  std::string http_listen;
+  serve_cmd->add_option("--http", http_listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  serve_cmd->callback([&] {
+    auto config = load(common);
+    exit_code = config ? serve(*config, http_listen) : report_error(config.error());
+  });
+
+  auto* migrate_cmd = app.add_subcommand("migrate", "Create the database or bring its schema up to date");
+  add_common(migrate_cmd, common);
+  migrate_cmd->callback([&] {
+    auto config = load(common);
+    if (!config) {
+      exit_code = report_error(config.error());
+      return;
+    }
+    auto store = open_store(*config);
+    if (!store) {
+      exit_code = report_error(store.error());
+      return;
+    }
+    std::printf("database %s is at the current schema\n", config->store.path.c_str());
+  });
+
+  auto* import_cmd = app.add_subcommand("import", "Load registration data");
+  import_cmd->require_subcommand(1);
+  auto* escrow_cmd = import_cmd->add_subcommand("escrow", "Apply an RFC 9022 CSV-model escrow deposit");
+  add_common(escrow_cmd, common);
+  std::string deposit_path;
+  ingest::EscrowImportOptions escrow_options;
+  escrow_cmd->add_option("DEPOSIT", deposit_path, "The deposit's XML file; its CSV files lie beside it")
+      ->required()
+      ->check(CLI::ExistingFile);
+  escrow_cmd->add_flag("--ignore-sequence", escrow_options.ignore_sequence,
+                       "Apply a DIFF/INCR deposit even if its prevId is not the last deposit applied");
+  escrow_cmd->callback([&] {
+    auto config = load(common);
+    if (!config) {
+      exit_code = report_error(config.error());
+      return;
+    }
+    auto store = open_store(*config);
+    if (!store) {
+      exit_code = report_error(store.error());
+      return;
+    }
+    SystemClock clock;
+    auto report = ingest::import_escrow(**store, deposit_path, clock, escrow_options);
+    if (!report) {
+      exit_code = report_error(report.error());
+      return;
+    }
+    print_report(*report);
+  });
+
+  auto* jsonl_cmd = import_cmd->add_subcommand(
+      "jsonl", "Load registrations in OpenSSAD's JSON Lines format (docs/jsonl.md)");
+  add_common(jsonl_cmd, common);
+  std::string jsonl_path;
+  jsonl_cmd->add_option("FILE", jsonl_path, "One registrar or domain per line")
+      ->required()
+      ->check(CLI::ExistingFile);
+  jsonl_cmd->callback([&] {
+    auto config = load(common);
+    if (!config) {
+      exit_code = report_error(config.error());
+      return;
+    }
+    auto store = open_store(*config);
+    if (!store) {
+      exit_code = report_error(store.error());
+      return;
+    }
+    SystemClock clock;
+    auto report = ingest::import_jsonl(**store, jsonl_path, clock);
+    if (!report) {
+      exit_code = report_error(report.error());
+      return;
+    }
+    std::printf("imported %lld registrars and %lld domains from %s\n",
+                static_cast<long long>(report->rows["registrar"]),
+                static_cast<long long>(report->rows["domain"]), jsonl_path.c_str());
+    print_report(*report);
+  });
+
+  auto* demo_cmd =
+      app.add_subcommand("demo", "Write a synthetic demo registry as an escrow deposit and load it");
+  add_common(demo_cmd, common);
+  demo::DemoOptions demo_options;
+  std::string demo_out;
+  demo_cmd->add_option("--domains", demo_options.domains, "Number of domains (default 10000)");
+  demo_cmd->add_option("--seed", demo_options.seed, "Seed of the generator (same seed, same registry)");
+  demo_cmd->add_option("--out", demo_out, "Directory for the deposit (default: DB.deposit/)");
+  demo_cmd->callback([&] {
+    auto config = load(common);
+    if (!config) {
+      exit_code = report_error(config.error());
+      return;
+    }
+    const std::filesystem::path out = demo_out.empty() ? config->store.path + ".deposit" : demo_out;
+    auto xml = demo::write_demo_deposit(demo_options, out);
+    if (!xml) {
+      exit_code = report_error(xml.error());
+      return;
+    }
+    std::printf("wrote demo deposit %s\n", xml->c_str());
+    auto store = open_store(*config);
+    if (!store) {
+      exit_code = report_error(store.error());
+      return;
+    }
+    SystemClock clock;
+    auto report = ingest::import_escrow(**store, xml->string(), clock);
+    if (!report) {
+      exit_code = report_error(report.error());
+      return;
+    }
+    print_report(*report);
+  });
+
+  auto* show_cmd = app.add_subcommand("show", "Print stored data for the operator (unredacted)");
+  show_cmd->require_subcommand(1);
+  auto* show_domain = show_cmd->add_subcommand("domain", "Print a domain's full registration");
+  add_common(show_domain, common);
+  std::string domain_name;
+  show_domain->add_option("NAME", domain_name, "Domain name (A-label or U-label)")->required();
+  show_domain->callback([&] {
+    auto config = load(common);
+    if (!config) {
+      exit_code = report_error(config.error());
+      return;
+    }
+    auto name = normalize_domain_name(domain_name);
+    if (!name) {
+      exit_code = report_error(name.error());
+      return;
+    }
+    auto store = open_store(*config);
+    if (!store) {
+      exit_code = report_error(store.error());
+      return;
+    }
+    auto registration = (*store)->find_registration(name->ldh);
+    if (!registration) {
+      exit_code = report_error(registration.error());
+      return;
+    }
+    std::fputs(model::describe(*registration).c_str(), stdout);
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ssad: unexpected error: %s\n", e.what());
+    return 1;
+  }
+  return exit_code;
+}

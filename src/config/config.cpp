@@ -1,0 +1,150 @@
+#include "config/config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+namespace ssad::config {
+namespace {
+
+struct Reader {
+  const toml::table& root;
+  std::string_view source;
+  std::optional<Error> error;
+
+  void bad(const std::string& key, const std::string& why) {
+    if (!error) error = Error{ErrorCode::invalid_input, std::string(source) + ": " + key + ": " + why};
+  }
+
+  // Fails on keys the config does not know, so that a typo is not silently ignored.
+  void only(const toml::table& table, std::string_view prefix, std::set<std::string_view> known) {
+    for (const auto& [key, value] : table) {
+      if (!known.contains(key.str())) bad(std::string(prefix) + std::string(key.str()), "unknown key");
+    }
+  }
+
+  void text(const toml::table& t, const char* section, const char* key, std::string& out) {
+    if (const auto* node = t.get(key)) {
+      if (auto v = node->value<std::string>())
+        out = *v;
+      else
+        bad(std::string(section) + "." + key, "must be a string");
+    }
+  }
+
+  void number(const toml::table& t, const char* section, const char* key, unsigned& out, unsigned min,
+              unsigned max) {
+    if (const auto* node = t.get(key)) {
+      auto v = node->value<std::int64_t>();
+      if (!v || *v < min || *v > max) {
+        bad(std::string(section) + "." + key,
+            "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+      } else {
+        out = static_cast<unsigned>(*v);
+      }
+    }
+  }
+
+  void boolean(const toml::table& t, const char* section, const char* key, bool& out) {
+    if (const auto* node = t.get(key)) {
+      if (auto v = node->value<bool>())
+        out = *v;
+      else
+        bad(std::string(section) + "." + key, "must be true or false");
+    }
+  }
+
+  const toml::table* section(const char* name) {
+    const auto* node = root.get(name);
+    if (node == nullptr) return nullptr;
+    if (!node->is_table()) {
+      bad(name, "must be a table ([" + std::string(name) + "])");
+      return nullptr;
+    }
+    return node->as_table();
+  }
+};
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view text, std::string_view source) {
+  // Debian's toml++ is built with exceptions: a syntax error is thrown, and caught here once.
+  toml::table parsed;
+  try {
+    parsed = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    return fail(ErrorCode::invalid_input, std::string(source) + " line " +
+                                              std::to_string(e.source().begin.line) + ": " +
+                                              std::string(e.description()));
+  }
+  Config config;
+  Reader r{parsed, source, std::nullopt};
+  r.only(parsed, "", {"store", "server", "log"});
+  if (const auto* t = r.section("store")) {
+    r.only(*t, "store.", {"path"});
+    r.text(*t, "store", "path", config.store.path);
+  }
+  if (const auto* t = r.section("server")) {
+    r.only(*t, "server.",
+           {"http", "threads", "read_timeout_seconds", "idle_timeout_seconds", "header_limit_bytes",
+            "body_limit_bytes"});
+    r.text(*t, "server", "http", config.server.http);
+    r.number(*t, "server", "threads", config.server.threads, 1, 256);
+    r.number(*t, "server", "read_timeout_seconds", config.server.read_timeout_seconds, 1, 3600);
+    r.number(*t, "server", "idle_timeout_seconds", config.server.idle_timeout_seconds, 1, 3600);
+    r.number(*t, "server", "header_limit_bytes", config.server.header_limit_bytes, 1024, 1 << 20);
+    r.number(*t, "server", "body_limit_bytes", config.server.body_limit_bytes, 0, 64 << 20);
+    if (!r.error) {
+      if (auto hp = parse_host_port(config.server.http); !hp) r.bad("server.http", hp.error().message);
+    }
+  }
+  if (const auto* t = r.section("log")) {
+    r.only(*t, "log.", {"level", "access_log"});
+    r.text(*t, "log", "level", config.log.level);
+    r.boolean(*t, "log", "access_log", config.log.access_log);
+    const std::set<std::string_view> levels = {"trace", "debug", "info", "warn", "error"};
+    if (!levels.contains(config.log.level)) r.bad("log.level", "must be trace, debug, info, warn or error");
+  }
+  if (r.error) return std::unexpected(*r.error);
+  return config;
+}
+
+Result<Config> load_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fail(ErrorCode::unavailable, "cannot read config file '" + path + "'");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path);
+}
+
+Result<HostPort> parse_host_port(std::string_view text) {
+  HostPort hp;
+  std::string_view port;
+  if (text.starts_with('[')) {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return fail(ErrorCode::invalid_input, "expected [IPv6]:PORT, not '" + std::string(text) + "'");
+    }
+    hp.host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      return fail(ErrorCode::invalid_input, "expected HOST:PORT, not '" + std::string(text) + "'");
+    }
+    hp.host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  unsigned value = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc{} || ptr != port.data() + port.size() || value > 65535) {
+    return fail(ErrorCode::invalid_input, "bad port in '" + std::string(text) + "'");
+  }
+  hp.port = static_cast<std::uint16_t>(value);
+  return hp;
+}
+
+}  // namespace ssad::config

@@ -1,0 +1,534 @@
+#include "http/server.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/time.hpp"
+#include "http/access_log.hpp"
+#include "http/asio.hpp"
+
+// The shape follows Boost.Beast's awaitable and advanced servers: one coroutine per connection on its own
+// strand, a timeout on every read and write, parser limits, one fail() reporter. What is added here is
+// what they leave out: a registry of connections so that stop() can tell an idle keep-alive connection
+// (closed at once) from one whose request has begun (left to finish).
+
+namespace ssad::http {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = net::ip::tcp;
+
+// How much to read while waiting for a request's first bytes; the parser reads the rest.
+constexpr std::size_t kFirstReadSize = 4096;
+// How much a client may still send after an error response before the connection is cut.
+constexpr std::size_t kLingerLimit = std::size_t{1024} * 1024;
+
+std::string_view to_std(beast::string_view text) { return {text.data(), text.size()}; }
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+
+// RFC 9110 §5.6.2 tchar.
+bool is_token_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+// A handler's header that would break the message (or split it, if a value carries CR LF) is dropped.
+bool is_sendable_field(std::string_view name, std::string_view value) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), is_token_char) &&
+         value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+bool is_framing_field(std::string_view name) {
+  return iequals(name, "content-length") || iequals(name, "transfer-encoding") || iequals(name, "connection");
+}
+
+bool status_allows_body(unsigned status) { return status != 204 && status != 304; }
+
+// The IMF-fixdate of RFC 9110 §5.6.7, written by hand: strftime would follow the process locale.
+std::string http_date(std::chrono::system_clock::time_point now) {
+  using namespace std::chrono;
+  static constexpr std::array<const char*, 7> kDays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const auto secs = floor<seconds>(now);
+  const auto day_start = floor<days>(secs);
+  const year_month_day date{day_start};
+  const hh_mm_ss clock_time{secs - day_start};
+  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", kDays[weekday{day_start}.c_encoding()],
+                     static_cast<unsigned>(date.day()), kMonths[static_cast<unsigned>(date.month()) - 1],
+                     static_cast<int>(date.year()), clock_time.hours().count(), clock_time.minutes().count(),
+                     clock_time.seconds().count());
+}
+
+// The one reporter of connection-level failures. A peer that goes away, a timeout or our own shutdown
+// is routine; anything else is worth a warning.
+void fail(beast::error_code ec, std::string_view what) {
+  if (ec == net::error::operation_aborted || ec == net::error::eof || ec == net::error::connection_reset ||
+      ec == net::error::broken_pipe || ec == net::error::bad_descriptor || ec == beast::error::timeout ||
+      ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
+    spdlog::debug("http: {}: {}", what, ec.message());
+    return;
+  }
+  spdlog::warn("http: {}: {}", what, ec.message());
+}
+
+// The status for a request the parser refused, or 0 when the connection itself failed.
+unsigned refusal_status(beast::error_code ec) {
+  if (ec == bhttp::error::header_limit) return 431;
+  if (ec == bhttp::error::body_limit) return 413;
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return 0;
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) return 400;
+  return 0;
+}
+
+Request to_request(bhttp::request<bhttp::string_body>&& message, const std::string& remote) {
+  Request request;
+  request.head = message.method() == bhttp::verb::head;
+  request.method = request.head ? "GET" : std::string(to_std(message.method_string()));
+  request.target = std::string(to_std(message.target()));
+  const auto question = request.target.find('?');
+  request.path = request.target.substr(0, question);
+  if (question != std::string::npos) request.query = request.target.substr(question + 1);
+  for (const auto& field : message) {
+    request.headers.emplace_back(std::string(to_std(field.name_string())),
+                                 std::string(to_std(field.value())));
+  }
+  request.body = std::move(message.body());
+  request.remote_address = remote;
+  return request;
+}
+
+// The response's status and headers as Beast's message; the caller adds the body, if any.
+template <class Body>
+bhttp::response<Body> to_message(const Response& response, unsigned version, bool keep_alive) {
+  bhttp::response<Body> message;
+  message.version(version);
+  message.result(response.status);
+  for (const auto& [name, value] : response.headers) {
+    if (is_framing_field(name)) continue;
+    if (!is_sendable_field(name, value)) {
+      spdlog::error("http: dropped a response header that is not valid HTTP: '{}'", log_safe(name));
+      continue;
+    }
+    message.insert(name, value);
+  }
+  if (message.find(bhttp::field::date) == message.end()) {
+    message.set(bhttp::field::date, http_date(std::chrono::system_clock::now()));
+  }
+  if (status_allows_body(response.status)) message.content_length(response.body.size());
+  message.keep_alive(keep_alive);
+  return message;
+}
+
+// A connection and the state stop() needs. busy and closing are touched only on the stream's strand.
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  std::string remote_address;
+  bool busy = false;     // a request has begun arriving and is not yet answered
+  bool closing = false;  // the server is stopping: close once the current response is sent
+};
+
+}  // namespace
+
+std::optional<std::string_view> find_header(const Headers& headers, std::string_view name) {
+  for (const auto& [field, value] : headers) {
+    if (iequals(field, name)) return value;
+  }
+  return std::nullopt;
+}
+
+Response plain_text_error(unsigned status, std::string_view detail) {
+  Response response;
+  response.status = status;
+  response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+  response.body = fmt::format("{} {}", status, to_std(bhttp::obsolete_reason(bhttp::int_to_status(status))));
+  if (!detail.empty()) fmt::format_to(std::back_inserter(response.body), ": {}", detail);
+  response.body += '\n';
+  return response;
+}
+
+struct Server::Impl {
+  Impl(ServerOptions server_options, Handler request_handler, ServerHooks server_hooks)
+      : options(std::move(server_options)),
+        handler(std::move(request_handler)),
+        hooks(std::move(server_hooks)),
+        ioc(static_cast<int>(thread_count())),
+        control(net::make_strand(ioc)),
+        acceptor(control) {
+    if (!hooks.error_response) hooks.error_response = plain_text_error;
+    if (!hooks.access_log) hooks.access_log = [](std::string_view line) { spdlog::info("{}", line); };
+  }
+
+  [[nodiscard]] unsigned thread_count() const { return std::max(1U, options.threads); }
+
+  ServerOptions options;
+  Handler handler;
+  ServerHooks hooks;
+  // Declared before everything that holds its executor, so that it is destroyed last.
+  net::io_context ioc;
+  net::strand<net::io_context::executor_type> control;  // serialises the acceptor and the signal set
+  tcp::acceptor acceptor;
+  tcp::endpoint local;
+  std::optional<net::signal_set> signals;  // only under run()
+
+  struct Connections {  // the data and its mutex travel together
+    std::mutex mutex;
+    bool serving = false;
+    bool stopping = false;
+    std::unordered_set<std::shared_ptr<Connection>> live;
+  } connections;
+  std::atomic<bool> stopping{false};  // connections.stopping, readable without the lock
+
+  std::mutex threads_mutex;
+  std::vector<std::thread> threads;  // start_background()'s
+
+  // Starts the accept loop; false when already started or stopped.
+  bool begin_serving() {
+    {
+      const std::lock_guard lock(connections.mutex);
+      if (connections.serving || connections.stopping) return false;
+      connections.serving = true;
+    }
+    net::co_spawn(control, accept_loop(), [](const std::exception_ptr& error) {
+      if (error) spdlog::error("http: the accept loop failed");
+    });
+    return true;
+  }
+
+  void begin_shutdown() {
+    std::vector<std::shared_ptr<Connection>> open;
+    {
+      const std::lock_guard lock(connections.mutex);
+      if (connections.stopping) return;
+      connections.stopping = true;
+      stopping = true;
+      open.assign(connections.live.begin(), connections.live.end());
+    }
+    net::post(control, [this] {
+      beast::error_code ignored;
+      acceptor.close(ignored);
+      if (signals) {
+        // Clearing restores the default action, so that a second Ctrl-C ends a stop that hangs.
+        signals->cancel(ignored);
+        signals->clear(ignored);
+      }
+    });
+    for (auto& connection : open) {
+      net::post(connection->stream.get_executor(), [connection] {
+        connection->closing = true;
+        if (!connection->busy) connection->stream.close();
+      });
+    }
+  }
+
+  net::awaitable<void> accept_loop() {
+    for (;;) {
+      beast::error_code ec;
+      tcp::socket socket =
+          co_await acceptor.async_accept(net::make_strand(ioc), net::redirect_error(net::use_awaitable, ec));
+      if (!acceptor.is_open()) co_return;
+      if (ec) {
+        fail(ec, "accept");
+        // Out of file descriptors, most likely: pause instead of spinning on the error.
+        net::steady_timer pause(control, std::chrono::milliseconds(100));
+        co_await pause.async_wait(net::redirect_error(net::use_awaitable, ec));
+        continue;
+      }
+      start_session(std::move(socket));
+    }
+  }
+
+  void start_session(tcp::socket socket) {
+    beast::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    auto connection = std::make_shared<Connection>(std::move(socket));
+    if (!ec) connection->remote_address = peer.address().to_string();
+    {
+      const std::lock_guard lock(connections.mutex);
+      if (connections.stopping) return;  // accepted just as the stop began: closed by going out of scope
+      connections.live.insert(connection);
+    }
+    net::co_spawn(connection->stream.get_executor(), serve(connection),
+                  [this, connection](const std::exception_ptr& error) {
+                    if (error) {
+                      try {
+                        std::rethrow_exception(error);
+                      } catch (const std::exception& e) {
+                        spdlog::error("http: connection from {} failed: {}", connection->remote_address,
+                                      e.what());
+                      } catch (...) {
+                        spdlog::error("http: connection from {} failed", connection->remote_address);
+                      }
+                    }
+                    const std::lock_guard lock(connections.mutex);
+                    connections.live.erase(connection);
+                  });
+  }
+
+  // One connection: requests one after another until the client, an error, a timeout or stop() ends it.
+  net::awaitable<void> serve(std::shared_ptr<Connection> connection) {
+    Connection& conn = *connection;
+    beast::flat_buffer buffer;
+    bool first = true;
+    for (;;) {
+      conn.busy = false;
+      if (conn.closing) break;
+      // Waiting for a request's first bytes is what makes a connection idle; a pipelined request is
+      // already in the buffer.
+      if (buffer.size() == 0) {
+        beast::error_code ec;
+        conn.stream.expires_after(first ? options.read_timeout : options.idle_timeout);
+        const std::size_t n = co_await conn.stream.async_read_some(
+            buffer.prepare(kFirstReadSize), net::redirect_error(net::use_awaitable, ec));
+        if (ec) {
+          fail(ec, "read");
+          co_return;
+        }
+        buffer.commit(n);
+        if (conn.closing) co_return;  // stop() closed the socket while these bytes arrived
+      }
+      conn.busy = true;
+      first = false;
+      if (!co_await exchange(conn, buffer)) break;
+    }
+    beast::error_code ignored;
+    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  // Reads the request whose first bytes are in `buffer` and answers it. Returns whether the connection
+  // may carry another request.
+  net::awaitable<bool> exchange(Connection& conn, beast::flat_buffer& buffer) {
+    AccessRecord record;
+    record.time = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    record.remote = conn.remote_address;
+    const auto started = std::chrono::steady_clock::now();
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(
+        std::min<std::size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
+    parser.body_limit(options.body_limit);
+
+    beast::error_code ec;
+    conn.stream.expires_after(options.read_timeout);
+    co_await bhttp::async_read_header(conn.stream, buffer, parser,
+                                      net::redirect_error(net::use_awaitable, ec));
+    if (!ec && parser.get().version() >= 11 &&
+        iequals(to_std(parser.get()[bhttp::field::expect]), "100-continue")) {
+      bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, parser.get().version()};
+      ec = co_await write(conn, go_on);
+      if (ec) {
+        fail(ec, "write");
+        co_return false;
+      }
+    }
+    if (!ec && !parser.is_done()) {
+      conn.stream.expires_after(options.read_timeout);
+      co_await bhttp::async_read(conn.stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+    }
+
+    if (ec) {
+      const unsigned status = refusal_status(ec);
+      if (status == 0) {
+        fail(ec, "read");
+        co_return false;
+      }
+      // Empty unless the request line was parsed (as when only the body is refused).
+      record.method = std::string(to_std(parser.get().method_string()));
+      record.target = std::string(to_std(parser.get().target()));
+      const std::string detail =
+          status == 431   ? fmt::format("request header exceeds {} bytes", options.header_limit)
+          : status == 413 ? fmt::format("request body exceeds {} bytes", options.body_limit)
+                          : fmt::format("malformed request: {}", ec.message());
+      Response refusal = refuse(status, detail);
+      auto message = to_message<bhttp::string_body>(refusal, 11, false);
+      if (status_allows_body(refusal.status)) message.body() = std::move(refusal.body);
+      record.status = refusal.status;
+      record.bytes = message.body().size();
+      ec = co_await write(conn, message);
+      log_access(record, started);
+      if (ec) {
+        fail(ec, "write");
+      } else {
+        co_await linger(conn);
+      }
+      co_return false;
+    }
+
+    auto received = parser.release();
+    const unsigned version = received.version();
+    const bool keep_alive = received.keep_alive();
+    record.method = std::string(to_std(received.method_string()));
+    record.target = std::string(to_std(received.target()));
+    const Request request = to_request(std::move(received), conn.remote_address);
+    Response response = answer(request);
+    // Read after the handler: stop() may have begun meanwhile, even from the handler itself.
+    const bool keep_open = keep_alive && !conn.closing && !stopping;
+    record.status = response.status;
+    if (request.head) {
+      auto message = to_message<bhttp::empty_body>(response, version, keep_open);
+      ec = co_await write(conn, message);
+    } else {
+      auto message = to_message<bhttp::string_body>(response, version, keep_open);
+      if (status_allows_body(response.status)) message.body() = std::move(response.body);
+      record.bytes = message.body().size();
+      ec = co_await write(conn, message);
+    }
+    log_access(record, started);
+    if (ec) {
+      fail(ec, "write");
+      co_return false;
+    }
+    co_return keep_open;
+  }
+
+  template <class Body>
+  net::awaitable<beast::error_code> write(Connection& conn, bhttp::response<Body>& message) {
+    beast::error_code ec;
+    conn.stream.expires_after(options.write_timeout);
+    co_await bhttp::async_write(conn.stream, message, net::redirect_error(net::use_awaitable, ec));
+    co_return ec;
+  }
+
+  // After an error response the client may still be sending the request we refused. Closing a socket with
+  // unread bytes makes the kernel send a reset, which can destroy the response before the client reads
+  // it; so stop sending, then read and discard for a while. The connection counts as idle meanwhile.
+  net::awaitable<void> linger(Connection& conn) {
+    conn.busy = false;
+    if (conn.closing) co_return;
+    beast::error_code ec;
+    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    conn.stream.expires_after(options.read_timeout);
+    std::array<char, 4096> discard{};
+    std::size_t discarded = 0;
+    while (!ec && discarded < kLingerLimit) {
+      discarded += co_await conn.stream.async_read_some(net::buffer(discard),
+                                                        net::redirect_error(net::use_awaitable, ec));
+    }
+  }
+
+  // The handler's response, or a 500 if it threw or answered something that is not a final status.
+  Response answer(const Request& request) {
+    try {
+      Response response = handler(request);
+      if (response.status >= 200 && response.status <= 599) return response;
+      spdlog::error("http: handler answered {} {} with status {}", request.method, log_safe(request.target),
+                    response.status);
+    } catch (const std::exception& e) {
+      spdlog::error("http: handler failed on {} {}: {}", request.method, log_safe(request.target), e.what());
+    } catch (...) {
+      spdlog::error("http: handler failed on {} {}", request.method, log_safe(request.target));
+    }
+    return refuse(500, "the server failed to answer the request");
+  }
+
+  Response refuse(unsigned status, std::string_view detail) {
+    try {
+      Response response = hooks.error_response(status, detail);
+      if (response.status >= 200 && response.status <= 599) return response;
+    } catch (const std::exception& e) {
+      spdlog::error("http: error responder failed: {}", e.what());
+    }
+    return plain_text_error(status, detail);
+  }
+
+  void log_access(AccessRecord& record, std::chrono::steady_clock::time_point started) {
+    record.duration =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    try {
+      hooks.access_log(format_access_log_line(record));
+    } catch (const std::exception& e) {
+      spdlog::error("http: access log failed: {}", e.what());
+    }
+  }
+
+  void join_threads() {
+    if (ioc.get_executor().running_in_this_thread()) return;  // a handler cannot wait for itself
+    const std::lock_guard lock(threads_mutex);
+    for (auto& thread : threads) thread.join();
+    threads.clear();
+  }
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() { stop(); }
+
+Result<std::unique_ptr<Server>> Server::create(ServerOptions options, Handler handler, ServerHooks hooks) {
+  if (!handler) return ssad::fail(ErrorCode::invalid_input, "the HTTP server needs a request handler");
+  const std::string where = options.host + ":" + std::to_string(options.port);
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(handler), std::move(hooks));
+  auto cannot = [&](const beast::error_code& ec) {
+    return ssad::fail(ErrorCode::unavailable, "cannot listen on " + where + ": " + ec.message());
+  };
+
+  beast::error_code ec;
+  tcp::resolver resolver(impl->ioc);
+  const auto endpoints = resolver.resolve(impl->options.host, std::to_string(impl->options.port),
+                                          tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec) return cannot(ec);
+  if (endpoints.empty()) return cannot(net::error::host_not_found);
+  const tcp::endpoint endpoint = *endpoints.begin();
+
+  auto& acceptor = impl->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (!ec) impl->local = acceptor.local_endpoint(ec);
+  if (ec) return cannot(ec);
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+std::uint16_t Server::port() const { return impl_->local.port(); }
+
+std::string Server::address() const {
+  const auto& address = impl_->local.address();
+  const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  return host + ":" + std::to_string(impl_->local.port());
+}
+
+void Server::run() {
+  Impl& impl = *impl_;
+  if (!impl.begin_serving()) return;
+  impl.signals.emplace(impl.control, SIGINT, SIGTERM);
+  impl.signals->async_wait([&impl](const beast::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("http: signal {} received, stopping", signal);
+    impl.begin_shutdown();
+  });
+  std::vector<std::thread> extra;
+  for (unsigned i = 1; i < impl.thread_count(); ++i) extra.emplace_back([&impl] { impl.ioc.run(); });
+  impl.ioc.run();
+  for (auto& thread : extra) thread.join();
+}
+
+void Server::start_background() {
+  Impl& impl = *impl_;
+  if (!impl.begin_serving()) return;
+  const std::lock_guard lock(impl.threads_mutex);
+  for (unsigned i = 0; i < impl.thread_count(); ++i) impl.threads.emplace_back([&impl] { impl.ioc.run(); });
+}
+
+void Server::stop() {
+  impl_->begin_shutdown();
+  impl_->join_threads();
+}
+
+}  // namespace ssad::http

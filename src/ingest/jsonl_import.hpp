@@ -1,0 +1,29 @@
+#pragma once
+// Imports registration data from a JSON Lines file in OpenSSAD's own format (docs/jsonl.md): one
+// registrar or one domain per line, the domain carrying its contacts and nameservers. For registries
+// that have no RFC 9022 escrow deposit to hand, and for hand-written test data.
+//
+// The whole file is one transaction: the first bad line aborts the import with its file name, line and
+// reason, and the store stays as it was. Objects are upserted (put replaces an object and its child
+// rows), so importing the same file twice leaves the same data; nothing is ever deleted.
+
+#include <string>
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "ingest/escrow_import.hpp"
+#include "store/registration_store.hpp"
+
+namespace ssad::ingest {
+
+/// Imports the JSON Lines file at `path` into `store`, committing at `clock.now()`.
+/// Result: rows["registrar"] and rows["domain"] count the lines of each kind, type is "JSONL",
+/// deposit_id is empty, counts is what the store holds afterwards. A file with no record commits nothing.
+/// Errors: invalid_input for the file's content, always as "<file name> line N: <reason>" (bad JSON,
+/// an unknown member, a wrong type, a bad date, name, status or address, an unknown reference, a domain
+/// or registrar given twice, a contact or host given twice with different data) and for a missing
+/// file; unavailable when the file or the database cannot be read or written.
+[[nodiscard]] Result<ImportReport> import_jsonl(store::RegistrationStore& store, const std::string& path,
+                                                const Clock& clock);
+
+}  // namespace ssad::ingest

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Drives the real ssad binary as an operator would: demo, show, import, config errors, serve.
+# Usage: cli_smoke.sh SSAD TEST_DATA_DIR. Prints "N passed, N failed".
+set -u
+ssad=$1
+data=$2
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+passed=0
+failed=0
+check() {  # check NAME COMMAND... : passes when the command succeeds
+  local name=$1
+  shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name" >&2; fi
+}
+contains() { grep -q -- "$2" <<<"$1"; }
+
+out=$("$ssad" demo --domains 200 --db "$work/demo.db" 2>&1)
+check "demo loads 200 domains" contains "$out" "store holds 200 domains"
+out=$("$ssad" show domain PAYPA1.example --db "$work/demo.db" 2>&1)
+check "show prints the registrar" contains "$out" "Registrar:  *BulkReg Inc. (bulkreg, IANA 1908)"
+check "show prints unredacted contacts" contains "$out" "registrant contact R41"
+out=$("$ssad" show domain café27.example --db "$work/demo.db" 2>&1)
+check "show accepts U-labels" contains "$out" "Domain:  *xn--caf27-dsa.example"
+out=$("$ssad" show domain nosuch.example --db "$work/demo.db" 2>&1); rc=$?
+check "show of a missing domain exits 3" test "$rc" -eq 3
+check "show of a missing domain says so" contains "$out" "domain 'nosuch.example' not found"
+out=$("$ssad" show domain "bad..name" --db "$work/demo.db" 2>&1); rc=$?
+check "show of a bad name exits 2" test "$rc" -eq 2
+
+cp -r "$data/escrow/rfc9022-full" "$work/full"
+out=$("$ssad" import escrow "$work/full/deposit.xml" --db "$work/rfc.db" 2>&1)
+check "escrow import reports rows" contains "$out" "imported FULL deposit 20101017001"
+out=$("$ssad" import escrow "$work/full/deposit.xml" --db "$work/rfc.db" 2>&1)
+check "second import changes nothing" contains "$out" "already imported; nothing changed"
+echo "garbage,row" >> "$work/full/domain-YYYYMMDD.csv"
+out=$("$ssad" import escrow "$work/full/deposit.xml" --db "$work/other.db" 2>&1); rc=$?
+check "a bad deposit exits 2" test "$rc" -eq 2
+check "a bad deposit names the checksum" contains "$out" "domain-YYYYMMDD.csv: CRC32 checksum is"
+
+out=$("$ssad" import jsonl "$data/jsonl/registry.jsonl" --db "$work/jsonl.db" 2>&1)
+check "jsonl import loads domains" contains "$out" "domains from"
+out=$("$ssad" show domain bücher.test --db "$work/jsonl.db" 2>&1)
+check "a jsonl domain can be shown" contains "$out" "Domain:  *xn--bcher-kva.test"
+
+printf '[store]\npaht = "x.db"\n' > "$work/bad.toml"
+out=$("$ssad" migrate --config "$work/bad.toml" 2>&1); rc=$?
+check "an unknown config key exits 2" test "$rc" -eq 2
+check "an unknown config key is named" contains "$out" "store.paht: unknown key"
+printf '[store]\npath = "%s"\n[log]\naccess_log = false\n' "$work/demo.db" > "$work/good.toml"
+
+"$ssad" serve --config "$work/good.toml" --http 127.0.0.1:0 > "$work/serve.out" 2>&1 &
+server_pid=$!
+address=""
+for _ in $(seq 1 100); do
+  address=$(sed -n 's|.*serving .* on http://\([^ ]*\)$|\1|p' "$work/serve.out")
+  [ -n "$address" ] && break
+  sleep 0.1
+done
+check "serve prints its address" test -n "$address"
+out=$(curl -sS "http://$address/healthz")
+check "healthz answers ok" contains "$out" '"status":"ok"'
+out=$(curl -sS "http://$address/readyz")
+check "readyz counts the domains" contains "$out" '"domains":200'
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://$address/nothing")
+check "unknown paths are 404" test "$code" = 404
+kill -TERM "$server_pid"
+wait "$server_pid"; rc=$?
+server_pid=""
+check "SIGTERM stops the server cleanly" test "$rc" -eq 0
+
+echo "cli_smoke: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
