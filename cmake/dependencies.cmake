@@ -17,6 +17,18 @@ find_path(RAPIDJSON_INCLUDE_DIR rapidjson/document.h REQUIRED)
 add_library(ssad_rapidjson INTERFACE)
 target_include_directories(ssad_rapidjson SYSTEM INTERFACE "${RAPIDJSON_INCLUDE_DIR}")
 target_compile_definitions(ssad_rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1)
+# RapidJSON's internal stack adds an offset to a null pointer on first use, which UBSan's
+# pointer-overflow check stops on.
+target_compile_options(ssad_rapidjson INTERFACE $<$<STREQUAL:${SSAD_SANITIZE},address>:-fno-sanitize=pointer-overflow>)
+# ssad_uses_rapidjson_dom(FILES...): Debian's RapidJSON 1.1.0 document.h has an uninstantiated
+# GenericStringRef::operator= that assigns a const member; clang-19 rejects it unless template bodies are
+# parsed only when instantiated. That flag breaks Boost.Asio's coroutines, so it is set per file.
+function(ssad_uses_rapidjson_dom)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    set_source_files_properties(${ARGN} DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} PROPERTIES
+                                COMPILE_OPTIONS "-fdelayed-template-parsing;-Wno-delayed-template-parsing-in-cxx20")
+  endif()
+endfunction()
 add_library(ssad_boost INTERFACE)
 target_include_directories(ssad_boost SYSTEM INTERFACE "${Boost_INCLUDE_DIRS}")
 target_link_libraries(ssad_boost INTERFACE Threads::Threads)

@@ -4,6 +4,10 @@ target_compile_options(ssad_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
   -Wold-style-cast -Woverloaded-virtual -Wimplicit-fallthrough
   -Werror
+  # Option structs are designated-initialised relying on member defaults (STYLE.md); both compilers
+  # would warn on every such use.
+  -Wno-missing-field-initializers
+  $<$<CXX_COMPILER_ID:Clang>:-Wno-missing-designated-field-initializers>
   -fstack-protector-strong)
 target_compile_definitions(ssad_options INTERFACE
   $<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2>

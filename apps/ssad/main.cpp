@@ -228,6 +228,8 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--domains", demo_options.domains, "Number of domains (default 10000)");
   demo_cmd->add_option("--seed", demo_options.seed, "Seed of the generator (same seed, same registry)");
   demo_cmd->add_option("--out", demo_out, "Directory for the deposit (default: DB.deposit/)");
+  bool deposit_only = false;
+  demo_cmd->add_flag("--deposit-only", deposit_only, "Write the deposit but do not import it");
   demo_cmd->callback([&] {
     auto config = load(common);
     if (!config) {
@@ -241,6 +243,7 @@ int main(int argc, char** argv) {
       return;
     }
     std::printf("wrote demo deposit %s\n", xml->c_str());
+    if (deposit_only) return;
     auto store = open_store(*config);
     if (!store) {
       exit_code = report_error(store.error());

@@ -150,9 +150,12 @@ class Importer {
       if (!kind) return std::unexpected(kind.error());
       if (*kind != nullptr) contents.emplace_back(&def, *kind);
     }
-    auto by_order = [](const auto& a, const auto& b) { return a.second->order < b.second->order; };
-    std::stable_sort(deletes.begin(), deletes.end(), by_order);
-    std::stable_sort(contents.begin(), contents.end(), by_order);
+    // Kind order first; definitions of one kind keep their order in the deposit (they sit in one vector).
+    auto by_order = [](const auto& a, const auto& b) {
+      return a.second->order != b.second->order ? a.second->order < b.second->order : a.first < b.first;
+    };
+    std::sort(deletes.begin(), deletes.end(), by_order);
+    std::sort(contents.begin(), contents.end(), by_order);
 
     for (const auto& [def, kind] : deletes) {
       if (auto ok = apply(*def, *kind, w); !ok) return ok;

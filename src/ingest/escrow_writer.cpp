@@ -199,8 +199,9 @@ EscrowWriter::~EscrowWriter() = default;
 
 void EscrowWriter::add(const model::Registrar& r) {
   File& f = *files_[kRegistrar];
+  const std::string iana_id = number(r.iana_id);  // must outlive the views below
   for (const std::string_view v :
-       {std::string_view(r.handle), std::string_view(r.name), std::string_view(number(r.iana_id)),
+       {std::string_view(r.handle), std::string_view(r.name), std::string_view(iana_id),
         std::string_view(r.status), std::string_view(r.address.street[0]),
         std::string_view(r.address.street[1]), std::string_view(r.address.street[2]),
         std::string_view(r.address.city), std::string_view(r.address.state_province),
