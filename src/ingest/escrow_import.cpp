@@ -278,7 +278,14 @@ class Importer {
   }
 
   // The normalised name as children of a domain refer to it (they must use the same spelling rules).
+  // Names already in lower-case LDH form are used as they are: normalising would return them unchanged,
+  // and an invalid one cannot match a stored domain, so the lookup reports it as unknown.
   static Result<std::string> ldh(std::string_view text) {
+    if (!text.empty() &&
+        text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") == std::string_view::npos &&
+        text.back() != '.') {
+      return std::string(text);
+    }
     auto name = normalize_domain_name(text);
     if (!name) return std::unexpected(name.error());
     return std::move(name->ldh);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <initializer_list>
 #include <optional>
+#include <sstream>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -16,6 +17,7 @@
 #include <rapidjson/error/en.h>
 
 #include "core/domain_name.hpp"
+#include "ingest/checksum.hpp"
 #include "model/registration.hpp"
 
 namespace ssad::ingest {
@@ -616,19 +618,36 @@ Result<ImportReport> import_jsonl(store::RegistrationStore& store, const std::st
   }
   std::ifstream in(file, std::ios::binary);
   if (!in) return fail(ErrorCode::unavailable, "cannot read '" + path + "'");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return fail(ErrorCode::unavailable, "cannot read '" + path + "'");
+  const std::string content = buffer.str();
   const std::string file_name = file.filename().string();
 
   ImportReport report;
   report.type = "JSONL";
   report.rows["registrar"] = 0;
   report.rows["domain"] = 0;
+  // A file is recorded by its SHA-256, so that importing the same file again changes nothing at all.
+  const std::string digest = sha256_hex(content);
+  report.deposit_id = "jsonl-" + digest.substr(0, 16);
+  auto previous = store.find_deposit(report.deposit_id);
+  if (!previous) return std::unexpected(previous.error());
+  if (*previous) {
+    report.already_imported = true;
+    auto counts = store.counts();
+    if (!counts) return std::unexpected(counts.error());
+    report.counts = *counts;
+    return report;
+  }
   auto writer = store.begin_write();
   if (!writer) return std::unexpected(writer.error());
   Importer importer(**writer, report);
+  std::istringstream lines(content);
   std::string line;
   std::size_t number = 0;
   bool any = false;
-  while (std::getline(in, line)) {
+  while (std::getline(lines, line)) {
     ++number;
     std::string_view view = line;
     if (view.ends_with('\r')) view.remove_suffix(1);
@@ -644,9 +663,10 @@ Result<ImportReport> import_jsonl(store::RegistrationStore& store, const std::st
       return std::unexpected(with_context(std::move(error), file_name + " line " + std::to_string(number)));
     }
   }
-  if (in.bad()) return fail(ErrorCode::unavailable, "cannot read '" + path + "'");
   if (any) {
-    SSAD_CHECK((*writer)->commit(clock.now()));
+    const Timestamp now = clock.now();
+    SSAD_CHECK((*writer)->record_deposit({report.deposit_id, "JSONL", "", "", now, digest, now}));
+    SSAD_CHECK((*writer)->commit(now));
   }
   writer->reset();  // ends the transaction (rolls back when nothing was read)
   auto counts = store.counts();

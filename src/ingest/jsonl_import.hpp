@@ -5,7 +5,7 @@
 //
 // The whole file is one transaction: the first bad line aborts the import with its file name, line and
 // reason, and the store stays as it was. Objects are upserted (put replaces an object and its child
-// rows), so importing the same file twice leaves the same data; nothing is ever deleted.
+// rows); nothing is ever deleted. A file already imported (same bytes) is not applied again.
 
 #include <string>
 
@@ -18,7 +18,9 @@ namespace ssad::ingest {
 
 /// Imports the JSON Lines file at `path` into `store`, committing at `clock.now()`.
 /// Result: rows["registrar"] and rows["domain"] count the lines of each kind, type is "JSONL",
-/// deposit_id is empty, counts is what the store holds afterwards. A file with no record commits nothing.
+/// deposit_id is "jsonl-" and the first 16 hex digits of the file's SHA-256 (the import is recorded under
+/// it; the same file again has already_imported set and changes nothing), counts is what the store
+/// holds afterwards. A file with no record commits nothing.
 /// Errors: invalid_input for the file's content, always as "<file name> line N: <reason>" (bad JSON,
 /// an unknown member, a wrong type, a bad date, name, status or address, an unknown reference, a domain
 /// or registrar given twice, a contact or host given twice with different data) and for a missing

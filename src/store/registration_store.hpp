@@ -22,10 +22,10 @@ struct Page {
   std::size_t limit = 100;
 };
 
-/// An escrow deposit that was applied to the store.
+/// An import applied to the store: an escrow deposit, or a JSON Lines file.
 struct DepositRecord {
   std::string id;
-  std::string type;  // FULL, DIFF or INCR
+  std::string type;  // FULL, DIFF, INCR or JSONL
   std::string prev_id;
   std::string tld;
   Timestamp watermark;
@@ -67,7 +67,7 @@ class RegistrationReader {
   [[nodiscard]] virtual Result<StoreCounts> counts() = 0;
   /// When the registration data last changed (the RDAP "last update of RDAP database" event).
   [[nodiscard]] virtual Result<std::optional<Timestamp>> data_updated() = 0;
-  /// The deposit applied most recently, if any.
+  /// The escrow deposit (FULL, DIFF or INCR) applied most recently, if any.
   [[nodiscard]] virtual Result<std::optional<DepositRecord>> last_deposit() = 0;
   [[nodiscard]] virtual Result<std::optional<DepositRecord>> find_deposit(std::string_view id) = 0;
 };

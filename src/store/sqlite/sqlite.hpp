@@ -43,6 +43,7 @@ class Database {
 };
 
 /// A prepared statement; bind with 1-based indexes, step, read columns with 0-based indexes.
+/// Bound text is not copied: it must stay alive and unchanged until the statement is reset or rebound.
 class Statement {
  public:
   Statement() = default;

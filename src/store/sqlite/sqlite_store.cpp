@@ -492,7 +492,7 @@ class SqliteStore final : public RegistrationStore {
     return with_connection([&](Connection& c) {
       return Queries(c).deposit(
           "SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM escrow_deposit "
-          "ORDER BY imported_ms DESC, rowid DESC LIMIT 1",
+          "WHERE type IN ('FULL', 'DIFF', 'INCR') ORDER BY imported_ms DESC, rowid DESC LIMIT 1",
           {});
     });
   }
@@ -524,7 +524,12 @@ struct IdCache {
     std::int64_t id = 0;
     bool put = false;
   };
-  std::unordered_map<std::string, Entry> by_key;
+  // Transparent hashing: lookups by string_view allocate nothing (millions per import).
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> by_key;
   bool table_empty = false;  // nothing stored before this transaction: a cache miss means "absent"
 };
 
@@ -907,7 +912,8 @@ class SqliteWriter final : public RegistrationWriter {
   Result<void> commit(Timestamp now) override {
     SSAD_TRY(stmt, conn_->statement("INSERT INTO store_meta (key, value) VALUES ('data_updated_ms', ?) "
                                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
-    stmt->bind(1, std::to_string(to_unix_ms(now)));
+    const std::string value = std::to_string(to_unix_ms(now));  // bound text must outlive run()
+    stmt->bind(1, value);
     SSAD_CHECK(stmt->run());
     return txn_.commit();
   }
@@ -934,8 +940,10 @@ class SqliteWriter final : public RegistrationWriter {
 
   // The cache entry for `key`, filled from the database on a miss (id 0 when absent).
   Result<IdCache::Entry*> lookup_entry(IdCache& cache, std::string_view key, const char* sql) {
-    auto [it, inserted] = cache.by_key.try_emplace(std::string(key));
-    if (inserted && !cache.table_empty) {
+    auto it = cache.by_key.find(key);
+    if (it != cache.by_key.end()) return &it->second;
+    it = cache.by_key.try_emplace(std::string(key)).first;
+    if (!cache.table_empty) {
       SSAD_TRY(stmt, conn_->statement(sql));
       stmt->bind(1, key);
       SSAD_TRY(row, stmt->step());
@@ -947,18 +955,18 @@ class SqliteWriter final : public RegistrationWriter {
 
   Result<std::int64_t> existing_id(IdCache& cache, std::string_view key, const char* sql,
                                    std::string_view what, ErrorCode absent = ErrorCode::invalid_input) {
-    auto it = cache.by_key.find(std::string(key));
+    auto it = cache.by_key.find(key);
     if (it != cache.by_key.end() && it->second.id != 0) return it->second.id;
     SSAD_TRY(entry, lookup_entry(cache, key, sql));
     if (entry->id == 0) {
-      cache.by_key.erase(std::string(key));
+      cache.by_key.erase(cache.by_key.find(key));
       return fail(absent, "unknown " + std::string(what) + " '" + std::string(key) + "'");
     }
     return entry->id;
   }
 
   Result<std::int64_t> registrar_id_of(std::string_view handle) {
-    auto it = registrars_.by_key.find(std::string(handle));
+    auto it = registrars_.by_key.find(handle);
     if (it == registrars_.by_key.end()) {
       return fail(ErrorCode::invalid_input, "unknown registrar '" + std::string(handle) + "'");
     }

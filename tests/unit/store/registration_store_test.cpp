@@ -202,8 +202,12 @@ TEST_P(RegistrationStoreContract, RecordsDepositsInOrder) {
                 .error()
                 .code,
             ErrorCode::conflict);
+  ASSERT_TRUE(w->record_deposit(
+                   {"jsonl-1", "JSONL", "", "", at("2024-01-03T00:00:00Z"), "cc", at("2024-01-03T01:00:00Z")})
+                  .has_value());
   ASSERT_TRUE(w->commit(at("2024-01-02T00:00:00Z")).has_value());
-  EXPECT_EQ(store_->last_deposit().value()->id, "d2");
+  EXPECT_EQ(store_->last_deposit().value()->id, "d2");  // a JSONL import does not break escrow sequencing
+  EXPECT_EQ(store_->find_deposit("jsonl-1").value()->type, "JSONL");
   EXPECT_EQ(store_->find_deposit("d1").value()->type, "FULL");
   EXPECT_FALSE(store_->find_deposit("d3").value().has_value());
 }

@@ -152,10 +152,11 @@ CREATE TABLE domain_key (
   PRIMARY KEY (domain_id, flags, protocol, algorithm, public_key)
 ) WITHOUT ROWID;
 
--- Escrow deposits applied, so that a deposit is applied once and DIFFs follow their predecessor.
+-- Imports applied: escrow deposits (so that a deposit is applied once and DIFFs follow their
+-- predecessor) and JSON Lines files (type JSONL, id from the file's SHA-256).
 CREATE TABLE escrow_deposit (
   id           TEXT PRIMARY KEY,
-  type         TEXT NOT NULL CHECK (type IN ('FULL', 'DIFF', 'INCR')),
+  type         TEXT NOT NULL CHECK (type IN ('FULL', 'DIFF', 'INCR', 'JSONL')),
   prev_id      TEXT NOT NULL DEFAULT '',
   tld          TEXT NOT NULL DEFAULT '',
   watermark_ms INTEGER NOT NULL,
