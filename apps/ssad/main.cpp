@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "config/config.hpp"
@@ -110,16 +111,22 @@ int serve(const config::Config& config, const std::string& http_override) {
     return json_response(404, "{\"status\":404,\"title\":\"Not Found\"}");
   };
   http::ServerHooks hooks;
-  if (!config.log.access_log) hooks.access_log = [](std::string_view) {};
+  // Access log: bare JSON lines on standard output (one object per request), apart from the
+  // operational log on standard error.
+  auto access = spdlog::stdout_logger_mt("access");
+  access->set_pattern("%v");
+  hooks.access_log = [access, enabled = config.log.access_log](std::string_view line) {
+    if (enabled) access->info("{}", line);
+  };
   auto server = http::Server::create(options, handler, hooks);
   if (!server) return report_error(server.error());
-  std::printf("ssad %s: serving %s on http://%s\n", SSAD_VERSION, config.store.path.c_str(),
-              (*server)->address().c_str());
-  std::printf("  health:    http://%s/healthz\n  readiness: http://%s/readyz\n", (*server)->address().c_str(),
-              (*server)->address().c_str());
-  std::fflush(stdout);
+  // The banner goes to standard error: standard output carries only the access log's JSON lines.
+  std::fprintf(stderr, "ssad %s: serving %s on http://%s\n", SSAD_VERSION, config.store.path.c_str(),
+               (*server)->address().c_str());
+  std::fprintf(stderr, "  health:    http://%s/healthz\n  readiness: http://%s/readyz\n",
+               (*server)->address().c_str(), (*server)->address().c_str());
   (*server)->run();
-  std::printf("ssad: stopped\n");
+  std::fprintf(stderr, "ssad: stopped\n");
   return 0;
 }
 

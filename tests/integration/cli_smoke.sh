@@ -52,13 +52,13 @@ printf '[store]\npaht = "x.db"\n' > "$work/bad.toml"
 out=$("$ssad" migrate --config "$work/bad.toml" 2>&1); rc=$?
 check "an unknown config key exits 2" test "$rc" -eq 2
 check "an unknown config key is named" contains "$out" "store.paht: unknown key"
-printf '[store]\npath = "%s"\n[log]\naccess_log = false\n' "$work/demo.db" > "$work/good.toml"
+printf '[store]\npath = "%s"\n[log]\naccess_log = true\n' "$work/demo.db" > "$work/good.toml"
 
-"$ssad" serve --config "$work/good.toml" --http 127.0.0.1:0 > "$work/serve.out" 2>&1 &
+"$ssad" serve --config "$work/good.toml" --http 127.0.0.1:0 > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!
 address=""
 for _ in $(seq 1 100); do
-  address=$(sed -n 's|.*serving .* on http://\([^ ]*\)$|\1|p' "$work/serve.out")
+  address=$(sed -n 's|.*serving .* on http://\([^ ]*\)$|\1|p' "$work/serve.err")
   [ -n "$address" ] && break
   sleep 0.1
 done
@@ -73,6 +73,18 @@ kill -TERM "$server_pid"
 wait "$server_pid"; rc=$?
 server_pid=""
 check "SIGTERM stops the server cleanly" test "$rc" -eq 0
+access_lines_are_json() {
+  python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 3, lines
+for line in lines:
+    entry = json.loads(line)
+    assert {"time", "remote", "method", "target", "status", "bytes", "duration_ms"} <= entry.keys(), entry
+assert [json.loads(l)["status"] for l in lines] == [200, 200, 404]
+' "$work/serve.out"
+}
+check "the access log is one JSON object per request on stdout" access_lines_are_json
 
 echo "cli_smoke: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
