@@ -79,6 +79,23 @@ Result<std::unique_ptr<store::RegistrationStore>> open_store(const config::Confi
   return store::sqlite::open_sqlite_store(config.store.path);
 }
 
+// Loads the config, opens the store and runs `command` with both; returns the exit code.
+template <class Command>
+int with_store(const Common& common, Command&& command) {
+  auto config = load(common);
+  if (!config) return report_error(config.error());
+  auto store = open_store(*config);
+  if (!store) return report_error(store.error());
+  return command(*config, **store);
+}
+
+// Prints an import's outcome, or its error; returns the exit code.
+int finish_import(const Result<ingest::ImportReport>& report) {
+  if (!report) return report_error(report.error());
+  print_report(*report);
+  return 0;
+}
+
 http::Response json_response(unsigned status, std::string body) {
   http::Response r;
   r.status = status;
@@ -87,9 +104,8 @@ http::Response json_response(unsigned status, std::string body) {
   return r;
 }
 
-int serve(const config::Config& config, const std::string& http_override) {
-  auto store = open_store(config);
-  if (!store) return report_error(store.error());
+int serve(const config::Config& config, store::RegistrationStore& registrations,
+          const std::string& http_override) {
   auto listen = config::parse_host_port(http_override.empty() ? config.server.http : http_override);
   if (!listen) return report_error(listen.error());
   http::ServerOptions options;
@@ -100,7 +116,6 @@ int serve(const config::Config& config, const std::string& http_override) {
   options.idle_timeout = std::chrono::seconds(config.server.idle_timeout_seconds);
   options.header_limit = config.server.header_limit_bytes;
   options.body_limit = config.server.body_limit_bytes;
-  store::RegistrationStore& registrations = **store;
   auto handler = [&registrations](const http::Request& request) -> http::Response {
     if (request.path == "/healthz") return json_response(200, "{\"status\":\"ok\"}");
     if (request.path == "/readyz") {
@@ -146,24 +161,18 @@ int main(int argc, char** argv) {
   std::string http_listen;
   serve_cmd->add_option("--http", http_listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   serve_cmd->callback([&] {
-    auto config = load(common);
-    exit_code = config ? serve(*config, http_listen) : report_error(config.error());
+    exit_code = with_store(common, [&](const config::Config& config, store::RegistrationStore& store) {
+      return serve(config, store, http_listen);
+    });
   });
 
   auto* migrate_cmd = app.add_subcommand("migrate", "Create the database or bring its schema up to date");
   add_common(migrate_cmd, common);
   migrate_cmd->callback([&] {
-    auto config = load(common);
-    if (!config) {
-      exit_code = report_error(config.error());
-      return;
-    }
-    auto store = open_store(*config);
-    if (!store) {
-      exit_code = report_error(store.error());
-      return;
-    }
-    std::printf("database %s is at the current schema\n", config->store.path.c_str());
+    exit_code = with_store(common, [](const config::Config& config, store::RegistrationStore&) {
+      std::printf("database %s is at the current schema\n", config.store.path.c_str());
+      return 0;
+    });
   });
 
   auto* import_cmd = app.add_subcommand("import", "Load registration data");
@@ -178,23 +187,10 @@ int main(int argc, char** argv) {
   escrow_cmd->add_flag("--ignore-sequence", escrow_options.ignore_sequence,
                        "Apply a DIFF/INCR deposit even if its prevId is not the last deposit applied");
   escrow_cmd->callback([&] {
-    auto config = load(common);
-    if (!config) {
-      exit_code = report_error(config.error());
-      return;
-    }
-    auto store = open_store(*config);
-    if (!store) {
-      exit_code = report_error(store.error());
-      return;
-    }
-    SystemClock clock;
-    auto report = ingest::import_escrow(**store, deposit_path, clock, escrow_options);
-    if (!report) {
-      exit_code = report_error(report.error());
-      return;
-    }
-    print_report(*report);
+    exit_code = with_store(common, [&](const config::Config&, store::RegistrationStore& store) {
+      SystemClock clock;
+      return finish_import(ingest::import_escrow(store, deposit_path, clock, escrow_options));
+    });
   });
 
   auto* jsonl_cmd = import_cmd->add_subcommand(
@@ -205,26 +201,10 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   jsonl_cmd->callback([&] {
-    auto config = load(common);
-    if (!config) {
-      exit_code = report_error(config.error());
-      return;
-    }
-    auto store = open_store(*config);
-    if (!store) {
-      exit_code = report_error(store.error());
-      return;
-    }
-    SystemClock clock;
-    auto report = ingest::import_jsonl(**store, jsonl_path, clock);
-    if (!report) {
-      exit_code = report_error(report.error());
-      return;
-    }
-    std::printf("imported %lld registrars and %lld domains from %s\n",
-                static_cast<long long>(report->rows["registrar"]),
-                static_cast<long long>(report->rows["domain"]), jsonl_path.c_str());
-    print_report(*report);
+    exit_code = with_store(common, [&](const config::Config&, store::RegistrationStore& store) {
+      SystemClock clock;
+      return finish_import(ingest::import_jsonl(store, jsonl_path, clock));
+    });
   });
 
   auto* demo_cmd =
@@ -238,31 +218,15 @@ int main(int argc, char** argv) {
   bool deposit_only = false;
   demo_cmd->add_flag("--deposit-only", deposit_only, "Write the deposit but do not import it");
   demo_cmd->callback([&] {
-    auto config = load(common);
-    if (!config) {
-      exit_code = report_error(config.error());
-      return;
-    }
-    const std::filesystem::path out = demo_out.empty() ? config->store.path + ".deposit" : demo_out;
-    auto xml = demo::write_demo_deposit(demo_options, out);
-    if (!xml) {
-      exit_code = report_error(xml.error());
-      return;
-    }
-    std::printf("wrote demo deposit %s\n", xml->c_str());
-    if (deposit_only) return;
-    auto store = open_store(*config);
-    if (!store) {
-      exit_code = report_error(store.error());
-      return;
-    }
-    SystemClock clock;
-    auto report = ingest::import_escrow(**store, xml->string(), clock);
-    if (!report) {
-      exit_code = report_error(report.error());
-      return;
-    }
-    print_report(*report);
+    exit_code = with_store(common, [&](const config::Config& config, store::RegistrationStore& store) {
+      const std::filesystem::path out = demo_out.empty() ? config.store.path + ".deposit" : demo_out;
+      auto xml = demo::write_demo_deposit(demo_options, out);
+      if (!xml) return report_error(xml.error());
+      std::printf("wrote demo deposit %s\n", xml->c_str());
+      if (deposit_only) return 0;
+      SystemClock clock;
+      return finish_import(ingest::import_escrow(store, xml->string(), clock));
+    });
   });
 
   auto* show_cmd = app.add_subcommand("show", "Print stored data for the operator (unredacted)");
@@ -272,27 +236,14 @@ int main(int argc, char** argv) {
   std::string domain_name;
   show_domain->add_option("NAME", domain_name, "Domain name (A-label or U-label)")->required();
   show_domain->callback([&] {
-    auto config = load(common);
-    if (!config) {
-      exit_code = report_error(config.error());
-      return;
-    }
-    auto name = normalize_domain_name(domain_name);
-    if (!name) {
-      exit_code = report_error(name.error());
-      return;
-    }
-    auto store = open_store(*config);
-    if (!store) {
-      exit_code = report_error(store.error());
-      return;
-    }
-    auto registration = (*store)->find_registration(name->ldh);
-    if (!registration) {
-      exit_code = report_error(registration.error());
-      return;
-    }
-    std::fputs(model::describe(*registration).c_str(), stdout);
+    exit_code = with_store(common, [&](const config::Config&, store::RegistrationStore& store) {
+      auto name = normalize_domain_name(domain_name);
+      if (!name) return report_error(name.error());
+      auto registration = store.find_registration(name->ldh);
+      if (!registration) return report_error(registration.error());
+      std::fputs(model::describe(*registration).c_str(), stdout);
+      return 0;
+    });
   });
 
   try {

@@ -44,7 +44,7 @@ check "a bad deposit exits 2" test "$rc" -eq 2
 check "a bad deposit names the checksum" contains "$out" "domain-YYYYMMDD.csv: CRC32 checksum is"
 
 out=$("$ssad" import jsonl "$data/jsonl/registry.jsonl" --db "$work/jsonl.db" 2>&1)
-check "jsonl import loads domains" contains "$out" "domains from"
+check "jsonl import loads domains" contains "$out" "imported JSONL deposit jsonl-"
 out=$("$ssad" show domain bücher.test --db "$work/jsonl.db" 2>&1)
 check "a jsonl domain can be shown" contains "$out" "Domain:  *xn--bcher-kva.test"
 
