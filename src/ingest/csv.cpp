@@ -17,7 +17,7 @@ Result<bool> CsvReader::next(std::vector<std::string_view>& fields) {
       // Quoted field: copy into scratch only when it contains an escaped quote.
       const std::size_t start = ++pos_;
       bool escaped = false;
-      std::size_t end = start;
+      std::size_t end;  // set where the closing quote is found
       for (;;) {
         if (pos_ >= text_.size()) {
           return fail(ErrorCode::invalid_input,

@@ -222,7 +222,8 @@ class Importer {
     return {};
   }
 
-  Result<void> apply_file(const CsvDefinition& def, const FileRef& file, const Kind& kind, Row& row,
+  // `row` is a copy: it points at this call's fields, which must not outlive it.
+  Result<void> apply_file(const CsvDefinition& def, const FileRef& file, const Kind& kind, Row row,
                           const std::vector<std::size_t>& required_positions, store::RegistrationWriter& w) {
     auto data = read_file(dir_ / file.name);
     if (!data) return std::unexpected(with_context(data.error(), "csv '" + def.name + "'"));
