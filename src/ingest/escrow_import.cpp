@@ -103,14 +103,12 @@ Result<std::optional<std::int64_t>> optional_int(std::string_view text, std::str
 }
 
 Result<std::string> country_code(std::string_view text) {
-  std::string cc(text);
-  for (char& c : cc) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (!cc.empty() && (cc.size() != 2 || !std::isalpha(static_cast<unsigned char>(cc[0])) ||
-                      !std::isalpha(static_cast<unsigned char>(cc[1])))) {
+  auto code = model::canonical_country_code(text);
+  if (!code) {
     return fail(ErrorCode::invalid_input,
                 "country code must be ISO 3166 alpha-2, not '" + std::string(text) + "'");
   }
-  return cc;
+  return std::move(*code);
 }
 
 Result<model::Status> status(std::string_view value, std::string_view description) {
@@ -705,13 +703,10 @@ const std::vector<Kind>& Importer::content_kinds() {
                                 ds.key_tag = tag;
                                 ds.algorithm = alg;
                                 ds.digest_type = type;
-                                ds.digest = r[sDigest];
-                                for (char& c : ds.digest) {
-                                  if (!std::isxdigit(static_cast<unsigned char>(c))) {
-                                    return fail(ErrorCode::invalid_input, "fDigest is not hexadecimal");
-                                  }
-                                  c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-                                }
+                                auto digest = model::canonical_hex(r[sDigest]);
+                                if (!digest)
+                                  return fail(ErrorCode::invalid_input, "fDigest is not hexadecimal");
+                                ds.digest = std::move(*digest);
                                 return w.add_domain_ds(name, ds, max_sig);
                               }
                               if (!r[sPubKey].empty()) {

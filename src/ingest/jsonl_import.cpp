@@ -179,12 +179,10 @@ class Object {
 Result<void> read_country_code(const Object& o, std::string& out) {
   std::string code;
   SSAD_CHECK(o.read("countryCode", code));
-  for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (!code.empty() && (code.size() != 2 || !std::isalpha(static_cast<unsigned char>(code[0])) ||
-                        !std::isalpha(static_cast<unsigned char>(code[1])))) {
+  auto canonical = model::canonical_country_code(code);
+  if (!canonical)
     return bad(o.path_of("countryCode"), "must be an ISO 3166-1 alpha-2 code, not '" + code + "'");
-  }
-  out = std::move(code);
+  out = std::move(*canonical);
   return {};
 }
 
@@ -398,12 +396,9 @@ Result<void> read_secure_dns(const Json& value, const std::string& path, model::
     SSAD_CHECK(r.read("algorithm", ds.algorithm, 255, Need::required));
     SSAD_CHECK(r.read("digestType", ds.digest_type, 255, Need::required));
     SSAD_CHECK(r.read("digest", ds.digest, Need::required));
-    for (char& c : ds.digest) {
-      if (!std::isxdigit(static_cast<unsigned char>(c))) {
-        return bad(r.path_of("digest"), "is not hexadecimal");
-      }
-      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
+    auto digest = model::canonical_hex(ds.digest);
+    if (!digest) return bad(r.path_of("digest"), "is not hexadecimal");
+    ds.digest = std::move(*digest);
     d.ds.push_back(std::move(ds));
   }
   SSAD_TRY(key_list, o.array("keyData"));

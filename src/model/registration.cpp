@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include <arpa/inet.h>
 
@@ -51,7 +52,7 @@ Result<PersonType> parse_person_type(std::string_view text) {
 
 bool is_known_epp_status(std::string_view value) {
   // RFC 5731 §2.3 (domain), RFC 5732 §2.3 (host), RFC 5733 §2.2 (contact), RFC 3915 §3.2 (RGP).
-  static constexpr std::array<std::string_view, 25> kStatuses = {
+  static constexpr std::array<std::string_view, 24> kStatuses = {
       "ok",
       "inactive",
       "linked",
@@ -76,7 +77,6 @@ bool is_known_epp_status(std::string_view value) {
       "renewPeriod",
       "transferPeriod",
       "redemptionPeriod",
-      "clientRenewProhibited",
   };
   return std::find(kStatuses.begin(), kStatuses.end(), value) != kStatuses.end();
 }
@@ -88,6 +88,24 @@ const PostalInfo* Contact::preferred_postal() const {
     chosen = &p;
   }
   return chosen;
+}
+
+std::optional<std::string> canonical_country_code(std::string_view text) {
+  std::string code(text);
+  for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (code.empty()) return code;
+  if (code.size() != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z')
+    return std::nullopt;
+  return code;
+}
+
+std::optional<std::string> canonical_hex(std::string_view text) {
+  std::string hex(text);
+  for (char& c : hex) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return hex;
 }
 
 Result<std::pair<std::string, int>> canonical_ip_address(std::string_view text) {

@@ -153,6 +153,13 @@ struct Registration {
   std::vector<Host> nameservers;
 };
 
+/// An ISO 3166-1 alpha-2 country code in upper case ("us" -> "US"); "" stays "" (no country).
+/// nullopt when the text is not two letters.
+[[nodiscard]] std::optional<std::string> canonical_country_code(std::string_view text);
+
+/// Hexadecimal text (a DS digest) in upper case; nullopt when it holds anything but hex digits.
+[[nodiscard]] std::optional<std::string> canonical_hex(std::string_view text);
+
 /// Checks a string is an IPv4 or IPv6 address and returns its canonical text (RFC 5952 for IPv6) and
 /// version (4 or 6). Errors: invalid_input.
 [[nodiscard]] Result<std::pair<std::string, int>> canonical_ip_address(std::string_view text);
