@@ -38,3 +38,17 @@ using Result = std::expected<T, Error>;
 [[nodiscard]] Error with_context(Error error, std::string_view context);
 
 }  // namespace ssad
+
+// Propagating a failure from a Result-returning call inside a function that returns a Result: the one
+// piece of control flow std::expected does not give (no `?` operator in C++23).
+//   SSAD_TRY(name, expr);  evaluates expr; on failure returns its error, else binds `name` to the value.
+//   SSAD_CHECK(expr);      evaluates expr; on failure returns its error.
+#define SSAD_TRY(var, expr)                                        \
+  auto var##_result = (expr);                                      \
+  if (!var##_result) return std::unexpected(var##_result.error()); \
+  auto& var = *var##_result
+
+#define SSAD_CHECK(expr)                                                                      \
+  do {                                                                                        \
+    if (auto ssad_check_ = (expr); !ssad_check_) return std::unexpected(ssad_check_.error()); \
+  } while (false)

@@ -344,11 +344,6 @@ class Importer {
   std::vector<Kind> delete_kinds_, content_kinds_;
 };
 
-#define SSAD_TRY(var, expr)                                        \
-  auto var##_result = (expr);                                      \
-  if (!var##_result) return std::unexpected(var##_result.error()); \
-  auto& var = *var##_result
-
 const std::vector<Kind>& Importer::content_kinds() {
   if (!content_kinds_.empty()) return content_kinds_;
   using W = store::RegistrationWriter;

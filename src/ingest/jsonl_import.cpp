@@ -25,14 +25,6 @@ namespace {
 
 using Json = rapidjson::Value;
 
-#define SSAD_TRY(var, expr)                                        \
-  auto var##_result = (expr);                                      \
-  if (!var##_result) return std::unexpected(var##_result.error()); \
-  auto& var = *var##_result
-
-#define SSAD_CHECK(expr) \
-  if (auto check_result = (expr); !check_result) return std::unexpected(check_result.error())
-
 // Messages name where in the line the problem is, as a path of member names and array indexes
 // ("domain.contacts.admin.postal[0].countryCode"), so that a person can find it in a long line.
 std::unexpected<Error> bad(const std::string& path, std::string_view problem) {

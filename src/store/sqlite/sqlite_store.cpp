@@ -55,16 +55,6 @@ class Connection {
   std::unordered_map<const char*, Statement> statements_;
 };
 
-#define SSAD_TRY(var, expr)                                        \
-  auto var##_result = (expr);                                      \
-  if (!var##_result) return std::unexpected(var##_result.error()); \
-  auto& var = *var##_result
-
-#define SSAD_CHECK(expr)                                                                      \
-  do {                                                                                        \
-    if (auto ssad_check_ = (expr); !ssad_check_) return std::unexpected(ssad_check_.error()); \
-  } while (false)
-
 Error not_found(std::string_view what, std::string_view key) {
   return Error{ErrorCode::not_found, std::string(what) + " '" + std::string(key) + "' not found"};
 }
