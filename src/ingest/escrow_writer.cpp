@@ -1,5 +1,7 @@
 #include "ingest/escrow_writer.hpp"
 
+#include <fstream>
+
 #include "ingest/checksum.hpp"
 #include "ingest/escrow_deposit.hpp"
 

@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,12 +30,12 @@ class EscrowWriter {
   void add(const model::Host& host);
   void add(const model::Domain& domain);
 
-  /// Closes the CSV files and writes deposit.xml; returns its path. Errors: unavailable on I/O failure.
+  /// Closes the CSV files and writes deposit-<id>.xml beside them; returns its path.
+  /// Errors: unavailable on I/O failure.
   [[nodiscard]] Result<std::filesystem::path> finish();
 
-  struct File;
-
  private:
+  struct File;  // one CSV file being written, with its running CRC32
   EscrowWriter() = default;
   std::filesystem::path directory_;
   std::string id_, tld_;
