@@ -33,6 +33,29 @@ struct DepositRecord {
   Timestamp imported;
 };
 
+/// A name search for RDAP's /domains and /nameservers (RFC 9082 §3.2): what to match, and how.
+struct NameSearch {
+  enum class Kind {
+    domain_prefix,            // domains whose A-label name starts with `value`
+    domain_unicode_prefix,    // domains whose U-label name starts with `value`
+    domain_by_nameserver,     // domains delegated to the host named `value` (A-label)
+    domain_by_nameserver_ip,  // domains delegated to a host with the address `value` (canonical text)
+    host_prefix,              // hosts whose A-label name starts with `value`
+    host_unicode_prefix,      // hosts whose U-label name starts with `value`
+    host_by_address,          // hosts with the address `value`
+  };
+  Kind kind = Kind::domain_prefix;
+  std::string value;
+  // Prefix kinds only (RFC 9082 §4.1 "exam*.com"): names must also end with `suffix`, and the part the
+  // wildcard stands for lies within one label (holds no '.'). Empty: no suffix.
+  std::string suffix;
+
+  /// True when results are ordered by their U-label name (Page::after is then a U-label name).
+  [[nodiscard]] bool unicode_order() const {
+    return kind == Kind::domain_unicode_prefix || kind == Kind::host_unicode_prefix;
+  }
+};
+
 struct StoreCounts {
   std::int64_t registrars = 0, contacts = 0, hosts = 0, domains = 0;
   friend bool operator==(const StoreCounts&, const StoreCounts&) = default;
@@ -63,6 +86,13 @@ class RegistrationReader {
   /// Domains whose U-label form starts with `unicode_prefix`; returns their A-label names, in U-label order.
   [[nodiscard]] virtual Result<std::vector<std::string>> search_domains_unicode(
       std::string_view unicode_prefix, const Page& page) = 0;
+
+  /// The names (A-label form) a search matches, in name order (U-label order for the unicode kinds),
+  /// strictly after page.after.
+  [[nodiscard]] virtual Result<std::vector<std::string>> search(const NameSearch& search,
+                                                                const Page& page) = 0;
+  /// How many names the search matches in all (RFC 8977 totalCount).
+  [[nodiscard]] virtual Result<std::int64_t> count(const NameSearch& search) = 0;
 
   [[nodiscard]] virtual Result<StoreCounts> counts() = 0;
   /// When the registration data last changed (the RDAP "last update of RDAP database" event).

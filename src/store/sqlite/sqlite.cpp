@@ -87,7 +87,9 @@ Statement::~Statement() { sqlite3_finalize(stmt_); }
 
 Statement& Statement::bind(int index, std::string_view text) {
   // SQLITE_STATIC: the caller's text outlives the step (see the header), so SQLite need not copy it.
-  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  // A default-constructed view has a null data pointer, which SQLite would bind as NULL, not as ''.
+  const char* data = text.data() != nullptr ? text.data() : "";
+  sqlite3_bind_text(stmt_, index, data, static_cast<int>(text.size()), SQLITE_STATIC);
   return *this;
 }
 

@@ -347,6 +347,92 @@ std::int64_t limit_of(const Page& page) {
   return static_cast<std::int64_t>(std::min<std::size_t>(page.limit, 10000));
 }
 
+// The SQL of one NameSearch kind: `list` binds ?1 value, ?2 after, ?5 limit, and for prefix kinds ?3 the
+// range end and ?4 the suffix; `count` binds the same without after and limit (bound but unused).
+struct SearchSql {
+  const char* list;
+  const char* count;
+  bool prefix;
+};
+
+// The prefix kinds scan a name range [?1, ?3) and keep names ending in ?4 whose wildcard part (between
+// prefix and suffix) holds no '.' (RFC 9082 §4.1: "exam*.com" matches example.com, not exam.ple.com).
+#define SSAD_SUFFIX_FILTER(col)                                                  \
+  " AND (?4 = '' OR (length(" col ") >= length(?1) + length(?4) AND substr(" col \
+  ", -length(?4)) = ?4"                                                          \
+  " AND instr(substr(" col ", length(?1) + 1, length(" col ") - length(?1) - length(?4)), '.') = 0))"
+
+SearchSql search_sql(NameSearch::Kind kind) {
+  using Kind = NameSearch::Kind;
+  switch (kind) {
+    case Kind::domain_prefix:
+      return {"SELECT name FROM domain WHERE name >= ?1 AND name > ?2 AND name < ?3" SSAD_SUFFIX_FILTER(
+                  "name") " ORDER BY name LIMIT ?5",
+              "SELECT count(*) FROM domain WHERE name >= ?1 AND name > ?2 AND name < ?3" SSAD_SUFFIX_FILTER(
+                  "name") " AND ?5 = ?5",
+              true};
+    case Kind::domain_unicode_prefix:
+      return {
+          "SELECT name FROM domain WHERE unicode_name IS NOT NULL AND unicode_name >= ?1 AND unicode_name > "
+          "?2 AND unicode_name < ?3" SSAD_SUFFIX_FILTER("unicode_name") " ORDER BY unicode_name LIMIT ?5",
+          "SELECT count(*) FROM domain WHERE unicode_name IS NOT NULL AND unicode_name >= ?1 AND "
+          "unicode_name > ?2 AND unicode_name < ?3" SSAD_SUFFIX_FILTER("unicode_name") " AND ?5 = ?5",
+          true};
+    case Kind::host_prefix:
+      return {"SELECT name FROM host WHERE name >= ?1 AND name > ?2 AND name < ?3" SSAD_SUFFIX_FILTER(
+                  "name") " ORDER BY name LIMIT ?5",
+              "SELECT count(*) FROM host WHERE name >= ?1 AND name > ?2 AND name < ?3" SSAD_SUFFIX_FILTER(
+                  "name") " AND ?5 = ?5",
+              true};
+    case Kind::host_unicode_prefix:
+      return {
+          "SELECT name FROM host WHERE unicode_name IS NOT NULL AND unicode_name >= ?1 AND unicode_name > "
+          "?2 AND unicode_name < ?3" SSAD_SUFFIX_FILTER("unicode_name") " ORDER BY unicode_name LIMIT ?5",
+          "SELECT count(*) FROM host WHERE unicode_name IS NOT NULL AND unicode_name >= ?1 AND "
+          "unicode_name > ?2 AND unicode_name < ?3" SSAD_SUFFIX_FILTER("unicode_name") " AND ?5 = ?5",
+          true};
+    case Kind::domain_by_nameserver:
+      return {
+          "SELECT d.name FROM host h JOIN domain_nameserver dn ON dn.host_id = h.id JOIN domain d ON d.id "
+          "= dn.domain_id WHERE h.name = ?1 AND d.name > ?2 ORDER BY d.name LIMIT ?3",
+          "SELECT count(*) FROM host h JOIN domain_nameserver dn ON dn.host_id = h.id WHERE h.name = ?1 "
+          "AND ?2 = ?2 AND ?3 = ?3",
+          false};
+    case Kind::domain_by_nameserver_ip:
+      return {
+          "SELECT DISTINCT d.name FROM host_address a JOIN domain_nameserver dn ON dn.host_id = a.host_id "
+          "JOIN domain d ON d.id = dn.domain_id WHERE a.address = ?1 AND d.name > ?2 ORDER BY d.name "
+          "LIMIT ?3",
+          "SELECT count(DISTINCT dn.domain_id) FROM host_address a JOIN domain_nameserver dn ON dn.host_id "
+          "= a.host_id WHERE a.address = ?1 AND ?2 = ?2 AND ?3 = ?3",
+          false};
+    case Kind::host_by_address:
+      return {
+          "SELECT h.name FROM host_address a JOIN host h ON h.id = a.host_id WHERE a.address = ?1 AND "
+          "h.name > ?2 ORDER BY h.name LIMIT ?3",
+          "SELECT count(*) FROM host_address a WHERE a.address = ?1 AND ?2 = ?2 AND ?3 = ?3", false};
+  }
+  return {"SELECT NULL WHERE 0", "SELECT 0", false};
+}
+#undef SSAD_SUFFIX_FILTER
+
+// No valid UTF-8 name reaches a byte 0xff, so it bounds a range whose prefix has no successor.
+constexpr std::string_view kRangeTop = "\xff";
+
+// Binds a search; `end` holds the range end, bound without a copy, so it must outlive the statement's use.
+void bind_search(Statement& s, const NameSearch& search, std::string_view after, std::int64_t limit,
+                 std::string& end) {
+  const SearchSql sql = search_sql(search.kind);
+  s.bind(1, search.value).bind(2, after);
+  if (sql.prefix) {
+    end = prefix_end(search.value);
+    if (end.empty()) end = kRangeTop;
+    s.bind(3, end).bind(4, search.suffix).bind(5, limit);
+  } else {
+    s.bind(3, limit);
+  }
+}
+
 class SqliteWriter;
 
 class SqliteStore final : public RegistrationStore {
@@ -455,6 +541,27 @@ class SqliteStore final : public RegistrationStore {
           [&](Statement& s) {
             s.bind(1, prefix).bind(2, page.after).bind(3, end).bind(4, end).bind(5, limit_of(page));
           });
+    });
+  }
+
+  Result<std::vector<std::string>> search(const NameSearch& search, const Page& page) override {
+    const SearchSql sql = search_sql(search.kind);
+    return with_connection([&](Connection& c) {
+      std::string end;
+      return Queries(c).names(sql.list,
+                              [&](Statement& s) { bind_search(s, search, page.after, limit_of(page), end); });
+    });
+  }
+
+  Result<std::int64_t> count(const NameSearch& search) override {
+    const SearchSql sql = search_sql(search.kind);
+    return with_connection([&](Connection& c) -> Result<std::int64_t> {
+      SSAD_TRY(stmt, c.statement(sql.count));
+      std::string end;
+      bind_search(*stmt, search, {}, 0, end);
+      SSAD_TRY(row, stmt->step());
+      (void)row;
+      return stmt->integer(0);
     });
   }
 

@@ -115,6 +115,42 @@ TEST_P(RegistrationStoreContract, FindsIdnsByTheirUnicodePrefix) {
   EXPECT_EQ(store_->find_registration("xn--bcher-kva.test").value().domain.name.unicode, "bücher.test");
 }
 
+TEST_P(RegistrationStoreContract, SearchesNamesWithPrefixSuffixAndAddressesAndCountsThem) {
+  load_example();
+  {
+    auto w = store_->begin_write().value();
+    auto d = sample_domain("exam.test", "D2-TEST");
+    d.nameservers = {"ns2.example.net"};
+    ASSERT_TRUE(w->put_domain(d).has_value());
+    ASSERT_TRUE(w->put_domain(sample_domain("exam.ple.test", "D3-TEST")).has_value());
+    ASSERT_TRUE(w->put_domain(sample_domain("example.other", "D4-TEST")).has_value());
+    ASSERT_TRUE(w->put_domain(sample_domain("bücher.test", "D5-TEST")).has_value());
+    ASSERT_TRUE(w->commit(at("2024-01-02T00:00:00Z")).has_value());
+  }
+  using Kind = NameSearch::Kind;
+  auto names = [&](NameSearch q, Page page = {}) { return store_->search(q, page).value(); };
+  using V = std::vector<std::string>;
+  // "exam*" crosses labels; "exam*.test" keeps the wildcard inside one label.
+  EXPECT_EQ(names({Kind::domain_prefix, "exam", ""}),
+            (V{"exam.ple.test", "exam.test", "example.other", "example.test"}));
+  EXPECT_EQ(names({Kind::domain_prefix, "exam", ".test"}), (V{"exam.test", "example.test"}));
+  EXPECT_EQ(store_->count({Kind::domain_prefix, "exam", ".test"}).value(), 2);
+  EXPECT_EQ(names({Kind::domain_prefix, "exam", ".test"}, {.after = "exam.test", .limit = 5}),
+            (V{"example.test"}));
+  EXPECT_EQ(names({Kind::domain_prefix, "exam", ""}, {.limit = 1}), (V{"exam.ple.test"}));
+  EXPECT_EQ(names({Kind::domain_unicode_prefix, "büch", ".test"}), (V{"xn--bcher-kva.test"}));
+  EXPECT_EQ(names({Kind::domain_by_nameserver, "ns2.example.net", ""}), (V{"exam.test", "example.test"}));
+  EXPECT_EQ(store_->count({Kind::domain_by_nameserver, "ns2.example.net", ""}).value(), 2);
+  EXPECT_EQ(names({Kind::domain_by_nameserver_ip, "2001:db8::1", ""}), (V{"example.test"}));
+  EXPECT_EQ(store_->count({Kind::domain_by_nameserver_ip, "192.0.2.1", ""}).value(), 1);
+  EXPECT_EQ(names({Kind::host_prefix, "ns", ""}), (V{"ns1.example.test", "ns2.example.net"}));
+  EXPECT_EQ(names({Kind::host_prefix, "ns", ".example.net"}), (V{"ns2.example.net"}));
+  EXPECT_EQ(store_->count({Kind::host_prefix, "ns", ""}).value(), 2);
+  EXPECT_EQ(names({Kind::host_by_address, "192.0.2.1", ""}), (V{"ns1.example.test"}));
+  EXPECT_TRUE(names({Kind::host_by_address, "192.0.2.99", ""}).empty());
+  EXPECT_TRUE(names({Kind::domain_prefix, "zzz", ""}).empty());
+}
+
 TEST_P(RegistrationStoreContract, AnUncommittedWriteLeavesNoTrace) {
   load_example();
   {
