@@ -16,6 +16,7 @@
 #include "ingest/escrow_import.hpp"
 #include "ingest/jsonl_import.hpp"
 #include "model/registration_text.hpp"
+#include "rdap/service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace {
@@ -116,7 +117,19 @@ int serve(const config::Config& config, store::RegistrationStore& registrations,
   options.idle_timeout = std::chrono::seconds(config.server.idle_timeout_seconds);
   options.header_limit = config.server.header_limit_bytes;
   options.body_limit = config.server.body_limit_bytes;
-  auto handler = [&registrations](const http::Request& request) -> http::Response {
+  rdap::Settings settings;
+  settings.mode = config.rdap.mode == "registrar" ? rdap::Mode::registrar : rdap::Mode::registry;
+  settings.base_url = config.rdap.base_url;
+  settings.terms_of_service_url = config.rdap.terms_of_service_url;
+  settings.port43 = config.rdap.port43;
+  rdap::ServiceOptions rdap_options;
+  rdap_options.page_size = config.rdap.page_size;
+  rdap_options.cache_bytes = std::size_t{config.rdap.cache_megabytes} << 20U;
+  rdap_options.rate_limit_per_second = config.rdap.rate_limit_per_second;
+  rdap_options.rate_limit_burst = config.rdap.rate_limit_burst;
+  rdap::Service rdap_service(registrations, settings, rdap_options);
+  auto handler = [&registrations, &rdap_service](const http::Request& request) -> http::Response {
+    if (rdap::is_rdap_path(request.path)) return rdap_service.handle(request);
     if (request.path == "/healthz") return json_response(200, "{\"status\":\"ok\"}");
     if (request.path == "/readyz") {
       auto counts = registrations.counts();

@@ -82,23 +82,63 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   }
   Config config;
   Reader r{parsed, source, std::nullopt};
-  r.only(parsed, "", {"store", "server", "log"});
+  r.only(parsed, "", {"store", "server", "rdap", "whois", "log"});
   if (const auto* t = r.section("store")) {
     r.only(*t, "store.", {"path"});
     r.text(*t, "store", "path", config.store.path);
   }
   if (const auto* t = r.section("server")) {
     r.only(*t, "server.",
-           {"http", "threads", "read_timeout_seconds", "idle_timeout_seconds", "header_limit_bytes",
-            "body_limit_bytes"});
+           {"http", "https", "tls_certificate", "tls_private_key", "threads", "read_timeout_seconds",
+            "idle_timeout_seconds", "header_limit_bytes", "body_limit_bytes"});
     r.text(*t, "server", "http", config.server.http);
+    r.text(*t, "server", "https", config.server.https);
+    r.text(*t, "server", "tls_certificate", config.server.tls_certificate);
+    r.text(*t, "server", "tls_private_key", config.server.tls_private_key);
     r.number(*t, "server", "threads", config.server.threads, 1, 256);
     r.number(*t, "server", "read_timeout_seconds", config.server.read_timeout_seconds, 1, 3600);
     r.number(*t, "server", "idle_timeout_seconds", config.server.idle_timeout_seconds, 1, 3600);
     r.number(*t, "server", "header_limit_bytes", config.server.header_limit_bytes, 1024, 1 << 20);
     r.number(*t, "server", "body_limit_bytes", config.server.body_limit_bytes, 0, 64 << 20);
-    if (!r.error) {
-      if (auto hp = parse_host_port(config.server.http); !hp) r.bad("server.http", hp.error().message);
+    for (const auto& [key, value] :
+         {std::pair{"server.http", &config.server.http}, {"server.https", &config.server.https}}) {
+      if (r.error || value->empty()) continue;
+      if (auto hp = parse_host_port(*value); !hp) r.bad(key, hp.error().message);
+    }
+    if (!r.error && !config.server.https.empty() &&
+        (config.server.tls_certificate.empty() || config.server.tls_private_key.empty())) {
+      r.bad("server.https", "needs server.tls_certificate and server.tls_private_key");
+    }
+  }
+  if (const auto* t = r.section("rdap")) {
+    r.only(*t, "rdap.",
+           {"mode", "base_url", "terms_of_service_url", "port43", "page_size", "cache_megabytes",
+            "rate_limit_per_second", "rate_limit_burst"});
+    r.text(*t, "rdap", "mode", config.rdap.mode);
+    r.text(*t, "rdap", "base_url", config.rdap.base_url);
+    r.text(*t, "rdap", "terms_of_service_url", config.rdap.terms_of_service_url);
+    r.text(*t, "rdap", "port43", config.rdap.port43);
+    r.number(*t, "rdap", "page_size", config.rdap.page_size, 1, 1000);
+    r.number(*t, "rdap", "cache_megabytes", config.rdap.cache_megabytes, 0, 1 << 20);
+    r.number(*t, "rdap", "rate_limit_per_second", config.rdap.rate_limit_per_second, 0, 1000000);
+    r.number(*t, "rdap", "rate_limit_burst", config.rdap.rate_limit_burst, 1, 1000000);
+    if (config.rdap.mode != "registry" && config.rdap.mode != "registrar") {
+      r.bad("rdap.mode", "must be registry or registrar");
+    }
+    for (const auto& [key, url] : {std::pair{"rdap.base_url", &config.rdap.base_url},
+                                   {"rdap.terms_of_service_url", &config.rdap.terms_of_service_url}}) {
+      if (!url->empty() && !url->starts_with("https://") && !url->starts_with("http://")) {
+        r.bad(key, "must be an http:// or https:// URL");
+      }
+    }
+  }
+  if (const auto* t = r.section("whois")) {
+    r.only(*t, "whois.", {"listen", "query_limit_bytes", "timeout_seconds"});
+    r.text(*t, "whois", "listen", config.whois.listen);
+    r.number(*t, "whois", "query_limit_bytes", config.whois.query_limit_bytes, 16, 4096);
+    r.number(*t, "whois", "timeout_seconds", config.whois.timeout_seconds, 1, 3600);
+    if (!r.error && !config.whois.listen.empty()) {
+      if (auto hp = parse_host_port(config.whois.listen); !hp) r.bad("whois.listen", hp.error().message);
     }
   }
   if (const auto* t = r.section("log")) {

@@ -14,12 +14,32 @@ struct StoreConfig {
 };
 
 struct ServerConfig {
-  std::string http = "127.0.0.1:8080";  // HOST:PORT of the HTTP listener (RDAP, API, health)
+  std::string http = "127.0.0.1:8080";  // HOST:PORT of the HTTP listener (RDAP, API, health); "" = none
+  std::string https;                    // HOST:PORT of the HTTPS listener; "" = none
+  std::string tls_certificate;          // PEM certificate chain for https
+  std::string tls_private_key;          // PEM private key for https
   unsigned threads = 2;                 // threads serving requests
   unsigned read_timeout_seconds = 10;   // to receive a whole request once it has begun
   unsigned idle_timeout_seconds = 30;   // a keep-alive connection may wait this long for its next request
   unsigned header_limit_bytes = 8192;   // request line and headers; larger requests get 431
   unsigned body_limit_bytes = 65536;    // request body; larger requests get 413
+};
+
+struct RdapConfig {
+  std::string mode = "registry";  // "registry" or "registrar" (ICANN 2024 gTLD profile)
+  std::string base_url;           // public URL of /rdap/ ("https://rdap.nic.example/rdap/"); "" = from Host
+  std::string terms_of_service_url = "https://www.example/rdap-terms";
+  std::string port43;                   // WHOIS host name shown as port43; "" = none
+  unsigned page_size = 50;              // search results per page
+  unsigned cache_megabytes = 256;       // rendered lookups kept in memory; 0 = no cache
+  unsigned rate_limit_per_second = 10;  // anonymous queries per client address; 0 = unlimited
+  unsigned rate_limit_burst = 100;      // queries a quiet client may make at once
+};
+
+struct WhoisConfig {
+  std::string listen;                // HOST:PORT of the WHOIS listener ("0.0.0.0:43"); "" = none
+  unsigned query_limit_bytes = 255;  // a longer query line is refused
+  unsigned timeout_seconds = 10;     // to receive the query line, and to send the answer
 };
 
 struct LogConfig {
@@ -30,6 +50,8 @@ struct LogConfig {
 struct Config {
   StoreConfig store;
   ServerConfig server;
+  RdapConfig rdap;
+  WhoisConfig whois;
   LogConfig log;
 };
 

@@ -1,0 +1,53 @@
+#pragma once
+// A streaming JSON writer (RapidJSON's Writer, which escapes strings correctly) with the few calls the
+// RDAP renderer needs. No DOM: responses are written once, in order, into one buffer.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace ssad::rdap {
+
+class JsonWriter {
+ public:
+  JsonWriter() : writer_(buffer_) {}
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
+
+  void begin_object() { writer_.StartObject(); }
+  void end_object() { writer_.EndObject(); }
+  void begin_array() { writer_.StartArray(); }
+  void end_array() { writer_.EndArray(); }
+  JsonWriter& key(std::string_view name) {
+    writer_.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    return *this;
+  }
+  void string(std::string_view value) {
+    writer_.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  }
+  void integer(std::int64_t value) { writer_.Int64(value); }
+  void boolean(bool value) { writer_.Bool(value); }
+  void null() { writer_.Null(); }
+  /// "name": "value"
+  void member(std::string_view name, std::string_view value) {
+    key(name);
+    string(value);
+  }
+  /// An empty object, as a jCard property's parameters.
+  void empty_object() {
+    begin_object();
+    end_object();
+  }
+
+  /// The text written so far.
+  [[nodiscard]] std::string_view view() const { return {buffer_.GetString(), buffer_.GetSize()}; }
+
+ private:
+  rapidjson::StringBuffer buffer_;
+  rapidjson::Writer<rapidjson::StringBuffer> writer_;
+};
+
+}  // namespace ssad::rdap

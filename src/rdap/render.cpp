@@ -1,0 +1,641 @@
+#include "rdap/render.hpp"
+
+#include <array>
+#include <utility>
+
+#include "catalog/catalog.hpp"
+
+namespace ssad::rdap {
+namespace {
+
+using catalog::Field;
+using catalog::JcardProperty;
+using catalog::Role;
+using catalog::TelType;
+
+constexpr std::string_view kRdapJson = "application/rdap+json";
+
+// Collects the RFC 9537 entries of one object as its renderer withholds fields.
+class Redactions {
+ public:
+  explicit Redactions(std::string_view object_path) : object_path_(object_path) {}
+
+  // A withheld field. `with_path` false leaves the path out (a phone shown without its extension: the
+  // entry's removal path would still match the shown tel property).
+  void add(const Field& field, bool with_path = true) { entries_.push_back({&field, Role::none, with_path}); }
+  // A whole contact left out, as in the profile's real-world example ("Administrative Contact").
+  void add_contact(Role role) { entries_.push_back({nullptr, role, true}); }
+  [[nodiscard]] bool empty() const { return entries_.empty(); }
+
+  void write(JsonWriter& out) const {
+    out.key("redacted");
+    out.begin_array();
+    for (const Entry& entry : entries_) {
+      out.begin_object();
+      out.key("name");
+      out.begin_object();
+      if (entry.field == nullptr) {
+        out.member("description", catalog::contact_description(entry.role));
+      } else {
+        out.member(entry.field->registered_name ? "type" : "description", entry.field->redacted_name);
+      }
+      out.end_object();
+      const catalog::RedactionMethod method =
+          entry.field == nullptr ? catalog::RedactionMethod::removal : entry.field->redaction_method;
+      if (entry.with_path) {
+        if (entry.field == nullptr) {
+          std::string path(object_path_);
+          path += ".entities[?(@.roles[0]=='";
+          path += catalog::rdap_role(entry.role);
+          path += "')]";
+          out.member("prePath", path);
+        } else {
+          const bool pre = catalog::path_kind(method) == catalog::PathKind::pre_path;
+          out.member(pre ? "prePath" : "postPath", catalog::redaction_path(*entry.field, object_path_));
+        }
+        out.member("pathLang", "jsonpath");
+      }
+      out.member("method", catalog::to_string(method));
+      out.key("reason");
+      out.begin_object();
+      out.member("description", "Server policy");
+      out.end_object();
+      out.end_object();
+    }
+    out.end_array();
+  }
+
+ private:
+  struct Entry {
+    const Field* field;
+    Role role;
+    bool with_path;
+  };
+  std::string_view object_path_;
+  std::vector<Entry> entries_;
+};
+
+Role catalog_role(model::ContactRole role) {
+  switch (role) {
+    case model::ContactRole::registrant:
+      return Role::registrant;
+    case model::ContactRole::admin:
+      return Role::admin;
+    case model::ContactRole::tech:
+      return Role::tech;
+    case model::ContactRole::billing:
+      return Role::billing;
+  }
+  return Role::registrant;
+}
+
+// A contact's fields by what they hold, found once per role from the catalogue.
+struct ContactFields {
+  const Field* handle = nullptr;
+  const Field* name = nullptr;
+  const Field* organization = nullptr;
+  const Field* street = nullptr;
+  const Field* city = nullptr;
+  const Field* state_province = nullptr;
+  const Field* postal_code = nullptr;
+  const Field* country_code = nullptr;
+  const Field* phone = nullptr;
+  const Field* phone_ext = nullptr;
+  const Field* fax = nullptr;
+  const Field* fax_ext = nullptr;
+  const Field* email = nullptr;
+};
+
+ContactFields contact_fields_of(Role role) {
+  ContactFields f;
+  for (const Field& field : catalog::fields_of_role(role)) {
+    const catalog::RdapLocation& at = field.rdap;
+    switch (at.property) {
+      case JcardProperty::none:
+        if (at.member == "handle") f.handle = &field;
+        break;
+      case JcardProperty::fn:
+        f.name = &field;
+        break;
+      case JcardProperty::org:
+        f.organization = &field;
+        break;
+      case JcardProperty::adr:
+        if (at.parameter == "cc") {
+          f.country_code = &field;
+        } else if (at.adr_position == 2) {
+          f.street = &field;
+        } else if (at.adr_position == 3) {
+          f.city = &field;
+        } else if (at.adr_position == 4) {
+          f.state_province = &field;
+        } else if (at.adr_position == 5) {
+          f.postal_code = &field;
+        }
+        break;
+      case JcardProperty::tel:
+        if (at.tel_type == TelType::voice) {
+          (at.tel_extension ? f.phone_ext : f.phone) = &field;
+        } else {
+          (at.tel_extension ? f.fax_ext : f.fax) = &field;
+        }
+        break;
+      case JcardProperty::email:
+        f.email = &field;
+        break;
+    }
+  }
+  return f;
+}
+
+const ContactFields& contact_fields(Role role) {
+  static const std::array<ContactFields, 5> kByRole = {
+      ContactFields{}, contact_fields_of(Role::registrant), contact_fields_of(Role::admin),
+      contact_fields_of(Role::tech), contact_fields_of(Role::billing)};
+  return kByRole.at(static_cast<std::size_t>(role));
+}
+
+void write_link(JsonWriter& out, std::string_view value, std::string_view rel, std::string_view href,
+                std::string_view type) {
+  out.begin_object();
+  out.member("value", value);
+  out.member("rel", rel);
+  out.member("href", href);
+  if (!type.empty()) out.member("type", type);
+  out.end_object();
+}
+
+void write_event(JsonWriter& out, std::string_view action, const std::optional<Timestamp>& when) {
+  if (!when) return;
+  out.begin_object();
+  out.member("eventAction", action);
+  out.member("eventDate", format_rfc3339(*when));
+  out.end_object();
+}
+
+void write_statuses(JsonWriter& out, const std::vector<model::Status>& statuses) {
+  out.key("status");
+  out.begin_array();
+  if (statuses.empty()) out.string("active");
+  for (const auto& status : statuses) out.string(rdap_status(status.value));
+  out.end_array();
+}
+
+// A jCard property with empty parameters and a text value.
+void write_text_property(JsonWriter& out, std::string_view name, std::string_view value) {
+  out.begin_array();
+  out.string(name);
+  out.empty_object();
+  out.string("text");
+  out.string(value);
+  out.end_array();
+}
+
+void write_tel(JsonWriter& out, std::string_view type, std::string_view number, std::string_view extension) {
+  out.begin_array();
+  out.string("tel");
+  out.begin_object();
+  out.member("type", type);
+  out.end_object();
+  out.string("uri");
+  std::string uri = "tel:";
+  uri += number;
+  if (!extension.empty()) {
+    uri += ";ext=";
+    uri += extension;
+  }
+  out.string(uri);
+  out.end_array();
+}
+
+// The adr property (RFC 6350 §6.3.1 components: pobox, ext, street, locality, region, code, country). The
+// country name is always "" with the code in the cc parameter (2024 profile §1.4).
+void write_adr(JsonWriter& out, const model::PostalAddress& address, bool street, bool city, bool region,
+               bool postal_code, bool country_code) {
+  out.begin_array();
+  out.string("adr");
+  out.begin_object();
+  if (country_code && !address.country_code.empty()) out.member("cc", address.country_code);
+  out.end_object();
+  out.string("text");
+  out.begin_array();
+  out.string("");
+  out.string("");
+  int lines = 0;
+  for (const auto& line : address.street) lines += line.empty() ? 0 : 1;
+  if (!street || lines <= 1) {
+    out.string(street && lines == 1
+                   ? (address.street[0].empty()
+                          ? (address.street[1].empty() ? address.street[2] : address.street[1])
+                          : address.street[0])
+                   : std::string());
+  } else {
+    out.begin_array();
+    for (const auto& line : address.street) {
+      if (!line.empty()) out.string(line);
+    }
+    out.end_array();
+  }
+  out.string(city ? address.city : std::string());
+  out.string(region ? address.state_province : std::string());
+  out.string(postal_code ? address.postal_code : std::string());
+  out.string("");
+  out.end_array();
+  out.end_array();
+}
+
+// One contact entity with role `role`: only the shown fields, and a redaction entry for every withheld
+// field that holds a value.
+// `lookup` set: the contact is the response (an entity lookup), with its own links, status and events and
+// without a role, and its redactions are written inside it.
+void write_contact(JsonWriter& out, Role role, const model::Contact& contact, const policy::FieldSet& shown,
+                   Redactions& redactions, const Context* lookup = nullptr) {
+  const ContactFields& f = contact_fields(role);
+  auto is_shown = [&](const Field* field) { return field != nullptr && shown.contains(*field); };
+  // Withheld and present: redacted (a value that does not exist is not signalled).
+  auto withheld = [&](const Field* field) {
+    if (field == nullptr || shown.contains(*field)) return false;
+    if (policy::contact_value(*field, contact).empty()) return false;
+    redactions.add(*field);
+    return true;
+  };
+  const model::PostalInfo* postal = contact.preferred_postal();
+  const model::PostalInfo none;
+  const model::PostalInfo& p = postal != nullptr ? *postal : none;
+
+  out.begin_object();
+  out.member("objectClassName", "entity");
+  if (!withheld(f.handle) && is_shown(f.handle)) out.member("handle", contact.handle);
+  if (lookup == nullptr) {
+    out.key("roles");
+    out.begin_array();
+    out.string(catalog::rdap_role(role));
+    out.end_array();
+  }
+
+  out.key("vcardArray");
+  out.begin_array();
+  out.string("vcard");
+  out.begin_array();
+  write_text_property(out, "version", "4.0");
+  // fn is required (RFC 9083 §3); redacted by emptyValue.
+  write_text_property(out, "fn", !withheld(f.name) && is_shown(f.name) ? std::string_view(p.name) : "");
+  if (!withheld(f.organization) && is_shown(f.organization) && !p.organization.empty()) {
+    write_text_property(out, "org", p.organization);
+  }
+  if (postal != nullptr) {
+    const bool street = !withheld(f.street) && is_shown(f.street);
+    const bool city = !withheld(f.city) && is_shown(f.city);
+    const bool region = !withheld(f.state_province) && is_shown(f.state_province);
+    const bool code = !withheld(f.postal_code) && is_shown(f.postal_code);
+    const bool cc = !withheld(f.country_code) && is_shown(f.country_code);
+    write_adr(out, p.address, street, city, region, code, cc);
+  }
+  if (!contact.voice.empty()) {
+    if (is_shown(f.phone)) {
+      const bool ext = is_shown(f.phone_ext);
+      // The number is shown but not its extension: the entry has no path (see catalog.hpp).
+      if (!ext && !contact.voice_ext.empty()) redactions.add(*f.phone_ext, false);
+      write_tel(out, "voice", contact.voice, ext ? std::string_view(contact.voice_ext) : "");
+    } else {
+      withheld(f.phone);
+      withheld(f.phone_ext);
+    }
+  }
+  if (!contact.fax.empty()) {
+    if (is_shown(f.fax)) {
+      const bool ext = is_shown(f.fax_ext);
+      if (!ext && !contact.fax_ext.empty()) redactions.add(*f.fax_ext, false);
+      write_tel(out, "fax", contact.fax, ext ? std::string_view(contact.fax_ext) : "");
+    } else {
+      withheld(f.fax);
+      withheld(f.fax_ext);
+    }
+  }
+  if (!withheld(f.email) && is_shown(f.email) && !contact.email.empty()) {
+    write_text_property(out, "email", contact.email);
+  }
+  out.end_array();
+  out.end_array();
+  if (lookup != nullptr) {
+    out.key("links");
+    out.begin_array();
+    write_link(out, lookup->query_url, "self", lookup->base_url + "entity/" + contact.handle, kRdapJson);
+    out.end_array();
+    write_statuses(out, contact.statuses);
+    out.key("events");
+    out.begin_array();
+    write_event(out, "registration", contact.created);
+    write_event(out, "last changed", contact.updated);
+    write_event(out, "last update of RDAP database", lookup->database_updated);
+    out.end_array();
+    if (!redactions.empty()) redactions.write(out);
+  }
+  out.end_object();
+}
+
+// True when the public sees nothing of the contact in this role: the entity is left out whole.
+bool fully_withheld(Role role, const policy::FieldSet& shown) {
+  for (const Field& field : catalog::fields_of_role(role)) {
+    if (shown.contains(field)) return false;
+  }
+  return true;
+}
+
+void write_abuse_entity(JsonWriter& out, const model::Registrar& registrar) {
+  out.begin_object();
+  out.member("objectClassName", "entity");
+  out.key("roles");
+  out.begin_array();
+  out.string("abuse");
+  out.end_array();
+  out.key("vcardArray");
+  out.begin_array();
+  out.string("vcard");
+  out.begin_array();
+  write_text_property(out, "version", "4.0");
+  write_text_property(out, "fn", registrar.name);
+  if (!registrar.abuse_phone.empty()) write_tel(out, "voice", registrar.abuse_phone, "");
+  if (!registrar.abuse_email.empty()) write_text_property(out, "email", registrar.abuse_email);
+  out.end_array();
+  out.end_array();
+  out.end_object();
+}
+
+std::string iana_id_text(const model::Registrar& registrar) {
+  return registrar.iana_id ? std::to_string(*registrar.iana_id) : registrar.handle;
+}
+
+std::string with_trailing_slash(std::string url) {
+  if (!url.empty() && url.back() != '/') url += '/';
+  return url;
+}
+
+void write_reseller(JsonWriter& out, std::string_view reseller) {
+  out.begin_object();
+  out.member("objectClassName", "entity");
+  out.key("roles");
+  out.begin_array();
+  out.string("reseller");
+  out.end_array();
+  out.key("vcardArray");
+  out.begin_array();
+  out.string("vcard");
+  out.begin_array();
+  write_text_property(out, "version", "4.0");
+  write_text_property(out, "fn", reseller);
+  out.end_array();
+  out.end_array();
+  out.end_object();
+}
+
+void write_secure_dns(JsonWriter& out, const model::Domain& domain) {
+  out.key("secureDNS");
+  out.begin_object();
+  out.key("delegationSigned");
+  out.boolean(!domain.ds.empty() || !domain.keys.empty());
+  if (domain.max_sig_life && (!domain.ds.empty() || !domain.keys.empty())) {
+    out.key("maxSigLife");
+    out.integer(*domain.max_sig_life);
+  }
+  if (!domain.ds.empty()) {
+    out.key("dsData");
+    out.begin_array();
+    for (const auto& ds : domain.ds) {
+      out.begin_object();
+      out.key("keyTag");
+      out.integer(ds.key_tag);
+      out.key("algorithm");
+      out.integer(ds.algorithm);
+      out.member("digest", ds.digest);
+      out.key("digestType");
+      out.integer(ds.digest_type);
+      out.end_object();
+    }
+    out.end_array();
+  }
+  if (!domain.keys.empty()) {
+    out.key("keyData");
+    out.begin_array();
+    for (const auto& key : domain.keys) {
+      out.begin_object();
+      out.key("flags");
+      out.integer(key.flags);
+      out.key("protocol");
+      out.integer(key.protocol);
+      out.member("publicKey", key.public_key);
+      out.key("algorithm");
+      out.integer(key.algorithm);
+      out.end_object();
+    }
+    out.end_array();
+  }
+  out.end_object();
+}
+
+void write_names(JsonWriter& out, const DomainName& name) {
+  out.member("ldhName", name.ldh);
+  if (name.is_idn()) out.member("unicodeName", name.unicode);
+}
+
+}  // namespace
+
+std::string rdap_status(std::string_view epp) {
+  // RFC 8056 §2: the EPP statuses that are not simply split at their capitals.
+  if (epp == "ok") return "active";
+  if (epp == "linked") return "associated";
+  std::string out;
+  out.reserve(epp.size() + 4);
+  for (const char c : epp) {
+    if (c >= 'A' && c <= 'Z') {
+      out += ' ';
+      out += static_cast<char>(c - 'A' + 'a');
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+bool write_domain(JsonWriter& out, const model::Registration& registration, const policy::FieldSet& shown,
+                  const Context& context, Detail detail, std::string_view object_path) {
+  const model::Domain& domain = registration.domain;
+  const Settings& settings = *context.settings;
+  Redactions redactions(object_path);
+
+  out.begin_object();
+  out.member("objectClassName", "domain");
+  if (detail != Detail::id) out.member("handle", domain.roid);
+  write_names(out, domain.name);
+  out.key("links");
+  out.begin_array();
+  write_link(out, context.query_url, "self", context.base_url + "domain/" + domain.name.ldh, kRdapJson);
+  if (detail == Detail::full && settings.mode == Mode::registry &&
+      !registration.registrar.rdap_base_url.empty()) {
+    write_link(out, context.query_url, "related",
+               with_trailing_slash(registration.registrar.rdap_base_url) + "domain/" + domain.name.ldh,
+               kRdapJson);
+  }
+  out.end_array();
+  if (detail == Detail::id) {
+    out.end_object();
+    return false;
+  }
+  write_statuses(out, domain.statuses);
+  out.key("events");
+  out.begin_array();
+  write_event(out, "registration", domain.created);
+  write_event(out, "expiration", domain.expires);
+  if (settings.mode == Mode::registrar) write_event(out, "registrar expiration", domain.expires);
+  write_event(out, "last changed", domain.updated);
+  write_event(out, "transfer", domain.transferred);
+  if (detail == Detail::full) write_event(out, "last update of RDAP database", context.database_updated);
+  out.end_array();
+  if (detail == Detail::brief) {
+    out.end_object();
+    return false;
+  }
+
+  write_secure_dns(out, domain);
+  if (!settings.port43.empty()) out.member("port43", settings.port43);
+
+  out.key("nameservers");
+  out.begin_array();
+  for (const auto& host : registration.nameservers)
+    write_nameserver(out, host, context, Detail::brief, false);
+  out.end_array();
+
+  out.key("entities");
+  out.begin_array();
+  write_registrar(out, registration.registrar, context, false);
+  for (const Role role : {Role::registrant, Role::admin, Role::tech, Role::billing}) {
+    // The registrant is always shown (a registrar response must have one, 2024 profile -63000); another
+    // contact the public sees nothing of is left out whole.
+    const bool omit = role != Role::registrant && fully_withheld(role, shown);
+    bool omitted = false;
+    for (const auto& [contact_role, contact] : registration.contacts) {
+      if (catalog_role(contact_role) != role) continue;
+      if (omit) {
+        if (!omitted) redactions.add_contact(role);
+        omitted = true;
+        continue;
+      }
+      write_contact(out, role, contact, shown, redactions);
+    }
+  }
+  if (!domain.reseller.empty()) write_reseller(out, domain.reseller);
+  out.end_array();
+
+  const bool redacted = !redactions.empty();
+  if (redacted) redactions.write(out);
+  out.end_object();
+  return redacted;
+}
+
+void write_nameserver(JsonWriter& out, const model::Host& host, const Context& context, Detail detail,
+                      bool lookup) {
+  out.begin_object();
+  out.member("objectClassName", "nameserver");
+  if (detail != Detail::id && lookup) out.member("handle", host.roid);
+  write_names(out, host.name);
+  if (detail != Detail::id && (!host.ipv4.empty() || !host.ipv6.empty())) {
+    out.key("ipAddresses");
+    out.begin_object();
+    if (!host.ipv4.empty()) {
+      out.key("v4");
+      out.begin_array();
+      for (const auto& ip : host.ipv4) out.string(ip);
+      out.end_array();
+    }
+    if (!host.ipv6.empty()) {
+      out.key("v6");
+      out.begin_array();
+      for (const auto& ip : host.ipv6) out.string(ip);
+      out.end_array();
+    }
+    out.end_object();
+  }
+  out.key("links");
+  out.begin_array();
+  write_link(out, context.query_url, "self", context.base_url + "nameserver/" + host.name.ldh, kRdapJson);
+  out.end_array();
+  if (detail != Detail::id && lookup) {
+    write_statuses(out, host.statuses);
+    out.key("events");
+    out.begin_array();
+    write_event(out, "registration", host.created);
+    write_event(out, "last changed", host.updated);
+    write_event(out, "transfer", host.transferred);
+    if (detail == Detail::full) write_event(out, "last update of RDAP database", context.database_updated);
+    out.end_array();
+    if (!context.settings->port43.empty()) out.member("port43", context.settings->port43);
+  }
+  out.end_object();
+}
+
+void write_registrar(JsonWriter& out, const model::Registrar& registrar, const Context& context,
+                     bool lookup) {
+  const std::string id = iana_id_text(registrar);
+  out.begin_object();
+  out.member("objectClassName", "entity");
+  out.member("handle", id);
+  out.key("roles");
+  out.begin_array();
+  out.string("registrar");
+  out.end_array();
+  if (registrar.iana_id) {
+    out.key("publicIds");
+    out.begin_array();
+    out.begin_object();
+    out.member("type", "IANA Registrar ID");
+    out.member("identifier", id);
+    out.end_object();
+    out.end_array();
+  }
+  out.key("vcardArray");
+  out.begin_array();
+  out.string("vcard");
+  out.begin_array();
+  write_text_property(out, "version", "4.0");
+  write_text_property(out, "fn", registrar.name);
+  if (lookup) {
+    const model::PostalAddress& a = registrar.address;
+    if (!a.country_code.empty()) write_adr(out, a, true, true, true, true, true);
+    if (!registrar.voice.empty()) write_tel(out, "voice", registrar.voice, registrar.voice_ext);
+    if (!registrar.fax.empty()) write_tel(out, "fax", registrar.fax, registrar.fax_ext);
+    if (!registrar.email.empty()) write_text_property(out, "email", registrar.email);
+  }
+  out.end_array();
+  out.end_array();
+  out.key("links");
+  out.begin_array();
+  if (lookup) write_link(out, context.query_url, "self", context.base_url + "entity/" + id, kRdapJson);
+  // 2024 profile §2.4.6: the registrar's RDAP base URL is the about link's value, its web site the href.
+  if (!registrar.rdap_base_url.empty() && !registrar.url.empty()) {
+    write_link(out, registrar.rdap_base_url, "about", registrar.url, "text/html");
+  }
+  out.end_array();
+  if (lookup) {
+    write_statuses(out, {});
+    out.key("events");
+    out.begin_array();
+    write_event(out, "registration", registrar.created);
+    write_event(out, "last changed", registrar.updated);
+    write_event(out, "last update of RDAP database", context.database_updated);
+    out.end_array();
+  }
+  out.key("entities");
+  out.begin_array();
+  write_abuse_entity(out, registrar);
+  out.end_array();
+  out.end_object();
+}
+
+bool write_contact_entity(JsonWriter& out, const model::Contact& contact, const policy::FieldSet& shown,
+                          const Context& context) {
+  Redactions redactions("$");
+  write_contact(out, Role::registrant, contact, shown, redactions, &context);
+  return !redactions.empty();
+}
+
+}  // namespace ssad::rdap
