@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <initializer_list>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -26,8 +27,6 @@ namespace {
 
 constexpr std::string_view kPrefix = "/rdap/";
 constexpr std::string_view kContentType = "application/rdap+json";
-// How often the store is asked whether its data changed (and the cache must go).
-constexpr std::chrono::milliseconds kGenerationCheck{1000};
 
 // What a response says it conforms to (RFC 9083 §4.1: only the extensions used in building it).
 constexpr std::string_view kLevel0 = "rdap_level_0";
@@ -205,7 +204,9 @@ struct Service::Impl {
         settings(std::move(rdap_settings)),
         options(service_options),
         cache(service_options.cache_bytes),
-        limiter(service_options.rate_limit_per_second, service_options.rate_limit_burst) {
+        limiter(service_options.rate_limit_per_second, service_options.rate_limit_burst),
+        cursors(service_options.cursor_key.empty() ? CursorCodec()
+                                                   : CursorCodec(service_options.cursor_key)) {
     if (!settings.base_url.empty() && settings.base_url.back() != '/') settings.base_url += '/';
     if (options.page_size == 0) options.page_size = 1;
   }
@@ -217,27 +218,38 @@ struct Service::Impl {
   RateLimiter limiter;
   CursorCodec cursors;
 
-  // The store's last data change, checked at most every kGenerationCheck; a change empties the cache.
+  // The store's last data change, checked at most every options.generation_check; a change empties the
+  // cache. The common case (not yet due) reads two atomics and takes no lock.
+  static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::min();
   std::mutex generation_mutex;
-  std::chrono::steady_clock::time_point generation_checked;
-  std::optional<Timestamp> database_updated;
-  std::atomic<std::int64_t> next_check_ns{0};
+  std::atomic<std::int64_t> next_check_ns{kNever};
+  std::atomic<std::int64_t> database_updated_ms{kNever};
 
   std::optional<Timestamp> current_generation() {
-    const auto now = std::chrono::steady_clock::now();
-    const std::int64_t now_ns = now.time_since_epoch().count();
-    std::lock_guard lock(generation_mutex);
-    if (now_ns >= next_check_ns.load(std::memory_order_relaxed)) {
-      next_check_ns.store(
-          now_ns + std::chrono::duration_cast<std::chrono::nanoseconds>(kGenerationCheck).count(),
-          std::memory_order_relaxed);
-      auto updated = store.data_updated();
-      if (updated && *updated != database_updated) {
-        if (database_updated) cache.clear();
-        database_updated = *updated;
+    const std::int64_t now_ns = std::chrono::steady_clock::now().time_since_epoch().count();
+    if (now_ns >= next_check_ns.load(std::memory_order_acquire)) {
+      // Another thread already checking is enough, unless nothing has been read yet.
+      std::unique_lock lock(generation_mutex, std::defer_lock);
+      if (database_updated_ms.load(std::memory_order_acquire) == kNever) {
+        lock.lock();
+      } else {
+        (void)lock.try_lock();
+      }
+      if (lock.owns_lock() && now_ns >= next_check_ns.load(std::memory_order_relaxed)) {
+        if (auto updated = store.data_updated(); updated && *updated) {
+          const std::int64_t ms = to_unix_ms(**updated);
+          if (ms != database_updated_ms.load(std::memory_order_relaxed)) {
+            if (database_updated_ms.load(std::memory_order_relaxed) != kNever) cache.clear();
+            database_updated_ms.store(ms, std::memory_order_release);
+          }
+        }
+        next_check_ns.store(now_ns + std::chrono::nanoseconds(options.generation_check).count(),
+                            std::memory_order_release);
       }
     }
-    return database_updated;
+    const std::int64_t ms = database_updated_ms.load(std::memory_order_acquire);
+    if (ms == kNever) return std::nullopt;
+    return from_unix_ms(ms);
   }
 
   Context context_for(const http::Request& request) {

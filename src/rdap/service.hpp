@@ -3,8 +3,10 @@
 // /help — answered per RFC 7480/9082/9083, the ICANN 2024 gTLD profile and RFC 9537 redaction for
 // anonymous callers. Turns an http::Request into an http::Response; no sockets, so tests call it directly.
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
+#include <string>
 
 #include "http/server.hpp"
 #include "rdap/render.hpp"
@@ -17,6 +19,11 @@ struct ServiceOptions {
   std::size_t cache_bytes = std::size_t{256} << 20U;  // rendered lookups kept; 0: no cache
   double rate_limit_per_second = 0;                   // per client address; 0: unlimited
   double rate_limit_burst = 100;                      // queries a quiet client may make at once
+  // Key for paging cursors; empty: a random one per process (cursors then expire on restart, and servers
+  // behind one load balancer need the same key).
+  std::string cursor_key;
+  // How often the store is asked whether its data changed (emptying the cache).
+  std::chrono::milliseconds generation_check{1000};
 };
 
 class Service {
