@@ -6,10 +6,14 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <system_error>
 #include <thread>
+#include <type_traits>
 #include <unordered_set>
 
 #include <fmt/format.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
 #include "core/time.hpp"
@@ -19,7 +23,8 @@
 // The shape follows Boost.Beast's awaitable and advanced servers: one coroutine per connection on its own
 // strand, a timeout on every read and write, parser limits, one fail() reporter. What is added here is
 // what they leave out: a registry of connections so that stop() can tell an idle keep-alive connection
-// (closed at once) from one whose request has begun (left to finish).
+// (closed at once) from one whose request has begun (left to finish). A session is one template over
+// its stream, plain TCP or TLS over TCP; the two differ only in the handshake and in how they end.
 
 namespace ssad::http {
 namespace {
@@ -28,11 +33,20 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = net::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+template <class Stream>
+constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 
 // How much to read while waiting for a request's first bytes; the parser reads the rest.
 constexpr std::size_t kFirstReadSize = 4096;
 // How much a client may still send after an error response before the connection is cut.
 constexpr std::size_t kLingerLimit = std::size_t{1024} * 1024;
+// Under TLS 1.2, the four suites the ICANN RDAP Technical Implementation Guide (2024) allows: forward
+// secrecy and authenticated encryption. TLS 1.3's own suites all qualify and stay OpenSSL's default.
+constexpr const char* kTls12CipherSuites =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384";
 
 std::string_view to_std(beast::string_view text) { return {text.data(), text.size()}; }
 
@@ -78,11 +92,13 @@ std::string http_date(std::chrono::system_clock::time_point now) {
 }
 
 // The one reporter of connection-level failures. A peer that goes away, a timeout or our own shutdown
-// is routine; anything else is worth a warning.
+// is routine; so is a TLS error, which is a peer's alert or a record it garbled. Anything else is worth a
+// warning.
 void fail(beast::error_code ec, std::string_view what) {
   if (ec == net::error::operation_aborted || ec == net::error::eof || ec == net::error::connection_reset ||
       ec == net::error::broken_pipe || ec == net::error::bad_descriptor || ec == beast::error::timeout ||
-      ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
+      ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+      ec == net::ssl::error::stream_truncated || ec.category() == net::error::get_ssl_category()) {
     spdlog::debug("http: {}: {}", what, ec.message());
     return;
   }
@@ -137,14 +153,84 @@ bhttp::response<Body> to_message(const Response& response, unsigned version, boo
   return message;
 }
 
-// A connection and the state stop() needs. busy and closing are touched only on the stream's strand.
+// A connection and the state stop() needs, whatever its stream. busy and closing are touched only on the
+// stream's strand.
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
-  beast::tcp_stream stream;
+  Connection() = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  virtual ~Connection() = default;
+
+  // The TCP layer under the stream: its executor is the connection's strand, its timer the timeouts, and
+  // closing it ends whatever is pending, TLS included.
+  virtual beast::tcp_stream& tcp() = 0;
+
   std::string remote_address;
   bool busy = false;     // a request has begun arriving and is not yet answered
   bool closing = false;  // the server is stopping: close once the current response is sent
 };
+
+// A connection over a beast::tcp_stream or a TlsStream.
+template <class Stream>
+struct StreamConnection final : Connection {
+  template <class... Args>
+  explicit StreamConnection(Args&&... args) : stream(std::forward<Args>(args)...) {}
+  beast::tcp_stream& tcp() override { return beast::get_lowest_layer(stream); }
+  Stream stream;
+};
+
+// The earliest error on OpenSSL's (per-thread) error queue, which says most about what went wrong ("No
+// such file or directory" rather than "system lib"), as a Result error; the queue is cleared.
+Error openssl_error(std::string_view context) {
+  const unsigned long first = ERR_get_error();
+  ERR_clear_error();
+  // A system error is a file that cannot be opened or read, and carries an errno, whose text OpenSSL
+  // does not always have; anything else is about what the file holds.
+  if (ERR_SYSTEM_ERROR(first)) {
+    return Error{ErrorCode::unavailable,
+                 fmt::format("{}: {}", context, std::generic_category().message(ERR_GET_REASON(first)))};
+  }
+  const char* reason = first == 0 ? nullptr : ERR_reason_error_string(first);
+  return Error{ErrorCode::invalid_input,
+               fmt::format("{}: {}", context, reason != nullptr ? reason : "unknown OpenSSL error")};
+}
+
+// OpenSSL asks for a passphrase on the terminal when a key is encrypted, which would hang a service
+// started without one; refusing makes loading such a key fail instead.
+int refuse_passphrase(char* /*buffer*/, int /*size*/, int /*rwflag*/, void* /*userdata*/) { return 0; }
+
+// A server context with the guide's protocol versions and suites, and the given certificate and key.
+Result<net::ssl::context> make_tls_context(const TlsOptions& tls) {
+  net::ssl::context context(net::ssl::context::tls_server);
+  SSL_CTX* ctx = context.native_handle();
+  ERR_clear_error();
+  if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+      SSL_CTX_set_cipher_list(ctx, kTls12CipherSuites) != 1) {
+    return std::unexpected(openssl_error("cannot configure TLS"));
+  }
+  // No compression (CRIME), no renegotiation (TLS 1.2 only, with a history of attacks and no use here),
+  // and our order of suites rather than the client's.
+  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_default_passwd_cb(ctx, refuse_passphrase);
+  if (SSL_CTX_use_certificate_chain_file(ctx, tls.certificate_chain_file.c_str()) != 1) {
+    return std::unexpected(
+        openssl_error(fmt::format("cannot load the TLS certificate chain '{}'", tls.certificate_chain_file)));
+  }
+  if (SSL_CTX_use_PrivateKey_file(ctx, tls.private_key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    return std::unexpected(
+        openssl_error(fmt::format("cannot load the TLS private key '{}'", tls.private_key_file)));
+  }
+  // A key of the certificate's type but another pair is refused above ("key values mismatch"); one of
+  // another type (an RSA key for an ECDSA certificate) is only found out here, where OpenSSL's reason
+  // ("no certificate assigned") would mislead.
+  if (SSL_CTX_check_private_key(ctx) != 1) {
+    ERR_clear_error();
+    return ssad::fail(ErrorCode::invalid_input,
+                      fmt::format("the TLS private key '{}' does not belong to the certificate '{}'",
+                                  tls.private_key_file, tls.certificate_chain_file));
+  }
+  return context;
+}
 
 }  // namespace
 
@@ -182,6 +268,7 @@ struct Server::Impl {
   ServerOptions options;
   Handler handler;
   ServerHooks hooks;
+  std::optional<net::ssl::context> tls;  // set when options.tls is; outlives the io_context's streams
   // Declared before everything that holds its executor, so that it is destroyed last.
   net::io_context ioc;
   net::strand<net::io_context::executor_type> control;  // serialises the acceptor and the signal set
@@ -232,9 +319,9 @@ struct Server::Impl {
       }
     });
     for (auto& connection : open) {
-      net::post(connection->stream.get_executor(), [connection] {
+      net::post(connection->tcp().get_executor(), [connection] {
         connection->closing = true;
-        if (!connection->busy) connection->stream.close();
+        if (!connection->busy) connection->tcp().close();
       });
     }
   }
@@ -257,16 +344,24 @@ struct Server::Impl {
   }
 
   void start_session(tcp::socket socket) {
+    if (tls) {
+      launch(std::make_shared<StreamConnection<TlsStream>>(std::move(socket), *tls));
+    } else {
+      launch(std::make_shared<StreamConnection<beast::tcp_stream>>(std::move(socket)));
+    }
+  }
+
+  template <class Stream>
+  void launch(std::shared_ptr<StreamConnection<Stream>> connection) {
     beast::error_code ec;
-    const auto peer = socket.remote_endpoint(ec);
-    auto connection = std::make_shared<Connection>(std::move(socket));
+    const auto peer = connection->tcp().socket().remote_endpoint(ec);
     if (!ec) connection->remote_address = peer.address().to_string();
     {
       const std::lock_guard lock(connections.mutex);
       if (connections.stopping) return;  // accepted just as the stop began: closed by going out of scope
       connections.live.insert(connection);
     }
-    net::co_spawn(connection->stream.get_executor(), serve(connection),
+    net::co_spawn(connection->tcp().get_executor(), serve(connection),
                   [this, connection](const std::exception_ptr& error) {
                     if (error) {
                       try {
@@ -284,8 +379,22 @@ struct Server::Impl {
   }
 
   // One connection: requests one after another until the client, an error, a timeout or stop() ends it.
-  net::awaitable<void> serve(std::shared_ptr<Connection> connection) {
-    Connection& conn = *connection;
+  template <class Stream>
+  net::awaitable<void> serve(std::shared_ptr<StreamConnection<Stream>> connection) {
+    StreamConnection<Stream>& conn = *connection;
+    if constexpr (kIsTls<Stream>) {
+      // A client that connects and never completes the handshake is treated like one that sends half a
+      // request. Failures (scanners, plain HTTP on this port, clients offering only what we refuse) are
+      // routine, hence not warnings.
+      beast::error_code ec;
+      conn.tcp().expires_after(options.read_timeout);
+      co_await conn.stream.async_handshake(net::ssl::stream_base::server,
+                                           net::redirect_error(net::use_awaitable, ec));
+      if (ec) {
+        spdlog::debug("http: TLS handshake with {} failed: {}", conn.remote_address, ec.message());
+        co_return;
+      }
+    }
     beast::flat_buffer buffer;
     bool first = true;
     for (;;) {
@@ -295,7 +404,7 @@ struct Server::Impl {
       // already in the buffer.
       if (buffer.size() == 0) {
         beast::error_code ec;
-        conn.stream.expires_after(first ? options.read_timeout : options.idle_timeout);
+        conn.tcp().expires_after(first ? options.read_timeout : options.idle_timeout);
         const std::size_t n = co_await conn.stream.async_read_some(
             buffer.prepare(kFirstReadSize), net::redirect_error(net::use_awaitable, ec));
         if (ec) {
@@ -309,13 +418,32 @@ struct Server::Impl {
       first = false;
       if (!co_await exchange(conn, buffer)) break;
     }
+    co_await shutdown_send(conn);
+  }
+
+  // Ends the sending side: over TLS a close_notify alert first, so that the client can tell our end of the
+  // stream from a truncation; then the TCP FIN.
+  template <class Stream>
+  net::awaitable<void> shutdown_send(StreamConnection<Stream>& conn) {
+    if constexpr (kIsTls<Stream>) {
+      // Asio's shutdown sends our alert and then waits for the client's, which the client need not send
+      // (RFC 8446 §6.1) and which may sit behind data it is still sending. Marking the client's alert as
+      // received makes it send ours and return.
+      SSL* ssl = conn.stream.native_handle();
+      SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_RECEIVED_SHUTDOWN);
+      beast::error_code ec;
+      conn.tcp().expires_after(options.write_timeout);
+      co_await conn.stream.async_shutdown(net::redirect_error(net::use_awaitable, ec));
+      if (ec) fail(ec, "TLS shutdown");
+    }
     beast::error_code ignored;
-    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    conn.tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
   // Reads the request whose first bytes are in `buffer` and answers it. Returns whether the connection
   // may carry another request.
-  net::awaitable<bool> exchange(Connection& conn, beast::flat_buffer& buffer) {
+  template <class Stream>
+  net::awaitable<bool> exchange(StreamConnection<Stream>& conn, beast::flat_buffer& buffer) {
     AccessRecord record;
     record.time = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
     record.remote = conn.remote_address;
@@ -326,7 +454,7 @@ struct Server::Impl {
     parser.body_limit(options.body_limit);
 
     beast::error_code ec;
-    conn.stream.expires_after(options.read_timeout);
+    conn.tcp().expires_after(options.read_timeout);
     co_await bhttp::async_read_header(conn.stream, buffer, parser,
                                       net::redirect_error(net::use_awaitable, ec));
     if (!ec && parser.get().version() >= 11 &&
@@ -339,7 +467,7 @@ struct Server::Impl {
       }
     }
     if (!ec && !parser.is_done()) {
-      conn.stream.expires_after(options.read_timeout);
+      conn.tcp().expires_after(options.read_timeout);
       co_await bhttp::async_read(conn.stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
     }
 
@@ -398,10 +526,10 @@ struct Server::Impl {
     co_return keep_open;
   }
 
-  template <class Body>
-  net::awaitable<beast::error_code> write(Connection& conn, bhttp::response<Body>& message) {
+  template <class Stream, class Body>
+  net::awaitable<beast::error_code> write(StreamConnection<Stream>& conn, bhttp::response<Body>& message) {
     beast::error_code ec;
-    conn.stream.expires_after(options.write_timeout);
+    conn.tcp().expires_after(options.write_timeout);
     co_await bhttp::async_write(conn.stream, message, net::redirect_error(net::use_awaitable, ec));
     co_return ec;
   }
@@ -409,17 +537,19 @@ struct Server::Impl {
   // After an error response the client may still be sending the request we refused. Closing a socket with
   // unread bytes makes the kernel send a reset, which can destroy the response before the client reads
   // it; so stop sending, then read and discard for a while. The connection counts as idle meanwhile.
-  net::awaitable<void> linger(Connection& conn) {
+  // Over TLS the discarded bytes are read from TCP directly: they are records nobody needs to decrypt.
+  template <class Stream>
+  net::awaitable<void> linger(StreamConnection<Stream>& conn) {
     conn.busy = false;
     if (conn.closing) co_return;
+    co_await shutdown_send(conn);
     beast::error_code ec;
-    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    conn.stream.expires_after(options.read_timeout);
+    conn.tcp().expires_after(options.read_timeout);
     std::array<char, 4096> discard{};
     std::size_t discarded = 0;
     while (!ec && discarded < kLingerLimit) {
-      discarded += co_await conn.stream.async_read_some(net::buffer(discard),
-                                                        net::redirect_error(net::use_awaitable, ec));
+      discarded += co_await conn.tcp().async_read_some(net::buffer(discard),
+                                                       net::redirect_error(net::use_awaitable, ec));
     }
   }
 
@@ -472,8 +602,15 @@ Server::~Server() { stop(); }
 
 Result<std::unique_ptr<Server>> Server::create(ServerOptions options, Handler handler, ServerHooks hooks) {
   if (!handler) return ssad::fail(ErrorCode::invalid_input, "the HTTP server needs a request handler");
+  std::optional<net::ssl::context> tls;
+  if (options.tls) {
+    auto context = make_tls_context(*options.tls);
+    if (!context) return std::unexpected(std::move(context.error()));
+    tls.emplace(std::move(*context));
+  }
   const std::string where = options.host + ":" + std::to_string(options.port);
   auto impl = std::make_unique<Impl>(std::move(options), std::move(handler), std::move(hooks));
+  impl->tls = std::move(tls);
   auto cannot = [&](const beast::error_code& ec) {
     return ssad::fail(ErrorCode::unavailable, "cannot listen on " + where + ": " + ec.message());
   };

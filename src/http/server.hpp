@@ -1,8 +1,8 @@
 #pragma once
-// The HTTP/1.1 server the front doors (RDAP, /v1/, portal, health) run on. It owns sockets, parsing,
-// limits, timeouts, keep-alive, HEAD, the access log and graceful shutdown; what a request means is the
-// business of the Handler, a pure function from a parsed Request to a Response value (no socket), so
-// that everything above this module is tested without a network.
+// The HTTP/1.1 server the front doors (RDAP, /v1/, portal, health) run on, over plain TCP or TLS. It owns
+// sockets, TLS, parsing, limits, timeouts, keep-alive, HEAD, the access log and graceful shutdown; what a
+// request means is the business of the Handler, a pure function from a parsed Request to a Response
+// value (no socket), so that everything above this module is tested without a network.
 
 #include <chrono>
 #include <cstddef>
@@ -71,6 +71,14 @@ using AccessLogSink = std::function<void(std::string_view line)>;
 /// The default ErrorResponder: "<status> <reason>: <detail>" as text/plain.
 [[nodiscard]] Response plain_text_error(unsigned status, std::string_view detail);
 
+/// The certificate an HTTPS listener presents. TLS 1.2 and 1.3 only; under TLS 1.2 only the ECDHE
+/// suites with AES-GCM (ICANN RDAP Technical Implementation Guide, 2024). An RSA certificate enables the
+/// ECDHE-RSA suites, an ECDSA one the ECDHE-ECDSA suites.
+struct TlsOptions {
+  std::string certificate_chain_file;  // PEM: the server's certificate, then any intermediates
+  std::string private_key_file;        // PEM: that certificate's private key, not encrypted
+};
+
 /// How the server listens and what it tolerates.
 struct ServerOptions {
   std::string host = "127.0.0.1";          // address or name to listen on; "::" or "0.0.0.0" for all
@@ -81,6 +89,7 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{30};   // a keep-alive connection waiting for its next request
   std::size_t header_limit = std::size_t{8} * 1024;  // request line plus header fields, in bytes; beyond: 431
   std::size_t body_limit = std::size_t{64} * 1024;   // request body, in bytes; beyond: 413
+  std::optional<TlsOptions> tls;                     // set: the listener speaks HTTPS only; unset: HTTP
 };
 
 /// What the embedding application customises; empty members mean the defaults.
@@ -90,6 +99,8 @@ struct ServerHooks {
 };
 
 /// An HTTP/1.1 server: coroutine sessions on an io_context, keep-alive, one Handler for every request.
+/// With ServerOptions::tls each connection begins with a TLS handshake (under the read timeout); a client
+/// that fails it is closed without a response.
 ///
 /// Access-log line fields: time (RFC 3339, when the request began arriving), remote, method, target,
 /// status, bytes (body bytes sent), duration_ms (first byte received to last byte sent).
@@ -97,7 +108,9 @@ class Server {
  public:
   /// Binds and listens (so that port 0 is resolved before this returns); serves nothing until run() or
   /// start_background(). Errors: invalid_input without a handler; unavailable when the address cannot be
-  /// resolved, bound or listened on ("cannot listen on 127.0.0.1:80: Permission denied").
+  /// resolved, bound or listened on ("cannot listen on 127.0.0.1:80: Permission denied"). With TLS also:
+  /// unavailable when the certificate chain or key file cannot be read, invalid_input when it holds no
+  /// PEM certificate or key or the two do not match; the message names the file.
   [[nodiscard]] static Result<std::unique_ptr<Server>> create(ServerOptions options, Handler handler,
                                                               ServerHooks hooks = {});
 
