@@ -31,7 +31,7 @@ function(ssad_uses_rapidjson_dom)
 endfunction()
 add_library(ssad_boost INTERFACE)
 target_include_directories(ssad_boost SYSTEM INTERFACE "${Boost_INCLUDE_DIRS}")
-target_link_libraries(ssad_boost INTERFACE Threads::Threads)
+target_link_libraries(ssad_boost INTERFACE Threads::Threads OpenSSL::SSL OpenSSL::Crypto)
 
 if(SSAD_BUILD_TESTS)
   find_package(GTest REQUIRED)

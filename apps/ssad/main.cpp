@@ -18,6 +18,8 @@
 #include "model/registration_text.hpp"
 #include "rdap/service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "whois/responder.hpp"
+#include "whois/server.hpp"
 
 namespace {
 
@@ -105,29 +107,38 @@ http::Response json_response(unsigned status, std::string body) {
   return r;
 }
 
-int serve(const config::Config& config, store::RegistrationStore& registrations,
-          const std::string& http_override) {
-  auto listen = config::parse_host_port(http_override.empty() ? config.server.http : http_override);
-  if (!listen) return report_error(listen.error());
-  http::ServerOptions options;
-  options.host = listen->host;
-  options.port = listen->port;
-  options.threads = config.server.threads;
-  options.read_timeout = std::chrono::seconds(config.server.read_timeout_seconds);
-  options.idle_timeout = std::chrono::seconds(config.server.idle_timeout_seconds);
-  options.header_limit = config.server.header_limit_bytes;
-  options.body_limit = config.server.body_limit_bytes;
+// The access log: bare JSON lines on standard output (one object per request or query), apart from the
+// operational log on standard error.
+std::function<void(std::string_view)> access_log_sink(const config::Config& config) {
+  static auto access = [] {
+    auto logger = spdlog::stdout_logger_mt("access");
+    logger->set_pattern("%v");
+    return logger;
+  }();
+  return [enabled = config.log.access_log](std::string_view line) {
+    if (enabled) access->info("{}", line);
+  };
+}
+
+rdap::Settings rdap_settings(const config::Config& config) {
   rdap::Settings settings;
   settings.mode = config.rdap.mode == "registrar" ? rdap::Mode::registrar : rdap::Mode::registry;
   settings.base_url = config.rdap.base_url;
   settings.terms_of_service_url = config.rdap.terms_of_service_url;
   settings.port43 = config.rdap.port43;
+  return settings;
+}
+
+// Serves HTTP, HTTPS and WHOIS, as configured, until SIGINT or SIGTERM. The first listener runs on this
+// thread and handles the signals; the others run in the background and are stopped after it.
+int serve(const config::Config& config, store::RegistrationStore& registrations,
+          const std::string& http_override, const std::string& whois_override) {
   rdap::ServiceOptions rdap_options;
   rdap_options.page_size = config.rdap.page_size;
   rdap_options.cache_bytes = std::size_t{config.rdap.cache_megabytes} << 20U;
   rdap_options.rate_limit_per_second = config.rdap.rate_limit_per_second;
   rdap_options.rate_limit_burst = config.rdap.rate_limit_burst;
-  rdap::Service rdap_service(registrations, settings, rdap_options);
+  rdap::Service rdap_service(registrations, rdap_settings(config), rdap_options);
   auto handler = [&registrations, &rdap_service](const http::Request& request) -> http::Response {
     if (rdap::is_rdap_path(request.path)) return rdap_service.handle(request);
     if (request.path == "/healthz") return json_response(200, "{\"status\":\"ok\"}");
@@ -139,21 +150,87 @@ int serve(const config::Config& config, store::RegistrationStore& registrations,
     return json_response(404, "{\"status\":404,\"title\":\"Not Found\"}");
   };
   http::ServerHooks hooks;
-  // Access log: bare JSON lines on standard output (one object per request), apart from the
-  // operational log on standard error.
-  auto access = spdlog::stdout_logger_mt("access");
-  access->set_pattern("%v");
-  hooks.access_log = [access, enabled = config.log.access_log](std::string_view line) {
-    if (enabled) access->info("{}", line);
+  hooks.access_log = access_log_sink(config);
+
+  auto http_options = [&](const std::string& listen_text) -> Result<http::ServerOptions> {
+    SSAD_TRY(listen, config::parse_host_port(listen_text));
+    http::ServerOptions options;
+    options.host = listen.host;
+    options.port = listen.port;
+    options.threads = config.server.threads;
+    options.read_timeout = std::chrono::seconds(config.server.read_timeout_seconds);
+    options.idle_timeout = std::chrono::seconds(config.server.idle_timeout_seconds);
+    options.header_limit = config.server.header_limit_bytes;
+    options.body_limit = config.server.body_limit_bytes;
+    return options;
   };
-  auto server = http::Server::create(options, handler, hooks);
-  if (!server) return report_error(server.error());
+
+  std::unique_ptr<http::Server> plain, secure;
+  std::unique_ptr<whois::Server> whois_server;
+  const std::string http_listen = http_override.empty() ? config.server.http : http_override;
+  if (!http_listen.empty()) {
+    auto options = http_options(http_listen);
+    if (!options) return report_error(options.error());
+    auto server = http::Server::create(*options, handler, hooks);
+    if (!server) return report_error(server.error());
+    plain = std::move(*server);
+  }
+  if (!config.server.https.empty()) {
+    auto options = http_options(config.server.https);
+    if (!options) return report_error(options.error());
+    options->tls = http::TlsOptions{config.server.tls_certificate, config.server.tls_private_key};
+    auto server = http::Server::create(*options, handler, hooks);
+    if (!server) return report_error(server.error());
+    secure = std::move(*server);
+  }
+  whois::Responder responder(registrations, rdap_settings(config).mode);
+  const std::string whois_listen = whois_override.empty() ? config.whois.listen : whois_override;
+  if (!whois_listen.empty()) {
+    auto listen = config::parse_host_port(whois_listen);
+    if (!listen) return report_error(listen.error());
+    whois::ServerOptions options;
+    options.host = listen->host;
+    options.port = listen->port;
+    options.threads = config.server.threads;
+    options.read_timeout = std::chrono::seconds(config.whois.timeout_seconds);
+    options.write_timeout = std::chrono::seconds(config.whois.timeout_seconds);
+    options.query_limit = config.whois.query_limit_bytes;
+    auto server = whois::Server::create(
+        options, [&responder](const whois::Query& query) { return responder.answer(query.line); },
+        access_log_sink(config));
+    if (!server) return report_error(server.error());
+    whois_server = std::move(*server);
+  }
+  if (!plain && !secure && !whois_server) {
+    return report_error(
+        Error{ErrorCode::invalid_input, "nothing to serve: set server.http, server.https or whois.listen"});
+  }
+
   // The banner goes to standard error: standard output carries only the access log's JSON lines.
-  std::fprintf(stderr, "ssad %s: serving %s on http://%s\n", SSAD_VERSION, config.store.path.c_str(),
-               (*server)->address().c_str());
-  std::fprintf(stderr, "  health:    http://%s/healthz\n  readiness: http://%s/readyz\n",
-               (*server)->address().c_str(), (*server)->address().c_str());
-  (*server)->run();
+  std::fprintf(stderr, "ssad %s: serving %s on %s\n", SSAD_VERSION, config.store.path.c_str(),
+               plain ? ("http://" + plain->address()).c_str() : "(no plain HTTP)");
+  const std::string http_base =
+      plain ? "http://" + plain->address() : "https://" + (secure ? secure->address() : "");
+  if (plain || secure) {
+    std::fprintf(stderr, "  rdap:      %s/rdap/help\n  health:    %s/healthz\n  readiness: %s/readyz\n",
+                 http_base.c_str(), http_base.c_str(), http_base.c_str());
+  }
+  if (secure) std::fprintf(stderr, "  https:     https://%s/rdap/help\n", secure->address().c_str());
+  if (whois_server) std::fprintf(stderr, "  whois:     %s\n", whois_server->address().c_str());
+
+  // The first listener runs here and catches the signals; the others stop after it.
+  if (plain) {
+    if (secure) secure->start_background();
+    if (whois_server) whois_server->start_background();
+    plain->run();
+  } else if (secure) {
+    if (whois_server) whois_server->start_background();
+    secure->run();
+  } else {
+    whois_server->run();
+  }
+  if (secure) secure->stop();
+  if (whois_server) whois_server->stop();
   std::fprintf(stderr, "ssad: stopped\n");
   return 0;
 }
@@ -172,10 +249,12 @@ int main(int argc, char** argv) {
   auto* serve_cmd = app.add_subcommand("serve", "Serve RDAP and the API over HTTP");
   add_common(serve_cmd, common);
   std::string http_listen;
+  std::string whois_listen;
   serve_cmd->add_option("--http", http_listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  serve_cmd->add_option("--whois", whois_listen, "HOST:PORT for WHOIS (RFC 3912); default: whois.listen");
   serve_cmd->callback([&] {
     exit_code = with_store(common, [&](const config::Config& config, store::RegistrationStore& store) {
-      return serve(config, store, http_listen);
+      return serve(config, store, http_listen, whois_listen);
     });
   });
 

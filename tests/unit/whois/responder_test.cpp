@@ -1,0 +1,102 @@
+// WHOIS answers in the gTLD key/value format with the same redaction as RDAP.
+
+#include "whois/responder.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "../rdap/rdap_fixture.hpp"
+
+namespace ssad::whois {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class WhoisResponder : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = ssad::testing::open_rdap_fixture(dir_); }
+  ssad::testing::TempDir dir_;
+  std::unique_ptr<store::RegistrationStore> store_;
+};
+
+TEST_F(WhoisResponder, AnswersInTheGtldFormatWithCrLfLines) {
+  Responder registry(*store_, rdap::Mode::registry);
+  const std::string answer = registry.answer("LEGAL.test");
+  EXPECT_THAT(answer, HasSubstr("Domain Name: legal.test\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Registry Domain ID: D2-TEST\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Registrar WHOIS Server: whois.registrar.example\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Creation Date: 2009-04-03T22:00:00Z\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Registry Expiry Date: 2030-04-03T22:00:00Z\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Registrar IANA ID: 1234\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Registrar Abuse Contact Email: abuse@registrar.example\r\n"));
+  EXPECT_THAT(
+      answer,
+      HasSubstr(
+          "Domain Status: clientTransferProhibited https://icann.org/epp#clientTransferProhibited\r\n"));
+  // A legal person's data is published; streets repeat the key.
+  EXPECT_THAT(answer, HasSubstr("Registrant Name: Lena Legal\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Registrant Street: leg1 Main Street\r\nRegistrant Street: Suite leg1\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Name Server: ns1.example.test\r\nName Server: ns2.example.net\r\n"));
+  EXPECT_THAT(answer, HasSubstr("DNSSEC: unsigned\r\n"));
+  EXPECT_THAT(answer,
+              HasSubstr("URL of the ICANN Whois Inaccuracy Complaint Form: https://www.icann.org/wicf/\r\n"));
+  EXPECT_THAT(answer, HasSubstr(">>> Last update of WHOIS database: 2026-01-02T03:04:05Z <<<\r\n"));
+  EXPECT_THAT(answer, Not(HasSubstr("Reseller:")));
+  EXPECT_THAT(answer, Not(HasSubstr("Billing")));
+  for (std::size_t at = answer.find('\n'); at != std::string::npos; at = answer.find('\n', at + 1)) {
+    ASSERT_GT(at, 0U);
+    EXPECT_EQ(answer[at - 1], '\r');
+  }
+}
+
+TEST_F(WhoisResponder, WithholdsANaturalPersonsDataLikeRdap) {
+  Responder registry(*store_, rdap::Mode::registry);
+  const std::string answer = registry.answer("natural.test");
+  for (const auto& value : ssad::testing::natural_person_values()) {
+    EXPECT_THAT(answer, Not(HasSubstr(value))) << value;
+  }
+  EXPECT_THAT(answer, Not(HasSubstr("Adam Admin")));
+  EXPECT_THAT(answer, Not(HasSubstr("Tess Tech")));
+  EXPECT_THAT(answer, HasSubstr("Registry Registrant ID: REDACTED FOR PRIVACY\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Registrant Name: REDACTED FOR PRIVACY\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Registrant State/Province: VA\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Registrant Country: US\r\n"));
+  EXPECT_THAT(answer,
+              HasSubstr("Registrant Email: Please query the RDDS service of the Registrar of Record"));
+  EXPECT_THAT(answer, HasSubstr("Admin Name: REDACTED FOR PRIVACY\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Tech Phone: REDACTED FOR PRIVACY\r\n"));
+  const std::string consent = registry.answer("consent.test");
+  EXPECT_THAT(consent, HasSubstr("Registrant Name: Carl Consent\r\n"));
+  EXPECT_THAT(consent, HasSubstr("Registrant Email: con1@mail.example\r\n"));
+  EXPECT_THAT(consent, HasSubstr("Registrant Phone: REDACTED FOR PRIVACY\r\n"));
+}
+
+TEST_F(WhoisResponder, RegistrarModeNamesTheRegistrarExpiryAndTheReseller) {
+  Responder registrar(*store_, rdap::Mode::registrar);
+  const std::string answer = registrar.answer("domain natural.test");
+  EXPECT_THAT(answer, HasSubstr("Registrar Registration Expiration Date: 2030-04-03T22:00:00Z\r\n"));
+  EXPECT_THAT(answer, Not(HasSubstr("Registry Expiry Date")));
+  EXPECT_THAT(answer, HasSubstr("Reseller: Example Reseller Ltd\r\n"));
+  EXPECT_THAT(
+      answer,
+      HasSubstr("URL of the ICANN WHOIS Data Problem Reporting System: http://wdprs.internic.net/\r\n"));
+}
+
+TEST_F(WhoisResponder, AcceptsULabelsAndRefusesBadQueriesWithoutEchoingThem) {
+  Responder registry(*store_, rdap::Mode::registry);
+  EXPECT_THAT(registry.answer("BÜCHER.test"), HasSubstr("Domain Name: xn--bcher-kva.test\r\n"));
+  EXPECT_THAT(registry.answer("bücher.test"), HasSubstr("DNSSEC: signedDelegation\r\n"));
+  EXPECT_THAT(registry.answer("nothere.test"), HasSubstr("No match for \"nothere.test\".\r\n"));
+  for (const char* bad :
+       {"", "   ", "bad_label!.test", "xn--bcher-kva.bücher.test", "a..test", "<script>.test"}) {
+    const std::string answer = registry.answer(bad);
+    EXPECT_TRUE(answer.starts_with("% Error:")) << bad;
+    if (std::string_view(bad).size() > 3) {
+      EXPECT_THAT(answer, Not(HasSubstr(bad)));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ssad::whois
