@@ -138,6 +138,7 @@ int serve(const config::Config& config, store::RegistrationStore& registrations,
   rdap_options.cache_bytes = std::size_t{config.rdap.cache_megabytes} << 20U;
   rdap_options.rate_limit_per_second = config.rdap.rate_limit_per_second;
   rdap_options.rate_limit_burst = config.rdap.rate_limit_burst;
+  rdap_options.cursor_key = config.rdap.cursor_secret;
   rdap::Service rdap_service(registrations, rdap_settings(config), rdap_options);
   auto handler = [&registrations, &rdap_service](const http::Request& request) -> http::Response {
     if (rdap::is_rdap_path(request.path)) return rdap_service.handle(request);

@@ -30,6 +30,7 @@ struct RdapConfig {
   std::string base_url;           // public URL of /rdap/ ("https://rdap.nic.example/rdap/"); "" = from Host
   std::string terms_of_service_url = "https://www.example/rdap-terms";
   std::string port43;                   // WHOIS host name shown as port43; "" = none
+  std::string cursor_secret;            // key of paging cursors; "" = random per process
   unsigned page_size = 50;              // search results per page
   unsigned cache_megabytes = 256;       // rendered lookups kept in memory; 0 = no cache
   unsigned rate_limit_per_second = 10;  // anonymous queries per client address; 0 = unlimited

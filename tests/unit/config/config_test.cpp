@@ -37,6 +37,55 @@ access_log = false
   EXPECT_FALSE(c->log.access_log);
 }
 
+TEST(ConfigTest, ReadsTheRdapWhoisAndTlsKeys) {
+  auto c = parse_config(R"(
+[server]
+http = ""
+https = "0.0.0.0:443"
+tls_certificate = "/etc/ssad/cert.pem"
+tls_private_key = "/etc/ssad/key.pem"
+[rdap]
+mode = "registrar"
+base_url = "https://rdap.registrar.example/rdap/"
+terms_of_service_url = "https://registrar.example/terms"
+port43 = "whois.registrar.example"
+cursor_secret = "s3cret"
+page_size = 20
+cache_megabytes = 0
+rate_limit_per_second = 5
+rate_limit_burst = 10
+[whois]
+listen = "0.0.0.0:43"
+query_limit_bytes = 128
+timeout_seconds = 3
+)");
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(c->server.http, "");
+  EXPECT_EQ(c->server.tls_private_key, "/etc/ssad/key.pem");
+  EXPECT_EQ(c->rdap.mode, "registrar");
+  EXPECT_EQ(c->rdap.cursor_secret, "s3cret");
+  EXPECT_EQ(c->rdap.page_size, 20U);
+  EXPECT_EQ(c->rdap.cache_megabytes, 0U);
+  EXPECT_EQ(c->whois.listen, "0.0.0.0:43");
+  EXPECT_EQ(c->whois.query_limit_bytes, 128U);
+}
+
+TEST(ConfigTest, RefusesInconsistentRdapWhoisAndTlsSettings) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[rdap]\nmode = \"registrant\"\n", "rdap.mode"},
+      {"[rdap]\nbase_url = \"ftp://x/\"\n", "rdap.base_url"},
+      {"[rdap]\npage_size = 0\n", "rdap.page_size"},
+      {"[server]\nhttps = \"0.0.0.0:443\"\n", "server.https: needs server.tls_certificate"},
+      {"[whois]\nlisten = \"nowhere\"\n", "whois.listen"},
+      {"[whois]\nquery_limit_bytes = 1\n", "whois.query_limit_bytes"},
+  };
+  for (const auto& [text, key] : cases) {
+    auto c = parse_config(text);
+    ASSERT_FALSE(c.has_value()) << text;
+    EXPECT_NE(c.error().message.find(key), std::string::npos) << c.error().message;
+  }
+}
+
 TEST(ConfigTest, NamesTheKeyThatIsWrong) {
   EXPECT_EQ(parse_config("[store]\npaht = 'x'\n").error().message, "ssad.toml: store.paht: unknown key");
   EXPECT_EQ(parse_config("[sever]\n").error().message, "ssad.toml: sever: unknown key");
@@ -68,6 +117,22 @@ TEST(HostPortTest, SplitsIpv4Ipv6AndNames) {
   EXPECT_FALSE(parse_host_port("host:99999").has_value());
   EXPECT_FALSE(parse_host_port("[::1]8080").has_value());
   EXPECT_FALSE(parse_host_port(":80").has_value());
+}
+
+}  // namespace
+}  // namespace ssad::config
+
+namespace ssad::config {
+namespace {
+
+TEST(ConfigTest, TheExampleFileParsesAndHoldsTheDefaults) {
+  auto c = load_config(std::string(SSAD_TEST_DATA_DIR) + "/../../ssad.example.toml");
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  auto defaults = parse_config("");
+  EXPECT_EQ(c->rdap.page_size, defaults->rdap.page_size);
+  EXPECT_EQ(c->rdap.rate_limit_per_second, defaults->rdap.rate_limit_per_second);
+  EXPECT_EQ(c->whois.query_limit_bytes, defaults->whois.query_limit_bytes);
+  EXPECT_EQ(c->server.https, defaults->server.https);
 }
 
 }  // namespace
