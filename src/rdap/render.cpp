@@ -18,6 +18,8 @@ constexpr std::string_view kRdapJson = "application/rdap+json";
 // Collects the RFC 9537 entries of one object as its renderer withholds fields.
 class Redactions {
  public:
+  // `object_path` empty: the catalogue's paths do not apply (a contact looked up on its own is not inside
+  // a domain), so entries name the field without a path.
   explicit Redactions(std::string_view object_path) : object_path_(object_path) {}
 
   // A withheld field. `with_path` false leaves the path out (a phone shown without its extension: the
@@ -42,7 +44,7 @@ class Redactions {
       out.end_object();
       const catalog::RedactionMethod method =
           entry.field == nullptr ? catalog::RedactionMethod::removal : entry.field->redaction_method;
-      if (entry.with_path) {
+      if (entry.with_path && !object_path_.empty()) {
         if (entry.field == nullptr) {
           std::string path(object_path_);
           path += ".entities[?(@.roles[0]=='";
@@ -221,14 +223,13 @@ void write_adr(JsonWriter& out, const model::PostalAddress& address, bool street
   out.begin_array();
   out.string("");
   out.string("");
-  int lines = 0;
-  for (const auto& line : address.street) lines += line.empty() ? 0 : 1;
-  if (!street || lines <= 1) {
-    out.string(street && lines == 1
-                   ? (address.street[0].empty()
-                          ? (address.street[1].empty() ? address.street[2] : address.street[1])
-                          : address.street[0])
-                   : std::string());
+  // One street line is a string, several an array (RFC 6350 components may be lists).
+  std::vector<std::string_view> lines;
+  for (const auto& line : address.street) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  if (!street || lines.size() <= 1) {
+    out.string(street && !lines.empty() ? lines.front() : std::string_view());
   } else {
     out.begin_array();
     for (const auto& line : address.street) {
@@ -633,7 +634,7 @@ void write_registrar(JsonWriter& out, const model::Registrar& registrar, const C
 
 bool write_contact_entity(JsonWriter& out, const model::Contact& contact, const policy::FieldSet& shown,
                           const Context& context) {
-  Redactions redactions("$");
+  Redactions redactions("");
   write_contact(out, Role::registrant, contact, shown, redactions, &context);
   return !redactions.empty();
 }

@@ -370,8 +370,7 @@ struct Service::Impl {
   }
 
   // Reads the search parameters shared by /domains and /nameservers. nullopt with `refusal` set on error.
-  std::optional<SearchRequest> search_request(const QueryParameters& query, std::string_view kind_name,
-                                              Reply& refusal) {
+  static std::optional<SearchRequest> search_request(const QueryParameters& query, Reply& refusal) {
     SearchRequest request;
     if (const auto* field_set = find_parameter(query, "fieldSet")) {
       if (*field_set == "id") {
@@ -398,14 +397,13 @@ struct Service::Impl {
       }
       request.sorted = true;
     }
-    (void)kind_name;
     return request;
   }
 
   Reply search(std::string_view collection, const QueryParameters& query, const Context& context) {
     const bool domains = collection == "domains";
     Reply refusal;
-    auto request = search_request(query, collection, refusal);
+    auto request = search_request(query, refusal);
     if (!request) return refusal;
     using Kind = store::NameSearch::Kind;
 
@@ -508,7 +506,7 @@ struct Service::Impl {
       ++index;
     }
     out.end_array();
-    if (request->exact && index == 0 && !request->count) total = 0;
+    if (request->exact) total = static_cast<std::int64_t>(index);
     write_paging(out, *request, query, collection, context, signature, page_number, more, last_key, total);
     write_sorting(out, *request, domains);
     write_subsetting(out, *request, domains);

@@ -2,6 +2,10 @@
 
 #include "whois/responder.hpp"
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -19,6 +23,32 @@ class WhoisResponder : public ::testing::Test {
   ssad::testing::TempDir dir_;
   std::unique_ptr<store::RegistrationStore> store_;
 };
+
+// Compares an answer with tests/data/whois/<file>; SSAD_UPDATE_GOLDEN=1 rewrites the file instead.
+void expect_golden(const std::string& file, const std::string& answer) {
+  const std::string path = std::string(SSAD_TEST_DATA_DIR) + "/whois/" + file;
+  if (std::getenv("SSAD_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(path, std::ios::binary) << answer;
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream expected;
+  expected << in.rdbuf();
+  ASSERT_FALSE(expected.str().empty())
+      << "missing golden file " << path << " (run with SSAD_UPDATE_GOLDEN=1)";
+  EXPECT_EQ(expected.str(), answer) << file;
+}
+
+TEST_F(WhoisResponder, AnswersMatchTheirGoldenFilesInBothModes) {
+  Responder registry(*store_, rdap::Mode::registry);
+  Responder registrar(*store_, rdap::Mode::registrar);
+  expect_golden("registry-natural-person.txt", registry.answer("natural.test"));
+  expect_golden("registry-legal-person.txt", registry.answer("legal.test"));
+  expect_golden("registry-idn-dnssec.txt", registry.answer("bücher.test"));
+  expect_golden("registry-not-found.txt", registry.answer("nothere.test"));
+  expect_golden("registrar-natural-person.txt", registrar.answer("natural.test"));
+  expect_golden("registrar-consented.txt", registrar.answer("consent.test"));
+}
 
 TEST_F(WhoisResponder, AnswersInTheGtldFormatWithCrLfLines) {
   Responder registry(*store_, rdap::Mode::registry);
