@@ -152,6 +152,9 @@ int serve(const config::Config& config, store::RegistrationStore& registrations,
   };
   http::ServerHooks hooks;
   hooks.access_log = access_log_sink(config);
+  // Requests the server refuses itself (unparseable, oversized, a failed handler) get RFC 9083 bodies:
+  // RDAP is what this server is for.
+  hooks.error_response = rdap::error_response;
 
   auto http_options = [&](const std::string& listen_text) -> Result<http::ServerOptions> {
     SSAD_TRY(listen, config::parse_host_port(listen_text));
@@ -184,7 +187,11 @@ int serve(const config::Config& config, store::RegistrationStore& registrations,
     if (!server) return report_error(server.error());
     secure = std::move(*server);
   }
-  whois::Responder responder(registrations, rdap_settings(config).mode);
+  whois::ResponderOptions whois_options;
+  whois_options.cache_bytes = rdap_options.cache_bytes / 4;  // answers are plain text, about a third the size
+  whois_options.rate_limit_per_second = config.rdap.rate_limit_per_second;
+  whois_options.rate_limit_burst = config.rdap.rate_limit_burst;
+  whois::Responder responder(registrations, rdap_settings(config).mode, whois_options);
   const std::string whois_listen = whois_override.empty() ? config.whois.listen : whois_override;
   if (!whois_listen.empty()) {
     auto listen = config::parse_host_port(whois_listen);
@@ -197,7 +204,10 @@ int serve(const config::Config& config, store::RegistrationStore& registrations,
     options.write_timeout = std::chrono::seconds(config.whois.timeout_seconds);
     options.query_limit = config.whois.query_limit_bytes;
     auto server = whois::Server::create(
-        options, [&responder](const whois::Query& query) { return responder.answer(query.line); },
+        options,
+        [&responder](const whois::Query& query) {
+          return responder.answer(query.line, query.remote_address);
+        },
         access_log_sink(config));
     if (!server) return report_error(server.error());
     whois_server = std::move(*server);

@@ -504,7 +504,8 @@ struct Server::Impl {
     const bool keep_alive = received.keep_alive();
     record.method = std::string(to_std(received.method_string()));
     record.target = std::string(to_std(received.target()));
-    const Request request = to_request(std::move(received), conn.remote_address);
+    Request request = to_request(std::move(received), conn.remote_address);
+    request.secure = tls.has_value();
     Response response = answer(request);
     // Read after the handler: stop() may have begun meanwhile, even from the handler itself.
     const bool keep_open = keep_alive && !conn.closing && !stopping;

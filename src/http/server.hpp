@@ -36,6 +36,7 @@ struct Request {
   Headers headers;             // as received
   std::string body;            // the whole body (bounded by ServerOptions::body_limit)
   std::string remote_address;  // the peer's IP address ("127.0.0.1", "::1")
+  bool secure = false;         // received over TLS (the URL the client used is https://)
 
   /// The first header called `name`, case-insensitively.
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const {

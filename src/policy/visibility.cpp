@@ -91,8 +91,11 @@ std::string_view contact_value(const Field& field, const model::Contact& contact
   const model::PostalAddress& address = postal->address;
   if (at.parameter == "cc") return address.country_code;
   switch (at.adr_position) {
-    case 2:
-      return address.street[0];
+    case 2:  // the first street line that is there: any line makes the street a value to protect
+      for (const auto& line : address.street) {
+        if (!line.empty()) return line;
+      }
+      return {};
     case 3:
       return address.city;
     case 4:

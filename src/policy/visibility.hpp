@@ -42,7 +42,7 @@ class FieldSet {
 
 /// A contact's value of a contact field (located through the catalogue's RDAP location): the handle, the
 /// preferred postal info's name, organisation, city, state/province, postal code or country code, the first
-/// street line, the phone or fax number or extension, the email. Empty when the contact has none.
+/// non-empty street line, the phone or fax number or extension, the email. Empty when the contact has none.
 [[nodiscard]] std::string_view contact_value(const catalog::Field& field, const model::Contact& contact);
 
 /// The fields the anonymous public sees of `registration`:

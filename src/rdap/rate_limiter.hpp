@@ -22,8 +22,10 @@ class RateLimiter {
   /// `rate` 0 disables limiting.
   RateLimiter(double rate, double burst);
 
-  /// True when `key` may make one more query now (and takes its token).
-  [[nodiscard]] bool allow(std::string_view key, Clock::time_point now = Clock::now());
+  /// True when the client at `address` may make one more query now (and takes its token).
+  [[nodiscard]] bool allow(std::string_view address, Clock::time_point now = Clock::now());
+  /// The bucket an address counts against: the address itself, or its /64 for IPv6.
+  [[nodiscard]] static std::string client_key(std::string_view address);
   [[nodiscard]] bool enabled() const { return rate_ > 0; }
 
  private:

@@ -30,10 +30,14 @@ std::shared_ptr<const CachedResponse> ResponseCache::find(std::string_view key) 
   return it->second->second;
 }
 
-void ResponseCache::insert(std::string key, std::shared_ptr<const CachedResponse> response) {
+void ResponseCache::insert(std::string key, std::shared_ptr<const CachedResponse> response,
+                           std::uint64_t epoch) {
   if (shard_capacity_ == 0 || !response) return;
   Shard& shard = shard_of(key);
   std::lock_guard lock(shard.mutex);
+  // Checked under the shard lock: clear() moves the epoch on before it empties the shards, so an insert
+  // either sees the new epoch here or lands before this shard is emptied.
+  if (epoch != epoch_.load(std::memory_order_acquire)) return;
   if (const auto it = shard.index.find(key); it != shard.index.end()) {
     shard.bytes -= cost(*it->second);
     shard.order.erase(it->second);
@@ -56,6 +60,7 @@ void ResponseCache::insert(std::string key, std::shared_ptr<const CachedResponse
 }
 
 void ResponseCache::clear() {
+  epoch_.fetch_add(1, std::memory_order_acq_rel);
   for (auto& shard : shards_) {
     std::lock_guard lock(shard->mutex);
     shard->index.clear();

@@ -4,6 +4,7 @@
 // threads seldom wait for one another. Entries belong to a generation (the store's last data change):
 // when the data changes, the cache is emptied.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -28,8 +29,12 @@ class ResponseCache {
 
   /// The response stored for `key`, or nullptr.
   [[nodiscard]] std::shared_ptr<const CachedResponse> find(std::string_view key);
-  void insert(std::string key, std::shared_ptr<const CachedResponse> response);
-  /// Forgets everything.
+  /// The current epoch: read it before reading the data a response is made of, and pass it to insert().
+  [[nodiscard]] std::uint64_t epoch() const { return epoch_.load(std::memory_order_acquire); }
+  /// Keeps a response made from data read in `epoch`; dropped when clear() has run since, so that a
+  /// response rendered from data older than the last change is never kept.
+  void insert(std::string key, std::shared_ptr<const CachedResponse> response, std::uint64_t epoch);
+  /// Forgets everything and starts a new epoch.
   void clear();
   [[nodiscard]] std::size_t size_bytes() const;
 
@@ -48,6 +53,7 @@ class ResponseCache {
   Shard& shard_of(std::string_view key);
   static std::size_t cost(const Shard::Entry& entry);
 
+  std::atomic<std::uint64_t> epoch_{0};
   std::size_t shard_capacity_;
   std::vector<std::unique_ptr<Shard>> shards_;
 };

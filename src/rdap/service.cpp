@@ -1,5 +1,6 @@
 #include "rdap/service.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -17,6 +18,7 @@
 #include "core/domain_name.hpp"
 #include "policy/visibility.hpp"
 #include "rdap/cursor.hpp"
+#include "rdap/data_version.hpp"
 #include "rdap/json_writer.hpp"
 #include "rdap/rate_limiter.hpp"
 #include "rdap/request.hpp"
@@ -43,6 +45,10 @@ std::string_view reason_of(unsigned status) {
   switch (status) {
     case 400:
       return "Bad Request";
+    case 413:
+      return "Content Too Large";
+    case 431:
+      return "Request Header Fields Too Large";
     case 403:
       return "Forbidden";
     case 404:
@@ -196,6 +202,15 @@ struct SearchRequest {
 
 }  // namespace
 
+http::Response error_response(unsigned status, std::string_view detail) {
+  Reply reply = error(status, detail.empty() ? reason_of(status) : detail);
+  http::Response response;
+  response.status = reply.status;
+  response.headers = {{"Content-Type", std::string(kContentType)}, {"Access-Control-Allow-Origin", "*"}};
+  response.body = std::move(reply.body);
+  return response;
+}
+
 bool is_rdap_path(std::string_view path) { return path == "/rdap" || path.starts_with(kPrefix); }
 
 struct Service::Impl {
@@ -218,39 +233,10 @@ struct Service::Impl {
   RateLimiter limiter;
   CursorCodec cursors;
 
-  // The store's last data change, checked at most every options.generation_check; a change empties the
-  // cache. The common case (not yet due) reads two atomics and takes no lock.
-  static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::min();
-  std::mutex generation_mutex;
-  std::atomic<std::int64_t> next_check_ns{kNever};
-  std::atomic<std::int64_t> database_updated_ms{kNever};
+  // The store's last data change, read at most every options.generation_check; a change empties the cache.
+  DataVersion data_version{store, options.generation_check, [this] { cache.clear(); }};
 
-  std::optional<Timestamp> current_generation() {
-    const std::int64_t now_ns = std::chrono::steady_clock::now().time_since_epoch().count();
-    if (now_ns >= next_check_ns.load(std::memory_order_acquire)) {
-      // Another thread already checking is enough, unless nothing has been read yet.
-      std::unique_lock lock(generation_mutex, std::defer_lock);
-      if (database_updated_ms.load(std::memory_order_acquire) == kNever) {
-        lock.lock();
-      } else {
-        (void)lock.try_lock();
-      }
-      if (lock.owns_lock() && now_ns >= next_check_ns.load(std::memory_order_relaxed)) {
-        if (auto updated = store.data_updated(); updated && *updated) {
-          const std::int64_t ms = to_unix_ms(**updated);
-          if (ms != database_updated_ms.load(std::memory_order_relaxed)) {
-            if (database_updated_ms.load(std::memory_order_relaxed) != kNever) cache.clear();
-            database_updated_ms.store(ms, std::memory_order_release);
-          }
-        }
-        next_check_ns.store(now_ns + std::chrono::nanoseconds(options.generation_check).count(),
-                            std::memory_order_release);
-      }
-    }
-    const std::int64_t ms = database_updated_ms.load(std::memory_order_acquire);
-    if (ms == kNever) return std::nullopt;
-    return from_unix_ms(ms);
-  }
+  std::optional<Timestamp> current_generation() { return data_version.current(); }
 
   Context context_for(const http::Request& request) {
     Context context;
@@ -258,9 +244,14 @@ struct Service::Impl {
     if (!settings.base_url.empty()) {
       context.base_url = settings.base_url;
     } else {
-      // Local use without a configured public URL: the Host the client used.
-      const auto host = request.header("host");
-      context.base_url = "http://" + std::string(host.value_or("localhost")) + std::string(kPrefix);
+      // Without a configured public URL: the scheme and Host the client used (a Host that is not plain
+      // printable ASCII is not trusted into the response).
+      std::string_view host = request.header("host").value_or("localhost");
+      if (host.empty() ||
+          !std::all_of(host.begin(), host.end(), [](char c) { return c > ' ' && c < 0x7f; })) {
+        host = "localhost";
+      }
+      context.base_url = (request.secure ? "https://" : "http://") + std::string(host) + std::string(kPrefix);
     }
     const std::string_view rest =
         std::string_view(request.target)
@@ -413,13 +404,11 @@ struct Service::Impl {
                 : std::vector<std::string_view>{"name", "ip"};
     const std::string* value = nullptr;
     std::string_view given;
-    for (const auto name : names) {
-      if (const auto* v = find_parameter(query, name)) {
-        if (value != nullptr)
-          return error(400, "A search takes exactly one search parameter (RFC 9082 §3.2).");
-        value = v;
-        given = name;
-      }
+    for (const auto& [key, v] : query) {
+      if (std::find(names.begin(), names.end(), key) == names.end()) continue;
+      if (value != nullptr) return error(400, "A search takes exactly one search parameter (RFC 9082 §3.2).");
+      value = &v;
+      given = key;
     }
     if (value == nullptr) return error(400, "A search takes exactly one search parameter (RFC 9082 §3.2).");
 
@@ -485,6 +474,9 @@ struct Service::Impl {
     std::string last_key;
     for (const auto& name : found) {
       if (domains) {
+        // The next page starts after this name even when it is gone since the search (A-label order; a
+        // U-label-ordered page takes the key from the object below).
+        if (!search.unicode_order()) last_key = name;
         auto registration = store.find_registration(name);
         if (!registration) {
           if (registration.error().code == ErrorCode::not_found) continue;  // gone since the search
@@ -495,6 +487,7 @@ struct Service::Impl {
         const std::string path = "$.domainSearchResults[" + std::to_string(index) + "]";
         redacted = write_domain(out, *registration, shown, context, request->detail, path) || redacted;
       } else {
+        if (!search.unicode_order()) last_key = name;
         auto host = store.find_host(name);
         if (!host) {
           if (host.error().code == ErrorCode::not_found) continue;
@@ -653,14 +646,18 @@ struct Service::Impl {
     if (cacheable) {
       current_generation();
       key = request.target;
-      if (settings.base_url.empty()) key += '\n' + std::string(request.header("host").value_or(""));
+      if (settings.base_url.empty()) {
+        key += request.secure ? "\nhttps\n" : "\nhttp\n";
+        key += request.header("host").value_or("");
+      }
       if (auto cached = cache.find(key)) return respond({cached->status, cached->body, {}});
     }
+    const std::uint64_t epoch = cache.epoch();  // before the data is read (see ResponseCache::insert)
     const Context context = context_for(request);
     Reply reply = route(request, context);
     if (cacheable && reply.status == 200) {
       cache.insert(std::move(key),
-                   std::make_shared<const CachedResponse>(CachedResponse{reply.status, reply.body}));
+                   std::make_shared<const CachedResponse>(CachedResponse{reply.status, reply.body}), epoch);
     }
     return respond(std::move(reply));
   }

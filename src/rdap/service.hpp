@@ -41,6 +41,10 @@ class Service {
   std::unique_ptr<Impl> impl_;
 };
 
+/// An RFC 9083 error response (application/rdap+json, CORS), for the refusals the HTTP server makes before
+/// a request reaches the service (400, 413, 431, 500): install it as http::ServerHooks::error_response.
+[[nodiscard]] http::Response error_response(unsigned status, std::string_view detail);
+
 /// True for paths the RDAP service answers.
 [[nodiscard]] bool is_rdap_path(std::string_view path);
 

@@ -55,21 +55,19 @@ const model::Contact* contact_of(const model::Registration& registration, Role r
 void contact_line(std::string& out, const Field& field, const model::Contact* contact,
                   const policy::FieldSet& shown, rdap::Mode mode) {
   const std::string_view value = contact != nullptr ? policy::contact_value(field, *contact) : "";
-  const bool is_email = field.rdap.property == catalog::JcardProperty::email;
-  if (!shown.contains(field) && !value.empty()) {
-    line(out, field.whois_key, is_email && mode == rdap::Mode::registry ? kEmailNotice : kRedacted);
+  if (!shown.contains(field)) {
+    const bool is_email = field.rdap.property == catalog::JcardProperty::email;
+    line(out, field.whois_key,
+         value.empty() ? "" : (is_email && mode == rdap::Mode::registry ? kEmailNotice : kRedacted));
     return;
   }
   const bool street = field.rdap.property == catalog::JcardProperty::adr && field.rdap.adr_position == 2;
   const model::PostalInfo* postal = contact != nullptr ? contact->preferred_postal() : nullptr;
-  if (street && postal != nullptr) {
-    bool any = false;
+  if (street && postal != nullptr && !value.empty()) {
     for (const auto& text : postal->address.street) {
-      if (text.empty()) continue;
-      line(out, field.whois_key, text);
-      any = true;
+      if (!text.empty()) line(out, field.whois_key, text);
     }
-    if (any) return;
+    return;
   }
   line(out, field.whois_key, value);
 }
@@ -104,6 +102,7 @@ void domain_line(std::string& out, const Field& field, const model::Registration
   } else if (key == "domain.reseller") {
     if (mode == rdap::Mode::registrar) line(out, field.whois_key, d.reseller);
   } else if (key == "domain.status") {
+    if (d.statuses.empty()) line(out, field.whois_key, "ok https://icann.org/epp#ok");  // as RDAP's "active"
     for (const auto& status : d.statuses) {
       line(out, field.whois_key, status.value + " https://icann.org/epp#" + status.value);
     }
@@ -116,9 +115,15 @@ void domain_line(std::string& out, const Field& field, const model::Registration
 
 }  // namespace
 
-Responder::Responder(store::RegistrationReader& store, rdap::Mode mode) : store_(store), mode_(mode) {}
+Responder::Responder(store::RegistrationReader& store, rdap::Mode mode, ResponderOptions options)
+    : store_(store),
+      mode_(mode),
+      cache_(options.cache_bytes),
+      data_version_(store, std::chrono::milliseconds(1000), [this] { cache_.clear(); }),
+      limiter_(options.rate_limit_per_second, options.rate_limit_burst) {}
 
-std::string Responder::answer(std::string_view query) {
+std::string Responder::answer(std::string_view query, std::string_view remote) {
+  if (!limiter_.allow(remote)) return "% Error: too many queries from this address; please slow down.\r\n";
   std::string_view text = query;
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
@@ -128,16 +133,29 @@ std::string Responder::answer(std::string_view query) {
   auto name = normalize_domain_name(text, MixedLabels::reject);
   if (!name) return "% Error: not a valid domain name.\r\n";
 
-  auto updated = store_.data_updated();
-  const std::string footer = ">>> Last update of WHOIS database: " +
-                             (updated && *updated ? format_rfc3339(**updated) : std::string()) + " <<<\r\n";
-  auto registration = store_.find_registration(name->ldh);
+  (void)data_version_.current();  // empties the cache when the data changed
+  if (auto cached = cache_.find(name->ldh)) return cached->body;
+  const std::uint64_t epoch = cache_.epoch();
+  std::string out = render(*name);
+  if (out.starts_with("Domain Name:")) {
+    cache_.insert(name->ldh, std::make_shared<const rdap::CachedResponse>(rdap::CachedResponse{200, out}),
+                  epoch);
+  }
+  return out;
+}
+
+std::string Responder::render(const DomainName& name) {
+  const auto updated = data_version_.current();
+  const std::string footer =
+      ">>> Last update of WHOIS database: " + (updated ? format_rfc3339(*updated) : std::string()) +
+      " <<<\r\n";
+  auto registration = store_.find_registration(name.ldh);
   if (!registration) {
     if (registration.error().code != ErrorCode::not_found) {
       spdlog::error("whois: store error ({})", to_string(registration.error().code));
       return "% Error: the registration data cannot be read right now. Please try again later.\r\n";
     }
-    return "No match for \"" + name->ldh + "\".\r\n" + footer;
+    return "No match for \"" + name.ldh + "\".\r\n" + footer;
   }
   const policy::FieldSet shown = policy::public_fields(*registration);
   std::string out;

@@ -90,9 +90,12 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://$http/rdap/domains?name=ex
 check "an unsupported partial match is 422" test "$code" = 422
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://$http/rdap/domain/a%ZZ.example")
 check "bad percent-encoding is 400" test "$code" = 400
-code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 5000 /dev/zero | tr '\0' a)" \
+code=$(curl -s -o "$work/431.json" -w '%{http_code}' -H "X-Big: $(head -c 5000 /dev/zero | tr '\0' a)" \
   "http://$http/rdap/help")
 check "an oversized header is 431" test "$code" = 431
+check "the 431 body is an RDAP error" contains "$(cat "$work/431.json")" '"errorCode":431'
+out=$(curl -sS --cacert "$work/cert.pem" "https://$https/rdap/domain/$natural")
+check "links of an HTTPS answer are https" contains "$out" "\"value\":\"https://$https/rdap/domain/$natural\""
 out=$(curl -sS "http://$http/rdap/domains?name=a*&count=true")
 check "a search pages its results" contains "$out" '"paging_metadata":{"totalCount":'
 next=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["paging_metadata"]["links"][0]["href"])' \

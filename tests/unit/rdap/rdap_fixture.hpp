@@ -91,6 +91,14 @@ inline std::unique_ptr<store::RegistrationStore> open_rdap_fixture(const TempDir
   ok(w->put_domain(domain("exam1.test", "D6-TEST", "leg1", nullptr)));
   ok(w->put_domain(domain("exam2.test", "D7-TEST", "leg1", nullptr)));
   ok(w->put_domain(domain("exam3.test", "D8-TEST", "leg1", nullptr)));
+  // A natural person whose first street line is empty: the street is still theirs to protect.
+  model::Contact street_only = person("nat2", "Nora Natural", model::PersonType::natural);
+  street_only.postal[0].address.street[0].clear();
+  street_only.postal[0].address.street[1] = "42 Secret Lane";
+  ok(w->put_contact(street_only));
+  model::Domain street = domain("street.test", "D9-TEST", "nat2", nullptr);
+  street.nameservers.clear();
+  ok(w->put_domain(street));
   ok(w->commit(at("2026-01-02T03:04:05Z")));
   return store;
 }

@@ -97,19 +97,24 @@ TEST(ResponseCache, EvictsTheLeastRecentlyUsedBeyondItsBudget) {
   auto entry = [](char c) {
     return std::make_shared<const CachedResponse>(CachedResponse{200, std::string(700, c)});
   };
-  cache.insert("a", entry('a'));
-  cache.insert("b", entry('b'));
-  cache.insert("c", entry('c'));
+  cache.insert("a", entry('a'), 0);
+  cache.insert("b", entry('b'), 0);
+  cache.insert("c", entry('c'), 0);
   ASSERT_NE(cache.find("a"), nullptr);  // a is now the most recent
-  cache.insert("d", entry('d'));        // evicts b
+  cache.insert("d", entry('d'), 0);     // evicts b
   EXPECT_EQ(cache.find("b"), nullptr);
   EXPECT_NE(cache.find("a"), nullptr);
   EXPECT_NE(cache.find("d"), nullptr);
   EXPECT_LE(cache.size_bytes(), 3000U);
+  const std::uint64_t before = cache.epoch();
   cache.clear();
   EXPECT_EQ(cache.find("a"), nullptr);
+  cache.insert("stale", entry('s'), before);  // rendered from data read before the clear
+  EXPECT_EQ(cache.find("stale"), nullptr);
+  cache.insert("fresh", entry('f'), cache.epoch());
+  EXPECT_NE(cache.find("fresh"), nullptr);
   ResponseCache off(0);
-  off.insert("a", entry('a'));
+  off.insert("a", entry('a'), off.epoch());
   EXPECT_EQ(off.find("a"), nullptr);
 }
 
@@ -123,6 +128,14 @@ TEST(RateLimiter, RefillsAtItsRateUpToTheBurst) {
   EXPECT_TRUE(limiter.allow("a", t0 + std::chrono::milliseconds(600)));
   EXPECT_FALSE(limiter.allow("a", t0 + std::chrono::milliseconds(600)));
   EXPECT_TRUE(RateLimiter(0, 1).allow("a", t0));
+  // One IPv6 /64 is one client.
+  EXPECT_TRUE(limiter.allow("2001:db8:1:2::1", t0));
+  EXPECT_TRUE(limiter.allow("2001:db8:1:2::ffff", t0));
+  EXPECT_FALSE(limiter.allow("2001:db8:1:2:aaaa::3", t0));
+  EXPECT_TRUE(limiter.allow("2001:db8:1:3::1", t0));
+  EXPECT_EQ(RateLimiter::client_key("192.0.2.1"), "192.0.2.1");
+  // A time read before another thread's later stamp does not take tokens back.
+  EXPECT_FALSE(limiter.allow("a", t0));
 }
 
 TEST(RdapStatus, MapsEppStatusesPerRfc8056) {

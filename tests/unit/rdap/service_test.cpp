@@ -3,10 +3,13 @@
 
 #include "rdap/service.hpp"
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -279,6 +282,9 @@ TEST_F(RdapService, NoPersonalValueOfANaturalPersonReachesTheAnonymousPublic) {
       EXPECT_THAT(r.body, ::testing::Not(::testing::HasSubstr("Una Unknown")));
     }
   }
+  const auto street = service().handle(get("/rdap/domain/street.test")).body;
+  EXPECT_THAT(street, ::testing::Not(::testing::HasSubstr("Secret Lane")));
+  EXPECT_THAT(street, ::testing::HasSubstr("\"type\":\"Registrant Street\""));
   EXPECT_EQ(service().handle(get("/rdap/entity/nat1")).status, 404U);
   EXPECT_EQ(service().handle(get("/rdap/entity/leg1")).status, 200U);
   // Consent publishes exactly the consented elements.
@@ -318,6 +324,39 @@ TEST_F(RdapService, ACachedLookupIsRenderedAgainOnceTheDataChanges) {
   const auto after = fresh.handle(get("/rdap/domain/legal.test"));
   EXPECT_THAT(after.body, ::testing::HasSubstr("\"server hold\""));
   EXPECT_THAT(after.body, ::testing::HasSubstr("2026-02-01T00:00:00Z"));
+}
+
+// The service is called from every server thread at once; the cache, the rate limiter and the data-change
+// check must hold up while an import commits (run under TSan by make test-tsan).
+TEST_F(RdapService, ServesConcurrentQueriesWhileTheDataChanges) {
+  ServiceOptions options = test_options();
+  options.generation_check = std::chrono::milliseconds(0);
+  options.rate_limit_per_second = 1000000;
+  Service shared(*store_, settings_for(Mode::registry), options);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      const char* targets[] = {"/rdap/domain/legal.test", "/rdap/domain/natural.test",
+                               "/rdap/domains?name=exam*", "/rdap/nameserver/ns1.example.test",
+                               "/rdap/domain/nothere.test"};
+      for (int i = 0; i < 100; ++i) {
+        const auto r = shared.handle(get(targets[(i + t) % 5], "192.0.2." + std::to_string(t)));
+        if (r.status != 200 && r.status != 404) ++failures;
+      }
+    });
+  }
+  for (int i = 0; i < 5; ++i) {
+    auto w = store_->begin_write().value();
+    model::Domain d = ssad::testing::sample_domain("legal.test", "D2-TEST");
+    d.contacts = {{model::ContactRole::registrant, "leg1"}};
+    ASSERT_TRUE(w->put_domain(d).has_value());
+    ASSERT_TRUE(w->commit(ssad::testing::at("2026-03-01T00:00:00Z") + std::chrono::seconds(i)).has_value());
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_THAT(shared.handle(get("/rdap/domain/legal.test")).body,
+              ::testing::HasSubstr("2026-03-01T00:00:04Z"));
 }
 
 }  // namespace

@@ -2,9 +2,11 @@
 
 #include "whois/responder.hpp"
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -96,6 +98,9 @@ TEST_F(WhoisResponder, WithholdsANaturalPersonsDataLikeRdap) {
               HasSubstr("Registrant Email: Please query the RDDS service of the Registrar of Record"));
   EXPECT_THAT(answer, HasSubstr("Admin Name: REDACTED FOR PRIVACY\r\n"));
   EXPECT_THAT(answer, HasSubstr("Tech Phone: REDACTED FOR PRIVACY\r\n"));
+  const std::string street = registry.answer("street.test");
+  EXPECT_THAT(street, Not(HasSubstr("Secret Lane")));
+  EXPECT_THAT(street, HasSubstr("Registrant Street: REDACTED FOR PRIVACY\r\n"));
   const std::string consent = registry.answer("consent.test");
   EXPECT_THAT(consent, HasSubstr("Registrant Name: Carl Consent\r\n"));
   EXPECT_THAT(consent, HasSubstr("Registrant Email: con1@mail.example\r\n"));
@@ -111,6 +116,26 @@ TEST_F(WhoisResponder, RegistrarModeNamesTheRegistrarExpiryAndTheReseller) {
   EXPECT_THAT(
       answer,
       HasSubstr("URL of the ICANN WHOIS Data Problem Reporting System: http://wdprs.internic.net/\r\n"));
+}
+
+TEST_F(WhoisResponder, LimitsEachClientAndAnswersFromCacheUntilTheDataChanges) {
+  Responder responder(*store_, rdap::Mode::registry,
+                      {.cache_bytes = 1 << 20, .rate_limit_per_second = 0.001, .rate_limit_burst = 3});
+  EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"),
+              HasSubstr("Domain Status: clientTransferProhibited"));
+  {
+    auto w = store_->begin_write().value();
+    model::Domain d = ssad::testing::sample_domain("legal.test", "D2-TEST");
+    d.contacts = {{model::ContactRole::registrant, "leg1"}};
+    d.statuses = {{"serverHold", ""}};
+    ASSERT_TRUE(w->put_domain(d).has_value());
+    ASSERT_TRUE(w->commit(ssad::testing::at("2026-02-01T00:00:00Z")).has_value());
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the data version is read once a second
+  EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"), HasSubstr("Domain Status: serverHold"));
+  EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"), HasSubstr("Domain Name:"));
+  EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"), HasSubstr("% Error: too many queries"));
+  EXPECT_THAT(responder.answer("legal.test", "192.0.2.2"), HasSubstr("Domain Name:"));
 }
 
 TEST_F(WhoisResponder, AcceptsULabelsAndRefusesBadQueriesWithoutEchoingThem) {
