@@ -152,6 +152,7 @@ int serve(const config::Config& config, store::RegistrationStore& registrations,
   };
   http::ServerHooks hooks;
   hooks.access_log = access_log_sink(config);
+  hooks.log_access = config.log.access_log;
   // Requests the server refuses itself (unparseable, oversized, a failed handler) get RFC 9083 bodies:
   // RDAP is what this server is for.
   hooks.error_response = rdap::error_response;

@@ -580,6 +580,7 @@ struct Server::Impl {
   }
 
   void log_access(AccessRecord& record, std::chrono::steady_clock::time_point started) {
+    if (!hooks.log_access) return;
     record.duration =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     try {

@@ -97,6 +97,7 @@ struct ServerOptions {
 struct ServerHooks {
   ErrorResponder error_response;  // default: plain_text_error
   AccessLogSink access_log;       // default: spdlog at info level
+  bool log_access = true;         // false: no access log (the line is not even formatted)
 };
 
 /// An HTTP/1.1 server: coroutine sessions on an io_context, keep-alive, one Handler for every request.

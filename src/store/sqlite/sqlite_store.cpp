@@ -452,6 +452,7 @@ class SqliteStore final : public RegistrationStore {
     } else if (version > latest_schema_version()) {
       SSAD_CHECK(migrate(*db));  // reports the version conflict
     }
+    SSAD_CHECK(db->exec("PRAGMA mmap_size = " + std::to_string(options_.reader_mmap_mib << 20)));
     idle_.push_back(std::make_unique<Connection>(std::move(db)));
     return {};
   }
@@ -470,6 +471,9 @@ class SqliteStore final : public RegistrationStore {
     if (!conn) {
       auto db = Database::open(path_, false);
       if (!db) return std::unexpected(db.error());
+      if (auto ok = (*db)->exec("PRAGMA mmap_size = " + std::to_string(options_.reader_mmap_mib << 20)); !ok) {
+        return std::unexpected(ok.error());
+      }
       conn = std::make_unique<Connection>(std::move(*db));
     }
     auto result = f(*conn);

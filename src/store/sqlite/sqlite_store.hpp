@@ -14,6 +14,9 @@ struct SqliteOptions {
   bool migrate = true;                  // apply pending migrations on open
   std::size_t max_readers = 8;          // reader connections kept open
   std::int64_t import_cache_mib = 256;  // page cache of a write transaction (large imports)
+  // Readers map up to this much of the file (PRAGMA mmap_size): a random lookup then reads pages from the
+  // OS page cache without a pread() each, several times faster on a store larger than SQLite's cache.
+  std::int64_t reader_mmap_mib = 4096;
 };
 
 /// Opens the SQLite store at `path`. Errors: unavailable when the file cannot be opened; conflict when

@@ -1,0 +1,310 @@
+#!/usr/bin/env bash
+# Public RDAP domain lookups (issue 4) against the static-file reference: nginx with one worker serving
+# the byte-identical bodies from files. The server (ssad or nginx) runs on core 0, wrk on core 1;
+# 64 keep-alive connections; 10 s runs after a warm-up; the targets alternate five times; medians.
+#
+#   hot:      one domain, again and again                       goal: ssad >= 0.6 x nginx
+#   random:   uniform over 100,000 domains of the 1M-domain demo store, nginx serving the same
+#             100,000 files; ssad's cache sized to hold them    goal: ssad >= 0.4 x nginx
+#   uncached: the random test against ssad with cache_megabytes = 0 (reported, no goal)
+#
+# Usage: bench/rdap.sh   (env: DOMAINS=1000000 COUNT=100000 RUNS=5 DURATION=10 CONNECTIONS=64
+#                         UNCACHED_RUNS=1 WORK=/tmp/ssad-bench-import KEEP=0)
+# Needs the release build: cmake --preset release && cmake --build --preset release --target ssad
+# Reuses bench/import.sh's store (WORK/ours.db), importing it when absent; migrates it in place.
+set -euo pipefail
+domains=${DOMAINS:-1000000}
+count=${COUNT:-100000}
+runs=${RUNS:-5}
+duration=${DURATION:-10}
+connections=${CONNECTIONS:-64}
+uncached_runs=${UNCACHED_RUNS:-1}
+root=$(cd "$(dirname "$0")/.." && pwd)
+ssad=$root/build/release/apps/ssad/ssad
+work=${WORK:-/tmp/ssad-bench-import}
+db=$work/ours.db
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
+
+need_packages wrk curl sqlite3 python3 procps
+command -v nginx >/dev/null || need_packages nginx-light
+[ -x "$ssad" ] || { echo "build the release preset first: cmake --build --preset release --target ssad" >&2; exit 1; }
+if [ ! -f "$db" ] || [ "$(sqlite3 "$db" 'select count(*) from domain')" != "$domains" ]; then
+  RUNS=1 "$root/bench/import.sh" "$domains" >/dev/null
+fi
+"$ssad" migrate --db "$db" >/dev/null
+
+tmp=$(mktemp -d /tmp/ssad-bench-rdap.XXXXXX)
+chmod 755 "$tmp"  # nginx's worker runs as nobody
+cleanup() {
+  stop_started
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- the targets -----------------------------------------------------------------------------------
+
+# start_ssad NAME CACHE_MEGABYTES: ssad on core 0, one thread; sets ssad_pid and ssad_url.
+start_ssad() {
+  local name=$1 cache=$2 port
+  port=$(free_port)
+  cat >"$tmp/$name.toml" <<EOF
+[server]
+http = "127.0.0.1:$port"
+threads = 1
+[rdap]
+base_url = "http://127.0.0.1:$port/rdap/"
+rate_limit_per_second = 0
+cache_megabytes = $cache
+[log]
+access_log = false
+EOF
+  taskset -c 0 "$ssad" serve --db "$db" --config "$tmp/$name.toml" >"$tmp/$name.log" 2>&1 &
+  ssad_pid=$!
+  started+=("$ssad_pid")
+  wait_listening "$port"
+  ssad_url=http://127.0.0.1:$port
+}
+
+# start_nginx: nginx on core 0, one worker, serving $tmp/www; sets nginx_pid, nginx_worker and
+# nginx_url. The settings are Debian's stock nginx.conf ones (sendfile, tcp_nopush) plus no access log
+# and practically unlimited keep-alive.
+start_nginx() {
+  local port
+  port=$(free_port)
+  mkdir -p "$tmp/nginx"
+  cat >"$tmp/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  default_type application/rdap+json;
+  types { }
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  keepalive_timeout 75s;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  server {
+    listen 127.0.0.1:$port;
+    location /rdap/domain/ { root $tmp/www; }
+  }
+}
+EOF
+  taskset -c 0 nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" 2>>"$tmp/nginx/error.log" &
+  nginx_pid=$!
+  started+=("$nginx_pid")
+  wait_listening "$port"
+  nginx_url=http://127.0.0.1:$port
+  nginx_worker=
+  while [ -z "$nginx_worker" ]; do
+    sleep 0.1
+    nginx_worker=$(pgrep -P "$nginx_pid" || true)
+  done
+}
+
+# --- wrk -------------------------------------------------------------------------------------------
+
+# Every run ends with one line: RESULT req/s p50_µs p99_µs requests non-2xx socket-errors.
+cat >"$tmp/report.lua" <<'EOF'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %.1f %d %d %d %d %d\n", summary.requests / summary.duration * 1e6,
+    latency:percentile(50), latency:percentile(99), summary.requests, e.status,
+    e.connect + e.read + e.write + e.timeout))
+end
+EOF
+# The random test: a path of the list (the script's first argument) per request.
+{
+  cat <<'EOF'
+local paths = {}
+init = function(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  math.randomseed(os.time())
+end
+request = function()
+  return wrk.format(nil, paths[math.random(#paths)])
+end
+EOF
+  cat "$tmp/report.lua"
+} >"$tmp/random.lua"
+
+# load SECONDS URL [LUA ARGS...]: one wrk run from core 1; prints its RESULT fields.
+load() {
+  local seconds=$1 url=$2 out
+  shift 2
+  local script=$tmp/report.lua
+  [ $# -eq 0 ] || script=$tmp/random.lua
+  out=$(taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$script" "$url" -- "$@")
+  local result
+  result=$(grep '^RESULT ' <<<"$out" | cut -d' ' -f2-)
+  read -r _ _ _ _ non2xx errors <<<"$result"
+  if [ "$non2xx" != 0 ] || [ "$errors" != 0 ]; then
+    echo "$url: $non2xx non-2xx answers, $errors socket errors" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  echo "$result"
+}
+
+# Results per series (hot_ssad, ...): space-separated lists of req/s, p50 and p99 in µs, and the
+# server's CPU time per request in µs (user + system of the serving process; the kernel's softirq work
+# for loopback is not in it). The CPU time does not depend on whether wrk or the server is the limit.
+declare -A rps p50 p99 cpu
+measure() {  # measure SERIES PID SECONDS URL [LUA ARGS...]: one run of load, recorded under SERIES
+  local series=$1 pid=$2 result r p5 p9 n before after c
+  shift 2
+  before=$(cpu_ticks "$pid")
+  result=$(load "$@")
+  after=$(cpu_ticks "$pid")
+  read -r r p5 p9 n _ <<<"$result"
+  c=$(cpu_per_request "$before" "$after" "$n")
+  rps[$series]+="$r "
+  p50[$series]+="$p5 "
+  p99[$series]+="$p9 "
+  cpu[$series]+="$c "
+  printf '  %-16s %10.0f req/s  p50 %s  p99 %s  server CPU %s µs/request\n' "$series" "$r" "$(ms "$p5")" \
+    "$(ms "$p9")" "$c"
+}
+row() {  # row TEST TARGET SERIES
+  local series=$3
+  # shellcheck disable=SC2086
+  printf '| %s | %s | %d | %.0f | %s | %s | %s µs |\n' "$1" "$2" "$(wc -w <<<"${rps[$series]}")" \
+    "$(median ${rps[$series]})" "$(ms "$(median ${p50[$series]})")" "$(ms "$(median ${p99[$series]})")" \
+    "$(median ${cpu[$series]})"
+}
+runs_of() { echo "${rps[$1]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), $i}'; }
+
+# --- the bodies --------------------------------------------------------------------------------------
+
+echo "machine and date:"
+machine_facts
+echo "store: $db ($domains domains); $count random names; wrk -t1 -c$connections -d${duration}s, $runs runs each"
+
+sqlite3 "$db" "select name from domain order by random() limit $count" >"$tmp/names"
+sed 's|^|/rdap/domain/|' "$tmp/names" >"$tmp/paths"
+hot=$(head -n1 "$tmp/names")
+# The store's file in the page cache, as on a server that has been up for a while.
+cat "$db" "$db-wal" >/dev/null 2>&1 || true
+
+start_ssad cached 1024
+cached_pid=$ssad_pid
+cached_url=$ssad_url
+# Fetching every body once from ssad writes nginx's files and fills ssad's cache: four sequential curl
+# processes over a quarter of the names each (curl --parallel is slower here).
+mkdir -p "$tmp/www/rdap/domain" "$tmp/fetch"
+split -n l/4 -d "$tmp/names" "$tmp/fetch/names."
+echo "fetching $count bodies from ssad..."
+started_at=$SECONDS
+fetchers=()
+for chunk in "$tmp"/fetch/names.*; do
+  awk -v base="$cached_url" -v dir="$tmp/www/rdap/domain" \
+    '{printf "url = \"%s/rdap/domain/%s\"\noutput = \"%s/%s\"\n", base, $1, dir, $1}' "$chunk" >"$chunk.curl"
+  curl -sS -K "$chunk.curl" -w '%{http_code}\n' >"$chunk.codes" &
+  fetchers+=("$!")
+done
+for pid in "${fetchers[@]}"; do wait "$pid"; done
+if [ "$(cat "$tmp"/fetch/*.codes | grep -c '^200$')" != "$count" ]; then
+  echo "not every fetch answered 200:" >&2
+  cat "$tmp"/fetch/*.codes | sort | uniq -c >&2
+  exit 1
+fi
+echo "  done in $((SECONDS - started_at)) s; $(du -sh "$tmp/www" | cut -f1) on disk," \
+  "hot domain $hot ($(wc -c <"$tmp/www/rdap/domain/$hot") bytes)"
+
+start_nginx
+# Byte-identical bodies: a sample of 200 names plus the hot one, fetched again from both servers.
+mkdir -p "$tmp/cmp/ssad" "$tmp/cmp/nginx"
+{ echo "$hot"; shuf -n 200 "$tmp/names"; } >"$tmp/cmp/names"
+for target in ssad nginx; do
+  base=$cached_url
+  [ "$target" = ssad ] || base=$nginx_url
+  awk -v base="$base" -v dir="$tmp/cmp/$target" \
+    '{printf "url = \"%s/rdap/domain/%s\"\noutput = \"%s/%s\"\n", base, $1, dir, $1}' "$tmp/cmp/names" >"$tmp/cmp/$target.curl"
+  curl -sS --fail -K "$tmp/cmp/$target.curl"
+done
+while read -r name; do
+  cmp "$tmp/www/rdap/domain/$name" "$tmp/cmp/ssad/$name"
+  cmp "$tmp/www/rdap/domain/$name" "$tmp/cmp/nginx/$name"
+done <"$tmp/cmp/names"
+echo "cmp: ssad and nginx bodies identical for $(wc -l <"$tmp/cmp/names") names"
+
+# --- hot domain ----------------------------------------------------------------------------------------
+
+echo "hot domain: warm-up..."
+load "$duration" "$cached_url/rdap/domain/$hot" >/dev/null
+load "$duration" "$nginx_url/rdap/domain/$hot" >/dev/null
+for run in $(seq 1 "$runs"); do
+  echo " run $run"
+  measure hot_ssad "$cached_pid" "$duration" "$cached_url/rdap/domain/$hot"
+  measure hot_nginx "$nginx_worker" "$duration" "$nginx_url/rdap/domain/$hot"
+done
+
+# --- random over COUNT domains ---------------------------------------------------------------------
+
+echo "random over $count domains: warm-up..."
+load "$duration" "$cached_url" "$tmp/paths" >/dev/null
+load "$duration" "$nginx_url" "$tmp/paths" >/dev/null
+for run in $(seq 1 "$runs"); do
+  echo " run $run"
+  measure random_ssad "$cached_pid" "$duration" "$cached_url" "$tmp/paths"
+  measure random_nginx "$nginx_worker" "$duration" "$nginx_url" "$tmp/paths"
+done
+cached_rss=$(peak_rss_mib "$cached_pid")
+stop_pid "$cached_pid"
+
+# --- random, ssad without its cache ----------------------------------------------------------------
+
+start_ssad uncached 0
+uncached_pid=$ssad_pid
+echo "random over $count domains, ssad with cache_megabytes = 0: warm-up..."
+load "$duration" "$ssad_url" "$tmp/paths" >/dev/null
+for run in $(seq 1 "$uncached_runs"); do
+  echo " run $run"
+  measure random_uncached "$uncached_pid" "$duration" "$ssad_url" "$tmp/paths"
+done
+uncached_rss=$(peak_rss_mib "$uncached_pid")
+stop_pid "$uncached_pid"
+
+# --- report ----------------------------------------------------------------------------------------
+
+# shellcheck disable=SC2086
+{
+  hot_ratio=$(ratio "$(median ${rps[hot_ssad]})" "$(median ${rps[hot_nginx]})")
+  random_ratio=$(ratio "$(median ${rps[random_ssad]})" "$(median ${rps[random_nginx]})")
+  uncached_ratio=$(ratio "$(median ${rps[random_uncached]})" "$(median ${rps[random_nginx]})")
+}
+goal() { awk -v r="$1" -v g="$2" 'BEGIN {print (r >= g ? "met" : "missed")}'; }
+echo
+echo "## RDAP lookups: bench/rdap.sh"
+echo
+machine_facts
+echo "- ssad $("$ssad" --version 2>/dev/null | head -n1), $(nginx -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
+echo "- $count random names of $domains; hot domain $hot ($(wc -c <"$tmp/www/rdap/domain/$hot") bytes);" \
+  "wrk -t1 -c$connections -d${duration}s on core 1, server on core 0; $runs alternated runs"
+echo
+echo "| test | target | runs | median req/s | median p50 | median p99 | server CPU per request |"
+echo "|---|---|---|---|---|---|---|"
+row "hot domain" "ssad (cache 1024 MB)" hot_ssad
+row "hot domain" "nginx, 1 worker" hot_nginx
+row "random $count" "ssad (cache 1024 MB)" random_ssad
+row "random $count" "nginx, 1 worker" random_nginx
+row "random $count" "ssad, cache_megabytes = 0" random_uncached
+echo
+echo "- hot domain: ratio $hot_ratio (goal >= 0.6: $(goal "$hot_ratio" 0.6))"
+echo "- random $count: ratio $random_ratio (goal >= 0.4: $(goal "$random_ratio" 0.4))"
+echo "- random $count without the cache: ratio $uncached_ratio (no goal)"
+# shellcheck disable=SC2086
+echo "- server CPU per request, nginx / ssad (what the ratios would be if the server's core were the" \
+  "only limit): hot $(ratio "$(median ${cpu[hot_nginx]})" "$(median ${cpu[hot_ssad]})")," \
+  "random $(ratio "$(median ${cpu[random_nginx]})" "$(median ${cpu[random_ssad]})")," \
+  "uncached $(ratio "$(median ${cpu[random_nginx]})" "$(median ${cpu[random_uncached]})")"
+echo "- ssad peak RSS (VmHWM): $cached_rss MiB with the cache, $uncached_rss MiB without"
+echo "- runs, req/s: hot ssad $(runs_of hot_ssad); hot nginx $(runs_of hot_nginx);" \
+  "random ssad $(runs_of random_ssad); random nginx $(runs_of random_nginx); uncached $(runs_of random_uncached)"
