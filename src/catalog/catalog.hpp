@@ -23,12 +23,13 @@
 //   "Administrative Contact Email", "Technical Contact Fax", "Registrant State/Province". The renderer
 //   sends those as name.description, registered ones as name.type.
 // - Visibility. public_always: published to everyone. public_unless_personal: published unless the
-//   registration says this contact's data is personal (a natural person who did not consent); without
-//   such a statement it is published. redacted_by_default: withheld from the public unless the
-//   registration says it is not personal (a legal person's data, or the registrant consented to
-//   publication); without such a statement it is redacted. Disclosure to a requestor is the policy's
-//   decision in every case. The defaults follow the 2024 profile and the gTLD WHOIS sample (spec §2, §8):
-//   the registrant keeps its organisation (public_unless_personal), state/province and country code
+//   contact's data is personal (a natural person who did not consent). The store's "unknown" person type
+//   counts as natural (policy::publishable: when in doubt, withhold), so today this behaves as
+//   redacted_by_default; it records that the profile expects the value shown. redacted_by_default: withheld
+//   from the public unless the registration says it is not personal (a legal person's data, or the registrant
+//   consented to publication); without such a statement it is redacted. Disclosure to a requestor is the
+//   policy's decision in every case. The defaults follow the 2024 profile and the gTLD WHOIS sample (spec §2,
+//   §8): the registrant keeps its organisation (public_unless_personal), state/province and country code
 //   (public_always); every other contact field, and all admin, tech and billing data, is
 //   redacted_by_default.
 // - Email. The catalogue's method is removal, as in the profile's example; the profile also accepts

@@ -8,21 +8,6 @@ using catalog::JcardProperty;
 using catalog::Role;
 using catalog::TelType;
 
-// catalog::Role and model::ContactRole name the same four contacts.
-bool same_role(Role role, model::ContactRole contact_role) {
-  switch (contact_role) {
-    case model::ContactRole::registrant:
-      return role == Role::registrant;
-    case model::ContactRole::admin:
-      return role == Role::admin;
-    case model::ContactRole::tech:
-      return role == Role::tech;
-    case model::ContactRole::billing:
-      return role == Role::billing;
-  }
-  return false;
-}
-
 // The EPP disclose element that covers a field, read off its RDAP location; 0 when none does (handles).
 unsigned consent_element(const Field& field) {
   switch (field.rdap.property) {
@@ -43,6 +28,20 @@ unsigned consent_element(const Field& field) {
 }
 
 }  // namespace
+
+Role catalog_role(model::ContactRole role) {
+  switch (role) {
+    case model::ContactRole::registrant:
+      return Role::registrant;
+    case model::ContactRole::admin:
+      return Role::admin;
+    case model::ContactRole::tech:
+      return Role::tech;
+    case model::ContactRole::billing:
+      return Role::billing;
+  }
+  return Role::registrant;
+}
 
 FieldSet FieldSet::all() {
   FieldSet set;
@@ -117,7 +116,7 @@ FieldSet public_fields(const model::Registration& registration) {
     bool any = false;
     bool all = true;
     for (const auto& [role, contact] : registration.contacts) {
-      if (!same_role(field.role, role)) continue;
+      if (catalog_role(role) != field.role) continue;
       any = true;
       all = all && publishable(field, contact);
     }

@@ -35,6 +35,9 @@ class FieldSet {
   std::bitset<kCapacity> bits_;
 };
 
+/// The catalogue role of a contact role (the same four contacts).
+[[nodiscard]] catalog::Role catalog_role(model::ContactRole role);
+
 /// True when the contact's value for this field is not personal data to withhold from the public: the
 /// contact is a legal person, or consented to publishing this element (EPP disclose). An unknown person
 /// type counts as a natural person: when in doubt, withhold. Handles have no consent element.

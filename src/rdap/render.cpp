@@ -77,20 +77,6 @@ class Redactions {
   std::vector<Entry> entries_;
 };
 
-Role catalog_role(model::ContactRole role) {
-  switch (role) {
-    case model::ContactRole::registrant:
-      return Role::registrant;
-    case model::ContactRole::admin:
-      return Role::admin;
-    case model::ContactRole::tech:
-      return Role::tech;
-    case model::ContactRole::billing:
-      return Role::billing;
-  }
-  return Role::registrant;
-}
-
 // A contact's fields by what they hold, found once per role from the catalogue.
 struct ContactFields {
   const Field* handle = nullptr;
@@ -515,7 +501,7 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
     const bool omit = role != Role::registrant && fully_withheld(role, shown);
     bool omitted = false;
     for (const auto& [contact_role, contact] : registration.contacts) {
-      if (catalog_role(contact_role) != role) continue;
+      if (policy::catalog_role(contact_role) != role) continue;
       if (omit) {
         if (!omitted) redactions.add_contact(role);
         omitted = true;

@@ -4,7 +4,7 @@
 // withheld value that exists is named in a `redacted` entry whose name, method and path come from the
 // field catalogue. Withheld values are left out or emptied, never replaced by placeholder text.
 //
-// Renderers write one JSON object; the response assembler (response.hpp) adds the top-level members
+// Renderers write one JSON object; the service (service.cpp) adds the top-level members
 // (rdapConformance, notices) around it.
 
 #include <cstdint>

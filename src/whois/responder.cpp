@@ -30,22 +30,9 @@ std::string date(const std::optional<Timestamp>& when) {
   return when ? format_rfc3339(*when) : std::string();
 }
 
-model::ContactRole contact_role(Role role) {
-  switch (role) {
-    case Role::admin:
-      return model::ContactRole::admin;
-    case Role::tech:
-      return model::ContactRole::tech;
-    case Role::billing:
-      return model::ContactRole::billing;
-    default:
-      return model::ContactRole::registrant;
-  }
-}
-
 const model::Contact* contact_of(const model::Registration& registration, Role role) {
   for (const auto& [r, contact] : registration.contacts) {
-    if (r == contact_role(role)) return &contact;
+    if (policy::catalog_role(r) == role) return &contact;
   }
   return nullptr;
 }
