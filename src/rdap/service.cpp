@@ -638,7 +638,9 @@ struct Service::Impl {
       reply.headers.emplace_back("Retry-After", "1");
       return respond(std::move(reply));
     }
-    // Lookups are cached whole; the key holds the Host when URLs are built from it.
+    // Lookups are cached whole; the key holds the scheme and Host when URLs are built from them. Every
+    // caller is anonymous today, so one rendering fits all: authorised requests (a later issue) must
+    // bypass this cache or key it by their FieldSet.
     const bool cacheable = request.path.starts_with("/rdap/domain/") ||
                            request.path.starts_with("/rdap/nameserver/") ||
                            request.path.starts_with("/rdap/entity/");
