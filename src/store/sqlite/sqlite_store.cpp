@@ -471,7 +471,8 @@ class SqliteStore final : public RegistrationStore {
     if (!conn) {
       auto db = Database::open(path_, false);
       if (!db) return std::unexpected(db.error());
-      if (auto ok = (*db)->exec("PRAGMA mmap_size = " + std::to_string(options_.reader_mmap_mib << 20)); !ok) {
+      if (auto ok = (*db)->exec("PRAGMA mmap_size = " + std::to_string(options_.reader_mmap_mib << 20));
+          !ok) {
         return std::unexpected(ok.error());
       }
       conn = std::make_unique<Connection>(std::move(*db));
