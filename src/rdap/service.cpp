@@ -1,12 +1,9 @@
 #include "rdap/service.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <initializer_list>
-#include <limits>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
