@@ -19,6 +19,7 @@
 #include "core/time.hpp"
 #include "http/access_log.hpp"
 #include "http/asio.hpp"
+#include "http/listener.hpp"
 
 // The shape follows Boost.Beast's awaitable and advanced servers: one coroutine per connection on its own
 // strand, a timeout on every read and write, parser limits, one fail() reporter. What is added here is
@@ -610,38 +611,17 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options, Handler ha
     if (!context) return std::unexpected(std::move(context.error()));
     tls.emplace(std::move(*context));
   }
-  const std::string where = options.host + ":" + std::to_string(options.port);
   auto impl = std::make_unique<Impl>(std::move(options), std::move(handler), std::move(hooks));
   impl->tls = std::move(tls);
-  auto cannot = [&](const beast::error_code& ec) {
-    return ssad::fail(ErrorCode::unavailable, "cannot listen on " + where + ": " + ec.message());
-  };
-
-  beast::error_code ec;
-  tcp::resolver resolver(impl->ioc);
-  const auto endpoints = resolver.resolve(impl->options.host, std::to_string(impl->options.port),
-                                          tcp::resolver::passive | tcp::resolver::numeric_service, ec);
-  if (ec) return cannot(ec);
-  if (endpoints.empty()) return cannot(net::error::host_not_found);
-  const tcp::endpoint endpoint = *endpoints.begin();
-
-  auto& acceptor = impl->acceptor;
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (!ec) impl->local = acceptor.local_endpoint(ec);
-  if (ec) return cannot(ec);
+  auto local = http::open_listener(impl->acceptor, impl->options.host, impl->options.port);
+  if (!local) return std::unexpected(std::move(local.error()));
+  impl->local = *local;
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
 std::uint16_t Server::port() const { return impl_->local.port(); }
 
-std::string Server::address() const {
-  const auto& address = impl_->local.address();
-  const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-  return host + ":" + std::to_string(impl_->local.port());
-}
+std::string Server::address() const { return http::endpoint_text(impl_->local); }
 
 void Server::run() {
   Impl& impl = *impl_;
