@@ -122,10 +122,8 @@ void write_notice(JsonWriter& out, std::string_view title, std::string_view desc
   out.end_object();
 }
 
-// The 2024 profile's notices (spec rdap.md §6.1); each link's value is the queried URL.
-void write_notices(JsonWriter& out, const Context& context, bool domain) {
-  out.key("notices");
-  out.begin_array();
+// The 2024 profile's notices (spec rdap.md §6.1), as array items; each link's value is the queried URL.
+void write_profile_notices(JsonWriter& out, const Context& context, bool domain) {
   write_notice(out, "Terms of Service",
                "Access to this registration data is subject to the terms of service at the linked page.",
                context.query_url, "terms-of-service", context.settings->terms_of_service_url, "text/html");
@@ -137,6 +135,12 @@ void write_notices(JsonWriter& out, const Context& context, bool domain) {
                  "URL of the ICANN RDDS Inaccuracy Complaint Form: https://icann.org/wicf", context.query_url,
                  "help", "https://icann.org/wicf", "text/html");
   }
+}
+
+void write_notices(JsonWriter& out, const Context& context, bool domain) {
+  out.key("notices");
+  out.begin_array();
+  write_profile_notices(out, context, domain);
   out.end_array();
 }
 
@@ -336,9 +340,7 @@ struct Service::Impl {
     out.end_array();
     out.key("notices");
     out.begin_array();
-    write_notice(out, "Terms of Service",
-                 "Access to this registration data is subject to the terms of service at the linked page.",
-                 context.query_url, "terms-of-service", settings.terms_of_service_url, "text/html");
+    write_profile_notices(out, context, false);
     out.begin_object();
     out.member("title", "About this service");
     out.key("description");
