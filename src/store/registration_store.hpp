@@ -74,18 +74,9 @@ class RegistrationReader {
   [[nodiscard]] virtual Result<model::Registrar> find_registrar(std::string_view handle) = 0;
   [[nodiscard]] virtual Result<model::Registrar> find_registrar_by_iana_id(std::int64_t iana_id) = 0;
 
-  /// Names of the domains delegated to the host `host_ldh_name`.
-  [[nodiscard]] virtual Result<std::vector<std::string>> domains_by_nameserver(std::string_view host_ldh_name,
-                                                                               const Page& page) = 0;
   /// Names of the domains a registrar (by handle) sponsors.
   [[nodiscard]] virtual Result<std::vector<std::string>> domains_by_registrar(
       std::string_view registrar_handle, const Page& page) = 0;
-  /// Domain names (A-label form) starting with `prefix`; an empty prefix lists all.
-  [[nodiscard]] virtual Result<std::vector<std::string>> search_domains(std::string_view prefix,
-                                                                        const Page& page) = 0;
-  /// Domains whose U-label form starts with `unicode_prefix`; returns their A-label names, in U-label order.
-  [[nodiscard]] virtual Result<std::vector<std::string>> search_domains_unicode(
-      std::string_view unicode_prefix, const Page& page) = 0;
 
   /// The names (A-label form) a search matches, in name order (U-label order for the unicode kinds),
   /// strictly after page.after.

@@ -502,15 +502,6 @@ class SqliteStore final : public RegistrationStore {
     return with_connection([&](Connection& c) { return Queries(c).registrar_by_iana_id(iana_id); });
   }
 
-  Result<std::vector<std::string>> domains_by_nameserver(std::string_view host, const Page& page) override {
-    return with_connection([&](Connection& c) {
-      return Queries(c).names(
-          "SELECT d.name FROM host h JOIN domain_nameserver dn ON dn.host_id = h.id JOIN domain d ON d.id = "
-          "dn.domain_id WHERE h.name = ? AND d.name > ? ORDER BY d.name LIMIT ?",
-          [&](Statement& s) { s.bind(1, host).bind(2, page.after).bind(3, limit_of(page)); });
-    });
-  }
-
   Result<std::vector<std::string>> domains_by_registrar(std::string_view handle, const Page& page) override {
     return with_connection([&](Connection& c) {
       return Queries(c).names(
@@ -518,34 +509,6 @@ class SqliteStore final : public RegistrationStore {
           "d.name > ? "
           "ORDER BY d.name LIMIT ?",
           [&](Statement& s) { s.bind(1, handle).bind(2, page.after).bind(3, limit_of(page)); });
-    });
-  }
-
-  Result<std::vector<std::string>> search_domains(std::string_view prefix, const Page& page) override {
-    const std::string start = std::max(std::string(prefix), page.after);
-    const std::string end = prefix_end(prefix);
-    return with_connection([&](Connection& c) {
-      if (end.empty()) {
-        return Queries(c).names(
-            "SELECT name FROM domain WHERE name >= ? AND name > ? ORDER BY name LIMIT ?",
-            [&](Statement& s) { s.bind(1, start).bind(2, page.after).bind(3, limit_of(page)); });
-      }
-      return Queries(c).names(
-          "SELECT name FROM domain WHERE name >= ? AND name > ? AND name < ? ORDER BY name LIMIT ?",
-          [&](Statement& s) { s.bind(1, start).bind(2, page.after).bind(3, end).bind(4, limit_of(page)); });
-    });
-  }
-
-  Result<std::vector<std::string>> search_domains_unicode(std::string_view prefix,
-                                                          const Page& page) override {
-    const std::string end = prefix_end(prefix);
-    return with_connection([&](Connection& c) {
-      return Queries(c).names(
-          "SELECT name FROM domain WHERE unicode_name IS NOT NULL AND unicode_name >= ? AND unicode_name > ? "
-          "AND (? = '' OR unicode_name < ?) ORDER BY unicode_name LIMIT ?",
-          [&](Statement& s) {
-            s.bind(1, prefix).bind(2, page.after).bind(3, end).bind(4, end).bind(5, limit_of(page));
-          });
     });
   }
 

@@ -70,7 +70,11 @@ TEST_F(DemoRegistryTest, HoldsAClusterSharingRegistrantEmailAndNameservers) {
     EXPECT_EQ(reg.contacts.at(0).second.email, patterns.cluster_email) << name;
     EXPECT_EQ(reg.domain.nameservers, patterns.cluster_nameservers) << name;
   }
-  EXPECT_EQ(store_->domains_by_nameserver(patterns.cluster_nameservers[0], {.limit = 1000}).value().size(),
+  EXPECT_EQ(store_
+                ->search({store::NameSearch::Kind::domain_by_nameserver, patterns.cluster_nameservers[0], ""},
+                         {.limit = 1000})
+                .value()
+                .size(),
             25U);
 }
 
@@ -102,7 +106,8 @@ TEST_F(DemoRegistryTest, MixesPersonsPrivacyServicesIdnsDnssecAndRegistrars) {
   std::set<model::PersonType> persons;
   std::set<std::string> registrars;
   int idns = 0, signed_domains = 0, privacy = 0;
-  const auto names = store_->search_domains("", {.limit = 1000}).value();
+  const auto names =
+      store_->search({store::NameSearch::Kind::domain_prefix, "", ""}, {.limit = 1000}).value();
   ASSERT_EQ(names.size(), 300U);
   for (const auto& name : names) {
     auto reg = store_->find_registration(name).value();

@@ -208,7 +208,7 @@ TEST_F(JsonlImportTest, ImportsRegistrarsAndDomainsWithTheirContactsHostsAndKeys
                 {ContactRole::registrant, "C3"}, {ContactRole::tech, "C2"}, {ContactRole::tech, "C3"}}));
   EXPECT_EQ(other.contacts.at(0).second.roid, "C3-TEST");
   EXPECT_TRUE(other.nameservers.empty());
-  EXPECT_EQ(store_->domains_by_nameserver("ns.other.test", {}).value(),
+  EXPECT_EQ(store_->search({store::NameSearch::Kind::domain_by_nameserver, "ns.other.test", ""}, {}).value(),
             (std::vector<std::string>{"example.test", "xn--bcher-kva.test"}));
 }
 

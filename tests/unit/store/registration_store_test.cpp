@@ -93,13 +93,13 @@ TEST_P(RegistrationStoreContract, LooksUpByNameserverRegistrarAndPrefix) {
     ASSERT_TRUE(w->put_domain(sample_domain("other.test", "D3-TEST")).has_value());
     ASSERT_TRUE(w->commit(at("2024-01-02T00:00:00Z")).has_value());
   }
-  EXPECT_EQ(store_->domains_by_nameserver("ns2.example.net", {}).value(),
+  EXPECT_EQ(store_->search({NameSearch::Kind::domain_by_nameserver, "ns2.example.net", ""}, {}).value(),
             (std::vector<std::string>{"exam.test", "example.test"}));
   EXPECT_EQ(store_->domains_by_registrar("registrarX", {.after = "exam.test", .limit = 1}).value(),
             (std::vector<std::string>{"example.test"}));
-  EXPECT_EQ(store_->search_domains("exam", {}).value(),
+  EXPECT_EQ(store_->search({NameSearch::Kind::domain_prefix, "exam", ""}, {}).value(),
             (std::vector<std::string>{"exam.test", "example.test"}));
-  EXPECT_EQ(store_->search_domains("exam", {.after = "exam.test"}).value(),
+  EXPECT_EQ(store_->search({NameSearch::Kind::domain_prefix, "exam", ""}, {.after = "exam.test"}).value(),
             (std::vector<std::string>{"example.test"}));
   EXPECT_EQ(store_->find_registrar_by_iana_id(1234).value().handle, "registrarX");
   EXPECT_EQ(store_->counts().value(), (StoreCounts{1, 2, 2, 3}));
@@ -110,7 +110,7 @@ TEST_P(RegistrationStoreContract, FindsIdnsByTheirUnicodePrefix) {
   auto w = store_->begin_write().value();
   ASSERT_TRUE(w->put_domain(sample_domain("bücher.test", "D4-TEST")).has_value());
   ASSERT_TRUE(w->commit(at("2024-01-02T00:00:00Z")).has_value());
-  EXPECT_EQ(store_->search_domains_unicode("büc", {}).value(),
+  EXPECT_EQ(store_->search({NameSearch::Kind::domain_unicode_prefix, "büc", ""}, {}).value(),
             (std::vector<std::string>{"xn--bcher-kva.test"}));
   EXPECT_EQ(store_->find_registration("xn--bcher-kva.test").value().domain.name.unicode, "bücher.test");
 }
