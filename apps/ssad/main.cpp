@@ -10,8 +10,12 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "abuse/rate_limiter.hpp"
+#include "cache/data_version.hpp"
 #include "config/config.hpp"
 #include "demo/demo_registry.hpp"
+#include "http/rdap_endpoint.hpp"
+#include "http/routes.hpp"
 #include "http/server.hpp"
 #include "ingest/escrow_import.hpp"
 #include "ingest/jsonl_import.hpp"
@@ -99,14 +103,6 @@ int finish_import(const Result<ingest::ImportReport>& report) {
   return 0;
 }
 
-http::Response json_response(unsigned status, std::string body) {
-  http::Response r;
-  r.status = status;
-  r.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}};
-  r.body = std::move(body);
-  return r;
-}
-
 // The access log: bare JSON lines on standard output (one object per request or query), apart from the
 // operational log on standard error.
 std::function<void(std::string_view)> access_log_sink(const config::Config& config) {
@@ -120,10 +116,13 @@ std::function<void(std::string_view)> access_log_sink(const config::Config& conf
   };
 }
 
+model::Operator operator_of(const config::Config& config) {
+  return config.rdap.mode == "registrar" ? model::Operator::registrar : model::Operator::registry;
+}
+
 rdap::Settings rdap_settings(const config::Config& config) {
   rdap::Settings settings;
-  settings.mode = config.rdap.mode == "registrar" ? rdap::Mode::registrar : rdap::Mode::registry;
-  settings.base_url = config.rdap.base_url;
+  settings.mode = operator_of(config);
   settings.terms_of_service_url = config.rdap.terms_of_service_url;
   settings.port43 = config.rdap.port43;
   return settings;
@@ -133,29 +132,23 @@ rdap::Settings rdap_settings(const config::Config& config) {
 // thread and handles the signals; the others run in the background and are stopped after it.
 int serve(const config::Config& config, store::RegistrationStore& registrations,
           const std::string& http_override, const std::string& whois_override) {
+  const SystemClock clock;
+  // One data-change tracker for RDAP and WHOIS: both caches follow it.
+  cache::DataVersion data_version(registrations, clock, std::chrono::seconds(1));
   rdap::ServiceOptions rdap_options;
   rdap_options.page_size = config.rdap.page_size;
-  rdap_options.cache_bytes = std::size_t{config.rdap.cache_megabytes} << 20U;
-  rdap_options.rate_limit_per_second = config.rdap.rate_limit_per_second;
-  rdap_options.rate_limit_burst = config.rdap.rate_limit_burst;
   rdap_options.cursor_key = config.rdap.cursor_secret;
-  rdap::Service rdap_service(registrations, rdap_settings(config), rdap_options);
-  auto handler = [&registrations, &rdap_service](const http::Request& request) -> http::Response {
-    if (rdap::is_rdap_path(request.path)) return rdap_service.handle(request);
-    if (request.path == "/healthz") return json_response(200, "{\"status\":\"ok\"}");
-    if (request.path == "/readyz") {
-      auto counts = registrations.counts();
-      if (!counts) return json_response(503, "{\"status\":\"unavailable\"}");
-      return json_response(200, "{\"status\":\"ready\",\"domains\":" + std::to_string(counts->domains) + "}");
-    }
-    return json_response(404, "{\"status\":404,\"title\":\"Not Found\"}");
-  };
+  const rdap::Service rdap_service(registrations, data_version, rdap_settings(config),
+                                   policy::Settings{operator_of(config)}, rdap_options);
+  const std::size_t cache_bytes = std::size_t{config.rdap.cache_megabytes} << 20U;
+  abuse::RateLimiter rdap_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
+  http::RdapEndpoint rdap_endpoint(rdap_service, data_version, rdap_limiter, clock,
+                                   {.base_url = config.rdap.base_url, .cache_bytes = cache_bytes});
+  const http::Router router = http::make_routes({rdap_endpoint, registrations});
+  auto handler = [&router](const http::Request& request) { return router.handle(request); };
   http::ServerHooks hooks;
   hooks.access_log = access_log_sink(config);
   hooks.log_access = config.log.access_log;
-  // Requests the server refuses itself (unparseable, oversized, a failed handler) get RFC 9083 bodies:
-  // RDAP is what this server is for.
-  hooks.error_response = rdap::error_response;
 
   auto http_options = [&](const std::string& listen_text) -> Result<http::ServerOptions> {
     SSAD_TRY(listen, config::parse_host_port(listen_text));
@@ -188,11 +181,10 @@ int serve(const config::Config& config, store::RegistrationStore& registrations,
     if (!server) return report_error(server.error());
     secure = std::move(*server);
   }
-  whois::ResponderOptions whois_options;
-  whois_options.cache_bytes = rdap_options.cache_bytes / 4;  // answers are plain text, about a third the size
-  whois_options.rate_limit_per_second = config.rdap.rate_limit_per_second;
-  whois_options.rate_limit_burst = config.rdap.rate_limit_burst;
-  whois::Responder responder(registrations, rdap_settings(config).mode, whois_options);
+  abuse::RateLimiter whois_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
+  whois::Responder responder(registrations, data_version, whois_limiter,
+                             {.mode = operator_of(config),
+                              .cache_bytes = cache_bytes / 4});  // answers are plain text, a third the size
   const std::string whois_listen = whois_override.empty() ? config.whois.listen : whois_override;
   if (!whois_listen.empty()) {
     auto listen = config::parse_host_port(whois_listen);

@@ -73,154 +73,161 @@ constexpr RdapLocation tel(std::string_view entity_role, TelType type, bool exte
 constexpr bool kExtension = true;
 
 // The catalogue, in gTLD WHOIS output order (spec rdap.md §8; "Reseller" where registrar output puts it),
-// billing after tech. Columns: key, role, redacted name, registered?, personal?, default visibility,
+// billing after tech. Columns: key, role, element, redacted name, registered?, personal?, default visibility,
 // redaction method, RDAP location, WHOIS key.
 constexpr std::array kFields = std::to_array<Field>({
     // Domain and registrar: public data.
-    {"domain.name", Role::none, "Domain Name", kDescribed, kNotPersonal, kPublic, kRemoval,
-     domain_member("ldhName"), "Domain Name"},
-    {"domain.handle", Role::none, "Registry Domain ID", kRegistered, kNotPersonal, kPublic, kRemoval,
-     domain_member("handle"), "Registry Domain ID"},
-    {"registrar.whois_server", Role::none, "Registrar WHOIS Server", kDescribed, kNotPersonal, kPublic,
-     kRemoval, domain_member("port43"), "Registrar WHOIS Server"},
-    {"registrar.url", Role::none, "Registrar URL", kDescribed, kNotPersonal, kPublic, kRemoval,
-     entity_member("registrar", "links", "rel", "about"), "Registrar URL"},
-    {"domain.updated", Role::none, "Updated Date", kDescribed, kNotPersonal, kPublic, kRemoval,
-     domain_member("events", "eventAction", "last changed"), "Updated Date"},
-    {"domain.created", Role::none, "Creation Date", kDescribed, kNotPersonal, kPublic, kRemoval,
-     domain_member("events", "eventAction", "registration"), "Creation Date"},
-    {"domain.expires", Role::none, "Registry Expiry Date", kDescribed, kNotPersonal, kPublic, kRemoval,
-     domain_member("events", "eventAction", "expiration"), "Registry Expiry Date"},
-    {"registrar.name", Role::none, "Registrar Name", kDescribed, kNotPersonal, kPublic, kEmptyValue,
-     jcard("registrar", JcardProperty::fn), "Registrar"},
-    {"registrar.iana_id", Role::none, "Registrar IANA ID", kDescribed, kNotPersonal, kPublic, kRemoval,
-     entity_member("registrar", "publicIds", "type", "IANA Registrar ID"), "Registrar IANA ID"},
-    {"registrar.abuse_email", Role::none, "Registrar Abuse Contact Email", kDescribed, kNotPersonal, kPublic,
-     kRemoval, jcard("registrar", JcardProperty::email, "abuse"), "Registrar Abuse Contact Email"},
-    {"registrar.abuse_phone", Role::none, "Registrar Abuse Contact Phone", kDescribed, kNotPersonal, kPublic,
-     kRemoval, tel("registrar", TelType::voice, false, "abuse"), "Registrar Abuse Contact Phone"},
-    {"domain.reseller", Role::none, "Reseller", kDescribed, kNotPersonal, kPublic, kEmptyValue,
-     jcard("reseller", JcardProperty::fn), "Reseller"},
-    {"domain.status", Role::none, "Domain Status", kDescribed, kNotPersonal, kPublic, kRemoval,
-     domain_member("status"), "Domain Status"},
+    {"domain.name", Role::none, Element::domain_name, "Domain Name", kDescribed, kNotPersonal, kPublic,
+     kRemoval, domain_member("ldhName"), "Domain Name"},
+    {"domain.handle", Role::none, Element::domain_handle, "Registry Domain ID", kRegistered, kNotPersonal,
+     kPublic, kRemoval, domain_member("handle"), "Registry Domain ID"},
+    {"registrar.whois_server", Role::none, Element::registrar_whois_server, "Registrar WHOIS Server",
+     kDescribed, kNotPersonal, kPublic, kRemoval, domain_member("port43"), "Registrar WHOIS Server"},
+    {"registrar.url", Role::none, Element::registrar_url, "Registrar URL", kDescribed, kNotPersonal, kPublic,
+     kRemoval, entity_member("registrar", "links", "rel", "about"), "Registrar URL"},
+    {"domain.updated", Role::none, Element::domain_updated, "Updated Date", kDescribed, kNotPersonal, kPublic,
+     kRemoval, domain_member("events", "eventAction", "last changed"), "Updated Date"},
+    {"domain.created", Role::none, Element::domain_created, "Creation Date", kDescribed, kNotPersonal,
+     kPublic, kRemoval, domain_member("events", "eventAction", "registration"), "Creation Date"},
+    {"domain.expires", Role::none, Element::domain_expires, "Registry Expiry Date", kDescribed, kNotPersonal,
+     kPublic, kRemoval, domain_member("events", "eventAction", "expiration"), "Registry Expiry Date"},
+    {"registrar.name", Role::none, Element::registrar_name, "Registrar Name", kDescribed, kNotPersonal,
+     kPublic, kEmptyValue, jcard("registrar", JcardProperty::fn), "Registrar"},
+    {"registrar.iana_id", Role::none, Element::registrar_iana_id, "Registrar IANA ID", kDescribed,
+     kNotPersonal, kPublic, kRemoval, entity_member("registrar", "publicIds", "type", "IANA Registrar ID"),
+     "Registrar IANA ID"},
+    {"registrar.abuse_email", Role::none, Element::registrar_abuse_email, "Registrar Abuse Contact Email",
+     kDescribed, kNotPersonal, kPublic, kRemoval, jcard("registrar", JcardProperty::email, "abuse"),
+     "Registrar Abuse Contact Email"},
+    {"registrar.abuse_phone", Role::none, Element::registrar_abuse_phone, "Registrar Abuse Contact Phone",
+     kDescribed, kNotPersonal, kPublic, kRemoval, tel("registrar", TelType::voice, false, "abuse"),
+     "Registrar Abuse Contact Phone"},
+    {"domain.reseller", Role::none, Element::domain_reseller, "Reseller", kDescribed, kNotPersonal, kPublic,
+     kEmptyValue, jcard("reseller", JcardProperty::fn), "Reseller"},
+    {"domain.status", Role::none, Element::domain_status, "Domain Status", kDescribed, kNotPersonal, kPublic,
+     kRemoval, domain_member("status"), "Domain Status"},
 
     // Registrant: the 2024 profile's registered names; org, region and country code stay public.
-    {"registrant.handle", Role::registrant, "Registry Registrant ID", kRegistered, kPersonal, kRedacted,
-     kRemoval, entity_member("registrant", "handle"), "Registry Registrant ID"},
-    {"registrant.name", Role::registrant, "Registrant Name", kRegistered, kPersonal, kRedacted, kEmptyValue,
-     jcard("registrant", JcardProperty::fn), "Registrant Name"},
-    {"registrant.organization", Role::registrant, "Registrant Organization", kRegistered, kPersonal,
-     kPublicUnlessPersonal, kRemoval, jcard("registrant", JcardProperty::org), "Registrant Organization"},
-    {"registrant.street", Role::registrant, "Registrant Street", kRegistered, kPersonal, kRedacted,
-     kEmptyValue, adr("registrant", kAdrStreet), "Registrant Street"},
-    {"registrant.city", Role::registrant, "Registrant City", kRegistered, kPersonal, kRedacted, kEmptyValue,
-     adr("registrant", kAdrCity), "Registrant City"},
-    {"registrant.state_province", Role::registrant, "Registrant State/Province", kDescribed, kNotPersonal,
-     kPublic, kEmptyValue, adr("registrant", kAdrRegion), "Registrant State/Province"},
-    {"registrant.postal_code", Role::registrant, "Registrant Postal Code", kRegistered, kPersonal, kRedacted,
-     kEmptyValue, adr("registrant", kAdrPostalCode), "Registrant Postal Code"},
-    {"registrant.country_code", Role::registrant, "Registrant Country", kDescribed, kNotPersonal, kPublic,
-     kRemoval, adr_parameter("registrant", "cc"), "Registrant Country"},
-    {"registrant.phone", Role::registrant, "Registrant Phone", kRegistered, kPersonal, kRedacted, kRemoval,
-     tel("registrant", TelType::voice), "Registrant Phone"},
-    {"registrant.phone_ext", Role::registrant, "Registrant Phone Ext", kRegistered, kPersonal, kRedacted,
-     kRemoval, tel("registrant", TelType::voice, kExtension), "Registrant Phone Ext"},
-    {"registrant.fax", Role::registrant, "Registrant Fax", kRegistered, kPersonal, kRedacted, kRemoval,
-     tel("registrant", TelType::fax), "Registrant Fax"},
-    {"registrant.fax_ext", Role::registrant, "Registrant Fax Ext", kRegistered, kPersonal, kRedacted,
-     kRemoval, tel("registrant", TelType::fax, kExtension), "Registrant Fax Ext"},
-    {"registrant.email", Role::registrant, "Registrant Email", kRegistered, kPersonal, kRedacted, kRemoval,
-     jcard("registrant", JcardProperty::email), "Registrant Email"},
+    {"registrant.handle", Role::registrant, Element::handle, "Registry Registrant ID", kRegistered, kPersonal,
+     kRedacted, kRemoval, entity_member("registrant", "handle"), "Registry Registrant ID"},
+    {"registrant.name", Role::registrant, Element::name, "Registrant Name", kRegistered, kPersonal, kRedacted,
+     kEmptyValue, jcard("registrant", JcardProperty::fn), "Registrant Name"},
+    {"registrant.organization", Role::registrant, Element::organization, "Registrant Organization",
+     kRegistered, kPersonal, kPublicUnlessPersonal, kRemoval, jcard("registrant", JcardProperty::org),
+     "Registrant Organization"},
+    {"registrant.street", Role::registrant, Element::street, "Registrant Street", kRegistered, kPersonal,
+     kRedacted, kEmptyValue, adr("registrant", kAdrStreet), "Registrant Street"},
+    {"registrant.city", Role::registrant, Element::city, "Registrant City", kRegistered, kPersonal, kRedacted,
+     kEmptyValue, adr("registrant", kAdrCity), "Registrant City"},
+    {"registrant.state_province", Role::registrant, Element::state_province, "Registrant State/Province",
+     kDescribed, kNotPersonal, kPublic, kEmptyValue, adr("registrant", kAdrRegion),
+     "Registrant State/Province"},
+    {"registrant.postal_code", Role::registrant, Element::postal_code, "Registrant Postal Code", kRegistered,
+     kPersonal, kRedacted, kEmptyValue, adr("registrant", kAdrPostalCode), "Registrant Postal Code"},
+    {"registrant.country_code", Role::registrant, Element::country_code, "Registrant Country", kDescribed,
+     kNotPersonal, kPublic, kRemoval, adr_parameter("registrant", "cc"), "Registrant Country"},
+    {"registrant.phone", Role::registrant, Element::phone, "Registrant Phone", kRegistered, kPersonal,
+     kRedacted, kRemoval, tel("registrant", TelType::voice), "Registrant Phone"},
+    {"registrant.phone_ext", Role::registrant, Element::phone_ext, "Registrant Phone Ext", kRegistered,
+     kPersonal, kRedacted, kRemoval, tel("registrant", TelType::voice, kExtension), "Registrant Phone Ext"},
+    {"registrant.fax", Role::registrant, Element::fax, "Registrant Fax", kRegistered, kPersonal, kRedacted,
+     kRemoval, tel("registrant", TelType::fax), "Registrant Fax"},
+    {"registrant.fax_ext", Role::registrant, Element::fax_ext, "Registrant Fax Ext", kRegistered, kPersonal,
+     kRedacted, kRemoval, tel("registrant", TelType::fax, kExtension), "Registrant Fax Ext"},
+    {"registrant.email", Role::registrant, Element::email, "Registrant Email", kRegistered, kPersonal,
+     kRedacted, kRemoval, jcard("registrant", JcardProperty::email), "Registrant Email"},
 
     // Admin: no registered names; the whole contact is withheld in public gTLD output.
-    {"admin.handle", Role::admin, "Administrative Contact ID", kDescribed, kPersonal, kRedacted, kRemoval,
-     entity_member("administrative", "handle"), "Registry Admin ID"},
-    {"admin.name", Role::admin, "Administrative Contact Name", kDescribed, kPersonal, kRedacted, kEmptyValue,
-     jcard("administrative", JcardProperty::fn), "Admin Name"},
-    {"admin.organization", Role::admin, "Administrative Contact Organization", kDescribed, kPersonal,
-     kRedacted, kRemoval, jcard("administrative", JcardProperty::org), "Admin Organization"},
-    {"admin.street", Role::admin, "Administrative Contact Street", kDescribed, kPersonal, kRedacted,
-     kEmptyValue, adr("administrative", kAdrStreet), "Admin Street"},
-    {"admin.city", Role::admin, "Administrative Contact City", kDescribed, kPersonal, kRedacted, kEmptyValue,
-     adr("administrative", kAdrCity), "Admin City"},
-    {"admin.state_province", Role::admin, "Administrative Contact State/Province", kDescribed, kNotPersonal,
-     kRedacted, kEmptyValue, adr("administrative", kAdrRegion), "Admin State/Province"},
-    {"admin.postal_code", Role::admin, "Administrative Contact Postal Code", kDescribed, kPersonal, kRedacted,
-     kEmptyValue, adr("administrative", kAdrPostalCode), "Admin Postal Code"},
-    {"admin.country_code", Role::admin, "Administrative Contact Country", kDescribed, kNotPersonal, kRedacted,
-     kRemoval, adr_parameter("administrative", "cc"), "Admin Country"},
-    {"admin.phone", Role::admin, "Administrative Contact Phone", kDescribed, kPersonal, kRedacted, kRemoval,
-     tel("administrative", TelType::voice), "Admin Phone"},
-    {"admin.phone_ext", Role::admin, "Administrative Contact Phone Ext", kDescribed, kPersonal, kRedacted,
-     kRemoval, tel("administrative", TelType::voice, kExtension), "Admin Phone Ext"},
-    {"admin.fax", Role::admin, "Administrative Contact Fax", kDescribed, kPersonal, kRedacted, kRemoval,
-     tel("administrative", TelType::fax), "Admin Fax"},
-    {"admin.fax_ext", Role::admin, "Administrative Contact Fax Ext", kDescribed, kPersonal, kRedacted,
-     kRemoval, tel("administrative", TelType::fax, kExtension), "Admin Fax Ext"},
-    {"admin.email", Role::admin, "Administrative Contact Email", kDescribed, kPersonal, kRedacted, kRemoval,
-     jcard("administrative", JcardProperty::email), "Admin Email"},
+    {"admin.handle", Role::admin, Element::handle, "Administrative Contact ID", kDescribed, kPersonal,
+     kRedacted, kRemoval, entity_member("administrative", "handle"), "Registry Admin ID"},
+    {"admin.name", Role::admin, Element::name, "Administrative Contact Name", kDescribed, kPersonal,
+     kRedacted, kEmptyValue, jcard("administrative", JcardProperty::fn), "Admin Name"},
+    {"admin.organization", Role::admin, Element::organization, "Administrative Contact Organization",
+     kDescribed, kPersonal, kRedacted, kRemoval, jcard("administrative", JcardProperty::org),
+     "Admin Organization"},
+    {"admin.street", Role::admin, Element::street, "Administrative Contact Street", kDescribed, kPersonal,
+     kRedacted, kEmptyValue, adr("administrative", kAdrStreet), "Admin Street"},
+    {"admin.city", Role::admin, Element::city, "Administrative Contact City", kDescribed, kPersonal,
+     kRedacted, kEmptyValue, adr("administrative", kAdrCity), "Admin City"},
+    {"admin.state_province", Role::admin, Element::state_province, "Administrative Contact State/Province",
+     kDescribed, kNotPersonal, kRedacted, kEmptyValue, adr("administrative", kAdrRegion),
+     "Admin State/Province"},
+    {"admin.postal_code", Role::admin, Element::postal_code, "Administrative Contact Postal Code", kDescribed,
+     kPersonal, kRedacted, kEmptyValue, adr("administrative", kAdrPostalCode), "Admin Postal Code"},
+    {"admin.country_code", Role::admin, Element::country_code, "Administrative Contact Country", kDescribed,
+     kNotPersonal, kRedacted, kRemoval, adr_parameter("administrative", "cc"), "Admin Country"},
+    {"admin.phone", Role::admin, Element::phone, "Administrative Contact Phone", kDescribed, kPersonal,
+     kRedacted, kRemoval, tel("administrative", TelType::voice), "Admin Phone"},
+    {"admin.phone_ext", Role::admin, Element::phone_ext, "Administrative Contact Phone Ext", kDescribed,
+     kPersonal, kRedacted, kRemoval, tel("administrative", TelType::voice, kExtension), "Admin Phone Ext"},
+    {"admin.fax", Role::admin, Element::fax, "Administrative Contact Fax", kDescribed, kPersonal, kRedacted,
+     kRemoval, tel("administrative", TelType::fax), "Admin Fax"},
+    {"admin.fax_ext", Role::admin, Element::fax_ext, "Administrative Contact Fax Ext", kDescribed, kPersonal,
+     kRedacted, kRemoval, tel("administrative", TelType::fax, kExtension), "Admin Fax Ext"},
+    {"admin.email", Role::admin, Element::email, "Administrative Contact Email", kDescribed, kPersonal,
+     kRedacted, kRemoval, jcard("administrative", JcardProperty::email), "Admin Email"},
 
     // Tech: registered names for ID, name, phone, phone ext and email; descriptions for the rest.
-    {"tech.handle", Role::tech, "Registry Tech ID", kRegistered, kPersonal, kRedacted, kRemoval,
-     entity_member("technical", "handle"), "Registry Tech ID"},
-    {"tech.name", Role::tech, "Tech Name", kRegistered, kPersonal, kRedacted, kEmptyValue,
+    {"tech.handle", Role::tech, Element::handle, "Registry Tech ID", kRegistered, kPersonal, kRedacted,
+     kRemoval, entity_member("technical", "handle"), "Registry Tech ID"},
+    {"tech.name", Role::tech, Element::name, "Tech Name", kRegistered, kPersonal, kRedacted, kEmptyValue,
      jcard("technical", JcardProperty::fn), "Tech Name"},
-    {"tech.organization", Role::tech, "Technical Contact Organization", kDescribed, kPersonal, kRedacted,
-     kRemoval, jcard("technical", JcardProperty::org), "Tech Organization"},
-    {"tech.street", Role::tech, "Technical Contact Street", kDescribed, kPersonal, kRedacted, kEmptyValue,
-     adr("technical", kAdrStreet), "Tech Street"},
-    {"tech.city", Role::tech, "Technical Contact City", kDescribed, kPersonal, kRedacted, kEmptyValue,
-     adr("technical", kAdrCity), "Tech City"},
-    {"tech.state_province", Role::tech, "Technical Contact State/Province", kDescribed, kNotPersonal,
-     kRedacted, kEmptyValue, adr("technical", kAdrRegion), "Tech State/Province"},
-    {"tech.postal_code", Role::tech, "Technical Contact Postal Code", kDescribed, kPersonal, kRedacted,
-     kEmptyValue, adr("technical", kAdrPostalCode), "Tech Postal Code"},
-    {"tech.country_code", Role::tech, "Technical Contact Country", kDescribed, kNotPersonal, kRedacted,
-     kRemoval, adr_parameter("technical", "cc"), "Tech Country"},
-    {"tech.phone", Role::tech, "Tech Phone", kRegistered, kPersonal, kRedacted, kRemoval,
+    {"tech.organization", Role::tech, Element::organization, "Technical Contact Organization", kDescribed,
+     kPersonal, kRedacted, kRemoval, jcard("technical", JcardProperty::org), "Tech Organization"},
+    {"tech.street", Role::tech, Element::street, "Technical Contact Street", kDescribed, kPersonal, kRedacted,
+     kEmptyValue, adr("technical", kAdrStreet), "Tech Street"},
+    {"tech.city", Role::tech, Element::city, "Technical Contact City", kDescribed, kPersonal, kRedacted,
+     kEmptyValue, adr("technical", kAdrCity), "Tech City"},
+    {"tech.state_province", Role::tech, Element::state_province, "Technical Contact State/Province",
+     kDescribed, kNotPersonal, kRedacted, kEmptyValue, adr("technical", kAdrRegion), "Tech State/Province"},
+    {"tech.postal_code", Role::tech, Element::postal_code, "Technical Contact Postal Code", kDescribed,
+     kPersonal, kRedacted, kEmptyValue, adr("technical", kAdrPostalCode), "Tech Postal Code"},
+    {"tech.country_code", Role::tech, Element::country_code, "Technical Contact Country", kDescribed,
+     kNotPersonal, kRedacted, kRemoval, adr_parameter("technical", "cc"), "Tech Country"},
+    {"tech.phone", Role::tech, Element::phone, "Tech Phone", kRegistered, kPersonal, kRedacted, kRemoval,
      tel("technical", TelType::voice), "Tech Phone"},
-    {"tech.phone_ext", Role::tech, "Tech Phone Ext", kRegistered, kPersonal, kRedacted, kRemoval,
-     tel("technical", TelType::voice, kExtension), "Tech Phone Ext"},
-    {"tech.fax", Role::tech, "Technical Contact Fax", kDescribed, kPersonal, kRedacted, kRemoval,
-     tel("technical", TelType::fax), "Tech Fax"},
-    {"tech.fax_ext", Role::tech, "Technical Contact Fax Ext", kDescribed, kPersonal, kRedacted, kRemoval,
-     tel("technical", TelType::fax, kExtension), "Tech Fax Ext"},
-    {"tech.email", Role::tech, "Tech Email", kRegistered, kPersonal, kRedacted, kRemoval,
+    {"tech.phone_ext", Role::tech, Element::phone_ext, "Tech Phone Ext", kRegistered, kPersonal, kRedacted,
+     kRemoval, tel("technical", TelType::voice, kExtension), "Tech Phone Ext"},
+    {"tech.fax", Role::tech, Element::fax, "Technical Contact Fax", kDescribed, kPersonal, kRedacted,
+     kRemoval, tel("technical", TelType::fax), "Tech Fax"},
+    {"tech.fax_ext", Role::tech, Element::fax_ext, "Technical Contact Fax Ext", kDescribed, kPersonal,
+     kRedacted, kRemoval, tel("technical", TelType::fax, kExtension), "Tech Fax Ext"},
+    {"tech.email", Role::tech, Element::email, "Tech Email", kRegistered, kPersonal, kRedacted, kRemoval,
      jcard("technical", JcardProperty::email), "Tech Email"},
 
     // Billing: never in public gTLD output, hence no WHOIS key.
-    {"billing.handle", Role::billing, "Billing Contact ID", kDescribed, kPersonal, kRedacted, kRemoval,
-     entity_member("billing", "handle"), ""},
-    {"billing.name", Role::billing, "Billing Contact Name", kDescribed, kPersonal, kRedacted, kEmptyValue,
-     jcard("billing", JcardProperty::fn), ""},
-    {"billing.organization", Role::billing, "Billing Contact Organization", kDescribed, kPersonal, kRedacted,
-     kRemoval, jcard("billing", JcardProperty::org), ""},
-    {"billing.street", Role::billing, "Billing Contact Street", kDescribed, kPersonal, kRedacted, kEmptyValue,
-     adr("billing", kAdrStreet), ""},
-    {"billing.city", Role::billing, "Billing Contact City", kDescribed, kPersonal, kRedacted, kEmptyValue,
-     adr("billing", kAdrCity), ""},
-    {"billing.state_province", Role::billing, "Billing Contact State/Province", kDescribed, kNotPersonal,
-     kRedacted, kEmptyValue, adr("billing", kAdrRegion), ""},
-    {"billing.postal_code", Role::billing, "Billing Contact Postal Code", kDescribed, kPersonal, kRedacted,
-     kEmptyValue, adr("billing", kAdrPostalCode), ""},
-    {"billing.country_code", Role::billing, "Billing Contact Country", kDescribed, kNotPersonal, kRedacted,
-     kRemoval, adr_parameter("billing", "cc"), ""},
-    {"billing.phone", Role::billing, "Billing Contact Phone", kDescribed, kPersonal, kRedacted, kRemoval,
-     tel("billing", TelType::voice), ""},
-    {"billing.phone_ext", Role::billing, "Billing Contact Phone Ext", kDescribed, kPersonal, kRedacted,
-     kRemoval, tel("billing", TelType::voice, kExtension), ""},
-    {"billing.fax", Role::billing, "Billing Contact Fax", kDescribed, kPersonal, kRedacted, kRemoval,
-     tel("billing", TelType::fax), ""},
-    {"billing.fax_ext", Role::billing, "Billing Contact Fax Ext", kDescribed, kPersonal, kRedacted, kRemoval,
-     tel("billing", TelType::fax, kExtension), ""},
-    {"billing.email", Role::billing, "Billing Contact Email", kDescribed, kPersonal, kRedacted, kRemoval,
-     jcard("billing", JcardProperty::email), ""},
+    {"billing.handle", Role::billing, Element::handle, "Billing Contact ID", kDescribed, kPersonal, kRedacted,
+     kRemoval, entity_member("billing", "handle"), ""},
+    {"billing.name", Role::billing, Element::name, "Billing Contact Name", kDescribed, kPersonal, kRedacted,
+     kEmptyValue, jcard("billing", JcardProperty::fn), ""},
+    {"billing.organization", Role::billing, Element::organization, "Billing Contact Organization", kDescribed,
+     kPersonal, kRedacted, kRemoval, jcard("billing", JcardProperty::org), ""},
+    {"billing.street", Role::billing, Element::street, "Billing Contact Street", kDescribed, kPersonal,
+     kRedacted, kEmptyValue, adr("billing", kAdrStreet), ""},
+    {"billing.city", Role::billing, Element::city, "Billing Contact City", kDescribed, kPersonal, kRedacted,
+     kEmptyValue, adr("billing", kAdrCity), ""},
+    {"billing.state_province", Role::billing, Element::state_province, "Billing Contact State/Province",
+     kDescribed, kNotPersonal, kRedacted, kEmptyValue, adr("billing", kAdrRegion), ""},
+    {"billing.postal_code", Role::billing, Element::postal_code, "Billing Contact Postal Code", kDescribed,
+     kPersonal, kRedacted, kEmptyValue, adr("billing", kAdrPostalCode), ""},
+    {"billing.country_code", Role::billing, Element::country_code, "Billing Contact Country", kDescribed,
+     kNotPersonal, kRedacted, kRemoval, adr_parameter("billing", "cc"), ""},
+    {"billing.phone", Role::billing, Element::phone, "Billing Contact Phone", kDescribed, kPersonal,
+     kRedacted, kRemoval, tel("billing", TelType::voice), ""},
+    {"billing.phone_ext", Role::billing, Element::phone_ext, "Billing Contact Phone Ext", kDescribed,
+     kPersonal, kRedacted, kRemoval, tel("billing", TelType::voice, kExtension), ""},
+    {"billing.fax", Role::billing, Element::fax, "Billing Contact Fax", kDescribed, kPersonal, kRedacted,
+     kRemoval, tel("billing", TelType::fax), ""},
+    {"billing.fax_ext", Role::billing, Element::fax_ext, "Billing Contact Fax Ext", kDescribed, kPersonal,
+     kRedacted, kRemoval, tel("billing", TelType::fax, kExtension), ""},
+    {"billing.email", Role::billing, Element::email, "Billing Contact Email", kDescribed, kPersonal,
+     kRedacted, kRemoval, jcard("billing", JcardProperty::email), ""},
 
     // After the contacts in WHOIS output.
-    {"domain.nameservers", Role::none, "Name Server", kDescribed, kNotPersonal, kPublic, kRemoval,
-     domain_member("nameservers"), "Name Server"},
-    {"domain.dnssec", Role::none, "DNSSEC", kDescribed, kNotPersonal, kPublic, kRemoval,
-     domain_member("secureDNS"), "DNSSEC"},
+    {"domain.nameservers", Role::none, Element::domain_nameservers, "Name Server", kDescribed, kNotPersonal,
+     kPublic, kRemoval, domain_member("nameservers"), "Name Server"},
+    {"domain.dnssec", Role::none, Element::domain_dnssec, "DNSSEC", kDescribed, kNotPersonal, kPublic,
+     kRemoval, domain_member("secureDNS"), "DNSSEC"},
 });
 
 // The redacted names IANA registers for the 2024 profile (spec rdap.md §2); each is used exactly once.
@@ -267,6 +274,48 @@ constexpr const RoleNames& names_of(Role role) {
   }
   return kRoleNames[0];
 }
+
+constexpr std::array kElementNames = std::to_array<std::pair<Element, std::string_view>>({
+    {Element::domain_name, "domain_name"},
+    {Element::domain_handle, "domain_handle"},
+    {Element::registrar_whois_server, "registrar_whois_server"},
+    {Element::registrar_url, "registrar_url"},
+    {Element::domain_updated, "domain_updated"},
+    {Element::domain_created, "domain_created"},
+    {Element::domain_expires, "domain_expires"},
+    {Element::registrar_name, "registrar_name"},
+    {Element::registrar_iana_id, "registrar_iana_id"},
+    {Element::registrar_abuse_email, "registrar_abuse_email"},
+    {Element::registrar_abuse_phone, "registrar_abuse_phone"},
+    {Element::domain_reseller, "domain_reseller"},
+    {Element::domain_status, "domain_status"},
+    {Element::domain_nameservers, "domain_nameservers"},
+    {Element::domain_dnssec, "domain_dnssec"},
+    {Element::handle, "handle"},
+    {Element::name, "name"},
+    {Element::organization, "organization"},
+    {Element::street, "street"},
+    {Element::city, "city"},
+    {Element::state_province, "state_province"},
+    {Element::postal_code, "postal_code"},
+    {Element::country_code, "country_code"},
+    {Element::phone, "phone"},
+    {Element::phone_ext, "phone_ext"},
+    {Element::fax, "fax"},
+    {Element::fax_ext, "fax_ext"},
+    {Element::email, "email"},
+});
+
+constexpr std::string_view element_name(Element element) {
+  for (const auto& [e, name] : kElementNames) {
+    if (e == element) {
+      return name;
+    }
+  }
+  return "";
+}
+
+constexpr bool is_contact_element(Element element) { return element >= Element::handle; }
 
 // RFC 9537 §3: jCard fn and the components of the positional adr value are redacted by emptyValue;
 // everything else — object members and optional jCard properties, removed whole — by removal.
@@ -369,52 +418,36 @@ constexpr bool locations_are_complete() {
   return true;
 }
 
+// The element is the key's last part for contacts, the key with '_' for '.' otherwise; every contact
+// element appears once per contact.
+constexpr bool elements_match_keys() {
+  for (const Field& entry : kFields) {
+    const std::string_view name = element_name(entry.element);
+    const std::size_t dot = entry.key.find('.');
+    if (name.empty() || dot == std::string_view::npos ||
+        is_contact_element(entry.element) != (entry.role != Role::none)) {
+      return false;
+    }
+    if (entry.role != Role::none) {
+      if (entry.key.substr(dot + 1) != name) {
+        return false;
+      }
+    } else if (name.size() != entry.key.size() || name.substr(0, dot) != entry.key.substr(0, dot) ||
+               name[dot] != '_' || name.substr(dot + 1) != entry.key.substr(dot + 1)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 static_assert(keys_are_unique(), "catalogue keys must be unique");
+static_assert(elements_match_keys(), "a field's element must match its key");
 static_assert(contacts_are_contiguous(), "each contact's fields must be one block (fields_of_role)");
 static_assert(contacts_match_their_role(), "a contact field's key prefix and RDAP role must match its role");
 static_assert(registered_names_are_used_once(),
               "registered redacted names: exactly the IANA list, once each");
 static_assert(methods_follow_rfc9537(), "redaction methods must follow RFC 9537 §3");
 static_assert(locations_are_complete(), "every entry needs a key, a redacted name and a whole RDAP location");
-
-std::string_view property_name(JcardProperty property) {
-  switch (property) {
-    case JcardProperty::fn:
-      return "fn";
-    case JcardProperty::org:
-      return "org";
-    case JcardProperty::adr:
-      return "adr";
-    case JcardProperty::tel:
-      return "tel";
-    case JcardProperty::email:
-      return "email";
-    case JcardProperty::none:
-      break;
-  }
-  return "";
-}
-
-std::string_view tel_type_name(TelType type) {
-  switch (type) {
-    case TelType::voice:
-      return "voice";
-    case TelType::fax:
-      return "fax";
-    case TelType::none:
-      break;
-  }
-  return "";
-}
-
-// `[?(@.<key>=='<value>')]`: the element of an array of objects whose member equals a string.
-void append_member_filter(std::string& path, std::string_view key, std::string_view value) {
-  path += "[?(@.";
-  path += key;
-  path += "=='";
-  path += value;
-  path += "')]";
-}
 
 }  // namespace
 
@@ -433,6 +466,17 @@ Result<const Field*> field(std::string_view key) {
   return fail(ErrorCode::invalid_input, "unknown field key '" + std::string(key) + "'");
 }
 
+std::size_t index_of(const Field& field) { return static_cast<std::size_t>(&field - kFields.data()); }
+
+const Field* find_field(Role role, Element element) {
+  for (const Field& field : role == Role::none ? std::span<const Field>(kFields) : fields_of_role(role)) {
+    if (field.element == element && field.role == role) {
+      return &field;
+    }
+  }
+  return nullptr;
+}
+
 std::span<const Field> fields_of_role(Role role) {
   if (role == Role::none) {
     return {};
@@ -443,72 +487,13 @@ std::span<const Field> fields_of_role(Role role) {
   return all.subspan(static_cast<std::size_t>(first - all.begin()), static_cast<std::size_t>(last - first));
 }
 
-PathKind path_kind(RedactionMethod method) {
-  return method == RedactionMethod::removal ? PathKind::pre_path : PathKind::post_path;
-}
-
-std::string redaction_path(const Field& entry, RedactionMethod method, std::string_view object_path) {
-  const RdapLocation& at = entry.rdap;
-  std::string path(object_path);
-  // Entities are selected by their first role, as the profile's real-world example and RFC 9537 §5.2 do.
-  for (const std::string_view role : {at.entity_role, at.sub_entity_role}) {
-    if (role.empty()) {
-      continue;
-    }
-    path += ".entities";
-    append_member_filter(path, "roles[0]", role);
-  }
-  if (at.property == JcardProperty::none) {
-    path += '.';
-    path += at.member;
-    if (!at.select_key.empty()) {
-      append_member_filter(path, at.select_key, at.select_value);
-    }
-    return path;
-  }
-
-  path += ".vcardArray[1]";
-  if (at.property == JcardProperty::tel) {
-    path += "[?(@[1].type=='";
-    path += tel_type_name(at.tel_type);
-    path += "')]";
-  } else {
-    path += "[?(@[0]=='";
-    path += property_name(at.property);
-    path += "')]";
-  }
-  if (!at.parameter.empty()) {
-    path += "[1].";
-    path += at.parameter;
-    return path;
-  }
-  // Removal names the whole property; an extension has no property of its own, so it names the tel.
-  if (path_kind(method) == PathKind::pre_path) {
-    return path;
-  }
-
-  path += "[3]";
-  if (at.adr_position == kAdrStreet) {
-    // The street together with the post-office box and extended address before it, as RFC 9537 Figure 12
-    // and the 2024 profile's example do: they are all street-level components.
-    path += "[:3]";
-  } else if (at.adr_position > 0) {
-    path += '[';
-    path += std::to_string(at.adr_position);
-    path += ']';
-  }
-  return path;
-}
-
-std::string redaction_path(const Field& entry, std::string_view object_path) {
-  return redaction_path(entry, entry.redaction_method, object_path);
-}
-
 std::string_view to_string(Role role) { return names_of(role).key_prefix; }
 
 std::string_view rdap_role(Role role) { return names_of(role).rdap_role; }
 
 std::string_view contact_description(Role role) { return names_of(role).description; }
+
+std::string_view to_string(Element element) { return element_name(element); }
 
 std::string_view to_string(RedactionMethod method) {
   switch (method) {

@@ -33,9 +33,8 @@
 //   (public_always); every other contact field, and all admin, tech and billing data, is
 //   redacted_by_default.
 // - Email. The catalogue's method is removal, as in the profile's example; the profile also accepts
-//   replacementValue (an anonymised email, or a contact-uri web form). redaction_path(field,
-//   RedactionMethod::replacement_value) gives the postPath of an anonymised value
-//   (`...[?(@[0]=='email')][3]`); a contact-uri replacement uses the removal path as prePath.
+//   replacementValue (an anonymised email, or a contact-uri web form); rdap/redaction.hpp builds the
+//   paths for either.
 // - WHOIS keys are the registry's. Registrar output writes "Registrar Registration Expiration Date" for
 //   domain.expires and includes "Reseller"; the WHOIS renderer makes that substitution.
 // - Billing fields have no WHOIS key (whois_key empty): gTLD WHOIS output has no billing contact.
@@ -43,6 +42,7 @@
 //   compile time). Domain and registrar fields (Role::none) are spread over the WHOIS order and have no
 //   block: filter all_fields() for them.
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -58,12 +58,46 @@ enum class Role : std::uint8_t { none, registrant, admin, tech, billing };
 /// Who sees a field in public (anonymous) RDAP and WHOIS output; see the header comment.
 enum class Visibility : std::uint8_t { public_always, public_unless_personal, redacted_by_default };
 
+/// What a field holds, in the domain's words: the one thing the policy, WHOIS and any other reader of
+/// values go by (RDAP locations are rdap/'s business). Contact elements are shared by the four contacts
+/// (Field::role tells whose); the others are the domain's or its registrar's. A field's element is
+/// its key's last part for contacts ("registrant.email" -> email) and its key with '_' for '.' otherwise
+/// ("registrar.abuse_email" -> registrar_abuse_email), checked at compile time.
+enum class Element : std::uint8_t {
+  // Domain and registrar.
+  domain_name,
+  domain_handle,
+  registrar_whois_server,
+  registrar_url,
+  domain_updated,
+  domain_created,
+  domain_expires,
+  registrar_name,
+  registrar_iana_id,
+  registrar_abuse_email,
+  registrar_abuse_phone,
+  domain_reseller,
+  domain_status,
+  domain_nameservers,
+  domain_dnssec,
+  // Contacts.
+  handle,
+  name,
+  organization,
+  street,
+  city,
+  state_province,
+  postal_code,
+  country_code,
+  phone,
+  phone_ext,
+  fax,
+  fax_ext,
+  email,
+};
+
 /// RFC 9537 §3 redaction methods.
 enum class RedactionMethod : std::uint8_t { removal, empty_value, partial_value, replacement_value };
-
-/// Which RFC 9537 path member a redaction uses: prePath (into the un-redacted response; removal) or
-/// postPath (into the redacted response; emptyValue, partialValue, replacementValue in place).
-enum class PathKind : std::uint8_t { pre_path, post_path };
 
 /// The jCard property (RFC 7095) holding a contact field.
 enum class JcardProperty : std::uint8_t { none, fn, org, adr, tel, email };
@@ -96,9 +130,10 @@ struct RdapLocation {
 
 /// One data element of a domain's registration data.
 struct Field {
-  std::string_view key;            // stable catalogue key: "registrant.email"
-  Role role = Role::none;          // the contact it belongs to
-  std::string_view redacted_name;  // RFC 9537 redacted name: "Registrant Email", or a description
+  std::string_view key;                    // stable catalogue key: "registrant.email"
+  Role role = Role::none;                  // the contact it belongs to
+  Element element = Element::domain_name;  // what it holds
+  std::string_view redacted_name;          // RFC 9537 redacted name: "Registrant Email", or a description
   bool registered_name = false;  // redacted_name is IANA-registered: send as name.type, else name.description
   bool personal_data = false;    // may identify a natural person: disclosure needs a lawful basis
   Visibility default_visibility = Visibility::redacted_by_default;
@@ -119,18 +154,11 @@ struct Field {
 /// The fields of one contact, in catalogue order; empty for Role::none (see the header comment).
 [[nodiscard]] std::span<const Field> fields_of_role(Role role);
 
-/// RFC 9537 path kind for a method: pre_path for removal, post_path for the others.
-[[nodiscard]] PathKind path_kind(RedactionMethod method);
+/// The catalogue index of a field (its position in all_fields()): a dense number for bit sets.
+[[nodiscard]] std::size_t index_of(const Field& field);
 
-/// The RFC 9537 JSONPath of a field redacted by `method`: for removal the removed thing (the member, or
-/// the whole jCard property), for the other methods the value in place (`[3]`, `[3][3]`, `[3][:3]` for the
-/// street with the post-office box and extended address). `object_path` is the path of the domain object:
-/// "$" in a lookup, "$.domainSearchResults[0]" for the first object of a search result (RFC 9537 §5.2).
-[[nodiscard]] std::string redaction_path(const Field& field, RedactionMethod method,
-                                         std::string_view object_path = "$");
-
-/// The path for the field's own redaction method (Field::redaction_method).
-[[nodiscard]] std::string redaction_path(const Field& field, std::string_view object_path = "$");
+/// The field of `role` holding `element`, or nullptr (a contact element with Role::none, or the reverse).
+[[nodiscard]] const Field* find_field(Role role, Element element);
 
 /// The key prefix of a role ("registrant", "admin", "tech", "billing"; "none").
 [[nodiscard]] std::string_view to_string(Role role);
@@ -142,6 +170,9 @@ struct Field {
 /// The description of a whole contact in a redaction entry, as in the profile's real-world example
 /// ("Administrative Contact", "Technical Contact"); empty for Role::none.
 [[nodiscard]] std::string_view contact_description(Role role);
+
+/// The name of an element as in keys ("email", "registrar_abuse_email").
+[[nodiscard]] std::string_view to_string(Element element);
 
 /// RFC 9537 spelling of a method: "removal", "emptyValue", "partialValue", "replacementValue".
 [[nodiscard]] std::string_view to_string(RedactionMethod method);

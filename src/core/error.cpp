@@ -12,6 +12,18 @@ std::string_view to_string(ErrorCode code) {
       return "conflict";
     case ErrorCode::forbidden:
       return "forbidden";
+    case ErrorCode::unsupported:
+      return "unsupported";
+    case ErrorCode::not_implemented:
+      return "not_implemented";
+    case ErrorCode::method_not_allowed:
+      return "method_not_allowed";
+    case ErrorCode::too_many_requests:
+      return "too_many_requests";
+    case ErrorCode::too_large:
+      return "too_large";
+    case ErrorCode::header_too_large:
+      return "header_too_large";
     case ErrorCode::unavailable:
       return "unavailable";
     case ErrorCode::internal:

@@ -9,13 +9,20 @@
 
 namespace ssad {
 
+/// What kind of failure an Error is. http/error_mapping.hpp turns each into one HTTP status.
 enum class ErrorCode {
-  invalid_input,  // the caller's input is wrong: a bad name, a bad row, a bad option
-  not_found,      // the thing asked for does not exist
-  conflict,       // the request contradicts the current state (duplicate key, out-of-sequence deposit)
-  forbidden,      // the caller may not do this
-  unavailable,    // a resource (file, database) cannot be used right now
-  internal,       // a bug or an invariant broken: never caused by user input alone
+  invalid_input,       // the caller's input is wrong: a bad name, a bad row, a bad option
+  not_found,           // the thing asked for does not exist
+  conflict,            // the request contradicts the current state (duplicate key, out-of-sequence deposit)
+  forbidden,           // the caller may not do this
+  unsupported,         // well-formed, but a variant this server does not offer (an RDAP partial match)
+  not_implemented,     // a whole kind of query this server does not offer (RDAP reverse search, ip)
+  method_not_allowed,  // the operation (HTTP method) is not offered on this resource
+  too_many_requests,   // the caller is over its rate limit
+  too_large,           // the request body is larger than allowed
+  header_too_large,    // the request head is larger than allowed
+  unavailable,         // a resource (file, database) cannot be used right now
+  internal,            // a bug or an invariant broken: never caused by user input alone
 };
 
 /// The name of an error code as used in logs and problem details ("invalid_input").

@@ -94,4 +94,6 @@ Timestamp SystemClock::now() const {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
+Clock::Monotonic SystemClock::monotonic() const { return std::chrono::steady_clock::now(); }
+
 }  // namespace ssad

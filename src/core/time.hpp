@@ -25,17 +25,23 @@ using Timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
   return Timestamp(std::chrono::milliseconds(ms));
 }
 
-/// A source of the current time, injected so that tests control it.
+/// The one source of time (DESIGN.md §3), injected into everything that records, waits or counts, so
+/// that tests control it (tests/support/fake_clock.hpp) and never sleep.
 class Clock {
  public:
+  using Monotonic = std::chrono::steady_clock::time_point;
   virtual ~Clock() = default;
+  /// Wall-clock time in UTC: what is recorded and shown (events, imports, audit entries).
   [[nodiscard]] virtual Timestamp now() const = 0;
+  /// Time for intervals, buckets and deadlines: never jumps when the wall clock is set.
+  [[nodiscard]] virtual Monotonic monotonic() const = 0;
 };
 
 /// The real clock.
 class SystemClock final : public Clock {
  public:
   [[nodiscard]] Timestamp now() const override;
+  [[nodiscard]] Monotonic monotonic() const override;
 };
 
 }  // namespace ssad

@@ -19,6 +19,7 @@
 #include "core/time.hpp"
 #include "http/access_log.hpp"
 #include "http/asio.hpp"
+#include "http/error_mapping.hpp"
 #include "http/listener.hpp"
 
 // The shape follows Boost.Beast's awaitable and advanced servers: one coroutine per connection on its own
@@ -235,23 +236,6 @@ Result<net::ssl::context> make_tls_context(const TlsOptions& tls) {
 
 }  // namespace
 
-std::optional<std::string_view> find_header(const Headers& headers, std::string_view name) {
-  for (const auto& [field, value] : headers) {
-    if (iequals(field, name)) return value;
-  }
-  return std::nullopt;
-}
-
-Response plain_text_error(unsigned status, std::string_view detail) {
-  Response response;
-  response.status = status;
-  response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
-  response.body = fmt::format("{} {}", status, to_std(bhttp::obsolete_reason(bhttp::int_to_status(status))));
-  if (!detail.empty()) fmt::format_to(std::back_inserter(response.body), ": {}", detail);
-  response.body += '\n';
-  return response;
-}
-
 struct Server::Impl {
   Impl(ServerOptions server_options, Handler request_handler, ServerHooks server_hooks)
       : options(std::move(server_options)),
@@ -260,7 +244,6 @@ struct Server::Impl {
         ioc(static_cast<int>(thread_count())),
         control(net::make_strand(ioc)),
         acceptor(control) {
-    if (!hooks.error_response) hooks.error_response = plain_text_error;
     if (!hooks.access_log) hooks.access_log = [](std::string_view line) { spdlog::info("{}", line); };
   }
 
@@ -481,11 +464,14 @@ struct Server::Impl {
       // Empty unless the request line was parsed (as when only the body is refused).
       record.method = std::string(to_std(parser.get().method_string()));
       record.target = std::string(to_std(parser.get().target()));
-      const std::string detail =
-          status == 431   ? fmt::format("request header exceeds {} bytes", options.header_limit)
-          : status == 413 ? fmt::format("request body exceeds {} bytes", options.body_limit)
-                          : fmt::format("malformed request: {}", ec.message());
-      Response refusal = refuse(status, detail);
+      const std::string target = record.target;
+      const Error error =
+          status == 431   ? Error{ErrorCode::header_too_large,
+                                fmt::format("The request header exceeds {} bytes.", options.header_limit)}
+          : status == 413 ? Error{ErrorCode::too_large,
+                                  fmt::format("The request body exceeds {} bytes.", options.body_limit)}
+                          : Error{ErrorCode::invalid_input, "The request is not valid HTTP/1.1."};
+      Response refusal = error_response(std::string_view(target).substr(0, target.find('?')), error);
       auto message = to_message<bhttp::string_body>(refusal, 11, false);
       if (status_allows_body(refusal.status)) message.body() = std::move(refusal.body);
       record.status = refusal.status;
@@ -567,17 +553,7 @@ struct Server::Impl {
     } catch (...) {
       spdlog::error("http: handler failed on {} {}", request.method, log_safe(request.target));
     }
-    return refuse(500, "the server failed to answer the request");
-  }
-
-  Response refuse(unsigned status, std::string_view detail) {
-    try {
-      Response response = hooks.error_response(status, detail);
-      if (response.status >= 200 && response.status <= 599) return response;
-    } catch (const std::exception& e) {
-      spdlog::error("http: error responder failed: {}", e.what());
-    }
-    return plain_text_error(status, detail);
+    return error_response(request.path, Error{ErrorCode::internal, "the handler failed"});
   }
 
   void log_access(AccessRecord& record, std::chrono::steady_clock::time_point started) {

@@ -1,8 +1,10 @@
 #pragma once
 // The HTTP/1.1 server the front doors (RDAP, /v1/, portal, health) run on, over plain TCP or TLS. It owns
 // sockets, TLS, parsing, limits, timeouts, keep-alive, HEAD, the access log and graceful shutdown; what a
-// request means is the business of the Handler, a pure function from a parsed Request to a Response
-// value (no socket), so that everything above this module is tested without a network.
+// request means is the business of the Handler (in practice http::Router), a pure function from a parsed
+// Request to a Response value (no socket), so that everything above this module is tested without a
+// network. The requests it refuses itself (unparseable, oversized, a failed handler) are answered through
+// the one error mapping (http/error_mapping.hpp), in the dialect of their path.
 
 #include <chrono>
 #include <cstddef>
@@ -16,61 +18,16 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "http/message.hpp"
 
 namespace ssad::http {
-
-/// Header fields in the order they were received or are to be sent; names keep their spelling.
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-/// The value of the first field called `name` (compared case-insensitively), or nullopt.
-[[nodiscard]] std::optional<std::string_view> find_header(const Headers& headers, std::string_view name);
-
-/// One request as received. The target is split but not decoded: percent-decoding is left to whoever
-/// interprets the path, since "/" and "%2F" mean different things there.
-struct Request {
-  std::string method;          // as sent ("GET", "POST"); a HEAD request arrives as "GET" with head set
-  bool head = false;           // the client sent HEAD: the server sends the response's headers only
-  std::string target;          // the raw request-target ("/rdap/domain/example.com?x=1")
-  std::string path;            // target up to the first '?', still percent-encoded
-  std::string query;           // target after the first '?' (without it), still percent-encoded
-  Headers headers;             // as received
-  std::string body;            // the whole body (bounded by ServerOptions::body_limit)
-  std::string remote_address;  // the peer's IP address ("127.0.0.1", "::1")
-  bool secure = false;         // received over TLS (the URL the client used is https://)
-
-  /// The first header called `name`, case-insensitively.
-  [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const {
-    return find_header(headers, name);
-  }
-};
-
-/// One response. The server owns the framing: it sets Content-Length, Connection and (when absent) Date,
-/// and ignores Content-Length, Transfer-Encoding and Connection given here. 204 and 304 carry no body.
-struct Response {
-  unsigned status = 200;  // 200..599; anything else is answered as a 500
-  Headers headers;
-  std::string body;
-
-  /// The first header called `name`, case-insensitively.
-  [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const {
-    return find_header(headers, name);
-  }
-};
 
 /// Answers one request. Called on a server thread, possibly concurrently when threads > 1. An exception
 /// escaping it is logged and answered with a 500; the connection stays usable.
 using Handler = std::function<Response(const Request&)>;
 
-/// Builds the response the server itself sends for a request it refuses before (or instead of) calling
-/// the Handler: 400 (unparseable), 413 (body too large), 431 (header too large), 500 (handler failed).
-/// `detail` is a short English reason that never contains request data.
-using ErrorResponder = std::function<Response(unsigned status, std::string_view detail)>;
-
 /// Receives one access-log line: a JSON object without a trailing newline.
 using AccessLogSink = std::function<void(std::string_view line)>;
-
-/// The default ErrorResponder: "<status> <reason>: <detail>" as text/plain.
-[[nodiscard]] Response plain_text_error(unsigned status, std::string_view detail);
 
 /// The certificate an HTTPS listener presents. TLS 1.2 and 1.3 only; under TLS 1.2 only the ECDHE
 /// suites with AES-GCM (ICANN RDAP Technical Implementation Guide, 2024). An RSA certificate enables the
@@ -95,9 +52,8 @@ struct ServerOptions {
 
 /// What the embedding application customises; empty members mean the defaults.
 struct ServerHooks {
-  ErrorResponder error_response;  // default: plain_text_error
-  AccessLogSink access_log;       // default: spdlog at info level
-  bool log_access = true;         // false: no access log (the line is not even formatted)
+  AccessLogSink access_log;  // default: spdlog at info level
+  bool log_access = true;    // false: no access log (the line is not even formatted)
 };
 
 /// An HTTP/1.1 server: coroutine sessions on an io_context, keep-alive, one Handler for every request.

@@ -63,20 +63,23 @@ std::optional<std::string> unbase64url(std::string_view text) {
 
 }  // namespace
 
-CursorCodec::CursorCodec() {
+CursorCodec::CursorCodec(std::chrono::seconds lifetime) : lifetime_(lifetime) {
   if (RAND_bytes(key_.data(), static_cast<int>(key_.size())) != 1) {
     throw std::runtime_error("cannot draw a random key for paging cursors");
   }
 }
 
-CursorCodec::CursorCodec(std::string_view key) {
+CursorCodec::CursorCodec(std::string_view key, std::chrono::seconds lifetime) : lifetime_(lifetime) {
   const auto digest = mac({}, key);
   std::copy(digest.begin(), digest.end(), key_.begin());
 }
 
-// Payload: "<page>\n<search>\n<after>", then the MAC; all of it base64url.
-std::string CursorCodec::encode(const CursorState& state) const {
+// Payload: "<page>\n<issued, Unix ms>\n<search>\n<after>", then the MAC; all of it base64url.
+std::string CursorCodec::encode(CursorState state, Timestamp now) const {
+  state.issued = now;
   std::string payload = std::to_string(state.page);
+  payload += '\n';
+  payload += std::to_string(to_unix_ms(state.issued));
   payload += '\n';
   payload += state.search;
   payload += '\n';
@@ -86,21 +89,33 @@ std::string CursorCodec::encode(const CursorState& state) const {
   return base64url(payload);
 }
 
-std::optional<CursorState> CursorCodec::decode(std::string_view cursor) const {
+std::optional<CursorState> CursorCodec::decode(std::string_view cursor, Timestamp now) const {
   if (cursor.empty() || cursor.size() > kMaxCursorLength) return std::nullopt;
   auto bytes = unbase64url(cursor);
   if (!bytes || bytes->size() < kMacBytes) return std::nullopt;
   const std::string_view payload(bytes->data(), bytes->size() - kMacBytes);
   const auto expected = mac(key_, payload);
   if (CRYPTO_memcmp(expected.data(), bytes->data() + payload.size(), kMacBytes) != 0) return std::nullopt;
-  const std::size_t first = payload.find('\n');
-  const std::size_t second = first == std::string_view::npos ? first : payload.find('\n', first + 1);
-  if (second == std::string_view::npos) return std::nullopt;
+  // Fields up to the search are separated by '\n'; the last name may be anything.
+  std::array<std::string_view, 3> head;
+  std::string_view rest = payload;
+  for (auto& field : head) {
+    const std::size_t newline = rest.find('\n');
+    if (newline == std::string_view::npos) return std::nullopt;
+    field = rest.substr(0, newline);
+    rest.remove_prefix(newline + 1);
+  }
   CursorState state;
-  const auto [end, ec] = std::from_chars(payload.data(), payload.data() + first, state.page);
-  if (ec != std::errc() || end != payload.data() + first || state.page < 1) return std::nullopt;
-  state.search.assign(payload.substr(first + 1, second - first - 1));
-  state.after.assign(payload.substr(second + 1));
+  std::int64_t issued_ms = 0;
+  const auto number = [](std::string_view text, std::int64_t& value) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return ec == std::errc() && end == text.data() + text.size();
+  };
+  if (!number(head[0], state.page) || state.page < 1 || !number(head[1], issued_ms)) return std::nullopt;
+  state.issued = from_unix_ms(issued_ms);
+  if (state.issued > now || now - state.issued > lifetime_) return std::nullopt;
+  state.search.assign(head[2]);
+  state.after.assign(rest);
   return state;
 }
 

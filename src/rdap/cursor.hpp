@@ -1,14 +1,19 @@
 #pragma once
 // RFC 8977 paging cursors: opaque to clients, and not forgeable. A cursor carries where the next page
-// starts (the last name sent), the page number and the search it belongs to, authenticated with
-// HMAC-SHA-256 under a key the server draws at start-up (so cursors expire when it restarts), and
-// encoded in base64url (RFC 8977 §2.2's cursor alphabet).
+// starts (the last name sent), the page number, the search it belongs to and when it was issued,
+// authenticated with HMAC-SHA-256 under the configured key (or one the server draws at start-up, so that
+// cursors also end when it restarts), and encoded in base64url (RFC 8977 §2.2's cursor alphabet). A
+// cursor older than its lifetime is refused, so a key shared by several servers does not make cursors
+// live forever.
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/time.hpp"
 
 namespace ssad::rdap {
 
@@ -16,22 +21,28 @@ struct CursorState {
   std::string search;  // what the search was: a cursor from another search is refused
   std::string after;   // the sort key of the last result sent
   std::int64_t page = 1;
+  Timestamp issued;  // set by encode()
   friend bool operator==(const CursorState&, const CursorState&) = default;
 };
 
 class CursorCodec {
  public:
   /// A codec with a fresh random key.
-  CursorCodec();
-  /// A codec with a given key (tests).
-  explicit CursorCodec(std::string_view key);
+  explicit CursorCodec(std::chrono::seconds lifetime = kDefaultLifetime);
+  /// A codec with a given key (the configured rdap.cursor_secret; tests).
+  explicit CursorCodec(std::string_view key, std::chrono::seconds lifetime = kDefaultLifetime);
 
-  [[nodiscard]] std::string encode(const CursorState& state) const;
-  /// nullopt when the cursor is malformed or was not made by this codec.
-  [[nodiscard]] std::optional<CursorState> decode(std::string_view cursor) const;
+  static constexpr std::chrono::seconds kDefaultLifetime{3600};
+
+  /// The cursor for `state`, issued at `now`.
+  [[nodiscard]] std::string encode(CursorState state, Timestamp now) const;
+  /// nullopt when the cursor is malformed, was not made with this key, or was issued more than the
+  /// lifetime before `now` (or after it).
+  [[nodiscard]] std::optional<CursorState> decode(std::string_view cursor, Timestamp now) const;
 
  private:
   std::array<unsigned char, 32> key_{};
+  std::chrono::seconds lifetime_;
 };
 
 }  // namespace ssad::rdap

@@ -4,78 +4,18 @@
 #include <utility>
 
 #include "catalog/catalog.hpp"
+#include "policy/values.hpp"
+#include "rdap/redaction.hpp"
 
 namespace ssad::rdap {
 namespace {
 
+using catalog::Element;
 using catalog::Field;
-using catalog::JcardProperty;
 using catalog::Role;
-using catalog::TelType;
+using json::JsonWriter;
 
 constexpr std::string_view kRdapJson = "application/rdap+json";
-
-// Collects the RFC 9537 entries of one object as its renderer withholds fields.
-class Redactions {
- public:
-  // `object_path` empty: the catalogue's paths do not apply (a contact looked up on its own is not inside
-  // a domain), so entries name the field without a path.
-  explicit Redactions(std::string_view object_path) : object_path_(object_path) {}
-
-  // A withheld field. `with_path` false leaves the path out (a phone shown without its extension: the
-  // entry's removal path would still match the shown tel property).
-  void add(const Field& field, bool with_path = true) { entries_.push_back({&field, Role::none, with_path}); }
-  // A whole contact left out, as in the profile's real-world example ("Administrative Contact").
-  void add_contact(Role role) { entries_.push_back({nullptr, role, true}); }
-  [[nodiscard]] bool empty() const { return entries_.empty(); }
-
-  void write(JsonWriter& out) const {
-    out.key("redacted");
-    out.begin_array();
-    for (const Entry& entry : entries_) {
-      out.begin_object();
-      out.key("name");
-      out.begin_object();
-      if (entry.field == nullptr) {
-        out.member("description", catalog::contact_description(entry.role));
-      } else {
-        out.member(entry.field->registered_name ? "type" : "description", entry.field->redacted_name);
-      }
-      out.end_object();
-      const catalog::RedactionMethod method =
-          entry.field == nullptr ? catalog::RedactionMethod::removal : entry.field->redaction_method;
-      if (entry.with_path && !object_path_.empty()) {
-        if (entry.field == nullptr) {
-          std::string path(object_path_);
-          path += ".entities[?(@.roles[0]=='";
-          path += catalog::rdap_role(entry.role);
-          path += "')]";
-          out.member("prePath", path);
-        } else {
-          const bool pre = catalog::path_kind(method) == catalog::PathKind::pre_path;
-          out.member(pre ? "prePath" : "postPath", catalog::redaction_path(*entry.field, object_path_));
-        }
-        out.member("pathLang", "jsonpath");
-      }
-      out.member("method", catalog::to_string(method));
-      out.key("reason");
-      out.begin_object();
-      out.member("description", "Server policy");
-      out.end_object();
-      out.end_object();
-    }
-    out.end_array();
-  }
-
- private:
-  struct Entry {
-    const Field* field;
-    Role role;
-    bool with_path;
-  };
-  std::string_view object_path_;
-  std::vector<Entry> entries_;
-};
 
 // A contact's fields by what they hold, found once per role from the catalogue.
 struct ContactFields {
@@ -97,39 +37,47 @@ struct ContactFields {
 ContactFields contact_fields_of(Role role) {
   ContactFields f;
   for (const Field& field : catalog::fields_of_role(role)) {
-    const catalog::RdapLocation& at = field.rdap;
-    switch (at.property) {
-      case JcardProperty::none:
-        if (at.member == "handle") f.handle = &field;
+    switch (field.element) {
+      case Element::handle:
+        f.handle = &field;
         break;
-      case JcardProperty::fn:
+      case Element::name:
         f.name = &field;
         break;
-      case JcardProperty::org:
+      case Element::organization:
         f.organization = &field;
         break;
-      case JcardProperty::adr:
-        if (at.parameter == "cc") {
-          f.country_code = &field;
-        } else if (at.adr_position == 2) {
-          f.street = &field;
-        } else if (at.adr_position == 3) {
-          f.city = &field;
-        } else if (at.adr_position == 4) {
-          f.state_province = &field;
-        } else if (at.adr_position == 5) {
-          f.postal_code = &field;
-        }
+      case Element::street:
+        f.street = &field;
         break;
-      case JcardProperty::tel:
-        if (at.tel_type == TelType::voice) {
-          (at.tel_extension ? f.phone_ext : f.phone) = &field;
-        } else {
-          (at.tel_extension ? f.fax_ext : f.fax) = &field;
-        }
+      case Element::city:
+        f.city = &field;
         break;
-      case JcardProperty::email:
+      case Element::state_province:
+        f.state_province = &field;
+        break;
+      case Element::postal_code:
+        f.postal_code = &field;
+        break;
+      case Element::country_code:
+        f.country_code = &field;
+        break;
+      case Element::phone:
+        f.phone = &field;
+        break;
+      case Element::phone_ext:
+        f.phone_ext = &field;
+        break;
+      case Element::fax:
+        f.fax = &field;
+        break;
+      case Element::fax_ext:
+        f.fax_ext = &field;
+        break;
+      case Element::email:
         f.email = &field;
+        break;
+      default:
         break;
     }
   }
@@ -231,19 +179,25 @@ void write_adr(JsonWriter& out, const model::PostalAddress& address, bool street
   out.end_array();
 }
 
-// One contact entity with role `role`: only the shown fields, and a redaction entry for every withheld
-// field that holds a value.
+// One contact entity with role `role`: only the fields the decision discloses, and a redaction entry
+// (with the decision's reason) for every withheld field that holds a value.
 // `lookup` set: the contact is the response (an entity lookup), with its own links, status and events and
 // without a role, and its redactions are written inside it.
-void write_contact(JsonWriter& out, Role role, const model::Contact& contact, const policy::FieldSet& shown,
-                   Redactions& redactions, const Context* lookup = nullptr) {
+void write_contact(JsonWriter& out, Role role, const model::Contact& contact,
+                   const policy::Decision& decision, Redactions& redactions, catalog::FieldSet& served,
+                   const Context* lookup = nullptr) {
   const ContactFields& f = contact_fields(role);
-  auto is_shown = [&](const Field* field) { return field != nullptr && shown.contains(*field); };
+  // Disclosed: the value is written (and counted as served when there is one).
+  auto is_shown = [&](const Field* field) {
+    if (field == nullptr || !decision.discloses(*field)) return false;
+    if (!policy::contact_value(field->element, contact).empty()) served.insert(*field);
+    return true;
+  };
   // Withheld and present: redacted (a value that does not exist is not signalled).
   auto withheld = [&](const Field* field) {
-    if (field == nullptr || shown.contains(*field)) return false;
-    if (policy::contact_value(*field, contact).empty()) return false;
-    redactions.add(*field);
+    if (field == nullptr || decision.discloses(*field)) return false;
+    if (policy::contact_value(field->element, contact).empty()) return false;
+    redactions.add(*field, decision[*field].reason);
     return true;
   };
   const model::PostalInfo* postal = contact.preferred_postal();
@@ -282,7 +236,8 @@ void write_contact(JsonWriter& out, Role role, const model::Contact& contact, co
     if (is_shown(f.phone)) {
       const bool ext = is_shown(f.phone_ext);
       // The number is shown but not its extension: the entry has no path (see catalog.hpp).
-      if (!ext && !contact.voice_ext.empty()) redactions.add(*f.phone_ext, false);
+      if (!ext && !contact.voice_ext.empty())
+        redactions.add(*f.phone_ext, decision[*f.phone_ext].reason, false);
       write_tel(out, "voice", contact.voice, ext ? std::string_view(contact.voice_ext) : "");
     } else {
       withheld(f.phone);
@@ -292,7 +247,7 @@ void write_contact(JsonWriter& out, Role role, const model::Contact& contact, co
   if (!contact.fax.empty()) {
     if (is_shown(f.fax)) {
       const bool ext = is_shown(f.fax_ext);
-      if (!ext && !contact.fax_ext.empty()) redactions.add(*f.fax_ext, false);
+      if (!ext && !contact.fax_ext.empty()) redactions.add(*f.fax_ext, decision[*f.fax_ext].reason, false);
       write_tel(out, "fax", contact.fax, ext ? std::string_view(contact.fax_ext) : "");
     } else {
       withheld(f.fax);
@@ -319,14 +274,6 @@ void write_contact(JsonWriter& out, Role role, const model::Contact& contact, co
     if (!redactions.empty()) redactions.write(out);
   }
   out.end_object();
-}
-
-// True when the public sees nothing of the contact in this role: the entity is left out whole.
-bool fully_withheld(Role role, const policy::FieldSet& shown) {
-  for (const Field& field : catalog::fields_of_role(role)) {
-    if (shown.contains(field)) return false;
-  }
-  return true;
 }
 
 void write_abuse_entity(JsonWriter& out, const model::Registrar& registrar) {
@@ -444,20 +391,27 @@ std::string rdap_status(std::string_view epp) {
   return out;
 }
 
-bool write_domain(JsonWriter& out, const model::Registration& registration, const policy::FieldSet& shown,
-                  const Context& context, Detail detail, std::string_view object_path) {
+bool write_domain(JsonWriter& out, const model::Registration& registration, const policy::Decision& decision,
+                  const Context& context, Detail detail, std::string_view object_path,
+                  catalog::FieldSet& served) {
   const model::Domain& domain = registration.domain;
   const Settings& settings = *context.settings;
   Redactions redactions(object_path);
 
+  // Domain and registrar fields are public elements of the catalogue: the decision discloses them all.
+  const auto serve = [&served](Element element, bool written = true) {
+    if (!written) return;
+    if (const Field* field = catalog::find_field(Role::none, element)) served.insert(*field);
+  };
   out.begin_object();
   out.member("objectClassName", "domain");
   if (detail != Detail::id) out.member("handle", domain.roid);
   write_names(out, domain.name);
+  serve(Element::domain_name);
   out.key("links");
   out.begin_array();
   write_link(out, context.query_url, "self", context.base_url + "domain/" + domain.name.ldh, kRdapJson);
-  if (detail == Detail::full && settings.mode == Mode::registry &&
+  if (detail == Detail::full && settings.mode == model::Operator::registry &&
       !registration.registrar.rdap_base_url.empty()) {
     write_link(out, context.query_url, "related",
                with_trailing_slash(registration.registrar.rdap_base_url) + "domain/" + domain.name.ldh,
@@ -469,11 +423,16 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
     return false;
   }
   write_statuses(out, domain.statuses);
+  serve(Element::domain_handle);
+  serve(Element::domain_status);
+  serve(Element::domain_created, domain.created.has_value());
+  serve(Element::domain_expires, domain.expires.has_value());
+  serve(Element::domain_updated, domain.updated.has_value());
   out.key("events");
   out.begin_array();
   write_event(out, "registration", domain.created);
   write_event(out, "expiration", domain.expires);
-  if (settings.mode == Mode::registrar) write_event(out, "registrar expiration", domain.expires);
+  if (settings.mode == model::Operator::registrar) write_event(out, "registrar expiration", domain.expires);
   write_event(out, "last changed", domain.updated);
   write_event(out, "transfer", domain.transferred);
   if (detail == Detail::full) write_event(out, "last update of RDAP database", context.database_updated);
@@ -485,6 +444,15 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
 
   write_secure_dns(out, domain);
   if (!settings.port43.empty()) out.member("port43", settings.port43);
+  const model::Registrar& registrar = registration.registrar;
+  serve(Element::domain_dnssec);
+  serve(Element::domain_nameservers, !registration.nameservers.empty());
+  serve(Element::registrar_name);
+  serve(Element::registrar_iana_id, registrar.iana_id.has_value());
+  serve(Element::registrar_url, !registrar.rdap_base_url.empty() && !registrar.url.empty());
+  serve(Element::registrar_abuse_email, !registrar.abuse_email.empty());
+  serve(Element::registrar_abuse_phone, !registrar.abuse_phone.empty());
+  serve(Element::domain_reseller, !domain.reseller.empty());
 
   out.key("nameservers");
   out.begin_array();
@@ -494,20 +462,18 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
 
   out.key("entities");
   out.begin_array();
-  write_registrar(out, registration.registrar, context, false);
+  write_registrar(out, registrar, context, false);
   for (const Role role : {Role::registrant, Role::admin, Role::tech, Role::billing}) {
-    // The registrant is always shown (a registrar response must have one, 2024 profile -63000); another
-    // contact the public sees nothing of is left out whole.
-    const bool omit = role != Role::registrant && fully_withheld(role, shown);
+    const bool omit = decision.omits_contact(role);
     bool omitted = false;
     for (const auto& [contact_role, contact] : registration.contacts) {
       if (policy::catalog_role(contact_role) != role) continue;
       if (omit) {
-        if (!omitted) redactions.add_contact(role);
+        if (!omitted) redactions.add_contact(role, decision[*contact_fields(role).name].reason);
         omitted = true;
         continue;
       }
-      write_contact(out, role, contact, shown, redactions);
+      write_contact(out, role, contact, decision, redactions, served);
     }
   }
   if (!domain.reseller.empty()) write_reseller(out, domain.reseller);
@@ -618,10 +584,10 @@ void write_registrar(JsonWriter& out, const model::Registrar& registrar, const C
   out.end_object();
 }
 
-bool write_contact_entity(JsonWriter& out, const model::Contact& contact, const policy::FieldSet& shown,
-                          const Context& context) {
+bool write_contact_entity(JsonWriter& out, const model::Contact& contact, const policy::Decision& decision,
+                          const Context& context, catalog::FieldSet& served) {
   Redactions redactions("");
-  write_contact(out, Role::registrant, contact, shown, redactions, &context);
+  write_contact(out, Role::registrant, contact, decision, redactions, served, &context);
   return !redactions.empty();
 }
 

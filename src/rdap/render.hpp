@@ -1,35 +1,32 @@
 #pragma once
 // RDAP JSON for registration data (RFC 9083), shaped by the ICANN 2024 gTLD RDAP profile (spec rdap.md
-// §6.1) and redacted per RFC 9537 (§2): every catalogue field not in the FieldSet is withheld, and each
-// withheld value that exists is named in a `redacted` entry whose name, method and path come from the
-// field catalogue. Withheld values are left out or emptied, never replaced by placeholder text.
+// §6.1) and redacted per RFC 9537 by a policy::Decision: a field the decision discloses is written, a
+// withheld one that holds a value is named in the object's `redacted` member with the decision's reason
+// (name, method and path from the catalogue), and a contact the decision leaves out is left out whole.
+// Withheld values are left out or emptied, never replaced by placeholder text. Each renderer adds to
+// `served` the catalogue fields whose values it wrote (what the audit log will record).
 //
-// Renderers write one JSON object; the service (service.cpp) adds the top-level members
-// (rdapConformance, notices) around it.
+// Renderers write one JSON object; rdap/response.hpp adds the top-level members around it.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
+#include "catalog/field_set.hpp"
 #include "core/time.hpp"
+#include "json/json_writer.hpp"
+#include "model/operator.hpp"
 #include "model/registration.hpp"
-#include "policy/visibility.hpp"
-#include "rdap/json_writer.hpp"
+#include "policy/decision.hpp"
 
 namespace ssad::rdap {
 
-/// Who serves the data: a registry (refers to the registrar's RDAP server with a `related` link) or a
-/// registrar (the final word; adds the "registrar expiration" event).
-enum class Mode : std::uint8_t { registry, registrar };
-
 /// How the operator's RDAP service describes itself; from the [rdap] section of the configuration.
 struct Settings {
-  Mode mode = Mode::registry;
-  // The public URL of /rdap/, ending in '/': "https://rdap.nic.example/rdap/". Empty: built from the
-  // request's Host header (for local use).
-  std::string base_url;
+  // A registry refers to the registrar's RDAP server with a `related` link; a registrar adds the
+  // "registrar expiration" event.
+  model::Operator mode = model::Operator::registry;
   std::string terms_of_service_url = "https://www.example/rdap-terms";
   std::string port43;  // host name of the WHOIS service; empty: no port43 member
 };
@@ -41,7 +38,7 @@ enum class Detail : std::uint8_t { id, brief, full };
 /// What the renderers need to know about the request.
 struct Context {
   const Settings* settings = nullptr;
-  std::string base_url;   // resolved base URL, ending in '/'
+  std::string base_url;   // the public URL of /rdap/, ending in '/'
   std::string query_url;  // the URL the client asked for: the `value` of every link (2024 profile)
   std::optional<Timestamp> database_updated;
 };
@@ -51,19 +48,22 @@ struct Context {
 
 /// A domain object. `object_path` is its JSONPath in the response ("$", "$.domainSearchResults[3]"); its
 /// `redacted` member (when anything is withheld) is written inside the object. Returns whether it is.
-bool write_domain(JsonWriter& out, const model::Registration& registration, const policy::FieldSet& shown,
-                  const Context& context, Detail detail, std::string_view object_path);
+bool write_domain(json::JsonWriter& out, const model::Registration& registration,
+                  const policy::Decision& decision, const Context& context, Detail detail,
+                  std::string_view object_path, catalog::FieldSet& served);
 
 /// A nameserver object.
-void write_nameserver(JsonWriter& out, const model::Host& host, const Context& context, Detail detail,
+void write_nameserver(json::JsonWriter& out, const model::Host& host, const Context& context, Detail detail,
                       bool lookup);
 
 /// A registrar entity (lookup by IANA ID, and inside domains).
-void write_registrar(JsonWriter& out, const model::Registrar& registrar, const Context& context, bool lookup);
+void write_registrar(json::JsonWriter& out, const model::Registrar& registrar, const Context& context,
+                     bool lookup);
 
-/// A contact entity on its own (an entity lookup): only what `shown` allows, which for anonymous callers
-/// is what public_fields() allows for a domain naming this contact as registrant.
-bool write_contact_entity(JsonWriter& out, const model::Contact& contact, const policy::FieldSet& shown,
-                          const Context& context);
+/// A contact entity on its own (an entity lookup), decided as the registrant it would be: only the
+/// registrant fields `decision` discloses. Returns whether anything is redacted.
+bool write_contact_entity(json::JsonWriter& out, const model::Contact& contact,
+                          const policy::Decision& decision, const Context& context,
+                          catalog::FieldSet& served);
 
 }  // namespace ssad::rdap

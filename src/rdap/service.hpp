@@ -1,51 +1,56 @@
 #pragma once
-// The public RDAP service (DESIGN.md C2): every request under /rdap/ — lookups, searches with paging,
-// /help — answered per RFC 7480/9082/9083, the ICANN 2024 gTLD profile and RFC 9537 redaction for
-// anonymous callers. Turns an http::Request into an http::Response; no sockets, so tests call it directly.
+// The RDAP use cases (DESIGN.md C2): a parsed query, who is asking and the time in; an answer (the RDAP
+// JSON body and what it served) or an error value out. Lookups, searches with paging, /help, per RFC
+// 7480/9082/9083, the ICANN 2024 gTLD profile and RFC 9537 redaction from the one decision engine. No
+// HTTP here: http/rdap_endpoint.hpp turns requests into queries and answers and errors into responses.
+// One use case per file: domain_lookup.cpp, nameserver_lookup.cpp, entity_lookup.cpp, domain_search.cpp,
+// nameserver_search.cpp, help.cpp.
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
 
-#include "http/server.hpp"
+#include "cache/data_version.hpp"
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "identity/caller.hpp"
+#include "policy/decision.hpp"
+#include "rdap/answer.hpp"
+#include "rdap/query.hpp"
 #include "rdap/render.hpp"
 #include "store/registration_store.hpp"
 
 namespace ssad::rdap {
 
 struct ServiceOptions {
-  std::size_t page_size = 50;                         // search results per page
-  std::size_t cache_bytes = std::size_t{256} << 20U;  // rendered lookups kept; 0: no cache
-  double rate_limit_per_second = 0;                   // per client address; 0: unlimited
-  double rate_limit_burst = 100;                      // queries a quiet client may make at once
-  // Key for paging cursors; empty: a random one per process (cursors then expire on restart, and servers
+  std::size_t page_size = 50;  // search results per page
+  // Key for paging cursors; empty: a random one per process (cursors then end on restart, and servers
   // behind one load balancer need the same key).
   std::string cursor_key;
-  // How often the store is asked whether its data changed (emptying the cache).
-  std::chrono::milliseconds generation_check{1000};
+  std::chrono::seconds cursor_lifetime{3600};  // a cursor older than this is refused
 };
 
 class Service {
  public:
-  Service(store::RegistrationReader& store, Settings settings, ServiceOptions options = {});
+  /// `data_version` gives the "last update of RDAP database" event; it must outlive the service.
+  Service(store::RegistrationReader& store, cache::DataVersion& data_version, Settings settings,
+          policy::Settings policy, ServiceOptions options = {});
   ~Service();
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
-  /// Answers a request whose path starts with "/rdap/" (or is "/rdap"). Thread-safe.
-  [[nodiscard]] http::Response handle(const http::Request& request);
+  /// Answers one query for `caller` at `now`. Thread-safe. Errors (messages are for the client and never
+  /// repeat a stored value): not_found (no such object, or a contact whose handle is not published),
+  /// invalid_input (a bad or expired cursor), unavailable (the store failed; logged by code only).
+  [[nodiscard]] Result<Answer> answer(const Query& query, const identity::Caller& caller,
+                                      Timestamp now) const;
+
+  [[nodiscard]] const Settings& settings() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-/// An RFC 9083 error response (application/rdap+json, CORS), for the refusals the HTTP server makes before
-/// a request reaches the service (400, 413, 431, 500): install it as http::ServerHooks::error_response.
-[[nodiscard]] http::Response error_response(unsigned status, std::string_view detail);
-
-/// True for paths the RDAP service answers.
-[[nodiscard]] bool is_rdap_path(std::string_view path);
 
 }  // namespace ssad::rdap

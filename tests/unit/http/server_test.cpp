@@ -377,25 +377,26 @@ TEST(HttpServerTest, ExpectContinueGetsAnInterimResponseBeforeTheBody) {
   EXPECT_EQ(body_of(final_response), "hello");
 }
 
-TEST(HttpServerTest, ErrorResponderShapesTheServersOwnRefusals) {
-  ServerHooks hooks;
-  hooks.error_response = [](unsigned status, std::string_view) {
-    Response response;
-    response.status = status;
-    response.headers.emplace_back("Content-Type", "application/rdap+json");
-    response.body = R"({"errorCode":)" + std::to_string(status) + "}";
-    return response;
-  };
-  auto server = start(echo_path, test_options(), hooks);
+// The server's own refusals go through the one error mapping, in the dialect of the request's path.
+TEST(HttpServerTest, OwnRefusalsAreRdapErrorsUnderRdapAndProblemDetailsElsewhere) {
+  auto server = start(echo_path, test_options());
   ASSERT_NE(server, nullptr);
-
-  Client client(server->port());
-  client.send(bhttp::verb::post, "/", {}, std::string(4000, 'b'));
-  const auto response = client.read();
-
-  EXPECT_EQ(response.result_int(), 413U);
-  EXPECT_EQ(field(response, "Content-Type"), "application/rdap+json");
-  EXPECT_EQ(body_of(response), R"({"errorCode":413})");
+  {
+    Client client(server->port());
+    client.send(bhttp::verb::post, "/rdap/domain/x", {}, std::string(4000, 'b'));
+    const auto response = client.read();
+    EXPECT_EQ(response.result_int(), 413U);
+    EXPECT_EQ(field(response, "Content-Type"), "application/rdap+json");
+    EXPECT_THAT(body_of(response), HasSubstr(R"("errorCode":413)"));
+  }
+  {
+    Client client(server->port());
+    client.send(bhttp::verb::post, "/v1/requests", {}, std::string(4000, 'b'));
+    const auto response = client.read();
+    EXPECT_EQ(response.result_int(), 413U);
+    EXPECT_EQ(field(response, "Content-Type"), "application/problem+json");
+    EXPECT_THAT(body_of(response), HasSubstr(R"("status":413)"));
+  }
 }
 
 TEST(HttpServerTest, AccessLogSinkReceivesOneJsonLinePerRequest) {

@@ -10,17 +10,13 @@
 #include "ingest/csv.hpp"
 #include "ingest/escrow_deposit.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/fake_clock.hpp"
 #include "support/temp_dir.hpp"
 
 namespace ssad::ingest {
 namespace {
 
 namespace fs = std::filesystem;
-
-class FixedClock final : public Clock {
- public:
-  Timestamp now() const override { return parse_rfc3339("2024-06-01T12:00:00Z").value(); }
-};
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -74,7 +70,7 @@ class EscrowImportTest : public ::testing::Test {
   }
 
   ssad::testing::TempDir dir_;
-  FixedClock clock_;
+  ssad::testing::FakeClock clock_{parse_rfc3339("2024-06-01T12:00:00Z").value()};  // stamps imports
   std::unique_ptr<store::RegistrationStore> store_;
 };
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/fake_clock.hpp"
 #include "support/registration_fixtures.hpp"
 #include "support/temp_dir.hpp"
 
@@ -13,11 +14,6 @@ namespace ssad::ingest {
 namespace {
 
 using ssad::testing::at;
-
-class FixedClock final : public Clock {
- public:
-  Timestamp now() const override { return at("2024-06-01T12:00:00Z"); }
-};
 
 // What tests/data/jsonl/registry.jsonl holds, as the store gives it back.
 model::Registrar expected_reg1() {
@@ -167,7 +163,7 @@ class JsonlImportTest : public ::testing::Test {
   }
 
   ssad::testing::TempDir dir_;
-  FixedClock clock_;
+  ssad::testing::FakeClock clock_{parse_rfc3339("2024-06-01T12:00:00Z").value()};  // stamps imports
   std::unique_ptr<store::RegistrationStore> store_;
 };
 

@@ -5,9 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "rdap/cursor.hpp"
-#include "rdap/rate_limiter.hpp"
 #include "rdap/render.hpp"
-#include "rdap/response_cache.hpp"
+#include "support/fake_clock.hpp"
 
 namespace ssad::rdap {
 namespace {
@@ -77,65 +76,34 @@ TEST(NamePattern, RefusesWhatRfc9082DoesNotAllowWith400AndUnsupportedStylesWith4
 }
 
 TEST(Cursor, RoundTripsAndRefusesTamperingAndOtherKeys) {
+  const ssad::testing::FakeClock clock;
   CursorCodec codec("key");
-  const CursorState state{"domains 0 exam .test", "exam2.test", 3};
-  const std::string cursor = codec.encode(state);
+  const CursorState state{"domains 0 exam .test", "exam2.test", 3, clock.now()};
+  const std::string cursor = codec.encode(state, clock.now());
   EXPECT_EQ(cursor.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
             std::string::npos);
-  EXPECT_EQ(codec.decode(cursor), state);
+  EXPECT_EQ(codec.decode(cursor, clock.now()), state);
   std::string tampered = cursor;
   tampered[5] = tampered[5] == 'A' ? 'B' : 'A';
-  EXPECT_FALSE(codec.decode(tampered).has_value());
-  EXPECT_FALSE(CursorCodec("other").decode(cursor).has_value());
-  EXPECT_FALSE(CursorCodec().decode(cursor).has_value());
-  EXPECT_FALSE(codec.decode("").has_value());
-  EXPECT_FALSE(codec.decode("a").has_value());
+  EXPECT_FALSE(codec.decode(tampered, clock.now()).has_value());
+  EXPECT_FALSE(CursorCodec("other").decode(cursor, clock.now()).has_value());
+  EXPECT_FALSE(CursorCodec().decode(cursor, clock.now()).has_value());
+  EXPECT_FALSE(codec.decode("", clock.now()).has_value());
+  EXPECT_FALSE(codec.decode("a", clock.now()).has_value());
 }
 
-TEST(ResponseCache, EvictsTheLeastRecentlyUsedBeyondItsBudget) {
-  ResponseCache cache(3000, 1);
-  auto entry = [](char c) {
-    return std::make_shared<const CachedResponse>(CachedResponse{200, std::string(700, c)});
-  };
-  cache.insert("a", entry('a'), 0);
-  cache.insert("b", entry('b'), 0);
-  cache.insert("c", entry('c'), 0);
-  ASSERT_NE(cache.find("a"), nullptr);  // a is now the most recent
-  cache.insert("d", entry('d'), 0);     // evicts b
-  EXPECT_EQ(cache.find("b"), nullptr);
-  EXPECT_NE(cache.find("a"), nullptr);
-  EXPECT_NE(cache.find("d"), nullptr);
-  EXPECT_LE(cache.size_bytes(), 3000U);
-  const std::uint64_t before = cache.epoch();
-  cache.clear();
-  EXPECT_EQ(cache.find("a"), nullptr);
-  cache.insert("stale", entry('s'), before);  // rendered from data read before the clear
-  EXPECT_EQ(cache.find("stale"), nullptr);
-  cache.insert("fresh", entry('f'), cache.epoch());
-  EXPECT_NE(cache.find("fresh"), nullptr);
-  ResponseCache off(0);
-  off.insert("a", entry('a'), off.epoch());
-  EXPECT_EQ(off.find("a"), nullptr);
-}
-
-TEST(RateLimiter, RefillsAtItsRateUpToTheBurst) {
-  RateLimiter limiter(2.0, 2.0);
-  const auto t0 = RateLimiter::Clock::time_point{} + std::chrono::hours(1);
-  EXPECT_TRUE(limiter.allow("a", t0));
-  EXPECT_TRUE(limiter.allow("a", t0));
-  EXPECT_FALSE(limiter.allow("a", t0));
-  EXPECT_TRUE(limiter.allow("b", t0));
-  EXPECT_TRUE(limiter.allow("a", t0 + std::chrono::milliseconds(600)));
-  EXPECT_FALSE(limiter.allow("a", t0 + std::chrono::milliseconds(600)));
-  EXPECT_TRUE(RateLimiter(0, 1).allow("a", t0));
-  // One IPv6 /64 is one client.
-  EXPECT_TRUE(limiter.allow("2001:db8:1:2::1", t0));
-  EXPECT_TRUE(limiter.allow("2001:db8:1:2::ffff", t0));
-  EXPECT_FALSE(limiter.allow("2001:db8:1:2:aaaa::3", t0));
-  EXPECT_TRUE(limiter.allow("2001:db8:1:3::1", t0));
-  EXPECT_EQ(RateLimiter::client_key("192.0.2.1"), "192.0.2.1");
-  // A time read before another thread's later stamp does not take tokens back.
-  EXPECT_FALSE(limiter.allow("a", t0));
+TEST(Cursor, ExpiresAfterItsLifetimeEvenUnderAConfiguredKey) {
+  ssad::testing::FakeClock clock;
+  const CursorCodec codec("shared key of several servers", std::chrono::seconds(600));
+  const std::string cursor = codec.encode({"domains 0 exam", "exam2.test", 2, {}}, clock.now());
+  clock.advance(std::chrono::seconds(600));
+  EXPECT_TRUE(codec.decode(cursor, clock.now()).has_value());
+  clock.advance(std::chrono::milliseconds(1));
+  EXPECT_FALSE(codec.decode(cursor, clock.now()).has_value());
+  // Nor is a cursor from the future (a server whose clock runs ahead) taken.
+  const std::string ahead =
+      codec.encode({"domains 0 exam", "exam2.test", 2, {}}, clock.now() + std::chrono::hours(1));
+  EXPECT_FALSE(codec.decode(ahead, clock.now()).has_value());
 }
 
 TEST(RdapStatus, MapsEppStatusesPerRfc8056) {

@@ -6,12 +6,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "../rdap/rdap_fixture.hpp"
+#include "support/fake_clock.hpp"
+#include "unit/rdap/rdap_fixture.hpp"
 
 namespace ssad::whois {
 namespace {
@@ -19,10 +19,28 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+using model::Operator;
+
+// A responder as `ssad serve` builds one: its own rate limiter, the shared data-change tracker.
+struct Front {
+  Front(store::RegistrationReader& store, const Clock& clock, ResponderOptions options, double rate = 0,
+        double burst = 100)
+      : version(store, clock, std::chrono::seconds(1)),
+        limiter(clock, rate, burst),
+        responder(store, version, limiter, options) {}
+  std::string answer(std::string_view query, std::string_view remote = {}) {
+    return responder.answer(query, remote);
+  }
+  cache::DataVersion version;
+  abuse::RateLimiter limiter;
+  Responder responder;
+};
+
 class WhoisResponder : public ::testing::Test {
  protected:
   void SetUp() override { store_ = ssad::testing::open_rdap_fixture(dir_); }
   ssad::testing::TempDir dir_;
+  ssad::testing::FakeClock clock_;
   std::unique_ptr<store::RegistrationStore> store_;
 };
 
@@ -42,8 +60,8 @@ void expect_golden(const std::string& file, const std::string& answer) {
 }
 
 TEST_F(WhoisResponder, AnswersMatchTheirGoldenFilesInBothModes) {
-  Responder registry(*store_, rdap::Mode::registry);
-  Responder registrar(*store_, rdap::Mode::registrar);
+  Front registry(*store_, clock_, {.mode = Operator::registry});
+  Front registrar(*store_, clock_, {.mode = Operator::registrar});
   expect_golden("registry-natural-person.txt", registry.answer("natural.test"));
   expect_golden("registry-legal-person.txt", registry.answer("legal.test"));
   expect_golden("registry-idn-dnssec.txt", registry.answer("bücher.test"));
@@ -53,7 +71,7 @@ TEST_F(WhoisResponder, AnswersMatchTheirGoldenFilesInBothModes) {
 }
 
 TEST_F(WhoisResponder, AnswersInTheGtldFormatWithCrLfLines) {
-  Responder registry(*store_, rdap::Mode::registry);
+  Front registry(*store_, clock_, {.mode = Operator::registry});
   const std::string answer = registry.answer("LEGAL.test");
   EXPECT_THAT(answer, HasSubstr("Domain Name: legal.test\r\n"));
   EXPECT_THAT(answer, HasSubstr("Registry Domain ID: D2-TEST\r\n"));
@@ -83,7 +101,7 @@ TEST_F(WhoisResponder, AnswersInTheGtldFormatWithCrLfLines) {
 }
 
 TEST_F(WhoisResponder, WithholdsANaturalPersonsDataLikeRdap) {
-  Responder registry(*store_, rdap::Mode::registry);
+  Front registry(*store_, clock_, {.mode = Operator::registry});
   const std::string answer = registry.answer("natural.test");
   for (const auto& value : ssad::testing::natural_person_values()) {
     EXPECT_THAT(answer, Not(HasSubstr(value))) << value;
@@ -108,7 +126,7 @@ TEST_F(WhoisResponder, WithholdsANaturalPersonsDataLikeRdap) {
 }
 
 TEST_F(WhoisResponder, RegistrarModeNamesTheRegistrarExpiryAndTheReseller) {
-  Responder registrar(*store_, rdap::Mode::registrar);
+  Front registrar(*store_, clock_, {.mode = Operator::registrar});
   const std::string answer = registrar.answer("domain natural.test");
   EXPECT_THAT(answer, HasSubstr("Registrar Registration Expiration Date: 2030-04-03T22:00:00Z\r\n"));
   EXPECT_THAT(answer, Not(HasSubstr("Registry Expiry Date")));
@@ -119,8 +137,7 @@ TEST_F(WhoisResponder, RegistrarModeNamesTheRegistrarExpiryAndTheReseller) {
 }
 
 TEST_F(WhoisResponder, LimitsEachClientAndAnswersFromCacheUntilTheDataChanges) {
-  Responder responder(*store_, rdap::Mode::registry,
-                      {.cache_bytes = 1 << 20, .rate_limit_per_second = 0.001, .rate_limit_burst = 3});
+  Front responder(*store_, clock_, {.mode = Operator::registry, .cache_bytes = 1 << 20}, 0.001, 3);
   EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"),
               HasSubstr("Domain Status: clientTransferProhibited"));
   {
@@ -131,15 +148,19 @@ TEST_F(WhoisResponder, LimitsEachClientAndAnswersFromCacheUntilTheDataChanges) {
     ASSERT_TRUE(w->put_domain(d).has_value());
     ASSERT_TRUE(w->commit(ssad::testing::at("2026-02-01T00:00:00Z")).has_value());
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the data version is read once a second
+  // From the cache until the data version is read again, once a second.
+  EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"),
+              HasSubstr("Domain Status: clientTransferProhibited"));
+  clock_.advance(std::chrono::seconds(1));
   EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"), HasSubstr("Domain Status: serverHold"));
-  EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"), HasSubstr("Domain Name:"));
   EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"), HasSubstr("% Error: too many queries"));
-  EXPECT_THAT(responder.answer("legal.test", "192.0.2.2"), HasSubstr("Domain Name:"));
+  EXPECT_THAT(responder.answer("legal.test", "192.0.2.2"), HasSubstr("Domain Status: serverHold"));
+  EXPECT_THAT(responder.answer("legal.test", "192.0.2.2"),
+              HasSubstr(">>> Last update of WHOIS database: 2026-02-01T00:00:00Z <<<"));
 }
 
 TEST_F(WhoisResponder, AcceptsULabelsAndRefusesBadQueriesWithoutEchoingThem) {
-  Responder registry(*store_, rdap::Mode::registry);
+  Front registry(*store_, clock_, {.mode = Operator::registry});
   EXPECT_THAT(registry.answer("BÜCHER.test"), HasSubstr("Domain Name: xn--bcher-kva.test\r\n"));
   EXPECT_THAT(registry.answer("bücher.test"), HasSubstr("DNSSEC: signedDelegation\r\n"));
   EXPECT_THAT(registry.answer("nothere.test"), HasSubstr("No match for \"nothere.test\".\r\n"));

@@ -1,8 +1,8 @@
-#include "rdap/response_cache.hpp"
+#include "cache/response_cache.hpp"
 
 #include <algorithm>
 
-namespace ssad::rdap {
+namespace ssad::cache {
 
 ResponseCache::ResponseCache(std::size_t capacity_bytes, std::size_t shards)
     : shard_capacity_(capacity_bytes / std::max<std::size_t>(1, shards)) {
@@ -20,10 +20,30 @@ std::size_t ResponseCache::cost(const Shard::Entry& entry) {
   return 2 * entry.first.size() + entry.second->body.size() + kOverhead;
 }
 
-std::shared_ptr<const CachedResponse> ResponseCache::find(std::string_view key) {
-  if (shard_capacity_ == 0) return nullptr;
+bool ResponseCache::catch_up(std::uint64_t generation) {
+  const std::uint64_t current = generation_.load(std::memory_order_acquire);
+  if (generation == current) return true;
+  if (generation < current) return false;
+  const std::lock_guard clearing(clear_mutex_);
+  if (generation_.load(std::memory_order_acquire) >= generation) {
+    return generation_.load(std::memory_order_acquire) == generation;
+  }
+  // The generation moves before the shards are emptied, and inserts check it under their shard's lock:
+  // an insert of the old generation either lands before its shard is emptied or is refused.
+  generation_.store(generation, std::memory_order_release);
+  for (auto& shard : shards_) {
+    const std::lock_guard lock(shard->mutex);
+    shard->index.clear();
+    shard->order.clear();
+    shard->bytes = 0;
+  }
+  return true;
+}
+
+std::shared_ptr<const CachedResponse> ResponseCache::find(std::string_view key, std::uint64_t generation) {
+  if (shard_capacity_ == 0 || !catch_up(generation)) return nullptr;
   Shard& shard = shard_of(key);
-  std::lock_guard lock(shard.mutex);
+  const std::lock_guard lock(shard.mutex);
   const auto it = shard.index.find(key);
   if (it == shard.index.end()) return nullptr;
   shard.order.splice(shard.order.begin(), shard.order, it->second);
@@ -31,13 +51,11 @@ std::shared_ptr<const CachedResponse> ResponseCache::find(std::string_view key) 
 }
 
 void ResponseCache::insert(std::string key, std::shared_ptr<const CachedResponse> response,
-                           std::uint64_t epoch) {
-  if (shard_capacity_ == 0 || !response) return;
+                           std::uint64_t generation) {
+  if (shard_capacity_ == 0 || !response || !catch_up(generation)) return;
   Shard& shard = shard_of(key);
-  std::lock_guard lock(shard.mutex);
-  // Checked under the shard lock: clear() moves the epoch on before it empties the shards, so an insert
-  // either sees the new epoch here or lands before this shard is emptied.
-  if (epoch != epoch_.load(std::memory_order_acquire)) return;
+  const std::lock_guard lock(shard.mutex);
+  if (generation != generation_.load(std::memory_order_acquire)) return;
   if (const auto it = shard.index.find(key); it != shard.index.end()) {
     shard.bytes -= cost(*it->second);
     shard.order.erase(it->second);
@@ -59,23 +77,13 @@ void ResponseCache::insert(std::string key, std::shared_ptr<const CachedResponse
   }
 }
 
-void ResponseCache::clear() {
-  epoch_.fetch_add(1, std::memory_order_acq_rel);
-  for (auto& shard : shards_) {
-    std::lock_guard lock(shard->mutex);
-    shard->index.clear();
-    shard->order.clear();
-    shard->bytes = 0;
-  }
-}
-
 std::size_t ResponseCache::size_bytes() const {
   std::size_t total = 0;
   for (const auto& shard : shards_) {
-    std::lock_guard lock(shard->mutex);
+    const std::lock_guard lock(shard->mutex);
     total += shard->bytes;
   }
   return total;
 }
 
-}  // namespace ssad::rdap
+}  // namespace ssad::cache

@@ -1,6 +1,6 @@
 #pragma once
 // A streaming JSON writer (RapidJSON's Writer, which escapes strings correctly) with the few calls the
-// RDAP renderer needs. No DOM: responses are written once, in order, into one buffer.
+// renderers need (RDAP, error bodies). No DOM: responses are written once, in order, into one buffer.
 
 #include <cstdint>
 #include <string>
@@ -9,7 +9,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-namespace ssad::rdap {
+namespace ssad::json {
 
 class JsonWriter {
  public:
@@ -50,4 +50,4 @@ class JsonWriter {
   rapidjson::Writer<rapidjson::StringBuffer> writer_;
 };
 
-}  // namespace ssad::rdap
+}  // namespace ssad::json

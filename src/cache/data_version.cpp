@@ -1,0 +1,45 @@
+#include "cache/data_version.hpp"
+
+namespace ssad::cache {
+
+DataVersion::DataVersion(store::RegistrationReader& store, const Clock& clock,
+                         std::chrono::milliseconds check_interval)
+    : store_(store), clock_(clock), origin_(clock.monotonic()), check_interval_(check_interval) {}
+
+std::int64_t DataVersion::elapsed_ns() const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.monotonic() - origin_).count();
+}
+
+Version DataVersion::current() {
+  const std::int64_t now_ns = elapsed_ns();
+  if (now_ns >= next_check_ns_.load(std::memory_order_acquire)) {
+    // Another thread already checking is enough, unless nothing has been read yet.
+    std::unique_lock lock(mutex_, std::defer_lock);
+    if (generation_.load(std::memory_order_acquire) == 0) {
+      lock.lock();
+    } else {
+      (void)lock.try_lock();
+    }
+    if (lock.owns_lock() && now_ns >= next_check_ns_.load(std::memory_order_relaxed)) {
+      if (auto updated = store_.data_updated()) {
+        const std::int64_t ms = *updated ? to_unix_ms(**updated) : kNever;
+        if (ms != updated_ms_.load(std::memory_order_relaxed) || generation_.load() == 0) {
+          updated_ms_.store(ms, std::memory_order_release);
+          generation_.fetch_add(1, std::memory_order_acq_rel);
+        }
+      }
+      next_check_ns_.store(now_ns + std::chrono::nanoseconds(check_interval_).count(),
+                           std::memory_order_release);
+    }
+  }
+  // The time is stored before the generation moves and read after it: a reader may pair a new time with
+  // the old generation (harmless: that generation's entries are dropped soon), never an old time with
+  // the new one.
+  Version version;
+  version.generation = generation_.load(std::memory_order_acquire);
+  const std::int64_t ms = updated_ms_.load(std::memory_order_acquire);
+  if (ms != kNever) version.updated = from_unix_ms(ms);
+  return version;
+}
+
+}  // namespace ssad::cache

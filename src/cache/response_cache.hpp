@@ -1,0 +1,65 @@
+#pragma once
+// Rendered answers (RDAP responses, WHOIS answers), kept by a key the front door chooses, so that a
+// popular name costs one hash lookup instead of a dozen store queries and a render. Bounded in bytes
+// with least-recently-used eviction, in shards so that threads seldom wait for one another.
+//
+// Every entry belongs to a data generation (cache::DataVersion): a lookup or insert that brings a newer
+// generation empties the cache first, and an answer rendered under an older generation than the cache's
+// is never kept, so nothing rendered from data older than the last change seen is served again.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace ssad::cache {
+
+struct CachedResponse {
+  unsigned status = 200;
+  std::string body;
+};
+
+class ResponseCache {
+ public:
+  /// `capacity_bytes` 0 disables the cache.
+  explicit ResponseCache(std::size_t capacity_bytes, std::size_t shards = 16);
+
+  /// The answer stored for `key` under `generation`, or nullptr (also when `generation` is older than the
+  /// cache's; a newer one empties the cache first).
+  [[nodiscard]] std::shared_ptr<const CachedResponse> find(std::string_view key, std::uint64_t generation);
+  /// Keeps an answer rendered from data read after `generation` was current; dropped when the cache has
+  /// moved to a newer generation meanwhile.
+  void insert(std::string key, std::shared_ptr<const CachedResponse> response, std::uint64_t generation);
+  [[nodiscard]] std::size_t size_bytes() const;
+
+ private:
+  struct Shard {
+    using Entry = std::pair<std::string, std::shared_ptr<const CachedResponse>>;
+    mutable std::mutex mutex;
+    std::list<Entry> order;  // most recently used first
+    struct Hash {
+      using is_transparent = void;
+      std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+    };
+    std::unordered_map<std::string, std::list<Entry>::iterator, Hash, std::equal_to<>> index;
+    std::size_t bytes = 0;
+  };
+  Shard& shard_of(std::string_view key);
+  static std::size_t cost(const Shard::Entry& entry);
+  /// Moves the cache to `generation` when it is newer (emptying every shard). Returns whether the cache is
+  /// at `generation` afterwards.
+  bool catch_up(std::uint64_t generation);
+
+  std::atomic<std::uint64_t> generation_{0};
+  std::mutex clear_mutex_;  // one emptying at a time
+  std::size_t shard_capacity_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+};
+
+}  // namespace ssad::cache

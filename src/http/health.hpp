@@ -1,0 +1,15 @@
+#pragma once
+// /healthz (the process answers) and /readyz (the store can be read), for load balancers and operators.
+
+#include "http/message.hpp"
+#include "store/registration_store.hpp"
+
+namespace ssad::http {
+
+/// 200 {"status":"ok"} whenever the process can answer at all.
+[[nodiscard]] Response healthz(const Request& request);
+
+/// 200 {"status":"ready","domains":N} when the store answers; 503 (RFC 9457) when it does not.
+[[nodiscard]] Response readyz(store::RegistrationReader& store, const Request& request);
+
+}  // namespace ssad::http

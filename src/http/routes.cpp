@@ -1,0 +1,15 @@
+#include "http/routes.hpp"
+
+#include "http/health.hpp"
+
+namespace ssad::http {
+
+Router make_routes(FrontDoors doors) {
+  Router router;
+  router.prefix("/rdap", [&rdap = doors.rdap](const Request& request) { return rdap.handle(request); });
+  router.exact("/healthz", healthz);
+  router.exact("/readyz", [&store = doors.store](const Request& request) { return readyz(store, request); });
+  return router;
+}
+
+}  // namespace ssad::http

@@ -1,0 +1,49 @@
+#include "policy/values.hpp"
+
+namespace ssad::policy {
+
+std::string_view contact_value(catalog::Element element, const model::Contact& contact) {
+  using catalog::Element;
+  switch (element) {
+    case Element::handle:
+      return contact.handle;
+    case Element::phone:
+      return contact.voice;
+    case Element::phone_ext:
+      return contact.voice_ext;
+    case Element::fax:
+      return contact.fax;
+    case Element::fax_ext:
+      return contact.fax_ext;
+    case Element::email:
+      return contact.email;
+    default:
+      break;
+  }
+  const model::PostalInfo* postal = contact.preferred_postal();
+  if (postal == nullptr) return {};
+  const model::PostalAddress& address = postal->address;
+  switch (element) {
+    case Element::name:
+      return postal->name;
+    case Element::organization:
+      return postal->organization;
+    case Element::street:
+      for (const auto& line : address.street) {
+        if (!line.empty()) return line;
+      }
+      return {};
+    case Element::city:
+      return address.city;
+    case Element::state_province:
+      return address.state_province;
+    case Element::postal_code:
+      return address.postal_code;
+    case Element::country_code:
+      return address.country_code;
+    default:
+      return {};
+  }
+}
+
+}  // namespace ssad::policy

@@ -1,0 +1,19 @@
+#pragma once
+// The values of catalogue fields in registration data, located by their element: what renderers write
+// and what "withheld and present" (RFC 9537 redaction entries, WHOIS "REDACTED FOR PRIVACY") is judged
+// by.
+
+#include <string_view>
+
+#include "catalog/catalog.hpp"
+#include "model/registration.hpp"
+
+namespace ssad::policy {
+
+/// A contact's value of a contact element: the handle; the preferred postal info's name, organisation,
+/// city, state/province, postal code or country code; the first non-empty street line (any line makes the
+/// street a value to protect); the phone or fax number or extension; the email. Empty when the contact
+/// has none, and for elements that are not a contact's.
+[[nodiscard]] std::string_view contact_value(catalog::Element element, const model::Contact& contact);
+
+}  // namespace ssad::policy

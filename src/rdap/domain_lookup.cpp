@@ -1,0 +1,29 @@
+// Use case: a domain lookup (RFC 9082 §3.1.3), rendered from the caller's decision.
+
+#include "rdap/response.hpp"
+#include "rdap/use_cases.hpp"
+
+namespace ssad::rdap {
+
+Result<Answer> lookup_domain(const Environment& env, const DomainLookup& query, const Location& location,
+                             const identity::Caller& caller) {
+  const Context context = env.context(location);
+  auto registration = env.store.find_registration(query.name.ldh);
+  if (!registration) {
+    if (registration.error().code == ErrorCode::not_found) {
+      return fail(ErrorCode::not_found, "The domain name is not registered here.");
+    }
+    return std::unexpected(store_failure(registration.error()));
+  }
+  const policy::Decision decision = policy::decide(caller, *registration, env.policy);
+  Answer answer;
+  Served& served = answer.served.emplace_back();
+  served.object = registration->domain.name.ldh;
+  json::JsonWriter out;
+  const bool redacted = write_domain(out, *registration, decision, context, Detail::full, "$", served.fields);
+  answer.body = top_level(out.view(), {kProfile, kGuide}, redacted, context, true);
+  answer.rules = decision.rules();
+  return answer;
+}
+
+}  // namespace ssad::rdap

@@ -1,0 +1,41 @@
+// Use case: a domain search (RFC 9082 §3.2.1) — by name pattern, nameserver name or nameserver address —
+// each result rendered from the caller's decision about it, with its own `redacted` member.
+
+#include <algorithm>
+
+#include "rdap/search.hpp"
+
+namespace ssad::rdap {
+
+Result<Answer> search_domains(const Environment& env, const DomainSearch& query, const Location& location,
+                              const identity::Caller& caller, Timestamp now) {
+  const bool unicode_order = query.search.unicode_order();
+  return run_search(env, query, "domains", location, now,
+                    [&](json::JsonWriter& out, const std::string& name, std::size_t index,
+                        const Context& context, Answer& answer) -> Result<Rendered> {
+                      auto registration = env.store.find_registration(name);
+                      if (!registration) {
+                        if (registration.error().code == ErrorCode::not_found)
+                          return Rendered{};  // gone since the search
+                        return std::unexpected(store_failure(registration.error()));
+                      }
+                      const policy::Decision decision = policy::decide(caller, *registration, env.policy);
+                      Served& served = answer.served.emplace_back();
+                      served.object = registration->domain.name.ldh;
+                      const std::string path = "$.domainSearchResults[" + std::to_string(index) + "]";
+                      Rendered rendered;
+                      rendered.found = true;
+                      rendered.redacted = write_domain(out, *registration, decision, context, query.detail,
+                                                       path, served.fields);
+                      rendered.sort_key =
+                          unicode_order ? registration->domain.name.unicode : registration->domain.name.ldh;
+                      for (const std::string_view rule : decision.rules()) {
+                        if (std::find(answer.rules.begin(), answer.rules.end(), rule) == answer.rules.end()) {
+                          answer.rules.push_back(rule);
+                        }
+                      }
+                      return rendered;
+                    });
+}
+
+}  // namespace ssad::rdap

@@ -1,0 +1,182 @@
+#include "rdap/search.hpp"
+
+#include <vector>
+
+#include "rdap/response.hpp"
+
+namespace ssad::rdap {
+namespace {
+
+constexpr std::string_view kRdapJson = "application/rdap+json";
+
+// Percent-encodes a query value for a link we build (RFC 3986 unreserved characters stay; '*' too).
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~' || c == '*') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4U];
+      out += kHex[byte & 0xFU];
+    }
+  }
+  return out;
+}
+
+// What the search is, so that a cursor made for one search is refused by another.
+std::string signature_of(const Search& query, std::string_view collection) {
+  const store::NameSearch& search = query.search;
+  return std::string(collection) + ' ' + std::to_string(static_cast<int>(search.kind)) + ' ' + search.value +
+         ' ' + search.suffix + (query.exact ? " =" : "");
+}
+
+struct Page {
+  std::int64_t number = 1;
+  bool more = false;
+  std::string last_key;
+  std::int64_t total = 0;
+};
+
+void write_paging(json::JsonWriter& out, const Environment& env, const Search& query,
+                  std::string_view collection, const Context& context, const std::string& signature,
+                  const Page& page, Timestamp now) {
+  out.key("paging_metadata");
+  out.begin_object();
+  if (query.count) {
+    out.key("totalCount");
+    out.integer(page.total);
+  }
+  if (page.more || page.number > 1) {
+    out.key("pageSize");
+    out.integer(static_cast<std::int64_t>(env.page_size));
+    out.key("pageNumber");
+    out.integer(page.number);
+  }
+  if (page.more) {
+    std::string href = context.base_url + std::string(collection) + '?';
+    for (const auto& [name, value] : query.parameters) {
+      if (name == "cursor") continue;
+      href += percent_encode(name) + '=' + percent_encode(value) + '&';
+    }
+    href += "cursor=" + env.cursors.encode({signature, page.last_key, page.number + 1, {}}, now);
+    out.key("links");
+    out.begin_array();
+    out.begin_object();
+    out.member("value", context.query_url);
+    out.member("rel", "next");
+    out.member("href", href);
+    out.member("type", kRdapJson);
+    out.end_object();
+    out.end_array();
+  }
+  out.end_object();
+}
+
+void write_sorting(json::JsonWriter& out, const Search& query, bool domains) {
+  out.key("sorting_metadata");
+  out.begin_object();
+  if (query.sorted) out.member("currentSort", "name");
+  out.key("availableSorts");
+  out.begin_array();
+  out.begin_object();
+  out.member("property", "name");
+  out.key("default");
+  out.boolean(true);
+  out.member("jsonPath",
+             domains ? "$.domainSearchResults[*].ldhName" : "$.nameserverSearchResults[*].ldhName");
+  out.end_object();
+  out.end_array();
+  out.end_object();
+}
+
+void write_subsetting(json::JsonWriter& out, const Search& query, bool domains) {
+  out.key("subsetting_metadata");
+  out.begin_object();
+  out.member("currentFieldSet", query.field_set);
+  out.key("availableFieldSets");
+  out.begin_array();
+  const std::string_view what = domains ? "domain" : "nameserver";
+  for (const auto& [name, description] : {std::pair<std::string_view, std::string>{
+                                              "id", std::string("The ") + std::string(what) + " names only."},
+                                          {"brief", "Names, handle, status, events and self link."},
+                                          {"full", "Everything the caller may see."}}) {
+    out.begin_object();
+    out.member("name", name);
+    out.key("default");
+    out.boolean(name == "full");
+    out.member("description", description);
+    out.end_object();
+  }
+  out.end_array();
+  out.end_object();
+}
+
+}  // namespace
+
+Result<Answer> run_search(const Environment& env, const Search& query, std::string_view collection,
+                          const Location& location, Timestamp now, const RenderResult& render) {
+  const bool domains = collection == "domains";
+  const store::NameSearch& search = query.search;
+  const std::string signature = signature_of(query, collection);
+  std::optional<CursorState> cursor;
+  if (!query.cursor.empty()) {
+    cursor = env.cursors.decode(query.cursor, now);
+    if (!cursor || cursor->search != signature) {
+      return fail(ErrorCode::invalid_input, "The cursor is not valid for this search (it may have expired).");
+    }
+  }
+  const Context context = env.context(location);
+
+  // The names of this page, one more than a page to know whether another follows.
+  std::vector<std::string> found;
+  Page page;
+  page.number = cursor ? cursor->page : 1;
+  if (query.exact) {
+    if (!cursor) found.push_back(search.value);
+  } else {
+    auto names = env.store.search(
+        search, {.after = cursor ? cursor->after : std::string(), .limit = env.page_size + 1});
+    if (!names) return std::unexpected(store_failure(names.error()));
+    found = std::move(*names);
+    if (query.count) {
+      auto counted = env.store.count(search);
+      if (!counted) return std::unexpected(store_failure(counted.error()));
+      page.total = *counted;
+    }
+  }
+  page.more = found.size() > env.page_size;
+  if (page.more) found.resize(env.page_size);
+
+  Answer answer;
+  json::JsonWriter out;
+  out.begin_object();
+  out.key(domains ? "domainSearchResults" : "nameserverSearchResults");
+  out.begin_array();
+  bool redacted = false;
+  std::size_t index = 0;
+  for (const auto& name : found) {
+    // The next page starts after this name even when it is gone since the search (A-label order; a
+    // U-label-ordered page takes the key from the object).
+    if (!search.unicode_order()) page.last_key = name;
+    SSAD_TRY(rendered, render(out, name, index, context, answer));
+    if (!rendered.found) continue;
+    page.last_key = std::move(rendered.sort_key);
+    redacted = redacted || rendered.redacted;
+    ++index;
+  }
+  out.end_array();
+  if (query.exact) page.total = static_cast<std::int64_t>(index);
+  write_paging(out, env, query, collection, context, signature, page, now);
+  write_sorting(out, query, domains);
+  write_subsetting(out, query, domains);
+  out.end_object();
+  answer.body = top_level(out.view(), {kProfile, kGuide, "paging", "sorting", "subsetting"}, redacted,
+                          context, domains);
+  return answer;
+}
+
+}  // namespace ssad::rdap

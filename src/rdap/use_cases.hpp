@@ -1,0 +1,47 @@
+#pragma once
+// Inside rdap/: what every use case gets, and the use cases the Service dispatches to.
+
+#include <cstddef>
+
+#include "cache/data_version.hpp"
+#include "identity/caller.hpp"
+#include "policy/decision.hpp"
+#include "rdap/answer.hpp"
+#include "rdap/cursor.hpp"
+#include "rdap/query.hpp"
+#include "rdap/render.hpp"
+#include "store/registration_store.hpp"
+
+namespace ssad::rdap {
+
+/// The service's parts, shared by every use case.
+struct Environment {
+  store::RegistrationReader& store;
+  cache::DataVersion& data_version;
+  const Settings& settings;
+  const policy::Settings& policy;
+  const CursorCodec& cursors;
+  std::size_t page_size;
+
+  /// The renderers' context for a query.
+  [[nodiscard]] Context context(const Location& location) const;
+};
+
+/// A store failure as the client sees it: unavailable, with a message that names nothing stored; the code is
+/// logged (never the store's message, which may name a contact: DESIGN.md §4 invariant 1).
+[[nodiscard]] Error store_failure(const Error& failure);
+
+[[nodiscard]] Result<Answer> lookup_domain(const Environment& env, const DomainLookup& query,
+                                           const Location& location, const identity::Caller& caller);
+[[nodiscard]] Result<Answer> lookup_nameserver(const Environment& env, const NameserverLookup& query,
+                                               const Location& location);
+[[nodiscard]] Result<Answer> lookup_entity(const Environment& env, const EntityLookup& query,
+                                           const Location& location, const identity::Caller& caller);
+[[nodiscard]] Result<Answer> search_domains(const Environment& env, const DomainSearch& query,
+                                            const Location& location, const identity::Caller& caller,
+                                            Timestamp now);
+[[nodiscard]] Result<Answer> search_nameservers(const Environment& env, const NameserverSearch& query,
+                                                const Location& location, Timestamp now);
+[[nodiscard]] Result<Answer> help(const Environment& env, const Location& location);
+
+}  // namespace ssad::rdap

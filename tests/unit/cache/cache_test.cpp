@@ -1,0 +1,97 @@
+// The response cache and the data-change tracker that empties it, on a real SQLite store and the fake
+// clock.
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "cache/data_version.hpp"
+#include "cache/response_cache.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "support/fake_clock.hpp"
+#include "support/registration_fixtures.hpp"
+#include "support/temp_dir.hpp"
+
+namespace ssad::cache {
+namespace {
+
+std::shared_ptr<const CachedResponse> entry(char c) {
+  return std::make_shared<const CachedResponse>(CachedResponse{200, std::string(700, c)});
+}
+
+TEST(ResponseCacheTest, EvictsTheLeastRecentlyUsedBeyondItsBudget) {
+  ResponseCache cache(3000, 1);
+  cache.insert("a", entry('a'), 1);
+  cache.insert("b", entry('b'), 1);
+  cache.insert("c", entry('c'), 1);
+  ASSERT_NE(cache.find("a", 1), nullptr);  // a is now the most recent
+  cache.insert("d", entry('d'), 1);        // evicts b
+  EXPECT_EQ(cache.find("b", 1), nullptr);
+  EXPECT_NE(cache.find("a", 1), nullptr);
+  EXPECT_NE(cache.find("d", 1), nullptr);
+  EXPECT_LE(cache.size_bytes(), 3000U);
+  ResponseCache off(0);
+  off.insert("a", entry('a'), 1);
+  EXPECT_EQ(off.find("a", 1), nullptr);
+}
+
+TEST(ResponseCacheTest, ANewGenerationEmptiesItAndAnOlderOneIsNeverKept) {
+  ResponseCache cache(1 << 20);
+  cache.insert("a", entry('a'), 1);
+  ASSERT_NE(cache.find("a", 1), nullptr);
+  EXPECT_EQ(cache.find("a", 2), nullptr);  // the data changed: everything from before is gone
+  EXPECT_EQ(cache.size_bytes(), 0U);
+  cache.insert("stale", entry('s'), 1);  // rendered from data read before the change
+  EXPECT_EQ(cache.find("stale", 2), nullptr);
+  cache.insert("fresh", entry('f'), 2);
+  EXPECT_NE(cache.find("fresh", 2), nullptr);
+  EXPECT_EQ(cache.find("fresh", 1), nullptr);  // a reader holding an older generation does not see it
+}
+
+class DataVersionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = store::sqlite::open_sqlite_store(dir_.file("v.db")).value();
+    auto w = store_->begin_write().value();
+    ASSERT_TRUE(w->put_registrar(ssad::testing::sample_registrar()).has_value());
+    ASSERT_TRUE(w->commit(ssad::testing::at("2026-01-02T03:04:05Z")).has_value());
+  }
+  void change(const char* when) {
+    auto w = store_->begin_write().value();
+    ASSERT_TRUE(w->put_registrar(ssad::testing::sample_registrar()).has_value());
+    ASSERT_TRUE(w->commit(ssad::testing::at(when)).has_value());
+  }
+  ssad::testing::TempDir dir_;
+  std::unique_ptr<store::RegistrationStore> store_;
+  ssad::testing::FakeClock clock_;
+};
+
+TEST_F(DataVersionTest, SeesAChangeOnceItsIntervalHasPassed) {
+  DataVersion version(*store_, clock_, std::chrono::seconds(1));
+  const Version first = version.current();
+  EXPECT_EQ(first.updated, ssad::testing::at("2026-01-02T03:04:05Z"));
+  EXPECT_GE(first.generation, 1U);
+  change("2026-02-01T00:00:00Z");
+  clock_.advance(std::chrono::milliseconds(999));
+  EXPECT_EQ(version.current().generation, first.generation);  // not asked yet
+  clock_.advance(std::chrono::milliseconds(1));
+  const Version second = version.current();
+  EXPECT_EQ(second.updated, ssad::testing::at("2026-02-01T00:00:00Z"));
+  EXPECT_GT(second.generation, first.generation);
+  clock_.advance(std::chrono::seconds(5));
+  EXPECT_EQ(version.current().generation, second.generation);  // no change, same generation
+}
+
+TEST_F(DataVersionTest, AWallClockJumpDoesNotDelayOrHurryTheCheck) {
+  DataVersion version(*store_, clock_, std::chrono::seconds(1));
+  const Version first = version.current();
+  change("2026-02-01T00:00:00Z");
+  clock_.set_wall(ssad::testing::at("2020-01-01T00:00:00Z"));  // set back by an operator
+  clock_.advance(std::chrono::seconds(1));
+  EXPECT_GT(version.current().generation, first.generation);
+}
+
+}  // namespace
+}  // namespace ssad::cache

@@ -1,0 +1,104 @@
+// The one router and the one error mapping.
+
+#include "http/router.hpp"
+
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "http/error_mapping.hpp"
+
+namespace ssad::http {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+Request at(std::string path) {
+  Request r;
+  r.method = "GET";
+  r.target = path;
+  r.path = std::move(path);
+  return r;
+}
+
+Route says(std::string what) {
+  return [what](const Request&) {
+    Response r;
+    r.body = what;
+    return r;
+  };
+}
+
+TEST(RouterTest, ExactRoutesWinThenTheLongestPrefixOnSegmentBoundaries) {
+  Router router;
+  router.prefix("/rdap", says("rdap"))
+      .prefix("/rdap/domain/", says("domain"))
+      .exact("/rdap/help", says("help"));
+  router.exact("/healthz", says("health"));
+  EXPECT_EQ(router.handle(at("/rdap")).body, "rdap");
+  EXPECT_EQ(router.handle(at("/rdap/")).body, "rdap");
+  EXPECT_EQ(router.handle(at("/rdap/nameserver/x")).body, "rdap");
+  EXPECT_EQ(router.handle(at("/rdap/domain/x")).body, "domain");
+  EXPECT_EQ(router.handle(at("/rdap/help")).body, "help");
+  EXPECT_EQ(router.handle(at("/healthz")).body, "health");
+  EXPECT_EQ(router.handle(at("/healthz/more")).status, 404U);  // exact means exact
+  EXPECT_EQ(router.handle(at("/rdapx")).status, 404U);         // a prefix ends a segment
+}
+
+TEST(RouterTest, AnUnknownPathIsA404InItsPathsDialect) {
+  const Router router;
+  const Response api = router.handle(at("/v1/nothing"));
+  EXPECT_EQ(api.status, 404U);
+  EXPECT_EQ(api.header("content-type"), "application/problem+json");
+  EXPECT_THAT(api.body, HasSubstr(R"("status":404)"));
+  const Response rdap = router.handle(at("/rdap/domain/x"));
+  EXPECT_EQ(rdap.status, 404U);
+  EXPECT_EQ(rdap.header("content-type"), "application/rdap+json");
+  EXPECT_THAT(rdap.body, HasSubstr(R"("errorCode":404)"));
+}
+
+TEST(ErrorMappingTest, EveryCodeHasOneStatus) {
+  EXPECT_EQ(status_of(ErrorCode::invalid_input), 400U);
+  EXPECT_EQ(status_of(ErrorCode::forbidden), 403U);
+  EXPECT_EQ(status_of(ErrorCode::not_found), 404U);
+  EXPECT_EQ(status_of(ErrorCode::method_not_allowed), 405U);
+  EXPECT_EQ(status_of(ErrorCode::conflict), 409U);
+  EXPECT_EQ(status_of(ErrorCode::too_large), 413U);
+  EXPECT_EQ(status_of(ErrorCode::unsupported), 422U);
+  EXPECT_EQ(status_of(ErrorCode::too_many_requests), 429U);
+  EXPECT_EQ(status_of(ErrorCode::header_too_large), 431U);
+  EXPECT_EQ(status_of(ErrorCode::internal), 500U);
+  EXPECT_EQ(status_of(ErrorCode::not_implemented), 501U);
+  EXPECT_EQ(status_of(ErrorCode::unavailable), 503U);
+}
+
+TEST(ErrorMappingTest, RdapPathsGetRfc9083AndEveryOtherPathRfc9457) {
+  const Error error{ErrorCode::unsupported, "That partial match is not offered."};
+  const Response rdap = error_response("/rdap/domains", error);
+  EXPECT_EQ(rdap.status, 422U);
+  EXPECT_EQ(rdap.header("content-type"), "application/rdap+json");
+  EXPECT_EQ(rdap.header("access-control-allow-origin"), "*");
+  EXPECT_EQ(rdap.body,
+            R"({"rdapConformance":["rdap_level_0"],"errorCode":422,"title":"Unprocessable Content",)"
+            R"("description":["That partial match is not offered."]})");
+  const Response api = error_response("/v1/requests", error);
+  EXPECT_EQ(api.status, 422U);
+  EXPECT_EQ(api.header("content-type"), "application/problem+json");
+  EXPECT_EQ(api.body, R"({"type":"about:blank","title":"Unprocessable Content","status":422,)"
+                      R"("detail":"That partial match is not offered."})");
+  EXPECT_EQ(error_response("", error).header("content-type"), "application/problem+json");
+  EXPECT_EQ(error_response("/rdap", error).header("content-type"), "application/rdap+json");
+}
+
+TEST(ErrorMappingTest, InternalMessagesNeverReachTheClient) {
+  for (const ErrorCode code : {ErrorCode::internal, ErrorCode::unavailable}) {
+    const Response r = error_response("/rdap/domain/x", Error{code, "sqlite: contact 'nat1' is locked"});
+    EXPECT_THAT(r.body, Not(HasSubstr("nat1")));
+    EXPECT_THAT(r.body, Not(HasSubstr("sqlite")));
+  }
+}
+
+}  // namespace
+}  // namespace ssad::http
