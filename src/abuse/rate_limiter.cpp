@@ -20,7 +20,7 @@ RateLimiter::RateLimiter(const Clock& clock, double rate, double burst)
 
 std::string RateLimiter::client_key(std::string_view address) {
   std::array<unsigned char, 16> bytes{};
-  const std::string text(address);
+  std::string text(address);
   if (address.find(':') == std::string_view::npos || inet_pton(AF_INET6, text.c_str(), bytes.data()) != 1) {
     return text;
   }

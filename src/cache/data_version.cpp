@@ -22,7 +22,8 @@ Version DataVersion::current() {
     }
     if (lock.owns_lock() && now_ns >= next_check_ns_.load(std::memory_order_relaxed)) {
       if (auto updated = store_.data_updated()) {
-        const std::int64_t ms = *updated ? to_unix_ms(**updated) : kNever;
+        const std::optional<Timestamp>& last = *updated;
+        const std::int64_t ms = last.has_value() ? to_unix_ms(*last) : kNever;
         if (ms != updated_ms_.load(std::memory_order_relaxed) || generation_.load() == 0) {
           updated_ms_.store(ms, std::memory_order_release);
           generation_.fetch_add(1, std::memory_order_acq_rel);

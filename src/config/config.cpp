@@ -20,7 +20,7 @@ struct Reader {
   }
 
   // Fails on keys the config does not know, so that a typo is not silently ignored.
-  void only(const toml::table& table, std::string_view prefix, std::set<std::string_view> known) {
+  void only(const toml::table& table, std::string_view prefix, const std::set<std::string_view>& known) {
     for (const auto& [key, value] : table) {
       if (!known.contains(key.str())) bad(std::string(prefix) + std::string(key.str()), "unknown key");
     }
@@ -154,7 +154,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
 }
 
 Result<Config> load_config(const std::string& path) {
-  std::ifstream in(path);
+  const std::ifstream in(path);
   if (!in) return fail(ErrorCode::unavailable, "cannot read config file '" + path + "'");
   std::stringstream text;
   text << in.rdbuf();

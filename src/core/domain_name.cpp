@@ -91,10 +91,10 @@ Result<DomainName> normalize_domain_name(std::string_view input, MixedLabels mix
     if (idn2_to_unicode_8z8z(result.ldh.c_str(), &unicode_raw, 0) != IDN2_OK) {
       return std::unexpected(invalid(input, "bad A-label"));
     }
-    Idn2String unicode(unicode_raw);
+    const Idn2String unicode(unicode_raw);
     char* ascii_raw = nullptr;
     const int rc = idn2_to_ascii_8z(unicode.get(), &ascii_raw, IDN2_NONTRANSITIONAL);
-    Idn2String ascii(ascii_raw);
+    const Idn2String ascii(ascii_raw);
     if (rc != IDN2_OK) {
       return std::unexpected(invalid(input, std::string("bad A-label: ") + idn2_strerror(rc)));
     }
@@ -116,7 +116,7 @@ Result<DomainName> normalize_domain_name(std::string_view input, MixedLabels mix
   char* ascii_raw = nullptr;
   const int rc =
       idn2_to_ascii_8z(std::string(name).c_str(), &ascii_raw, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-  Idn2String ascii(ascii_raw);
+  const Idn2String ascii(ascii_raw);
   if (rc != IDN2_OK) return std::unexpected(invalid(input, idn2_strerror(rc)));
   DomainName result{lower_ascii(ascii.get()), {}};
   auto has_a_label = check_ldh(input, result.ldh);
@@ -125,7 +125,7 @@ Result<DomainName> normalize_domain_name(std::string_view input, MixedLabels mix
   if (idn2_to_unicode_8z8z(result.ldh.c_str(), &unicode_raw, 0) != IDN2_OK) {
     return std::unexpected(invalid(input, "bad U-label"));
   }
-  Idn2String unicode(unicode_raw);
+  const Idn2String unicode(unicode_raw);
   if (*has_a_label) result.unicode = unicode.get();
   return result;
 }

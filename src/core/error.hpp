@@ -53,7 +53,7 @@ using Result = std::expected<T, Error>;
 #define SSAD_TRY(var, expr)                                        \
   auto var##_result = (expr);                                      \
   if (!var##_result) return std::unexpected(var##_result.error()); \
-  auto& var = *var##_result
+  auto& var = *var##_result /* NOLINT(bugprone-macro-parentheses): `var` names the variable declared */
 
 #define SSAD_CHECK(expr)                                                                      \
   do {                                                                                        \

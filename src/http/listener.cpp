@@ -28,6 +28,14 @@ Result<boost::asio::ip::tcp::endpoint> open_listener(boost::asio::ip::tcp::accep
   return local;
 }
 
+std::string peer_address(const boost::asio::ip::tcp::endpoint& peer) {
+  const auto address = peer.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
+}
+
 std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint) {
   const auto& address = endpoint.address();
   const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();

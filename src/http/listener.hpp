@@ -21,6 +21,10 @@ namespace ssad::http {
                                                                    const std::string& host,
                                                                    std::uint16_t port);
 
+/// A peer's address as logs and rate limits know it: IPv4-mapped IPv6 (every IPv4 client of a dual-stack
+/// "::" listener) as the plain IPv4 address, anything else as Asio prints it.
+[[nodiscard]] std::string peer_address(const boost::asio::ip::tcp::endpoint& peer);
+
 /// "host:port", with IPv6 hosts in brackets ("[::1]:8080").
 [[nodiscard]] std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint);
 

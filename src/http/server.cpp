@@ -336,10 +336,10 @@ struct Server::Impl {
   }
 
   template <class Stream>
-  void launch(std::shared_ptr<StreamConnection<Stream>> connection) {
+  void launch(const std::shared_ptr<StreamConnection<Stream>>& connection) {
     beast::error_code ec;
     const auto peer = connection->tcp().socket().remote_endpoint(ec);
-    if (!ec) connection->remote_address = peer.address().to_string();
+    if (!ec) connection->remote_address = peer_address(peer);
     {
       const std::lock_guard lock(connections.mutex);
       if (connections.stopping) return;  // accepted just as the stop began: closed by going out of scope

@@ -173,7 +173,7 @@ Result<void> collect(const xmlNode* parent, std::string_view wrapper, std::vecto
 
 Result<Deposit> parse_deposit(std::string_view xml) {
   // XML_PARSE_NONET: never fetch anything; no entity expansion beyond the predefined ones.
-  std::unique_ptr<xmlDoc, DocDeleter> doc(
+  const std::unique_ptr<xmlDoc, DocDeleter> doc(
       xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "deposit.xml", nullptr,
                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
   if (!doc) {

@@ -71,7 +71,7 @@ struct Layout {
 };
 
 const std::vector<Layout>& layouts() {
-  static const std::vector<Layout> kLayouts = {
+  static const std::vector<Layout> layouts_table = {
       {"csvRegistrar",
        "registrar",
        "registrar",
@@ -164,7 +164,7 @@ const std::vector<Layout>& layouts() {
        {"csvDomain:fName parent=\"true\"", "csvDomain:fMaxSigLife", "csvDomain:fFlags", "csvDomain:fProtocol",
         "csvDomain:fKeyAlg", "csvDomain:fPubKey"}},
   };
-  return kLayouts;
+  return layouts_table;
 }
 
 std::string time_text(const std::optional<Timestamp>& t) { return t ? format_rfc3339(*t) : std::string(); }
@@ -405,7 +405,7 @@ Result<std::filesystem::path> EscrowWriter::finish() {
     xml += "    </" + std::string(object) + ":contents>\n";
   }
   xml += "  </rde:contents>\n</rde:deposit>\n";
-  const auto path = directory_ / ("deposit-" + id_ + ".xml");
+  auto path = directory_ / ("deposit-" + id_ + ".xml");
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << xml;
   out.close();

@@ -85,10 +85,10 @@ ContactFields contact_fields_of(Role role) {
 }
 
 const ContactFields& contact_fields(Role role) {
-  static const std::array<ContactFields, 5> kByRole = {
+  static const std::array<ContactFields, 5> by_role = {
       ContactFields{}, contact_fields_of(Role::registrant), contact_fields_of(Role::admin),
       contact_fields_of(Role::tech), contact_fields_of(Role::billing)};
-  return kByRole.at(static_cast<std::size_t>(role));
+  return by_role.at(static_cast<std::size_t>(role));
 }
 
 void write_link(JsonWriter& out, std::string_view value, std::string_view rel, std::string_view href,

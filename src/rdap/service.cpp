@@ -36,7 +36,7 @@ struct Service::Impl {
 };
 
 Service::Service(store::RegistrationReader& store, cache::DataVersion& data_version, Settings settings,
-                 policy::Settings policy, ServiceOptions options)
+                 policy::Settings policy, const ServiceOptions& options)
     : impl_(std::make_unique<Impl>(store, data_version, std::move(settings), policy, options)) {}
 
 Service::~Service() = default;

@@ -35,7 +35,7 @@ class Service {
  public:
   /// `data_version` gives the "last update of RDAP database" event; it must outlive the service.
   Service(store::RegistrationReader& store, cache::DataVersion& data_version, Settings settings,
-          policy::Settings policy, ServiceOptions options = {});
+          policy::Settings policy, const ServiceOptions& options = {});
   ~Service();
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;

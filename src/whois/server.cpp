@@ -64,14 +64,6 @@ bool is_control(char c) {
   return byte < 0x20 || byte == 0x7F;
 }
 
-std::string peer_address(const tcp::endpoint& peer) {
-  const auto address = peer.address();
-  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-    return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).to_string();
-  }
-  return address.to_string();
-}
-
 // The query as a log may show it: JSON-escaped, so that it stays on one line.
 std::string log_safe(std::string_view text) {
   std::string out;
@@ -195,7 +187,7 @@ struct Server::Impl {
       if (connections.head != nullptr) connections.head->prev = connection.get();
       connections.head = connection.get();
     }
-    net::co_spawn(connection->stream.get_executor(), serve(connection, peer_address(peer)),
+    net::co_spawn(connection->stream.get_executor(), serve(connection, http::peer_address(peer)),
                   [this, connection](const std::exception_ptr& error) {
                     if (error) {
                       try {
