@@ -21,11 +21,13 @@ constexpr std::string_view kEmailNotice =
     "how "
     "to contact the Registrant, Admin, or Tech contact of the queried domain name.";
 
-void line(std::string& out, std::string_view key, std::string_view value) {
+// Writes "Key: value" and says whether there was a value.
+bool line(std::string& out, std::string_view key, std::string_view value) {
   out += key;
   out += ": ";
   out += value;
   out += "\r\n";
+  return !value.empty();
 }
 
 std::string date(const std::optional<Timestamp>& when) {
@@ -47,7 +49,7 @@ const model::Contact* contact_of(const model::Registration& registration, Role r
 // One contact field: the value, the decision's notice when withheld, "" when there is none. Streets
 // repeat the key per line, as multi-valued keys do in gTLD output.
 void contact_line(std::string& out, const Field& field, const model::Contact* contact,
-                  const policy::Decision& decision) {
+                  const policy::Decision& decision, catalog::FieldSet& served) {
   const std::string_view value = contact != nullptr ? policy::contact_value(field.element, *contact) : "";
   if (!decision.discloses(field)) {
     line(out, field.whois_key,
@@ -56,6 +58,7 @@ void contact_line(std::string& out, const Field& field, const model::Contact* co
              : (decision[field].notice == policy::Notice::ask_registrar ? kEmailNotice : kRedacted));
     return;
   }
+  if (!value.empty()) served.insert(field);
   const model::PostalInfo* postal = contact != nullptr ? contact->preferred_postal() : nullptr;
   if (field.element == Element::street && postal != nullptr && !value.empty()) {
     for (const auto& text : postal->address.street) {
@@ -66,77 +69,69 @@ void contact_line(std::string& out, const Field& field, const model::Contact* co
   line(out, field.whois_key, value);
 }
 
-void domain_line(std::string& out, const Field& field, const model::Registration& r, model::Operator mode) {
+// One domain or registrar line (several for multi-valued keys). Returns whether it wrote a value.
+bool domain_line(std::string& out, const Field& field, const model::Registration& r, model::Operator mode) {
   const model::Domain& d = r.domain;
   const bool registrar = mode == model::Operator::registrar;
   switch (field.element) {
     case Element::domain_name:
-      line(out, field.whois_key, d.name.ldh);
-      break;
+      return line(out, field.whois_key, d.name.ldh);
     case Element::domain_handle:
-      line(out, field.whois_key, d.roid);
-      break;
+      return line(out, field.whois_key, d.roid);
     case Element::registrar_whois_server:
-      line(out, field.whois_key, r.registrar.whois_server);
-      break;
+      return line(out, field.whois_key, r.registrar.whois_server);
     case Element::registrar_url:
-      line(out, field.whois_key, r.registrar.url);
-      break;
+      return line(out, field.whois_key, r.registrar.url);
     case Element::domain_updated:
-      line(out, field.whois_key, date(d.updated));
-      break;
+      return line(out, field.whois_key, date(d.updated));
     case Element::domain_created:
-      line(out, field.whois_key, date(d.created));
-      break;
+      return line(out, field.whois_key, date(d.created));
     case Element::domain_expires:
       // Registrar output names the registrar's own expiration date (spec rdap.md §8).
-      line(out, registrar ? "Registrar Registration Expiration Date" : field.whois_key, date(d.expires));
-      break;
+      return line(out, registrar ? "Registrar Registration Expiration Date" : field.whois_key,
+                  date(d.expires));
     case Element::registrar_name:
-      line(out, field.whois_key, r.registrar.name);
-      break;
+      return line(out, field.whois_key, r.registrar.name);
     case Element::registrar_iana_id:
-      line(out, field.whois_key, r.registrar.iana_id ? std::to_string(*r.registrar.iana_id) : std::string());
-      break;
+      return line(out, field.whois_key,
+                  r.registrar.iana_id ? std::to_string(*r.registrar.iana_id) : std::string());
     case Element::registrar_abuse_email:
-      line(out, field.whois_key, r.registrar.abuse_email);
-      break;
+      return line(out, field.whois_key, r.registrar.abuse_email);
     case Element::registrar_abuse_phone:
-      line(out, field.whois_key, r.registrar.abuse_phone);
-      break;
+      return line(out, field.whois_key, r.registrar.abuse_phone);
     case Element::domain_reseller:
-      if (registrar) line(out, field.whois_key, d.reseller);
-      break;
+      return registrar && line(out, field.whois_key, d.reseller);
     case Element::domain_status:
       if (d.statuses.empty())
         line(out, field.whois_key, "ok https://icann.org/epp#ok");  // as RDAP's "active"
       for (const auto& status : d.statuses) {
         line(out, field.whois_key, status.value + " https://icann.org/epp#" + status.value);
       }
-      break;
+      return true;
     case Element::domain_nameservers:
       for (const auto& host : r.nameservers) line(out, field.whois_key, host.name.ldh);
-      break;
+      return !r.nameservers.empty();
     case Element::domain_dnssec:
-      line(out, field.whois_key, d.ds.empty() && d.keys.empty() ? "unsigned" : "signedDelegation");
-      break;
+      return line(out, field.whois_key, d.ds.empty() && d.keys.empty() ? "unsigned" : "signedDelegation");
     default:
-      break;
+      return false;
   }
 }
 
 }  // namespace
 
 std::string render_answer(const model::Registration& registration, const policy::Decision& decision,
-                          model::Operator mode, const std::optional<Timestamp>& updated) {
+                          model::Operator mode, const std::optional<Timestamp>& updated,
+                          catalog::FieldSet& served) {
   std::string out;
   out.reserve(4096);
   for (const Field& field : catalog::all_fields()) {
     if (field.whois_key.empty()) continue;
     if (field.role == Role::none) {
-      domain_line(out, field, registration, mode);
+      // Domain and registrar fields are public elements of the catalogue: the decision discloses them all.
+      if (domain_line(out, field, registration, mode)) served.insert(field);
     } else {
-      contact_line(out, field, contact_of(registration, field.role), decision);
+      contact_line(out, field, contact_of(registration, field.role), decision, served);
     }
   }
   if (mode == model::Operator::registry) {
@@ -189,7 +184,8 @@ std::string Responder::lookup(const DomainName& name, const cache::Version& vers
     return "No match for \"" + name.ldh + "\".\r\n" + footer(version.updated);
   }
   const policy::Decision decision = policy::decide(identity::Caller::anonymous(), *registration, policy_);
-  return render_answer(*registration, decision, options_.mode, version.updated);
+  catalog::FieldSet served;  // the audit log (a later issue) records it; public WHOIS serves public data only
+  return render_answer(*registration, decision, options_.mode, version.updated, served);
 }
 
 }  // namespace ssad::whois

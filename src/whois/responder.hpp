@@ -17,6 +17,7 @@
 #include "abuse/rate_limiter.hpp"
 #include "cache/data_version.hpp"
 #include "cache/response_cache.hpp"
+#include "catalog/field_set.hpp"
 #include "core/domain_name.hpp"
 #include "model/operator.hpp"
 #include "model/registration.hpp"
@@ -26,10 +27,10 @@
 namespace ssad::whois {
 
 /// The whole answer for one registration as `decision` allows it, lines ending in CR LF; `updated` is
-/// the last data change for the footer.
+/// the last data change for the footer. Adds to `served` the catalogue fields whose values it wrote.
 [[nodiscard]] std::string render_answer(const model::Registration& registration,
                                         const policy::Decision& decision, model::Operator mode,
-                                        const std::optional<Timestamp>& updated);
+                                        const std::optional<Timestamp>& updated, catalog::FieldSet& served);
 
 struct ResponderOptions {
   model::Operator mode = model::Operator::registry;

@@ -159,6 +159,24 @@ TEST_F(WhoisResponder, LimitsEachClientAndAnswersFromCacheUntilTheDataChanges) {
               HasSubstr(">>> Last update of WHOIS database: 2026-02-01T00:00:00Z <<<"));
 }
 
+TEST_F(WhoisResponder, TheRendererReportsTheFieldsItServed) {
+  auto natural = store_->find_registration("natural.test").value();
+  const policy::Decision decision = policy::decide(identity::Caller::anonymous(), natural, {});
+  catalog::FieldSet served;
+  const std::string answer = render_answer(natural, decision, Operator::registry, std::nullopt, served);
+  EXPECT_THAT(answer, HasSubstr("Registrant Country: US\r\n"));
+  EXPECT_TRUE(served.contains("registrant.country_code"));
+  EXPECT_TRUE(served.contains("domain.name"));
+  EXPECT_TRUE(served.contains("domain.nameservers"));
+  EXPECT_FALSE(served.contains("domain.reseller"));  // not in registry output
+  for (const char* withheld : {"registrant.email", "registrant.name", "registrant.street", "tech.email"}) {
+    EXPECT_FALSE(served.contains(withheld)) << withheld;
+  }
+  catalog::FieldSet registrar_served;
+  (void)render_answer(natural, decision, Operator::registrar, std::nullopt, registrar_served);
+  EXPECT_TRUE(registrar_served.contains("domain.reseller"));
+}
+
 TEST_F(WhoisResponder, AcceptsULabelsAndRefusesBadQueriesWithoutEchoingThem) {
   Front registry(*store_, clock_, {.mode = Operator::registry});
   EXPECT_THAT(registry.answer("BÜCHER.test"), HasSubstr("Domain Name: xn--bcher-kva.test\r\n"));
