@@ -6,10 +6,13 @@
 #   hot:      one domain, again and again                       goal: ssad >= 0.6 x nginx
 #   random:   uniform over 100,000 domains of the 1M-domain demo store, nginx serving the same
 #             100,000 files; ssad's cache sized to hold them    goal: ssad >= 0.4 x nginx
-#   uncached: the random test against ssad with cache_megabytes = 0 (reported, no goal)
+#   uncached: the random test against ssad with cache_megabytes = 0, alternated with nginx
+#             (issue 8: goal ssad >= 0.5 x nginx)
+# BASELINE=/path/to/an/older/ssad adds that binary as a third target in every test (same config, same
+# store), alternated with the others: "before and after" side by side in one run.
 #
 # Usage: bench/rdap.sh   (env: DOMAINS=1000000 COUNT=100000 RUNS=5 DURATION=10 CONNECTIONS=64
-#                         UNCACHED_RUNS=1 WORK=/tmp/ssad-bench-import KEEP=0)
+#                         UNCACHED_RUNS=$RUNS BASELINE= WORK=/tmp/ssad-bench-import KEEP=0)
 # Needs the release build: cmake --preset release && cmake --build --preset release --target ssad
 # Reuses bench/import.sh's store (WORK/ours.db), importing it when absent; migrates it in place.
 set -euo pipefail
@@ -18,7 +21,8 @@ count=${COUNT:-100000}
 runs=${RUNS:-5}
 duration=${DURATION:-10}
 connections=${CONNECTIONS:-64}
-uncached_runs=${UNCACHED_RUNS:-1}
+uncached_runs=${UNCACHED_RUNS:-$runs}
+baseline=${BASELINE:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 ssad=$root/build/release/apps/ssad/ssad
 work=${WORK:-/tmp/ssad-bench-import}
@@ -45,9 +49,9 @@ trap 'exit 130' INT TERM
 
 # --- the targets -----------------------------------------------------------------------------------
 
-# start_ssad NAME CACHE_MEGABYTES: ssad on core 0, one thread; sets ssad_pid and ssad_url.
+# start_ssad NAME CACHE_MEGABYTES [BINARY]: ssad on core 0, one thread; sets ssad_pid and ssad_url.
 start_ssad() {
-  local name=$1 cache=$2 port
+  local name=$1 cache=$2 binary=${3:-$ssad} port
   port=$(free_port)
   cat >"$tmp/$name.toml" <<EOF
 [server]
@@ -60,7 +64,7 @@ cache_megabytes = $cache
 [log]
 access_log = false
 EOF
-  taskset -c 0 "$ssad" serve --db "$db" --config "$tmp/$name.toml" >"$tmp/$name.log" 2>&1 &
+  taskset -c 0 "$binary" serve --db "$db" --config "$tmp/$name.toml" >"$tmp/$name.log" 2>&1 &
   ssad_pid=$!
   started+=("$ssad_pid")
   wait_listening "$port"
@@ -218,6 +222,21 @@ fi
 echo "  done in $((SECONDS - started_at)) s; $(du -sh "$tmp/www" | cut -f1) on disk," \
   "hot domain $hot ($(wc -c <"$tmp/www/rdap/domain/$hot") bytes)"
 
+if [ -n "$baseline" ]; then
+  base_fetchers=()
+  start_ssad baseline 1024 "$baseline"
+  base_pid=$ssad_pid
+  base_url=$ssad_url
+  echo "filling the baseline's cache..."
+  for chunk in "$tmp"/fetch/names.*; do
+    awk -v base="$base_url" '{printf "url = \"%s/rdap/domain/%s\"\noutput = \"/dev/null\"\n", base, $1}' "$chunk" \
+      >"$chunk.base.curl"
+    curl -sS -K "$chunk.base.curl" -o /dev/null &
+    base_fetchers+=("$!")
+  done
+  for pid in "${base_fetchers[@]}"; do wait "$pid"; done
+fi
+
 start_nginx
 # Byte-identical bodies: a sample of 200 names plus the hot one, fetched again from both servers.
 mkdir -p "$tmp/cmp/ssad" "$tmp/cmp/nginx"
@@ -240,10 +259,12 @@ echo "cmp: ssad and nginx bodies identical for $(wc -l <"$tmp/cmp/names") names"
 echo "hot domain: warm-up..."
 load "$duration" "$cached_url/rdap/domain/$hot" >/dev/null
 load "$duration" "$nginx_url/rdap/domain/$hot" >/dev/null
+[ -z "$baseline" ] || load "$duration" "$base_url/rdap/domain/$hot" >/dev/null
 for run in $(seq 1 "$runs"); do
   echo " run $run"
   measure hot_ssad "$cached_pid" "$duration" "$cached_url/rdap/domain/$hot"
   measure hot_nginx "$nginx_worker" "$duration" "$nginx_url/rdap/domain/$hot"
+  [ -z "$baseline" ] || measure hot_base "$base_pid" "$duration" "$base_url/rdap/domain/$hot"
 done
 
 # --- random over COUNT domains ---------------------------------------------------------------------
@@ -251,26 +272,39 @@ done
 echo "random over $count domains: warm-up..."
 load "$duration" "$cached_url" "$tmp/paths" >/dev/null
 load "$duration" "$nginx_url" "$tmp/paths" >/dev/null
+[ -z "$baseline" ] || load "$duration" "$base_url" "$tmp/paths" >/dev/null
 for run in $(seq 1 "$runs"); do
   echo " run $run"
   measure random_ssad "$cached_pid" "$duration" "$cached_url" "$tmp/paths"
   measure random_nginx "$nginx_worker" "$duration" "$nginx_url" "$tmp/paths"
+  [ -z "$baseline" ] || measure random_base "$base_pid" "$duration" "$base_url" "$tmp/paths"
 done
 cached_rss=$(peak_rss_mib "$cached_pid")
 stop_pid "$cached_pid"
+[ -z "$baseline" ] || stop_pid "$base_pid"
 
 # --- random, ssad without its cache ----------------------------------------------------------------
 
 start_ssad uncached 0
 uncached_pid=$ssad_pid
-echo "random over $count domains, ssad with cache_megabytes = 0: warm-up..."
-load "$duration" "$ssad_url" "$tmp/paths" >/dev/null
+uncached_url=$ssad_url
+if [ -n "$baseline" ]; then
+  start_ssad baseline-uncached 0 "$baseline"
+  base_uncached_pid=$ssad_pid
+  base_uncached_url=$ssad_url
+fi
+echo "random over $count domains, ssad with cache_megabytes = 0, alternated with nginx: warm-up..."
+load "$duration" "$uncached_url" "$tmp/paths" >/dev/null
+[ -z "$baseline" ] || load "$duration" "$base_uncached_url" "$tmp/paths" >/dev/null
 for run in $(seq 1 "$uncached_runs"); do
   echo " run $run"
-  measure random_uncached "$uncached_pid" "$duration" "$ssad_url" "$tmp/paths"
+  measure random_uncached "$uncached_pid" "$duration" "$uncached_url" "$tmp/paths"
+  measure uncached_nginx "$nginx_worker" "$duration" "$nginx_url" "$tmp/paths"
+  [ -z "$baseline" ] || measure uncached_base "$base_uncached_pid" "$duration" "$base_uncached_url" "$tmp/paths"
 done
 uncached_rss=$(peak_rss_mib "$uncached_pid")
 stop_pid "$uncached_pid"
+[ -z "$baseline" ] || stop_pid "$base_uncached_pid"
 
 # --- report ----------------------------------------------------------------------------------------
 
@@ -278,7 +312,7 @@ stop_pid "$uncached_pid"
 {
   hot_ratio=$(ratio "$(median ${rps[hot_ssad]})" "$(median ${rps[hot_nginx]})")
   random_ratio=$(ratio "$(median ${rps[random_ssad]})" "$(median ${rps[random_nginx]})")
-  uncached_ratio=$(ratio "$(median ${rps[random_uncached]})" "$(median ${rps[random_nginx]})")
+  uncached_ratio=$(ratio "$(median ${rps[random_uncached]})" "$(median ${rps[uncached_nginx]})")
 }
 goal() { awk -v r="$1" -v g="$2" 'BEGIN {print (r >= g ? "met" : "missed")}'; }
 echo
@@ -296,15 +330,28 @@ row "hot domain" "nginx, 1 worker" hot_nginx
 row "random $count" "ssad (cache 1024 MB)" random_ssad
 row "random $count" "nginx, 1 worker" random_nginx
 row "random $count" "ssad, cache_megabytes = 0" random_uncached
+row "random $count" "nginx, 1 worker (alternated with the uncached runs)" uncached_nginx
+if [ -n "$baseline" ]; then
+  row "hot domain" "baseline ssad (cache 1024 MB)" hot_base
+  row "random $count" "baseline ssad (cache 1024 MB)" random_base
+  row "random $count" "baseline ssad, cache_megabytes = 0" uncached_base
+fi
 echo
 echo "- hot domain: ratio $hot_ratio (goal >= 0.6: $(goal "$hot_ratio" 0.6))"
 echo "- random $count: ratio $random_ratio (goal >= 0.4: $(goal "$random_ratio" 0.4))"
-echo "- random $count without the cache: ratio $uncached_ratio (no goal)"
+echo "- random $count without the cache: ratio $uncached_ratio (goal >= 0.5: $(goal "$uncached_ratio" 0.5))"
+if [ -n "$baseline" ]; then
+  # shellcheck disable=SC2086
+  echo "- baseline ($("$baseline" --version 2>/dev/null | head -n1)) against nginx: hot" \
+    "$(ratio "$(median ${rps[hot_base]})" "$(median ${rps[hot_nginx]})"), random" \
+    "$(ratio "$(median ${rps[random_base]})" "$(median ${rps[random_nginx]})"), uncached" \
+    "$(ratio "$(median ${rps[uncached_base]})" "$(median ${rps[uncached_nginx]})")"
+fi
 # shellcheck disable=SC2086
 echo "- server CPU per request, nginx / ssad (what the ratios would be if the server's core were the" \
   "only limit): hot $(ratio "$(median ${cpu[hot_nginx]})" "$(median ${cpu[hot_ssad]})")," \
   "random $(ratio "$(median ${cpu[random_nginx]})" "$(median ${cpu[random_ssad]})")," \
-  "uncached $(ratio "$(median ${cpu[random_nginx]})" "$(median ${cpu[random_uncached]})")"
+  "uncached $(ratio "$(median ${cpu[uncached_nginx]})" "$(median ${cpu[random_uncached]})")"
 echo "- ssad peak RSS (VmHWM): $cached_rss MiB with the cache, $uncached_rss MiB without"
 echo "- runs, req/s: hot ssad $(runs_of hot_ssad); hot nginx $(runs_of hot_nginx);" \
   "random ssad $(runs_of random_ssad); random nginx $(runs_of random_nginx); uncached $(runs_of random_uncached)"
