@@ -433,31 +433,19 @@ void bind_search(Statement& s, const NameSearch& search, std::string_view after,
   }
 }
 
-class SqliteWriter;
-
-class SqliteStore final : public RegistrationStore {
+// The reader connections, shared by every repository's reader: a call borrows one and hands it back.
+class ReaderPool {
  public:
-  SqliteStore(std::string path, SqliteOptions options) : path_(std::move(path)), options_(options) {}
+  ReaderPool(std::string path, const SqliteOptions& options) : path_(std::move(path)), options_(options) {}
 
-  Result<void> init() {
-    SSAD_TRY(db, Database::open(path_, options_.create));
-    SSAD_TRY(version, schema_version(*db));
-    if (version < latest_schema_version()) {
-      if (!options_.migrate) {
-        return fail(ErrorCode::conflict,
-                    "database '" + path_ + "' needs migrating (schema " + std::to_string(version) + " < " +
-                        std::to_string(latest_schema_version()) + "): run `ssad migrate`");
-      }
-      SSAD_CHECK(migrate(*db));
-    } else if (version > latest_schema_version()) {
-      SSAD_CHECK(migrate(*db));  // reports the version conflict
-    }
-    SSAD_CHECK(db->exec("PRAGMA mmap_size = " + std::to_string(options_.reader_mmap_mib << 20)));
-    idle_.push_back(std::make_unique<Connection>(std::move(db)));
+  /// Applies the reader settings to `db` and keeps it as an idle reader connection.
+  Result<void> add(std::unique_ptr<Database> db) {
+    SSAD_TRY(conn, reader(std::move(db)));
+    put_back(std::move(conn));
     return {};
   }
 
-  // Borrows a reader connection and hands it back when done.
+  // Runs `f` on a borrowed reader connection.
   template <class F>
   auto with_connection(F&& f) -> decltype(f(std::declval<Connection&>())) {
     std::unique_ptr<Connection> conn;
@@ -471,39 +459,55 @@ class SqliteStore final : public RegistrationStore {
     if (!conn) {
       auto db = Database::open(path_, false);
       if (!db) return std::unexpected(db.error());
-      if (auto ok = (*db)->exec("PRAGMA mmap_size = " + std::to_string(options_.reader_mmap_mib << 20));
-          !ok) {
-        return std::unexpected(ok.error());
-      }
-      conn = std::make_unique<Connection>(std::move(*db));
+      auto opened = reader(std::move(*db));
+      if (!opened) return std::unexpected(opened.error());
+      conn = std::move(*opened);
     }
     auto result = f(*conn);
-    conn->reset_all();
-    {
-      std::lock_guard lock(mutex_);
-      if (idle_.size() < options_.max_readers) idle_.push_back(std::move(conn));
-    }
+    put_back(std::move(conn));
     return result;
   }
 
+ private:
+  Result<std::unique_ptr<Connection>> reader(std::unique_ptr<Database> db) const {
+    SSAD_CHECK(db->exec("PRAGMA mmap_size = " + std::to_string(options_.reader_mmap_mib << 20)));
+    return std::make_unique<Connection>(std::move(db));
+  }
+
+  void put_back(std::unique_ptr<Connection> conn) {
+    conn->reset_all();
+    std::lock_guard lock(mutex_);
+    if (idle_.size() < options_.max_readers) idle_.push_back(std::move(conn));
+  }
+
+  std::string path_;
+  SqliteOptions options_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+class SqliteRegistrationReader final : public RegistrationReader {
+ public:
+  explicit SqliteRegistrationReader(ReaderPool& pool) : pool_(pool) {}
+
   Result<model::Registration> find_registration(std::string_view ldh_name) override {
-    return with_connection([&](Connection& c) { return Queries(c).registration(ldh_name); });
+    return pool_.with_connection([&](Connection& c) { return Queries(c).registration(ldh_name); });
   }
   Result<model::Contact> find_contact(std::string_view handle) override {
-    return with_connection([&](Connection& c) { return Queries(c).contact(handle); });
+    return pool_.with_connection([&](Connection& c) { return Queries(c).contact(handle); });
   }
   Result<model::Host> find_host(std::string_view ldh_name) override {
-    return with_connection([&](Connection& c) { return Queries(c).host(ldh_name); });
+    return pool_.with_connection([&](Connection& c) { return Queries(c).host(ldh_name); });
   }
   Result<model::Registrar> find_registrar(std::string_view handle) override {
-    return with_connection([&](Connection& c) { return Queries(c).registrar(handle); });
+    return pool_.with_connection([&](Connection& c) { return Queries(c).registrar(handle); });
   }
   Result<model::Registrar> find_registrar_by_iana_id(std::int64_t iana_id) override {
-    return with_connection([&](Connection& c) { return Queries(c).registrar_by_iana_id(iana_id); });
+    return pool_.with_connection([&](Connection& c) { return Queries(c).registrar_by_iana_id(iana_id); });
   }
 
   Result<std::vector<std::string>> domains_by_registrar(std::string_view handle, const Page& page) override {
-    return with_connection([&](Connection& c) {
+    return pool_.with_connection([&](Connection& c) {
       return Queries(c).names(
           "SELECT d.name FROM registrar r JOIN domain d ON d.registrar_id = r.id WHERE r.handle = ? AND "
           "d.name > ? "
@@ -514,7 +518,7 @@ class SqliteStore final : public RegistrationStore {
 
   Result<std::vector<std::string>> search(const NameSearch& search, const Page& page) override {
     const SearchSql sql = search_sql(search.kind);
-    return with_connection([&](Connection& c) {
+    return pool_.with_connection([&](Connection& c) {
       std::string end;
       return Queries(c).names(sql.list,
                               [&](Statement& s) { bind_search(s, search, page.after, limit_of(page), end); });
@@ -523,7 +527,7 @@ class SqliteStore final : public RegistrationStore {
 
   Result<std::int64_t> count(const NameSearch& search) override {
     const SearchSql sql = search_sql(search.kind);
-    return with_connection([&](Connection& c) -> Result<std::int64_t> {
+    return pool_.with_connection([&](Connection& c) -> Result<std::int64_t> {
       SSAD_TRY(stmt, c.statement(sql.count));
       std::string end;
       bind_search(*stmt, search, {}, 0, end);
@@ -534,7 +538,7 @@ class SqliteStore final : public RegistrationStore {
   }
 
   Result<StoreCounts> counts() override {
-    return with_connection([&](Connection& c) -> Result<StoreCounts> {
+    return pool_.with_connection([&](Connection& c) -> Result<StoreCounts> {
       SSAD_TRY(stmt, c.statement("SELECT (SELECT count(*) FROM registrar), (SELECT count(*) FROM contact), "
                                  "(SELECT count(*) FROM host), (SELECT count(*) FROM domain)"));
       SSAD_TRY(row, stmt->step());
@@ -544,7 +548,7 @@ class SqliteStore final : public RegistrationStore {
   }
 
   Result<std::optional<Timestamp>> data_updated() override {
-    return with_connection([&](Connection& c) -> Result<std::optional<Timestamp>> {
+    return pool_.with_connection([&](Connection& c) -> Result<std::optional<Timestamp>> {
       SSAD_TRY(stmt,
                c.statement("SELECT CAST(value AS INTEGER) FROM store_meta WHERE key = 'data_updated_ms'"));
       SSAD_TRY(row, stmt->step());
@@ -554,7 +558,7 @@ class SqliteStore final : public RegistrationStore {
   }
 
   Result<std::optional<DepositRecord>> last_deposit() override {
-    return with_connection([&](Connection& c) {
+    return pool_.with_connection([&](Connection& c) {
       return Queries(c).deposit(
           "SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM escrow_deposit "
           "WHERE type IN ('FULL', 'DIFF', 'INCR') ORDER BY imported_ms DESC, rowid DESC LIMIT 1",
@@ -563,23 +567,15 @@ class SqliteStore final : public RegistrationStore {
   }
 
   Result<std::optional<DepositRecord>> find_deposit(std::string_view id) override {
-    return with_connection([&](Connection& c) {
+    return pool_.with_connection([&](Connection& c) {
       return Queries(c).deposit(
           "SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM escrow_deposit WHERE id = ?",
           id);
     });
   }
 
-  Result<std::unique_ptr<RegistrationWriter>> begin_write() override;
-
-  const std::string& path() const { return path_; }
-  const SqliteOptions& options() const { return options_; }
-
  private:
-  std::string path_;
-  SqliteOptions options_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<Connection>> idle_;
+  ReaderPool& pool_;
 };
 
 // Ids of the objects touched by a write transaction, so that child rows and references resolve
@@ -598,31 +594,13 @@ struct IdCache {
   bool table_empty = false;  // nothing stored before this transaction: a cache miss means "absent"
 };
 
-class SqliteWriter final : public RegistrationWriter {
+// The registration repository's writes, on the connection of a unit of work (inside its transaction).
+class SqliteRegistrationWriter final : public RegistrationWriter {
  public:
-  SqliteWriter(std::unique_ptr<Connection> conn, Transaction txn)
-      : conn_(std::move(conn)), txn_(std::move(txn)) {}
-
-  Result<void> init(std::int64_t cache_mib) {
-    SSAD_CHECK(conn_->db().exec("PRAGMA cache_size = -" + std::to_string(cache_mib * 1024)));
-    SSAD_TRY(stmt, conn_->statement("SELECT id, handle FROM registrar"));
-    for (;;) {
-      SSAD_TRY(more, stmt->step());
-      if (!more) break;
-      registrars_.by_key[std::string(stmt->text(1))] = {stmt->integer(0), false};
-    }
-    registrars_.table_empty = true;  // all registrars are cached
-    SSAD_TRY(empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM domain)"));
-    domains_.table_empty = empty;
-    SSAD_TRY(contacts_empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM contact)"));
-    contacts_.table_empty = contacts_empty;
-    SSAD_TRY(hosts_empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM host)"));
-    hosts_by_name_.table_empty = hosts_empty;
-    hosts_by_roid_.table_empty = hosts_empty;
-    return {};
-  }
+  explicit SqliteRegistrationWriter(Connection& conn) : conn_(&conn) {}
 
   Result<void> put_registrar(const model::Registrar& r) override {
+    SSAD_CHECK(writing());
     auto& entry = registrars_.by_key[r.handle];
     if (entry.put) return fail(ErrorCode::conflict, "duplicate registrar '" + r.handle + "'");
     const char* sql =
@@ -658,6 +636,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> put_contact(const model::Contact& c) override {
+    SSAD_CHECK(writing());
     std::optional<std::int64_t> registrar_id;
     if (!c.registrar.empty()) {
       SSAD_TRY(id, registrar_id_of(c.registrar));
@@ -694,6 +673,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> put_host(const model::Host& h) override {
+    SSAD_CHECK(writing());
     std::optional<std::int64_t> registrar_id;
     if (!h.registrar.empty()) {
       SSAD_TRY(id, registrar_id_of(h.registrar));
@@ -738,6 +718,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> put_domain(const model::Domain& d) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(registrar_id, registrar_id_of(d.registrar));
     SSAD_TRY(existing, lookup_entry(domains_, d.name.ldh, "SELECT id FROM domain WHERE name = ?"));
     if (existing->put) return fail(ErrorCode::conflict, "duplicate domain '" + d.name.ldh + "'");
@@ -786,16 +767,19 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> add_contact_postal(std::string_view handle, const model::PostalInfo& postal) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(contacts_, handle, "SELECT id FROM contact WHERE handle = ?", "contact"));
     return insert_postal(id, handle, postal);
   }
 
   Result<void> add_contact_status(std::string_view handle, const model::Status& status) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(contacts_, handle, "SELECT id FROM contact WHERE handle = ?", "contact"));
     return insert_status("INSERT INTO contact_status VALUES (?, ?, ?)", id, status, handle);
   }
 
   Result<void> set_contact_consent(std::string_view handle, unsigned consent) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(contacts_, handle, "SELECT id FROM contact WHERE handle = ?", "contact"));
     SSAD_TRY(stmt, conn_->statement("UPDATE contact SET consent = ? WHERE id = ?"));
     stmt->bind(1, std::int64_t{consent}).bind(2, id);
@@ -803,6 +787,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> add_host_address(std::string_view host_roid, std::string_view address) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(hosts_by_roid_, host_roid, "SELECT id FROM host WHERE roid = ?", "host ROID"));
     SSAD_TRY(canonical, model::canonical_ip_address(address));
     SSAD_TRY(stmt, conn_->statement("INSERT INTO host_address (host_id, address, version) VALUES (?, ?, ?)"));
@@ -812,11 +797,13 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> add_host_status(std::string_view host_roid, const model::Status& status) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(hosts_by_roid_, host_roid, "SELECT id FROM host WHERE roid = ?", "host ROID"));
     return insert_status("INSERT INTO host_status VALUES (?, ?, ?)", id, status, host_roid);
   }
 
   Result<void> add_domain_contact(std::string_view domain, const model::DomainContact& c) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(domain_id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
     SSAD_TRY(contact_id,
              existing_id(contacts_, c.handle, "SELECT id FROM contact WHERE handle = ?", "contact"));
@@ -828,11 +815,13 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> add_domain_status(std::string_view domain, const model::Status& status) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
     return insert_status("INSERT INTO domain_status VALUES (?, ?, ?)", id, status, domain);
   }
 
   Result<void> add_domain_nameserver(std::string_view domain, std::string_view host, bool by_roid) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(domain_id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
     auto host_id = by_roid
                        ? existing_id(hosts_by_roid_, host, "SELECT id FROM host WHERE roid = ?", "host ROID")
@@ -846,6 +835,7 @@ class SqliteWriter final : public RegistrationWriter {
 
   Result<void> add_domain_ds(std::string_view domain, const model::DsData& ds,
                              std::optional<std::int64_t> max_sig_life) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
     SSAD_CHECK(set_max_sig_life(id, max_sig_life));
     SSAD_TRY(stmt, conn_->statement("INSERT INTO domain_ds VALUES (?, ?, ?, ?, ?)"));
@@ -856,6 +846,7 @@ class SqliteWriter final : public RegistrationWriter {
 
   Result<void> add_domain_key(std::string_view domain, const model::KeyData& key,
                               std::optional<std::int64_t> max_sig_life) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
     SSAD_CHECK(set_max_sig_life(id, max_sig_life));
     SSAD_TRY(stmt, conn_->statement("INSERT INTO domain_key VALUES (?, ?, ?, ?, ?)"));
@@ -865,6 +856,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> set_domain_transferred(std::string_view domain, Timestamp when) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
     SSAD_TRY(stmt, conn_->statement("UPDATE domain SET transferred_ms = ? WHERE id = ?"));
     stmt->bind(1, to_unix_ms(when)).bind(2, id);
@@ -872,6 +864,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> delete_domain(std::string_view ldh_name) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(domains_, ldh_name, "SELECT id FROM domain WHERE name = ?", "domain",
                              ErrorCode::not_found));
     SSAD_TRY(stmt, conn_->statement("DELETE FROM domain WHERE id = ?"));
@@ -882,6 +875,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> delete_contact(std::string_view handle) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(contacts_, handle, "SELECT id FROM contact WHERE handle = ?", "contact",
                              ErrorCode::not_found));
     SSAD_TRY(used, exists("SELECT EXISTS (SELECT 1 FROM domain_contact WHERE contact_id = ?)", id));
@@ -895,6 +889,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> delete_host_by_roid(std::string_view roid) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(hosts_by_roid_, roid, "SELECT id FROM host WHERE roid = ?", "host ROID",
                              ErrorCode::not_found));
     SSAD_TRY(used, exists("SELECT EXISTS (SELECT 1 FROM domain_nameserver WHERE host_id = ?)", id));
@@ -911,6 +906,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> delete_registrar(std::string_view handle) override {
+    SSAD_CHECK(writing());
     auto it = registrars_.by_key.find(std::string(handle));
     if (it == registrars_.by_key.end()) {
       return fail(ErrorCode::not_found, "registrar '" + std::string(handle) + "' not found");
@@ -929,6 +925,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<std::int64_t> delete_domains_of_tld(std::string_view tld) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(stmt, conn_->statement("DELETE FROM domain WHERE tld = ?"));
     stmt->bind(1, tld);
     SSAD_CHECK(stmt->run());
@@ -941,6 +938,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> delete_unreferenced_contacts_and_hosts() override {
+    SSAD_CHECK(writing());
     std::unordered_set<std::int64_t> keep;
     for (const auto& [key, entry] : contacts_.by_key) {
       if (entry.put) keep.insert(entry.id);
@@ -966,6 +964,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> record_deposit(const DepositRecord& d) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(stmt,
              conn_->statement("INSERT INTO escrow_deposit (id, type, prev_id, tld, watermark_ms, sha256, "
                               "imported_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
@@ -974,16 +973,47 @@ class SqliteWriter final : public RegistrationWriter {
     return duplicate_is_conflict(stmt->run(), "deposit '" + d.id + "'");
   }
 
-  Result<void> commit(Timestamp now) override {
+  /// Before the unit of work commits: stamps data_updated with `now` when anything was written.
+  Result<void> prepare_commit(Timestamp now) {
+    if (!written_) return {};
     SSAD_TRY(stmt, conn_->statement("INSERT INTO store_meta (key, value) VALUES ('data_updated_ms', ?) "
                                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
     const std::string value = std::to_string(to_unix_ms(now));  // bound text must outlive run()
     stmt->bind(1, value);
-    SSAD_CHECK(stmt->run());
-    return txn_.commit();
+    return stmt->run();
   }
 
+  /// After the unit of work committed: later writes fail rather than run outside any transaction.
+  void finish() { finished_ = true; }
+
  private:
+  // Every write starts here: it refuses once the unit of work has committed, marks the data written, and
+  // fills the id caches on the first write (a unit of work that writes no registration data pays nothing).
+  Result<void> writing() {
+    if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
+    if (!written_) SSAD_CHECK(load_caches());
+    written_ = true;
+    return {};
+  }
+
+  Result<void> load_caches() {
+    SSAD_TRY(stmt, conn_->statement("SELECT id, handle FROM registrar"));
+    for (;;) {
+      SSAD_TRY(more, stmt->step());
+      if (!more) break;
+      registrars_.by_key[std::string(stmt->text(1))] = {stmt->integer(0), false};
+    }
+    registrars_.table_empty = true;  // all registrars are cached
+    SSAD_TRY(empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM domain)"));
+    domains_.table_empty = empty;
+    SSAD_TRY(contacts_empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM contact)"));
+    contacts_.table_empty = contacts_empty;
+    SSAD_TRY(hosts_empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM host)"));
+    hosts_by_name_.table_empty = hosts_empty;
+    hosts_by_roid_.table_empty = hosts_empty;
+    return {};
+  }
+
   Result<bool> table_is_empty(const char* sql) {
     SSAD_TRY(stmt, conn_->statement(sql));
     SSAD_TRY(row, stmt->step());
@@ -1101,27 +1131,87 @@ class SqliteWriter final : public RegistrationWriter {
     return result;
   }
 
-  std::unique_ptr<Connection> conn_;
-  Transaction txn_;
+  Connection* conn_;
   IdCache registrars_, contacts_, domains_, hosts_by_name_, hosts_by_roid_;
+  bool written_ = false;
+  bool finished_ = false;
 };
 
-Result<std::unique_ptr<RegistrationWriter>> SqliteStore::begin_write() {
-  SSAD_TRY(db, Database::open(path_, false));
-  auto conn = std::make_unique<Connection>(std::move(db));
-  SSAD_TRY(txn, Transaction::begin(conn->db()));
-  auto writer = std::make_unique<SqliteWriter>(std::move(conn), std::move(txn));
-  SSAD_CHECK(writer->init(options_.import_cache_mib));
-  return std::unique_ptr<RegistrationWriter>(std::move(writer));
-}
+// One unit of work: a write transaction on its own connection, which every repository writes through.
+class SqliteUnitOfWork final : public UnitOfWork {
+ public:
+  SqliteUnitOfWork(std::unique_ptr<Connection> conn, Transaction txn)
+      : conn_(std::move(conn)), txn_(std::move(txn)), registrations_(*conn_) {}
+
+  Result<void> init(std::int64_t cache_mib) {
+    return conn_->db().exec("PRAGMA cache_size = -" + std::to_string(cache_mib * 1024));
+  }
+
+  RegistrationWriter& registrations() override { return registrations_; }
+
+  Result<void> commit(Timestamp now) override {
+    if (committed_) return fail(ErrorCode::internal, "the unit of work has already committed");
+    SSAD_CHECK(registrations_.prepare_commit(now));
+    SSAD_CHECK(txn_.commit());
+    committed_ = true;
+    registrations_.finish();
+    return {};
+  }
+
+ private:
+  // Destroyed in reverse: the repositories, then the transaction (rolling back unless committed), then
+  // the connection.
+  std::unique_ptr<Connection> conn_;
+  Transaction txn_;
+  SqliteRegistrationWriter registrations_;
+  bool committed_ = false;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, SqliteOptions options)
+      : path_(std::move(path)), options_(options), pool_(path_, options_), registrations_(pool_) {}
+
+  Result<void> init() {
+    SSAD_TRY(db, Database::open(path_, options_.create));
+    SSAD_TRY(version, schema_version(*db));
+    if (version < latest_schema_version()) {
+      if (!options_.migrate) {
+        return fail(ErrorCode::conflict,
+                    "database '" + path_ + "' needs migrating (schema " + std::to_string(version) + " < " +
+                        std::to_string(latest_schema_version()) + "): run `ssad migrate`");
+      }
+      SSAD_CHECK(migrate(*db));
+    } else if (version > latest_schema_version()) {
+      SSAD_CHECK(migrate(*db));  // reports the version conflict
+    }
+    return pool_.add(std::move(db));
+  }
+
+  RegistrationReader& registrations() override { return registrations_; }
+
+  Result<std::unique_ptr<UnitOfWork>> begin() override {
+    SSAD_TRY(db, Database::open(path_, false));
+    auto conn = std::make_unique<Connection>(std::move(db));
+    SSAD_TRY(txn, Transaction::begin(conn->db()));
+    auto work = std::make_unique<SqliteUnitOfWork>(std::move(conn), std::move(txn));
+    SSAD_CHECK(work->init(options_.import_cache_mib));
+    return std::unique_ptr<UnitOfWork>(std::move(work));
+  }
+
+ private:
+  std::string path_;
+  SqliteOptions options_;
+  ReaderPool pool_;
+  SqliteRegistrationReader registrations_;
+};
 
 }  // namespace
 
-Result<std::unique_ptr<RegistrationStore>> open_sqlite_store(const std::string& path,
-                                                             const SqliteOptions& options) {
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const SqliteOptions& options) {
   auto store = std::make_unique<SqliteStore>(path, options);
   SSAD_CHECK(store->init());
-  return std::unique_ptr<RegistrationStore>(std::move(store));
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace ssad::store::sqlite

@@ -92,7 +92,7 @@ class RdapService : public ::testing::Test {
   void SetUp() override { store_ = ssad::testing::open_rdap_fixture(dir_); }
   Service& service(Mode mode = Mode::registry) {
     auto& slot = mode == Mode::registry ? registry_ : registrar_;
-    if (!slot) slot = std::make_unique<Service>(*store_, settings_for(mode), test_options());
+    if (!slot) slot = std::make_unique<Service>(store_->registrations(), settings_for(mode), test_options());
     return *slot;
   }
 
@@ -110,7 +110,7 @@ class RdapService : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<store::RegistrationStore> store_;
+  std::unique_ptr<store::Store> store_;
   std::unique_ptr<Service> registry_, registrar_;
 };
 
@@ -298,7 +298,7 @@ TEST_F(RdapService, TooManyQueriesFromOneAddressGet429WithRetryAfter) {
   ServiceOptions options = test_options();
   options.rate_limit_per_second = 0.001;
   options.rate_limit_burst = 3;
-  Service limited(*store_, settings_for(Mode::registry), options);
+  Service limited(store_->registrations(), settings_for(Mode::registry), options);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(limited.handle(get("/rdap/help")).status, 200U);
   const auto refused = limited.handle(get("/rdap/help"));
   EXPECT_EQ(refused.status, 429U);
@@ -310,16 +310,17 @@ TEST_F(RdapService, TooManyQueriesFromOneAddressGet429WithRetryAfter) {
 TEST_F(RdapService, ACachedLookupIsRenderedAgainOnceTheDataChanges) {
   ServiceOptions options = test_options();
   options.generation_check = std::chrono::milliseconds(0);
-  Service fresh(*store_, settings_for(Mode::registry), options);
+  Service fresh(store_->registrations(), settings_for(Mode::registry), options);
   const auto before = fresh.handle(get("/rdap/domain/legal.test"));
   EXPECT_EQ(fresh.handle(get("/rdap/domain/legal.test")).body, before.body);
   {
-    auto w = store_->begin_write().value();
+    auto work = store_->begin().value();
+    auto* w = &work->registrations();
     model::Domain d = ssad::testing::sample_domain("legal.test", "D2-TEST");
     d.contacts = {{model::ContactRole::registrant, "leg1"}};
     d.statuses = {{"serverHold", ""}};
     ASSERT_TRUE(w->put_domain(d).has_value());
-    ASSERT_TRUE(w->commit(ssad::testing::at("2026-02-01T00:00:00Z")).has_value());
+    ASSERT_TRUE(work->commit(ssad::testing::at("2026-02-01T00:00:00Z")).has_value());
   }
   const auto after = fresh.handle(get("/rdap/domain/legal.test"));
   EXPECT_THAT(after.body, ::testing::HasSubstr("\"server hold\""));
@@ -332,7 +333,7 @@ TEST_F(RdapService, ServesConcurrentQueriesWhileTheDataChanges) {
   ServiceOptions options = test_options();
   options.generation_check = std::chrono::milliseconds(0);
   options.rate_limit_per_second = 1000000;
-  Service shared(*store_, settings_for(Mode::registry), options);
+  Service shared(store_->registrations(), settings_for(Mode::registry), options);
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
@@ -347,11 +348,13 @@ TEST_F(RdapService, ServesConcurrentQueriesWhileTheDataChanges) {
     });
   }
   for (int i = 0; i < 5; ++i) {
-    auto w = store_->begin_write().value();
+    auto work = store_->begin().value();
+    auto* w = &work->registrations();
     model::Domain d = ssad::testing::sample_domain("legal.test", "D2-TEST");
     d.contacts = {{model::ContactRole::registrant, "leg1"}};
     ASSERT_TRUE(w->put_domain(d).has_value());
-    ASSERT_TRUE(w->commit(ssad::testing::at("2026-03-01T00:00:00Z") + std::chrono::seconds(i)).has_value());
+    ASSERT_TRUE(
+        work->commit(ssad::testing::at("2026-03-01T00:00:00Z") + std::chrono::seconds(i)).has_value());
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(failures.load(), 0);

@@ -23,7 +23,7 @@ class WhoisResponder : public ::testing::Test {
  protected:
   void SetUp() override { store_ = ssad::testing::open_rdap_fixture(dir_); }
   ssad::testing::TempDir dir_;
-  std::unique_ptr<store::RegistrationStore> store_;
+  std::unique_ptr<store::Store> store_;
 };
 
 // Compares an answer with tests/data/whois/<file>; SSAD_UPDATE_GOLDEN=1 rewrites the file instead.
@@ -42,8 +42,8 @@ void expect_golden(const std::string& file, const std::string& answer) {
 }
 
 TEST_F(WhoisResponder, AnswersMatchTheirGoldenFilesInBothModes) {
-  Responder registry(*store_, rdap::Mode::registry);
-  Responder registrar(*store_, rdap::Mode::registrar);
+  Responder registry(store_->registrations(), rdap::Mode::registry);
+  Responder registrar(store_->registrations(), rdap::Mode::registrar);
   expect_golden("registry-natural-person.txt", registry.answer("natural.test"));
   expect_golden("registry-legal-person.txt", registry.answer("legal.test"));
   expect_golden("registry-idn-dnssec.txt", registry.answer("bücher.test"));
@@ -53,7 +53,7 @@ TEST_F(WhoisResponder, AnswersMatchTheirGoldenFilesInBothModes) {
 }
 
 TEST_F(WhoisResponder, AnswersInTheGtldFormatWithCrLfLines) {
-  Responder registry(*store_, rdap::Mode::registry);
+  Responder registry(store_->registrations(), rdap::Mode::registry);
   const std::string answer = registry.answer("LEGAL.test");
   EXPECT_THAT(answer, HasSubstr("Domain Name: legal.test\r\n"));
   EXPECT_THAT(answer, HasSubstr("Registry Domain ID: D2-TEST\r\n"));
@@ -83,7 +83,7 @@ TEST_F(WhoisResponder, AnswersInTheGtldFormatWithCrLfLines) {
 }
 
 TEST_F(WhoisResponder, WithholdsANaturalPersonsDataLikeRdap) {
-  Responder registry(*store_, rdap::Mode::registry);
+  Responder registry(store_->registrations(), rdap::Mode::registry);
   const std::string answer = registry.answer("natural.test");
   for (const auto& value : ssad::testing::natural_person_values()) {
     EXPECT_THAT(answer, Not(HasSubstr(value))) << value;
@@ -108,7 +108,7 @@ TEST_F(WhoisResponder, WithholdsANaturalPersonsDataLikeRdap) {
 }
 
 TEST_F(WhoisResponder, RegistrarModeNamesTheRegistrarExpiryAndTheReseller) {
-  Responder registrar(*store_, rdap::Mode::registrar);
+  Responder registrar(store_->registrations(), rdap::Mode::registrar);
   const std::string answer = registrar.answer("domain natural.test");
   EXPECT_THAT(answer, HasSubstr("Registrar Registration Expiration Date: 2030-04-03T22:00:00Z\r\n"));
   EXPECT_THAT(answer, Not(HasSubstr("Registry Expiry Date")));
@@ -119,17 +119,18 @@ TEST_F(WhoisResponder, RegistrarModeNamesTheRegistrarExpiryAndTheReseller) {
 }
 
 TEST_F(WhoisResponder, LimitsEachClientAndAnswersFromCacheUntilTheDataChanges) {
-  Responder responder(*store_, rdap::Mode::registry,
+  Responder responder(store_->registrations(), rdap::Mode::registry,
                       {.cache_bytes = 1 << 20, .rate_limit_per_second = 0.001, .rate_limit_burst = 3});
   EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"),
               HasSubstr("Domain Status: clientTransferProhibited"));
   {
-    auto w = store_->begin_write().value();
+    auto work = store_->begin().value();
+    auto* w = &work->registrations();
     model::Domain d = ssad::testing::sample_domain("legal.test", "D2-TEST");
     d.contacts = {{model::ContactRole::registrant, "leg1"}};
     d.statuses = {{"serverHold", ""}};
     ASSERT_TRUE(w->put_domain(d).has_value());
-    ASSERT_TRUE(w->commit(ssad::testing::at("2026-02-01T00:00:00Z")).has_value());
+    ASSERT_TRUE(work->commit(ssad::testing::at("2026-02-01T00:00:00Z")).has_value());
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the data version is read once a second
   EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"), HasSubstr("Domain Status: serverHold"));
@@ -139,7 +140,7 @@ TEST_F(WhoisResponder, LimitsEachClientAndAnswersFromCacheUntilTheDataChanges) {
 }
 
 TEST_F(WhoisResponder, AcceptsULabelsAndRefusesBadQueriesWithoutEchoingThem) {
-  Responder registry(*store_, rdap::Mode::registry);
+  Responder registry(store_->registrations(), rdap::Mode::registry);
   EXPECT_THAT(registry.answer("BÜCHER.test"), HasSubstr("Domain Name: xn--bcher-kva.test\r\n"));
   EXPECT_THAT(registry.answer("bücher.test"), HasSubstr("DNSSEC: signedDelegation\r\n"));
   EXPECT_THAT(registry.answer("nothere.test"), HasSubstr("No match for \"nothere.test\".\r\n"));
