@@ -2,6 +2,10 @@
 
 #include "store/registration_store.hpp"
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "store/sqlite/migrations.hpp"
@@ -62,6 +66,135 @@ TEST_P(RegistrationStoreContract, FindsAWholeRegistrationByName) {
   EXPECT_EQ(reg->domain.max_sig_life, 604800);
   EXPECT_EQ(format_rfc3339(*reg->domain.expires), "2030-04-03T22:00:00Z");
   EXPECT_EQ(reader().data_updated().value(), at("2024-01-01T00:00:00Z"));
+}
+
+// A registration with every kind of child row, in the order the store returns them: contacts by role
+// (registrant, admin, tech, billing) then handle, postal infos by type, statuses by value, nameservers by
+// name, addresses by their text, DS and keys by all their fields.
+struct FullExample {
+  model::Registrar registrar = sample_registrar();
+  model::Registrar other_registrar = sample_registrar("registrarY", 5678);
+  model::Contact alice, bob, carol, dave;
+  std::vector<model::Host> hosts;
+  model::Domain domain = sample_domain("bücher.test", "D7-TEST");
+
+  FullExample() {
+    alice = sample_contact("alice", "Alice Anders", "alice@example.test");
+    model::PostalInfo loc = alice.postal[0];
+    loc.type = "loc";
+    loc.name = "Alíce Änders";
+    loc.address.city = "Zürich";
+    loc.address.country_code = "CH";
+    alice.postal.push_back(loc);
+    alice.statuses = {{"clientDeleteProhibited", "by request"}, {"linked", ""}};
+    alice.fax = "+1.7035555500";
+    alice.fax_ext = "9";
+    alice.consent = model::kConsentName | model::kConsentEmail;
+    alice.privacy_service = "Privacy Service Ltd";
+    alice.updated = at("2020-02-02T02:02:02Z");
+    bob = sample_contact("bob", "Bob Builder", "bob@example.test");
+    bob.person_type = model::PersonType::legal;
+    bob.registrar = "registrarY";
+    bob.statuses = {{"clientUpdateProhibited", ""}, {"linked", ""}, {"ok", ""}};
+    carol = sample_contact("carol", "Carol Crane", "carol@example.test");
+    carol.postal.clear();
+    carol.statuses.clear();
+    carol.registrar.clear();
+    carol.person_type = model::PersonType::unknown;
+    dave = sample_contact("dave", "Dave Dollar", "dave@example.test");
+
+    model::Host ns0 = sample_host("ns0.other.test", "H0-TEST");
+    ns0.statuses.clear();
+    ns0.registrar.clear();
+    model::Host ns1 = sample_host("ns1.example.test", "H1-TEST", {"192.0.2.10", "192.0.2.2"},
+                                  {"2001:db8::1", "2001:db8::a"});
+    ns1.statuses = {{"clientUpdateProhibited", "locked"}, {"linked", ""}};
+    ns1.created = at("2011-01-01T00:00:00Z");
+    ns1.updated = at("2012-01-01T00:00:00Z");
+    ns1.transferred = at("2013-01-01T00:00:00Z");
+    model::Host ns2 = sample_host("ns2.example.net", "H2-TEST", {}, {"2001:db8::53"});
+    ns2.registrar = "registrarY";
+    model::Host ns3 = sample_host("ns3.bücher.test", "H3-TEST", {"198.51.100.1"});
+    hosts = {ns0, ns1, ns2, ns3};
+
+    domain.statuses = {{"clientTransferProhibited", ""}, {"serverHold", "court order"}};
+    domain.contacts = {{model::ContactRole::registrant, "alice"},
+                       {model::ContactRole::admin, "bob"},
+                       {model::ContactRole::admin, "carol"},
+                       {model::ContactRole::tech, "alice"},
+                       {model::ContactRole::billing, "dave"}};
+    domain.nameservers = {"ns0.other.test", "ns1.example.test", "ns2.example.net", "ns3.xn--bcher-kva.test"};
+    domain.idn_table = "de";
+    domain.reseller = "Reseller GmbH";
+    domain.max_sig_life = 86400;
+    domain.ds = {{2371, 13, 2, "AA11"}, {2371, 13, 4, "BB22"}, {60485, 8, 2, "CC33"}};
+    domain.keys = {{256, 3, 13, "keyB"}, {257, 3, 8, "keyC"}, {257, 3, 13, "keyA"}};
+    domain.transferred = at("2015-05-05T05:05:05Z");
+  }
+
+  std::vector<std::pair<model::ContactRole, model::Contact>> contacts() const {
+    return {{model::ContactRole::registrant, alice},
+            {model::ContactRole::admin, bob},
+            {model::ContactRole::admin, carol},
+            {model::ContactRole::tech, alice},
+            {model::ContactRole::billing, dave}};
+  }
+};
+
+template <class T>
+std::vector<T> reversed(std::vector<T> v) {
+  std::reverse(v.begin(), v.end());
+  return v;
+}
+
+TEST_P(RegistrationStoreContract, ReturnsTheWholeRegistrationAsPut) {
+  load_example();  // another domain with contacts and hosts of its own
+  const FullExample x;
+  {
+    auto work = store_->begin().value();
+    RegistrationWriter& w = work->registrations();
+    ASSERT_TRUE(w.put_registrar(x.other_registrar).has_value());
+    // Everything goes in in reverse of the order it comes back in.
+    for (model::Contact c : {x.dave, x.carol, x.bob, x.alice}) {
+      c.postal = reversed(c.postal);
+      c.statuses = reversed(c.statuses);
+      ASSERT_TRUE(w.put_contact(c).has_value()) << c.handle;
+    }
+    for (model::Host h : reversed(x.hosts)) {
+      h.ipv4 = reversed(h.ipv4);
+      h.ipv6 = reversed(h.ipv6);
+      h.statuses = reversed(h.statuses);
+      ASSERT_TRUE(w.put_host(h).has_value()) << h.name.ldh;
+    }
+    model::Domain d = x.domain;
+    d.statuses = reversed(d.statuses);
+    d.contacts = reversed(d.contacts);
+    d.nameservers = reversed(d.nameservers);
+    d.ds = reversed(d.ds);
+    d.keys = reversed(d.keys);
+    auto ok = w.put_domain(d);
+    ASSERT_TRUE(ok.has_value()) << ok.error().message;
+    ASSERT_TRUE(work->commit(at("2024-01-02T00:00:00Z")).has_value());
+  }
+
+  auto reg = reader().find_registration("xn--bcher-kva.test");
+  ASSERT_TRUE(reg.has_value()) << reg.error().message;
+  EXPECT_EQ(reg->domain, x.domain);
+  EXPECT_EQ(reg->registrar, x.registrar);
+  ASSERT_EQ(reg->contacts.size(), 5U);
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(reg->contacts[i].first, x.contacts()[i].first) << i;
+    EXPECT_EQ(reg->contacts[i].second, x.contacts()[i].second) << i << ": " << reg->contacts[i].second.handle;
+  }
+  ASSERT_EQ(reg->nameservers.size(), x.hosts.size());
+  for (std::size_t i = 0; i < x.hosts.size(); ++i) {
+    EXPECT_EQ(reg->nameservers[i], x.hosts[i]) << i << ": " << reg->nameservers[i].name.ldh;
+  }
+  // The objects alone read the same.
+  EXPECT_EQ(reader().find_contact("alice").value(), x.alice);
+  EXPECT_EQ(reader().find_host("ns1.example.test").value(), x.hosts[1]);
+  // The other domain is untouched by this one's rows.
+  EXPECT_EQ(reader().find_registration("example.test").value().contacts.size(), 2U);
 }
 
 TEST_P(RegistrationStoreContract, UnknownObjectsAreNotFound) {
