@@ -14,8 +14,9 @@ namespace ssad::store {
 /// One unit of work: every repository written through it commits or rolls back together. Destroying it
 /// without commit() rolls everything back. Later repositories (requestors, requests, audit) join here.
 ///
-/// A unit of work is used by one thread at a time, and a store has one open at a time: begin() waits for
-/// the one before to finish. Reads through Store see only committed data, never this unit's changes.
+/// A unit of work is used by one thread at a time. Reads through Store see committed data only, never
+/// this unit's changes. A backend may run one unit of work at a time (SQLite does: begin() waits for the
+/// open one to finish), so a thread must not begin a second one while it holds one.
 class UnitOfWork {
  public:
   virtual ~UnitOfWork() = default;
@@ -24,10 +25,11 @@ class UnitOfWork {
   [[nodiscard]] virtual RegistrationWriter& registrations() = 0;
 
   /// Makes every change durable and visible at once; stamps the registration data's change time
-  /// (RegistrationReader::data_updated) with `now` when registration data was written, that is when
-  /// anything was called on registrations(). Afterwards the unit of work is finished: writes through it
-  /// fail with internal. Errors: unavailable when the changes cannot be made durable (nothing is then
-  /// visible, and destroying the unit of work rolls everything back); internal when already committed.
+  /// (RegistrationReader::data_updated) with `now` when registration data was written, that is when any
+  /// write was called on registrations() (even one that failed). Afterwards the unit of work is finished:
+  /// writes through it fail with internal. Errors: unavailable when the changes cannot be made durable
+  /// (nothing is then visible, and destroying the unit of work rolls everything back); internal when
+  /// already committed.
   [[nodiscard]] virtual Result<void> commit(Timestamp now) = 0;
 };
 

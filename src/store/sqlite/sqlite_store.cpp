@@ -15,8 +15,6 @@
 namespace ssad::store::sqlite {
 namespace {
 
-using model::ContactRole;
-
 std::optional<std::int64_t> ms(const std::optional<Timestamp>& t) {
   if (!t) return std::nullopt;
   return to_unix_ms(*t);
