@@ -41,14 +41,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", store.error().message.c_str());
     return 1;
   }
-  for (std::size_t i = 0; i < names.size() / 10; ++i) (void)(*store)->find_registration(names[i]);
+  ssad::store::RegistrationReader& registrations = (*store)->registrations();
+  for (std::size_t i = 0; i < names.size() / 10; ++i) (void)registrations.find_registration(names[i]);
 
   std::vector<double> micros;
   micros.reserve(names.size());
   std::size_t contacts = 0;
   for (const auto& name : names) {
     const auto start = std::chrono::steady_clock::now();
-    auto reg = (*store)->find_registration(name);
+    auto reg = registrations.find_registration(name);
     const auto end = std::chrono::steady_clock::now();
     if (!reg) {
       std::fprintf(stderr, "lookup of %s failed: %s\n", name.c_str(), reg.error().message.c_str());

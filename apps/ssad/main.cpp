@@ -82,7 +82,7 @@ void print_report(const ingest::ImportReport& report) {
               static_cast<long long>(report.counts.hosts), static_cast<long long>(report.counts.registrars));
 }
 
-Result<std::unique_ptr<store::RegistrationStore>> open_store(const config::Config& config) {
+Result<std::unique_ptr<store::Store>> open_store(const config::Config& config) {
   return store::sqlite::open_sqlite_store(config.store.path);
 }
 
@@ -130,8 +130,9 @@ rdap::Settings rdap_settings(const config::Config& config) {
 
 // Serves HTTP, HTTPS and WHOIS, as configured, until SIGINT or SIGTERM. The first listener runs on this
 // thread and handles the signals; the others run in the background and are stopped after it.
-int serve(const config::Config& config, store::RegistrationStore& registrations,
-          const std::string& http_override, const std::string& whois_override) {
+int serve(const config::Config& config, store::Store& store, const std::string& http_override,
+          const std::string& whois_override) {
+  store::RegistrationReader& registrations = store.registrations();
   const SystemClock clock;
   // One data-change tracker for RDAP and WHOIS: both caches follow it.
   cache::DataVersion data_version(registrations, clock, std::chrono::seconds(1));
@@ -257,7 +258,7 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--http", http_listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   serve_cmd->add_option("--whois", whois_listen, "HOST:PORT for WHOIS (RFC 3912); default: whois.listen");
   serve_cmd->callback([&] {
-    exit_code = with_store(common, [&](const config::Config& config, store::RegistrationStore& store) {
+    exit_code = with_store(common, [&](const config::Config& config, store::Store& store) {
       return serve(config, store, http_listen, whois_listen);
     });
   });
@@ -265,7 +266,7 @@ int main(int argc, char** argv) {
   auto* migrate_cmd = app.add_subcommand("migrate", "Create the database or bring its schema up to date");
   add_common(migrate_cmd, common);
   migrate_cmd->callback([&] {
-    exit_code = with_store(common, [](const config::Config& config, store::RegistrationStore&) {
+    exit_code = with_store(common, [](const config::Config& config, store::Store&) {
       std::printf("database %s is at the current schema\n", config.store.path.c_str());
       return 0;
     });
@@ -283,7 +284,7 @@ int main(int argc, char** argv) {
   escrow_cmd->add_flag("--ignore-sequence", escrow_options.ignore_sequence,
                        "Apply a DIFF/INCR deposit even if its prevId is not the last deposit applied");
   escrow_cmd->callback([&] {
-    exit_code = with_store(common, [&](const config::Config&, store::RegistrationStore& store) {
+    exit_code = with_store(common, [&](const config::Config&, store::Store& store) {
       SystemClock clock;
       return finish_import(ingest::import_escrow(store, deposit_path, clock, escrow_options));
     });
@@ -297,7 +298,7 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   jsonl_cmd->callback([&] {
-    exit_code = with_store(common, [&](const config::Config&, store::RegistrationStore& store) {
+    exit_code = with_store(common, [&](const config::Config&, store::Store& store) {
       SystemClock clock;
       return finish_import(ingest::import_jsonl(store, jsonl_path, clock));
     });
@@ -314,7 +315,7 @@ int main(int argc, char** argv) {
   bool deposit_only = false;
   demo_cmd->add_flag("--deposit-only", deposit_only, "Write the deposit but do not import it");
   demo_cmd->callback([&] {
-    exit_code = with_store(common, [&](const config::Config& config, store::RegistrationStore& store) {
+    exit_code = with_store(common, [&](const config::Config& config, store::Store& store) {
       const std::filesystem::path out = demo_out.empty() ? config.store.path + ".deposit" : demo_out;
       auto xml = demo::write_demo_deposit(demo_options, out);
       if (!xml) return report_error(xml.error());
@@ -332,10 +333,10 @@ int main(int argc, char** argv) {
   std::string domain_name;
   show_domain->add_option("NAME", domain_name, "Domain name (A-label or U-label)")->required();
   show_domain->callback([&] {
-    exit_code = with_store(common, [&](const config::Config&, store::RegistrationStore& store) {
+    exit_code = with_store(common, [&](const config::Config&, store::Store& store) {
       auto name = normalize_domain_name(domain_name);
       if (!name) return report_error(name.error());
-      auto registration = store.find_registration(name->ldh);
+      auto registration = store.registrations().find_registration(name->ldh);
       if (!registration) return report_error(registration.error());
       std::fputs(model::describe(*registration).c_str(), stdout);
       return 0;

@@ -757,8 +757,8 @@ Result<void> check_counts(const Deposit& deposit, const ImportReport& report) {
 
 }  // namespace
 
-Result<ImportReport> import_escrow(store::RegistrationStore& store, const std::string& xml_path,
-                                   const Clock& clock, const EscrowImportOptions& options) {
+Result<ImportReport> import_escrow(store::Store& store, const std::string& xml_path, const Clock& clock,
+                                   const EscrowImportOptions& options) {
   const std::filesystem::path path(xml_path);
   auto xml = read_file(path);
   if (!xml) return std::unexpected(with_context(xml.error(), "deposit"));
@@ -770,7 +770,8 @@ Result<ImportReport> import_escrow(store::RegistrationStore& store, const std::s
   report.type = deposit.type;
   const std::string digest = sha256_hex(*xml);
 
-  auto previous = store.find_deposit(deposit.id);
+  store::RegistrationReader& registrations = store.registrations();
+  auto previous = registrations.find_deposit(deposit.id);
   if (!previous) return std::unexpected(previous.error());
   if (*previous) {
     if ((*previous)->sha256 != digest) {
@@ -778,15 +779,16 @@ Result<ImportReport> import_escrow(store::RegistrationStore& store, const std::s
                   "deposit '" + deposit.id + "' was already imported with different content");
     }
     report.already_imported = true;
-    auto counts = store.counts();
+    auto counts = registrations.counts();
     if (!counts) return std::unexpected(counts.error());
     report.counts = *counts;
     return report;
   }
   if (deposit.type != "FULL" && !options.ignore_sequence) {
-    auto last = store.last_deposit();
+    auto last = registrations.last_deposit();
     if (!last) return std::unexpected(last.error());
-    auto anchor = deposit.type == "DIFF" ? *last : store.find_deposit(deposit.prev_id).value_or(std::nullopt);
+    auto anchor =
+        deposit.type == "DIFF" ? *last : registrations.find_deposit(deposit.prev_id).value_or(std::nullopt);
     if (!anchor || anchor->id != deposit.prev_id || (deposit.type == "INCR" && anchor->type != "FULL")) {
       return fail(ErrorCode::conflict, deposit.type + " deposit '" + deposit.id + "' follows '" +
                                            deposit.prev_id + "', but the store's last deposit is " +
@@ -795,21 +797,22 @@ Result<ImportReport> import_escrow(store::RegistrationStore& store, const std::s
     }
   }
 
-  auto writer = store.begin_write();
-  if (!writer) return std::unexpected(writer.error());
+  auto work = store.begin();
+  if (!work) return std::unexpected(work.error());
+  store::RegistrationWriter& writer = (*work)->registrations();
   Importer importer(deposit, path.parent_path(), report);
-  if (auto ok = importer.run(**writer); !ok) return std::unexpected(ok.error());
+  if (auto ok = importer.run(writer); !ok) return std::unexpected(ok.error());
   if (deposit.type == "FULL") {
     if (auto ok = check_counts(deposit, report); !ok) return std::unexpected(ok.error());
   }
   const Timestamp now = clock.now();
-  if (auto ok = (*writer)->record_deposit(
+  if (auto ok = writer.record_deposit(
           {deposit.id, deposit.type, deposit.prev_id, deposit.tld, deposit.watermark, digest, now});
       !ok) {
     return std::unexpected(ok.error());
   }
-  if (auto ok = (*writer)->commit(now); !ok) return std::unexpected(ok.error());
-  auto counts = store.counts();
+  if (auto ok = (*work)->commit(now); !ok) return std::unexpected(ok.error());
+  auto counts = registrations.counts();
   if (!counts) return std::unexpected(counts.error());
   report.counts = *counts;
   return report;

@@ -1,5 +1,5 @@
 #pragma once
-// Applies an RFC 9022 CSV-model escrow deposit to the registration store, in one transaction: a bad
+// Applies an RFC 9022 CSV-model escrow deposit to the registration store, in one unit of work: a bad
 // row aborts the import with its file, line and reason, and the store stays as it was.
 //
 // FULL deposits replace every domain of the deposit's TLD (contacts and hosts that no domain uses any
@@ -18,7 +18,7 @@
 
 #include "core/error.hpp"
 #include "core/time.hpp"
-#include "store/registration_store.hpp"
+#include "store/store.hpp"
 
 namespace ssad::ingest {
 
@@ -39,7 +39,7 @@ struct ImportReport {
 /// Imports the deposit whose XML is at `xml_path`; its CSV files are looked up beside it.
 /// Errors: invalid_input ("domain-20240101.csv line 7: unknown registrar 'X'"), conflict (out of
 /// sequence, or the same id with other content), unavailable (files or database cannot be read).
-[[nodiscard]] Result<ImportReport> import_escrow(store::RegistrationStore& store, const std::string& xml_path,
+[[nodiscard]] Result<ImportReport> import_escrow(store::Store& store, const std::string& xml_path,
                                                  const Clock& clock, const EscrowImportOptions& options = {});
 
 }  // namespace ssad::ingest

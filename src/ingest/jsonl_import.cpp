@@ -499,7 +499,7 @@ Result<DomainLine> parse_domain(const Json& value) {
   return line;
 }
 
-// Applies lines to one write transaction. Contacts and hosts come embedded in every domain that uses
+// Applies lines to one unit of work. Contacts and hosts come embedded in every domain that uses
 // them, so each is put once, and every later copy must be the same data.
 class Importer {
  public:
@@ -593,8 +593,7 @@ bool is_record(std::string_view line) {
 
 }  // namespace
 
-Result<ImportReport> import_jsonl(store::RegistrationStore& store, const std::string& path,
-                                  const Clock& clock) {
+Result<ImportReport> import_jsonl(store::Store& store, const std::string& path, const Clock& clock) {
   const std::filesystem::path file(path);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) {
@@ -618,18 +617,19 @@ Result<ImportReport> import_jsonl(store::RegistrationStore& store, const std::st
   // A file is recorded by its SHA-256, so that importing the same file again changes nothing at all.
   const std::string digest = sha256_hex(content);
   report.deposit_id = "jsonl-" + digest.substr(0, 16);
-  auto previous = store.find_deposit(report.deposit_id);
+  store::RegistrationReader& registrations = store.registrations();
+  auto previous = registrations.find_deposit(report.deposit_id);
   if (!previous) return std::unexpected(previous.error());
   if (*previous) {
     report.already_imported = true;
-    auto counts = store.counts();
+    auto counts = registrations.counts();
     if (!counts) return std::unexpected(counts.error());
     report.counts = *counts;
     return report;
   }
-  auto writer = store.begin_write();
-  if (!writer) return std::unexpected(writer.error());
-  Importer importer(**writer, report);
+  auto work = store.begin();
+  if (!work) return std::unexpected(work.error());
+  Importer importer((*work)->registrations(), report);
   std::istringstream lines(content);
   std::string line;
   std::size_t number = 0;
@@ -652,11 +652,12 @@ Result<ImportReport> import_jsonl(store::RegistrationStore& store, const std::st
   }
   if (any) {
     const Timestamp now = clock.now();
-    SSAD_CHECK((*writer)->record_deposit({report.deposit_id, "JSONL", "", "", now, digest, now}));
-    SSAD_CHECK((*writer)->commit(now));
+    SSAD_CHECK(
+        (*work)->registrations().record_deposit({report.deposit_id, "JSONL", "", "", now, digest, now}));
+    SSAD_CHECK((*work)->commit(now));
   }
-  writer->reset();  // ends the transaction (rolls back when nothing was read)
-  auto counts = store.counts();
+  work->reset();  // ends the unit of work (rolls back when nothing was read)
+  auto counts = registrations.counts();
   if (!counts) return std::unexpected(counts.error());
   report.counts = *counts;
   return report;

@@ -3,7 +3,7 @@
 // registrar or one domain per line, the domain carrying its contacts and nameservers. For registries
 // that have no RFC 9022 escrow deposit to hand, and for hand-written test data.
 //
-// The whole file is one transaction: the first bad line aborts the import with its file name, line and
+// The whole file is one unit of work: the first bad line aborts the import with its file name, line and
 // reason, and the store stays as it was. Objects are upserted (put replaces an object and its child
 // rows); nothing is ever deleted. A file already imported (same bytes) is not applied again.
 
@@ -12,7 +12,7 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "ingest/escrow_import.hpp"
-#include "store/registration_store.hpp"
+#include "store/store.hpp"
 
 namespace ssad::ingest {
 
@@ -25,7 +25,7 @@ namespace ssad::ingest {
 /// an unknown member, a wrong type, a bad date, name, status or address, an unknown reference, a domain
 /// or registrar given twice, a contact or host given twice with different data) and for a missing
 /// file; unavailable when the file or the database cannot be read or written.
-[[nodiscard]] Result<ImportReport> import_jsonl(store::RegistrationStore& store, const std::string& path,
+[[nodiscard]] Result<ImportReport> import_jsonl(store::Store& store, const std::string& path,
                                                 const Clock& clock);
 
 }  // namespace ssad::ingest

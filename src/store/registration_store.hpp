@@ -1,10 +1,10 @@
 #pragma once
-// The registration-data repository (DESIGN.md §3.4). Callers see only these interfaces; store/sqlite/
-// implements them today and store/postgres/ will implement them without changing callers.
+// The registration-data repository (DESIGN.md §3.4): registrars, contacts, hosts, domains and the imports
+// applied. Read through Store::registrations(), written through UnitOfWork::registrations()
+// (store/store.hpp).
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -93,12 +93,13 @@ class RegistrationReader {
   [[nodiscard]] virtual Result<std::optional<DepositRecord>> find_deposit(std::string_view id) = 0;
 };
 
-/// One write transaction. Destroying it without commit() rolls every change back, so a failed import
-/// leaves the store as it was.
+/// Writes to the registration data, within a unit of work (store/store.hpp): nothing is visible until the
+/// unit of work commits, and destroying it uncommitted rolls every change back, so a failed import leaves
+/// the store as it was.
 ///
 /// put_* replaces an object and all its child rows with the given aggregate (creating it when new); an
-/// object may be put once per transaction (a second put fails with conflict). add_* adds one child row
-/// to an object put in this transaction or already stored. References (registrar, contact, host) must
+/// object may be put once per unit of work (a second put fails with conflict). add_* adds one child row
+/// to an object put in this unit of work or already stored. References (registrar, contact, host) must
 /// exist: invalid_input otherwise.
 class RegistrationWriter {
  public:
@@ -139,19 +140,10 @@ class RegistrationWriter {
   [[nodiscard]] virtual Result<void> delete_registrar(std::string_view handle) = 0;
   /// Deletes every domain under the top-level label `tld` (a FULL deposit replaces them); returns how many.
   [[nodiscard]] virtual Result<std::int64_t> delete_domains_of_tld(std::string_view tld) = 0;
-  /// Deletes contacts and hosts that no domain refers to, except those put in this transaction.
+  /// Deletes contacts and hosts that no domain refers to, except those put in this unit of work.
   [[nodiscard]] virtual Result<void> delete_unreferenced_contacts_and_hosts() = 0;
 
   [[nodiscard]] virtual Result<void> record_deposit(const DepositRecord& deposit) = 0;
-  /// Makes every change durable and visible, and stamps the data-updated time.
-  [[nodiscard]] virtual Result<void> commit(Timestamp now) = 0;
-};
-
-/// A store: read access plus write transactions.
-class RegistrationStore : public RegistrationReader {
- public:
-  /// Starts a write transaction. Errors: unavailable when another writer holds the store too long.
-  [[nodiscard]] virtual Result<std::unique_ptr<RegistrationWriter>> begin_write() = 0;
 };
 
 }  // namespace ssad::store

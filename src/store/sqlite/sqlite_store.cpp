@@ -1,7 +1,10 @@
 #include "store/sqlite/sqlite_store.hpp"
 
-#include <map>
+#include <algorithm>
 #include <mutex>
+#include <optional>
+#include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -11,8 +14,6 @@
 
 namespace ssad::store::sqlite {
 namespace {
-
-using model::ContactRole;
 
 std::optional<std::int64_t> ms(const std::optional<Timestamp>& t) {
   if (!t) return std::nullopt;
@@ -59,41 +60,125 @@ Error not_found(std::string_view what, std::string_view key) {
   return Error{ErrorCode::not_found, std::string(what) + " '" + std::string(key) + "' not found"};
 }
 
-constexpr const char* kRegistrarColumns =
-    "SELECT handle, name, iana_id, status, street1, street2, street3, city, state_province, postal_code, "
-    "country_code, voice, voice_ext, fax, fax_ext, email, url, whois_server, rdap_base_url, abuse_email, "
-    "abuse_phone, created_ms, updated_ms FROM registrar ";
+// Column lists shared by the lookups of one object and of a whole registration, so that both read the
+// same columns in the same order. Macros, because each SQL text must be one string literal (Connection
+// keys its prepared statements by the literal's address).
+//
+// A registrar (23 columns), as `r`.
+#define SSAD_REGISTRAR_COLUMNS                                                                              \
+  "r.handle, r.name, r.iana_id, r.status, r.street1, r.street2, r.street3, r.city, r.state_province, "      \
+  "r.postal_code, r.country_code, r.voice, r.voice_ext, r.fax, r.fax_ext, r.email, r.url, r.whois_server, " \
+  "r.rdap_base_url, r.abuse_email, r.abuse_phone, r.created_ms, r.updated_ms"
+// A contact (14 columns from its id) as `c`, with its sponsoring registrar LEFT JOINed as `cr`.
+#define SSAD_CONTACT_COLUMNS                                                                           \
+  "c.id, c.handle, c.roid, c.voice, c.voice_ext, c.fax, c.fax_ext, c.email, coalesce(cr.handle, ''), " \
+  "c.person_type, c.consent, c.privacy_service, c.created_ms, c.updated_ms"
+// A postal info (10 columns, all NULL when LEFT JOINed and absent), as `p`.
+#define SSAD_POSTAL_COLUMNS                                                                     \
+  "p.type, p.name, p.organization, p.street1, p.street2, p.street3, p.city, p.state_province, " \
+  "p.postal_code, p.country_code"
+// A host (8 columns from its id) as `h`, with its sponsoring registrar LEFT JOINed as `hr`, then one of
+// its addresses (2 columns, NULL when it has none) as `a`.
+#define SSAD_HOST_COLUMNS                                                                       \
+  "h.id, h.name, coalesce(h.unicode_name, ''), h.roid, coalesce(hr.handle, ''), h.created_ms, " \
+  "h.updated_ms, h.transferred_ms, a.address, a.version"
 
-model::Registrar read_registrar(const Statement& s) {
+constexpr int kContactColumnCount = 14;  // where the postal columns start after SSAD_CONTACT_COLUMNS
+constexpr int kHostAddressColumn = 8;    // where the address columns start in SSAD_HOST_COLUMNS
+
+model::Registrar read_registrar(const Statement& s, int first) {
   model::Registrar r;
-  r.handle = s.text(0);
-  r.name = s.text(1);
-  r.iana_id = s.optional_integer(2);
-  r.status = s.text(3);
-  r.address.street[0] = s.text(4);
-  r.address.street[1] = s.text(5);
-  r.address.street[2] = s.text(6);
-  r.address.city = s.text(7);
-  r.address.state_province = s.text(8);
-  r.address.postal_code = s.text(9);
-  r.address.country_code = s.text(10);
-  r.voice = s.text(11);
-  r.voice_ext = s.text(12);
-  r.fax = s.text(13);
-  r.fax_ext = s.text(14);
-  r.email = s.text(15);
-  r.url = s.text(16);
-  r.whois_server = s.text(17);
-  r.rdap_base_url = s.text(18);
-  r.abuse_email = s.text(19);
-  r.abuse_phone = s.text(20);
-  r.created = time_column(s, 21);
-  r.updated = time_column(s, 22);
+  r.handle = s.text(first + 0);
+  r.name = s.text(first + 1);
+  r.iana_id = s.optional_integer(first + 2);
+  r.status = s.text(first + 3);
+  r.address.street[0] = s.text(first + 4);
+  r.address.street[1] = s.text(first + 5);
+  r.address.street[2] = s.text(first + 6);
+  r.address.city = s.text(first + 7);
+  r.address.state_province = s.text(first + 8);
+  r.address.postal_code = s.text(first + 9);
+  r.address.country_code = s.text(first + 10);
+  r.voice = s.text(first + 11);
+  r.voice_ext = s.text(first + 12);
+  r.fax = s.text(first + 13);
+  r.fax_ext = s.text(first + 14);
+  r.email = s.text(first + 15);
+  r.url = s.text(first + 16);
+  r.whois_server = s.text(first + 17);
+  r.rdap_base_url = s.text(first + 18);
+  r.abuse_email = s.text(first + 19);
+  r.abuse_phone = s.text(first + 20);
+  r.created = time_column(s, first + 21);
+  r.updated = time_column(s, first + 22);
   return r;
 }
 
-// Reads one connection's worth of objects; shared by the reader pool and the writer (which reads
-// through its own transaction).
+// SSAD_CONTACT_COLUMNS from `first` (its id column), without postal infos and statuses.
+model::Contact read_contact(const Statement& s, int first) {
+  model::Contact c;
+  c.handle = s.text(first + 1);
+  c.roid = s.text(first + 2);
+  c.voice = s.text(first + 3);
+  c.voice_ext = s.text(first + 4);
+  c.fax = s.text(first + 5);
+  c.fax_ext = s.text(first + 6);
+  c.email = s.text(first + 7);
+  c.registrar = s.text(first + 8);
+  c.person_type = model::parse_person_type(s.text(first + 9)).value_or(model::PersonType::unknown);
+  c.consent = static_cast<unsigned>(s.integer(first + 10));
+  c.privacy_service = s.text(first + 11);
+  c.created = time_column(s, first + 12);
+  c.updated = time_column(s, first + 13);
+  return c;
+}
+
+// SSAD_POSTAL_COLUMNS from `first`, when the row has one.
+void read_postal(const Statement& s, int first, model::Contact& c) {
+  if (s.is_null(first)) return;
+  model::PostalInfo& p = c.postal.emplace_back();
+  p.type = s.text(first + 0);
+  p.name = s.text(first + 1);
+  p.organization = s.text(first + 2);
+  p.address.street[0] = s.text(first + 3);
+  p.address.street[1] = s.text(first + 4);
+  p.address.street[2] = s.text(first + 5);
+  p.address.city = s.text(first + 6);
+  p.address.state_province = s.text(first + 7);
+  p.address.postal_code = s.text(first + 8);
+  p.address.country_code = s.text(first + 9);
+}
+
+// SSAD_HOST_COLUMNS from `first` (its id column), without the address and statuses.
+model::Host read_host(const Statement& s, int first) {
+  model::Host h;
+  h.name.ldh = s.text(first + 1);
+  h.name.unicode = s.text(first + 2);
+  h.roid = s.text(first + 3);
+  h.registrar = s.text(first + 4);
+  h.created = time_column(s, first + 5);
+  h.updated = time_column(s, first + 6);
+  h.transferred = time_column(s, first + 7);
+  return h;
+}
+
+// The address columns of SSAD_HOST_COLUMNS from `first`, when the row has one.
+void read_address(const Statement& s, int first, model::Host& h) {
+  if (s.is_null(first)) return;
+  (s.integer(first + 1) == 4 ? h.ipv4 : h.ipv6).emplace_back(s.text(first));
+}
+
+model::Status read_status(const Statement& s, int first) {
+  return {std::string(s.text(first)), std::string(s.text(first + 1))};
+}
+
+// Sorts `items` by one member (a few items: the children of one object).
+template <class T, class Key>
+void sort_by(std::vector<T>& items, Key T::* key) {
+  std::sort(items.begin(), items.end(), [key](const T& a, const T& b) { return a.*key < b.*key; });
+}
+
+// The registration repository's reads, on one connection.
 class Queries {
  public:
   explicit Queries(Connection& c) : c_(c) {}
@@ -103,121 +188,93 @@ class Queries {
     bind_key(*stmt);
     SSAD_TRY(row, stmt->step());
     if (!row) return std::unexpected(not_found("registrar", key));
-    return read_registrar(*stmt);
+    return read_registrar(*stmt, 0);
   }
 
   Result<model::Registrar> registrar(std::string_view handle) {
-    static const std::string sql = std::string(kRegistrarColumns) + "WHERE handle = ?";
-    return registrar_where(sql.c_str(), [&](Statement& s) { s.bind(1, handle); }, handle);
+    return registrar_where(
+        "SELECT " SSAD_REGISTRAR_COLUMNS " FROM registrar r WHERE r.handle = ?",
+        [&](Statement& s) { s.bind(1, handle); }, handle);
   }
 
   Result<model::Registrar> registrar_by_iana_id(std::int64_t iana_id) {
-    static const std::string sql =
-        std::string(kRegistrarColumns) + "WHERE iana_id = ? ORDER BY handle LIMIT 1";
-    return registrar_where(sql.c_str(), [&](Statement& s) { s.bind(1, iana_id); }, std::to_string(iana_id));
+    return registrar_where(
+        "SELECT " SSAD_REGISTRAR_COLUMNS " FROM registrar r WHERE r.iana_id = ? ORDER BY r.handle LIMIT 1",
+        [&](Statement& s) { s.bind(1, iana_id); }, std::to_string(iana_id));
   }
 
-  Result<std::vector<model::Status>> statuses(const char* sql, std::int64_t id) {
+  // Calls `row(stmt)` for each row of `sql` bound to `id`; `row` returns void or a Result<void> that
+  // stops the loop when it is an error.
+  Result<void> each_row(const char* sql, std::int64_t id, auto row) {
     SSAD_TRY(stmt, c_.statement(sql));
     stmt->bind(1, id);
-    std::vector<model::Status> out;
     for (;;) {
-      SSAD_TRY(row, stmt->step());
-      if (!row) break;
-      out.push_back({std::string(stmt->text(0)), std::string(stmt->text(1))});
+      SSAD_TRY(more, stmt->step());
+      if (!more) return {};
+      if constexpr (std::is_void_v<decltype(row(*stmt))>) {
+        row(*stmt);
+      } else {
+        SSAD_CHECK(row(*stmt));
+      }
     }
-    return out;
   }
 
+  // Two statements: the contact with its postal infos, then its statuses.
   Result<model::Contact> contact(std::string_view handle) {
-    SSAD_TRY(
-        stmt,
-        c_.statement(
-            "SELECT c.id, c.handle, c.roid, c.voice, c.voice_ext, c.fax, c.fax_ext, c.email, "
-            "coalesce(r.handle, ''), c.person_type, c.consent, c.privacy_service, c.created_ms, "
-            "c.updated_ms FROM contact c LEFT JOIN registrar r ON r.id = c.registrar_id WHERE c.handle = ?"));
+    SSAD_TRY(stmt, c_.statement("SELECT " SSAD_CONTACT_COLUMNS ", " SSAD_POSTAL_COLUMNS
+                                " FROM contact c LEFT JOIN registrar cr ON cr.id = c.registrar_id "
+                                "LEFT JOIN contact_postal p ON p.contact_id = c.id WHERE c.handle = ? "
+                                "ORDER BY p.type"));
     stmt->bind(1, handle);
     SSAD_TRY(row, stmt->step());
     if (!row) return std::unexpected(not_found("contact", handle));
-    model::Contact c;
     const std::int64_t id = stmt->integer(0);
-    c.handle = stmt->text(1);
-    c.roid = stmt->text(2);
-    c.voice = stmt->text(3);
-    c.voice_ext = stmt->text(4);
-    c.fax = stmt->text(5);
-    c.fax_ext = stmt->text(6);
-    c.email = stmt->text(7);
-    c.registrar = stmt->text(8);
-    c.person_type = model::parse_person_type(stmt->text(9)).value_or(model::PersonType::unknown);
-    c.consent = static_cast<unsigned>(stmt->integer(10));
-    c.privacy_service = stmt->text(11);
-    c.created = time_column(*stmt, 12);
-    c.updated = time_column(*stmt, 13);
-    SSAD_TRY(postal, c_.statement("SELECT type, name, organization, street1, street2, street3, city, "
-                                  "state_province, postal_code, country_code FROM contact_postal "
-                                  "WHERE contact_id = ? ORDER BY type"));
-    postal->bind(1, id);
+    model::Contact c = read_contact(*stmt, 0);
     for (;;) {
-      SSAD_TRY(more, postal->step());
+      read_postal(*stmt, kContactColumnCount, c);
+      SSAD_TRY(more, stmt->step());
       if (!more) break;
-      model::PostalInfo p;
-      p.type = postal->text(0);
-      p.name = postal->text(1);
-      p.organization = postal->text(2);
-      p.address.street[0] = postal->text(3);
-      p.address.street[1] = postal->text(4);
-      p.address.street[2] = postal->text(5);
-      p.address.city = postal->text(6);
-      p.address.state_province = postal->text(7);
-      p.address.postal_code = postal->text(8);
-      p.address.country_code = postal->text(9);
-      c.postal.push_back(std::move(p));
     }
-    SSAD_TRY(
-        statuses_,
-        statuses("SELECT status, description FROM contact_status WHERE contact_id = ? ORDER BY status", id));
-    c.statuses = std::move(statuses_);
+    SSAD_CHECK(each_row("SELECT status, description FROM contact_status WHERE contact_id = ? ORDER BY status",
+                        id, [&](const Statement& s) { c.statuses.push_back(read_status(s, 0)); }));
     return c;
   }
 
+  // Two statements: the host with its addresses, then its statuses.
   Result<model::Host> host(std::string_view ldh_name) {
-    SSAD_TRY(stmt, c_.statement(
-                       "SELECT h.id, h.name, coalesce(h.unicode_name, ''), h.roid, coalesce(r.handle, ''), "
-                       "h.created_ms, h.updated_ms, h.transferred_ms FROM host h "
-                       "LEFT JOIN registrar r ON r.id = h.registrar_id WHERE h.name = ?"));
+    SSAD_TRY(stmt, c_.statement("SELECT " SSAD_HOST_COLUMNS
+                                " FROM host h LEFT JOIN registrar hr ON hr.id = h.registrar_id "
+                                "LEFT JOIN host_address a ON a.host_id = h.id WHERE h.name = ? "
+                                "ORDER BY a.address"));
     stmt->bind(1, ldh_name);
     SSAD_TRY(row, stmt->step());
     if (!row) return std::unexpected(not_found("host", ldh_name));
-    model::Host h;
     const std::int64_t id = stmt->integer(0);
-    h.name.ldh = stmt->text(1);
-    h.name.unicode = stmt->text(2);
-    h.roid = stmt->text(3);
-    h.registrar = stmt->text(4);
-    h.created = time_column(*stmt, 5);
-    h.updated = time_column(*stmt, 6);
-    h.transferred = time_column(*stmt, 7);
-    SSAD_TRY(addresses,
-             c_.statement("SELECT address, version FROM host_address WHERE host_id = ? ORDER BY address"));
-    addresses->bind(1, id);
+    model::Host h = read_host(*stmt, 0);
     for (;;) {
-      SSAD_TRY(more, addresses->step());
+      read_address(*stmt, kHostAddressColumn, h);
+      SSAD_TRY(more, stmt->step());
       if (!more) break;
-      (addresses->integer(1) == 4 ? h.ipv4 : h.ipv6).emplace_back(addresses->text(0));
     }
-    SSAD_TRY(statuses_,
-             statuses("SELECT status, description FROM host_status WHERE host_id = ? ORDER BY status", id));
-    h.statuses = std::move(statuses_);
+    SSAD_CHECK(each_row("SELECT status, description FROM host_status WHERE host_id = ? ORDER BY status", id,
+                        [&](const Statement& s) { h.statuses.push_back(read_status(s, 0)); }));
     return h;
   }
 
+  // Eight statements whatever the number of contacts and hosts: the domain with its registrar; its
+  // statuses; its DS records; its keys; its contacts with their postal infos; their statuses; its
+  // nameservers with their addresses; their statuses. The first statement stays open until the
+  // connection is handed back, so that its read transaction gives every later one the same snapshot.
+  //
+  // The joined rows come in no particular order and are put in order here (contacts by role, then
+  // handle; postal infos by type; nameservers by name; addresses and statuses by value): in SQL, those
+  // ORDER BYs sort in a temporary B-tree each, a fifth of a lookup's time. std::string compares
+  // bytewise, as SQLite's BINARY collation does, so the order is the one an ORDER BY gives.
   Result<model::Registration> registration(std::string_view ldh_name) {
-    SSAD_TRY(stmt,
-             c_.statement("SELECT d.id, d.name, coalesce(d.unicode_name, ''), d.roid, d.idn_table, r.handle, "
-                          "d.reseller, d.max_sig_life, d.created_ms, d.updated_ms, d.expires_ms, "
-                          "d.transferred_ms FROM domain d JOIN registrar r ON r.id = d.registrar_id "
-                          "WHERE d.name = ?"));
+    SSAD_TRY(stmt, c_.statement("SELECT d.id, d.name, coalesce(d.unicode_name, ''), d.roid, d.idn_table, "
+                                "d.reseller, d.max_sig_life, d.created_ms, d.updated_ms, d.expires_ms, "
+                                "d.transferred_ms, " SSAD_REGISTRAR_COLUMNS
+                                " FROM domain d JOIN registrar r ON r.id = d.registrar_id WHERE d.name = ?"));
     stmt->bind(1, ldh_name);
     SSAD_TRY(row, stmt->step());
     if (!row) return std::unexpected(not_found("domain", ldh_name));
@@ -228,76 +285,112 @@ class Queries {
     d.name.unicode = stmt->text(2);
     d.roid = stmt->text(3);
     d.idn_table = stmt->text(4);
-    d.registrar = stmt->text(5);
-    d.reseller = stmt->text(6);
-    d.max_sig_life = stmt->optional_integer(7);
-    d.created = time_column(*stmt, 8);
-    d.updated = time_column(*stmt, 9);
-    d.expires = time_column(*stmt, 10);
-    d.transferred = time_column(*stmt, 11);
+    d.reseller = stmt->text(5);
+    d.max_sig_life = stmt->optional_integer(6);
+    d.created = time_column(*stmt, 7);
+    d.updated = time_column(*stmt, 8);
+    d.expires = time_column(*stmt, 9);
+    d.transferred = time_column(*stmt, 10);
+    reg.registrar = read_registrar(*stmt, 11);
+    d.registrar = reg.registrar.handle;
 
-    SSAD_TRY(
-        statuses_,
-        statuses("SELECT status, description FROM domain_status WHERE domain_id = ? ORDER BY status", id));
-    d.statuses = std::move(statuses_);
+    // These three come in their primary key's order, which their ORDER BY names at no cost.
+    SSAD_CHECK(each_row("SELECT status, description FROM domain_status WHERE domain_id = ? ORDER BY status",
+                        id, [&](const Statement& s) { d.statuses.push_back(read_status(s, 0)); }));
+    SSAD_CHECK(each_row(
+        "SELECT key_tag, algorithm, digest_type, digest FROM domain_ds WHERE domain_id = ? "
+        "ORDER BY key_tag, algorithm, digest_type, digest",
+        id, [&](const Statement& s) {
+          d.ds.push_back({static_cast<std::uint32_t>(s.integer(0)), static_cast<std::uint32_t>(s.integer(1)),
+                          static_cast<std::uint32_t>(s.integer(2)), std::string(s.text(3))});
+        }));
+    SSAD_CHECK(
+        each_row("SELECT flags, protocol, algorithm, public_key FROM domain_key WHERE domain_id = ? "
+                 "ORDER BY flags, protocol, algorithm, public_key",
+                 id, [&](const Statement& s) {
+                   d.keys.push_back({static_cast<std::uint32_t>(s.integer(0)),
+                                     static_cast<std::uint32_t>(s.integer(1)),
+                                     static_cast<std::uint32_t>(s.integer(2)), std::string(s.text(3))});
+                 }));
 
-    SSAD_TRY(
-        contacts,
-        c_.statement("SELECT dc.role, c.handle FROM domain_contact dc JOIN contact c ON c.id = dc.contact_id "
-                     "WHERE dc.domain_id = ? ORDER BY CASE dc.role WHEN 'registrant' THEN 0 WHEN 'admin' "
-                     "THEN 1 WHEN 'tech' THEN 2 ELSE 3 END, c.handle"));
-    contacts->bind(1, id);
-    for (;;) {
-      SSAD_TRY(more, contacts->step());
-      if (!more) break;
-      SSAD_TRY(role, model::parse_contact_role(contacts->text(0)));
-      d.contacts.push_back({role, std::string(contacts->text(1))});
-    }
-    SSAD_TRY(nameservers,
-             c_.statement("SELECT h.name FROM domain_nameserver dn JOIN host h ON h.id = dn.host_id "
-                          "WHERE dn.domain_id = ? ORDER BY h.name"));
-    nameservers->bind(1, id);
-    for (;;) {
-      SSAD_TRY(more, nameservers->step());
-      if (!more) break;
-      d.nameservers.emplace_back(nameservers->text(0));
-    }
-    SSAD_TRY(ds,
-             c_.statement("SELECT key_tag, algorithm, digest_type, digest FROM domain_ds WHERE domain_id = ? "
-                          "ORDER BY key_tag, algorithm, digest_type, digest"));
-    ds->bind(1, id);
-    for (;;) {
-      SSAD_TRY(more, ds->step());
-      if (!more) break;
-      d.ds.push_back({static_cast<std::uint32_t>(ds->integer(0)), static_cast<std::uint32_t>(ds->integer(1)),
-                      static_cast<std::uint32_t>(ds->integer(2)), std::string(ds->text(3))});
-    }
-    SSAD_TRY(keys,
-             c_.statement("SELECT flags, protocol, algorithm, public_key FROM domain_key WHERE domain_id = ? "
-                          "ORDER BY flags, protocol, algorithm, public_key"));
-    keys->bind(1, id);
-    for (;;) {
-      SSAD_TRY(more, keys->step());
-      if (!more) break;
-      d.keys.push_back({static_cast<std::uint32_t>(keys->integer(0)),
-                        static_cast<std::uint32_t>(keys->integer(1)),
-                        static_cast<std::uint32_t>(keys->integer(2)), std::string(keys->text(3))});
-    }
-
-    SSAD_TRY(registrar_, registrar(d.registrar));
-    reg.registrar = std::move(registrar_);
-    std::map<std::string, model::Contact> seen;
-    for (const auto& dc : d.contacts) {
-      auto it = seen.find(dc.handle);
-      if (it == seen.end()) {
-        SSAD_TRY(c, contact(dc.handle));
-        it = seen.emplace(dc.handle, std::move(c)).first;
+    // One row per role, contact and postal info: a contact in two roles comes twice, whole each time.
+    struct RoleHolder {
+      model::ContactRole role;
+      std::int64_t id;
+      model::Contact contact;
+    };
+    std::vector<RoleHolder> holders;
+    auto holder = [&](model::ContactRole role, std::int64_t contact_id) -> RoleHolder* {
+      for (auto& h : holders) {
+        if (h.role == role && h.id == contact_id) return &h;
       }
-      reg.contacts.emplace_back(dc.role, it->second);
+      return nullptr;
+    };
+    SSAD_CHECK(each_row("SELECT dc.role, " SSAD_CONTACT_COLUMNS ", " SSAD_POSTAL_COLUMNS
+                        " FROM domain_contact dc JOIN contact c ON c.id = dc.contact_id "
+                        "LEFT JOIN registrar cr ON cr.id = c.registrar_id "
+                        "LEFT JOIN contact_postal p ON p.contact_id = c.id WHERE dc.domain_id = ?",
+                        id, [&](const Statement& s) -> Result<void> {
+                          SSAD_TRY(role, model::parse_contact_role(s.text(0)));
+                          RoleHolder* h = holder(role, s.integer(1));
+                          if (h == nullptr) h = &holders.emplace_back(role, s.integer(1), read_contact(s, 1));
+                          read_postal(s, 1 + kContactColumnCount, h->contact);
+                          return {};
+                        }));
+    // One row per role, contact and status, so that each holder takes its own contact's.
+    SSAD_CHECK(
+        each_row("SELECT dc.role, s.contact_id, s.status, s.description FROM domain_contact dc "
+                 "JOIN contact_status s ON s.contact_id = dc.contact_id WHERE dc.domain_id = ?",
+                 id, [&](const Statement& s) -> Result<void> {
+                   SSAD_TRY(role, model::parse_contact_role(s.text(0)));
+                   if (RoleHolder* h = holder(role, s.integer(1))) {
+                     h->contact.statuses.push_back(read_status(s, 2));
+                   }
+                   return {};
+                 }));
+    // ContactRole's values are in the order roles are listed: registrant, admin, tech, billing.
+    std::sort(holders.begin(), holders.end(), [](const RoleHolder& a, const RoleHolder& b) {
+      return std::tie(a.role, a.contact.handle) < std::tie(b.role, b.contact.handle);
+    });
+    for (auto& h : holders) {
+      sort_by(h.contact.postal, &model::PostalInfo::type);
+      sort_by(h.contact.statuses, &model::Status::value);
+      d.contacts.push_back({h.role, h.contact.handle});
+      reg.contacts.emplace_back(h.role, std::move(h.contact));
     }
-    for (const auto& ns : d.nameservers) {
-      SSAD_TRY(h, host(ns));
-      reg.nameservers.push_back(std::move(h));
+
+    // One row per nameserver and address, then one per nameserver and status.
+    std::vector<std::int64_t> host_ids;  // of reg.nameservers, index by index
+    auto host_index = [&](std::int64_t host_id) {
+      return static_cast<std::size_t>(std::find(host_ids.begin(), host_ids.end(), host_id) -
+                                      host_ids.begin());
+    };
+    SSAD_CHECK(each_row("SELECT " SSAD_HOST_COLUMNS
+                        " FROM domain_nameserver dn JOIN host h ON h.id = dn.host_id "
+                        "LEFT JOIN registrar hr ON hr.id = h.registrar_id "
+                        "LEFT JOIN host_address a ON a.host_id = h.id WHERE dn.domain_id = ?",
+                        id, [&](const Statement& s) {
+                          const std::size_t i = host_index(s.integer(0));
+                          if (i == host_ids.size()) {
+                            host_ids.push_back(s.integer(0));
+                            reg.nameservers.push_back(read_host(s, 0));
+                          }
+                          read_address(s, kHostAddressColumn, reg.nameservers[i]);
+                        }));
+    SSAD_CHECK(
+        each_row("SELECT s.host_id, s.status, s.description FROM domain_nameserver dn "
+                 "JOIN host_status s ON s.host_id = dn.host_id WHERE dn.domain_id = ?",
+                 id, [&](const Statement& s) {
+                   const std::size_t i = host_index(s.integer(0));
+                   if (i < host_ids.size()) reg.nameservers[i].statuses.push_back(read_status(s, 1));
+                 }));
+    std::sort(reg.nameservers.begin(), reg.nameservers.end(),
+              [](const model::Host& a, const model::Host& b) { return a.name.ldh < b.name.ldh; });
+    for (auto& h : reg.nameservers) {
+      std::sort(h.ipv4.begin(), h.ipv4.end());
+      std::sort(h.ipv6.begin(), h.ipv6.end());
+      sort_by(h.statuses, &model::Status::value);
+      d.nameservers.push_back(h.name.ldh);
     }
     return reg;
   }
@@ -433,31 +526,19 @@ void bind_search(Statement& s, const NameSearch& search, std::string_view after,
   }
 }
 
-class SqliteWriter;
-
-class SqliteStore final : public RegistrationStore {
+// The reader connections, shared by every repository's reader: a call borrows one and hands it back.
+class ReaderPool {
  public:
-  SqliteStore(std::string path, SqliteOptions options) : path_(std::move(path)), options_(options) {}
+  ReaderPool(std::string path, const SqliteOptions& options) : path_(std::move(path)), options_(options) {}
 
-  Result<void> init() {
-    SSAD_TRY(db, Database::open(path_, options_.create));
-    SSAD_TRY(version, schema_version(*db));
-    if (version < latest_schema_version()) {
-      if (!options_.migrate) {
-        return fail(ErrorCode::conflict,
-                    "database '" + path_ + "' needs migrating (schema " + std::to_string(version) + " < " +
-                        std::to_string(latest_schema_version()) + "): run `ssad migrate`");
-      }
-      SSAD_CHECK(migrate(*db));
-    } else if (version > latest_schema_version()) {
-      SSAD_CHECK(migrate(*db));  // reports the version conflict
-    }
-    SSAD_CHECK(db->exec("PRAGMA mmap_size = " + std::to_string(options_.reader_mmap_mib << 20)));
-    idle_.push_back(std::make_unique<Connection>(std::move(db)));
+  /// Applies the reader settings to `db` and keeps it as an idle reader connection.
+  Result<void> add(std::unique_ptr<Database> db) {
+    SSAD_TRY(conn, reader(std::move(db)));
+    put_back(std::move(conn));
     return {};
   }
 
-  // Borrows a reader connection and hands it back when done.
+  // Runs `f` on a borrowed reader connection.
   template <class F>
   auto with_connection(F&& f) -> decltype(f(std::declval<Connection&>())) {
     std::unique_ptr<Connection> conn;
@@ -471,39 +552,55 @@ class SqliteStore final : public RegistrationStore {
     if (!conn) {
       auto db = Database::open(path_, false);
       if (!db) return std::unexpected(db.error());
-      if (auto ok = (*db)->exec("PRAGMA mmap_size = " + std::to_string(options_.reader_mmap_mib << 20));
-          !ok) {
-        return std::unexpected(ok.error());
-      }
-      conn = std::make_unique<Connection>(std::move(*db));
+      auto opened = reader(std::move(*db));
+      if (!opened) return std::unexpected(opened.error());
+      conn = std::move(*opened);
     }
     auto result = f(*conn);
-    conn->reset_all();
-    {
-      std::lock_guard lock(mutex_);
-      if (idle_.size() < options_.max_readers) idle_.push_back(std::move(conn));
-    }
+    put_back(std::move(conn));
     return result;
   }
 
+ private:
+  Result<std::unique_ptr<Connection>> reader(std::unique_ptr<Database> db) const {
+    SSAD_CHECK(db->exec("PRAGMA mmap_size = " + std::to_string(options_.reader_mmap_mib << 20)));
+    return std::make_unique<Connection>(std::move(db));
+  }
+
+  void put_back(std::unique_ptr<Connection> conn) {
+    conn->reset_all();
+    std::lock_guard lock(mutex_);
+    if (idle_.size() < options_.max_readers) idle_.push_back(std::move(conn));
+  }
+
+  std::string path_;
+  SqliteOptions options_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+class SqliteRegistrationReader final : public RegistrationReader {
+ public:
+  explicit SqliteRegistrationReader(ReaderPool& pool) : pool_(pool) {}
+
   Result<model::Registration> find_registration(std::string_view ldh_name) override {
-    return with_connection([&](Connection& c) { return Queries(c).registration(ldh_name); });
+    return pool_.with_connection([&](Connection& c) { return Queries(c).registration(ldh_name); });
   }
   Result<model::Contact> find_contact(std::string_view handle) override {
-    return with_connection([&](Connection& c) { return Queries(c).contact(handle); });
+    return pool_.with_connection([&](Connection& c) { return Queries(c).contact(handle); });
   }
   Result<model::Host> find_host(std::string_view ldh_name) override {
-    return with_connection([&](Connection& c) { return Queries(c).host(ldh_name); });
+    return pool_.with_connection([&](Connection& c) { return Queries(c).host(ldh_name); });
   }
   Result<model::Registrar> find_registrar(std::string_view handle) override {
-    return with_connection([&](Connection& c) { return Queries(c).registrar(handle); });
+    return pool_.with_connection([&](Connection& c) { return Queries(c).registrar(handle); });
   }
   Result<model::Registrar> find_registrar_by_iana_id(std::int64_t iana_id) override {
-    return with_connection([&](Connection& c) { return Queries(c).registrar_by_iana_id(iana_id); });
+    return pool_.with_connection([&](Connection& c) { return Queries(c).registrar_by_iana_id(iana_id); });
   }
 
   Result<std::vector<std::string>> domains_by_registrar(std::string_view handle, const Page& page) override {
-    return with_connection([&](Connection& c) {
+    return pool_.with_connection([&](Connection& c) {
       return Queries(c).names(
           "SELECT d.name FROM registrar r JOIN domain d ON d.registrar_id = r.id WHERE r.handle = ? AND "
           "d.name > ? "
@@ -514,7 +611,7 @@ class SqliteStore final : public RegistrationStore {
 
   Result<std::vector<std::string>> search(const NameSearch& search, const Page& page) override {
     const SearchSql sql = search_sql(search.kind);
-    return with_connection([&](Connection& c) {
+    return pool_.with_connection([&](Connection& c) {
       std::string end;
       return Queries(c).names(sql.list,
                               [&](Statement& s) { bind_search(s, search, page.after, limit_of(page), end); });
@@ -523,7 +620,7 @@ class SqliteStore final : public RegistrationStore {
 
   Result<std::int64_t> count(const NameSearch& search) override {
     const SearchSql sql = search_sql(search.kind);
-    return with_connection([&](Connection& c) -> Result<std::int64_t> {
+    return pool_.with_connection([&](Connection& c) -> Result<std::int64_t> {
       SSAD_TRY(stmt, c.statement(sql.count));
       std::string end;
       bind_search(*stmt, search, {}, 0, end);
@@ -534,7 +631,7 @@ class SqliteStore final : public RegistrationStore {
   }
 
   Result<StoreCounts> counts() override {
-    return with_connection([&](Connection& c) -> Result<StoreCounts> {
+    return pool_.with_connection([&](Connection& c) -> Result<StoreCounts> {
       SSAD_TRY(stmt, c.statement("SELECT (SELECT count(*) FROM registrar), (SELECT count(*) FROM contact), "
                                  "(SELECT count(*) FROM host), (SELECT count(*) FROM domain)"));
       SSAD_TRY(row, stmt->step());
@@ -544,7 +641,7 @@ class SqliteStore final : public RegistrationStore {
   }
 
   Result<std::optional<Timestamp>> data_updated() override {
-    return with_connection([&](Connection& c) -> Result<std::optional<Timestamp>> {
+    return pool_.with_connection([&](Connection& c) -> Result<std::optional<Timestamp>> {
       SSAD_TRY(stmt,
                c.statement("SELECT CAST(value AS INTEGER) FROM store_meta WHERE key = 'data_updated_ms'"));
       SSAD_TRY(row, stmt->step());
@@ -554,7 +651,7 @@ class SqliteStore final : public RegistrationStore {
   }
 
   Result<std::optional<DepositRecord>> last_deposit() override {
-    return with_connection([&](Connection& c) {
+    return pool_.with_connection([&](Connection& c) {
       return Queries(c).deposit(
           "SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM escrow_deposit "
           "WHERE type IN ('FULL', 'DIFF', 'INCR') ORDER BY imported_ms DESC, rowid DESC LIMIT 1",
@@ -563,23 +660,15 @@ class SqliteStore final : public RegistrationStore {
   }
 
   Result<std::optional<DepositRecord>> find_deposit(std::string_view id) override {
-    return with_connection([&](Connection& c) {
+    return pool_.with_connection([&](Connection& c) {
       return Queries(c).deposit(
           "SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM escrow_deposit WHERE id = ?",
           id);
     });
   }
 
-  Result<std::unique_ptr<RegistrationWriter>> begin_write() override;
-
-  const std::string& path() const { return path_; }
-  const SqliteOptions& options() const { return options_; }
-
  private:
-  std::string path_;
-  SqliteOptions options_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<Connection>> idle_;
+  ReaderPool& pool_;
 };
 
 // Ids of the objects touched by a write transaction, so that child rows and references resolve
@@ -598,31 +687,13 @@ struct IdCache {
   bool table_empty = false;  // nothing stored before this transaction: a cache miss means "absent"
 };
 
-class SqliteWriter final : public RegistrationWriter {
+// The registration repository's writes, on the connection of a unit of work (inside its transaction).
+class SqliteRegistrationWriter final : public RegistrationWriter {
  public:
-  SqliteWriter(std::unique_ptr<Connection> conn, Transaction txn)
-      : conn_(std::move(conn)), txn_(std::move(txn)) {}
-
-  Result<void> init(std::int64_t cache_mib) {
-    SSAD_CHECK(conn_->db().exec("PRAGMA cache_size = -" + std::to_string(cache_mib * 1024)));
-    SSAD_TRY(stmt, conn_->statement("SELECT id, handle FROM registrar"));
-    for (;;) {
-      SSAD_TRY(more, stmt->step());
-      if (!more) break;
-      registrars_.by_key[std::string(stmt->text(1))] = {stmt->integer(0), false};
-    }
-    registrars_.table_empty = true;  // all registrars are cached
-    SSAD_TRY(empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM domain)"));
-    domains_.table_empty = empty;
-    SSAD_TRY(contacts_empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM contact)"));
-    contacts_.table_empty = contacts_empty;
-    SSAD_TRY(hosts_empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM host)"));
-    hosts_by_name_.table_empty = hosts_empty;
-    hosts_by_roid_.table_empty = hosts_empty;
-    return {};
-  }
+  explicit SqliteRegistrationWriter(Connection& conn) : conn_(&conn) {}
 
   Result<void> put_registrar(const model::Registrar& r) override {
+    SSAD_CHECK(writing());
     auto& entry = registrars_.by_key[r.handle];
     if (entry.put) return fail(ErrorCode::conflict, "duplicate registrar '" + r.handle + "'");
     const char* sql =
@@ -658,6 +729,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> put_contact(const model::Contact& c) override {
+    SSAD_CHECK(writing());
     std::optional<std::int64_t> registrar_id;
     if (!c.registrar.empty()) {
       SSAD_TRY(id, registrar_id_of(c.registrar));
@@ -694,6 +766,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> put_host(const model::Host& h) override {
+    SSAD_CHECK(writing());
     std::optional<std::int64_t> registrar_id;
     if (!h.registrar.empty()) {
       SSAD_TRY(id, registrar_id_of(h.registrar));
@@ -738,6 +811,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> put_domain(const model::Domain& d) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(registrar_id, registrar_id_of(d.registrar));
     SSAD_TRY(existing, lookup_entry(domains_, d.name.ldh, "SELECT id FROM domain WHERE name = ?"));
     if (existing->put) return fail(ErrorCode::conflict, "duplicate domain '" + d.name.ldh + "'");
@@ -786,16 +860,19 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> add_contact_postal(std::string_view handle, const model::PostalInfo& postal) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(contacts_, handle, "SELECT id FROM contact WHERE handle = ?", "contact"));
     return insert_postal(id, handle, postal);
   }
 
   Result<void> add_contact_status(std::string_view handle, const model::Status& status) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(contacts_, handle, "SELECT id FROM contact WHERE handle = ?", "contact"));
     return insert_status("INSERT INTO contact_status VALUES (?, ?, ?)", id, status, handle);
   }
 
   Result<void> set_contact_consent(std::string_view handle, unsigned consent) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(contacts_, handle, "SELECT id FROM contact WHERE handle = ?", "contact"));
     SSAD_TRY(stmt, conn_->statement("UPDATE contact SET consent = ? WHERE id = ?"));
     stmt->bind(1, std::int64_t{consent}).bind(2, id);
@@ -803,6 +880,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> add_host_address(std::string_view host_roid, std::string_view address) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(hosts_by_roid_, host_roid, "SELECT id FROM host WHERE roid = ?", "host ROID"));
     SSAD_TRY(canonical, model::canonical_ip_address(address));
     SSAD_TRY(stmt, conn_->statement("INSERT INTO host_address (host_id, address, version) VALUES (?, ?, ?)"));
@@ -812,11 +890,13 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> add_host_status(std::string_view host_roid, const model::Status& status) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(hosts_by_roid_, host_roid, "SELECT id FROM host WHERE roid = ?", "host ROID"));
     return insert_status("INSERT INTO host_status VALUES (?, ?, ?)", id, status, host_roid);
   }
 
   Result<void> add_domain_contact(std::string_view domain, const model::DomainContact& c) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(domain_id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
     SSAD_TRY(contact_id,
              existing_id(contacts_, c.handle, "SELECT id FROM contact WHERE handle = ?", "contact"));
@@ -828,11 +908,13 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> add_domain_status(std::string_view domain, const model::Status& status) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
     return insert_status("INSERT INTO domain_status VALUES (?, ?, ?)", id, status, domain);
   }
 
   Result<void> add_domain_nameserver(std::string_view domain, std::string_view host, bool by_roid) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(domain_id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
     auto host_id = by_roid
                        ? existing_id(hosts_by_roid_, host, "SELECT id FROM host WHERE roid = ?", "host ROID")
@@ -846,6 +928,7 @@ class SqliteWriter final : public RegistrationWriter {
 
   Result<void> add_domain_ds(std::string_view domain, const model::DsData& ds,
                              std::optional<std::int64_t> max_sig_life) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
     SSAD_CHECK(set_max_sig_life(id, max_sig_life));
     SSAD_TRY(stmt, conn_->statement("INSERT INTO domain_ds VALUES (?, ?, ?, ?, ?)"));
@@ -856,6 +939,7 @@ class SqliteWriter final : public RegistrationWriter {
 
   Result<void> add_domain_key(std::string_view domain, const model::KeyData& key,
                               std::optional<std::int64_t> max_sig_life) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
     SSAD_CHECK(set_max_sig_life(id, max_sig_life));
     SSAD_TRY(stmt, conn_->statement("INSERT INTO domain_key VALUES (?, ?, ?, ?, ?)"));
@@ -865,6 +949,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> set_domain_transferred(std::string_view domain, Timestamp when) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(domains_, domain, "SELECT id FROM domain WHERE name = ?", "domain"));
     SSAD_TRY(stmt, conn_->statement("UPDATE domain SET transferred_ms = ? WHERE id = ?"));
     stmt->bind(1, to_unix_ms(when)).bind(2, id);
@@ -872,6 +957,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> delete_domain(std::string_view ldh_name) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(domains_, ldh_name, "SELECT id FROM domain WHERE name = ?", "domain",
                              ErrorCode::not_found));
     SSAD_TRY(stmt, conn_->statement("DELETE FROM domain WHERE id = ?"));
@@ -882,6 +968,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> delete_contact(std::string_view handle) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(contacts_, handle, "SELECT id FROM contact WHERE handle = ?", "contact",
                              ErrorCode::not_found));
     SSAD_TRY(used, exists("SELECT EXISTS (SELECT 1 FROM domain_contact WHERE contact_id = ?)", id));
@@ -895,6 +982,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> delete_host_by_roid(std::string_view roid) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(hosts_by_roid_, roid, "SELECT id FROM host WHERE roid = ?", "host ROID",
                              ErrorCode::not_found));
     SSAD_TRY(used, exists("SELECT EXISTS (SELECT 1 FROM domain_nameserver WHERE host_id = ?)", id));
@@ -911,6 +999,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> delete_registrar(std::string_view handle) override {
+    SSAD_CHECK(writing());
     auto it = registrars_.by_key.find(std::string(handle));
     if (it == registrars_.by_key.end()) {
       return fail(ErrorCode::not_found, "registrar '" + std::string(handle) + "' not found");
@@ -929,6 +1018,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<std::int64_t> delete_domains_of_tld(std::string_view tld) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(stmt, conn_->statement("DELETE FROM domain WHERE tld = ?"));
     stmt->bind(1, tld);
     SSAD_CHECK(stmt->run());
@@ -941,6 +1031,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> delete_unreferenced_contacts_and_hosts() override {
+    SSAD_CHECK(writing());
     std::unordered_set<std::int64_t> keep;
     for (const auto& [key, entry] : contacts_.by_key) {
       if (entry.put) keep.insert(entry.id);
@@ -966,6 +1057,7 @@ class SqliteWriter final : public RegistrationWriter {
   }
 
   Result<void> record_deposit(const DepositRecord& d) override {
+    SSAD_CHECK(writing());
     SSAD_TRY(stmt,
              conn_->statement("INSERT INTO escrow_deposit (id, type, prev_id, tld, watermark_ms, sha256, "
                               "imported_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
@@ -974,16 +1066,47 @@ class SqliteWriter final : public RegistrationWriter {
     return duplicate_is_conflict(stmt->run(), "deposit '" + d.id + "'");
   }
 
-  Result<void> commit(Timestamp now) override {
+  /// Before the unit of work commits: stamps data_updated with `now` when anything was written.
+  Result<void> prepare_commit(Timestamp now) {
+    if (!written_) return {};
     SSAD_TRY(stmt, conn_->statement("INSERT INTO store_meta (key, value) VALUES ('data_updated_ms', ?) "
                                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
     const std::string value = std::to_string(to_unix_ms(now));  // bound text must outlive run()
     stmt->bind(1, value);
-    SSAD_CHECK(stmt->run());
-    return txn_.commit();
+    return stmt->run();
   }
 
+  /// After the unit of work committed: later writes fail rather than run outside any transaction.
+  void finish() { finished_ = true; }
+
  private:
+  // Every write starts here: it refuses once the unit of work has committed, marks the data written, and
+  // fills the id caches on the first write (a unit of work that writes no registration data pays nothing).
+  Result<void> writing() {
+    if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
+    if (!written_) SSAD_CHECK(load_caches());
+    written_ = true;
+    return {};
+  }
+
+  Result<void> load_caches() {
+    SSAD_TRY(stmt, conn_->statement("SELECT id, handle FROM registrar"));
+    for (;;) {
+      SSAD_TRY(more, stmt->step());
+      if (!more) break;
+      registrars_.by_key[std::string(stmt->text(1))] = {stmt->integer(0), false};
+    }
+    registrars_.table_empty = true;  // all registrars are cached
+    SSAD_TRY(empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM domain)"));
+    domains_.table_empty = empty;
+    SSAD_TRY(contacts_empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM contact)"));
+    contacts_.table_empty = contacts_empty;
+    SSAD_TRY(hosts_empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM host)"));
+    hosts_by_name_.table_empty = hosts_empty;
+    hosts_by_roid_.table_empty = hosts_empty;
+    return {};
+  }
+
   Result<bool> table_is_empty(const char* sql) {
     SSAD_TRY(stmt, conn_->statement(sql));
     SSAD_TRY(row, stmt->step());
@@ -1101,27 +1224,87 @@ class SqliteWriter final : public RegistrationWriter {
     return result;
   }
 
-  std::unique_ptr<Connection> conn_;
-  Transaction txn_;
+  Connection* conn_;
   IdCache registrars_, contacts_, domains_, hosts_by_name_, hosts_by_roid_;
+  bool written_ = false;
+  bool finished_ = false;
 };
 
-Result<std::unique_ptr<RegistrationWriter>> SqliteStore::begin_write() {
-  SSAD_TRY(db, Database::open(path_, false));
-  auto conn = std::make_unique<Connection>(std::move(db));
-  SSAD_TRY(txn, Transaction::begin(conn->db()));
-  auto writer = std::make_unique<SqliteWriter>(std::move(conn), std::move(txn));
-  SSAD_CHECK(writer->init(options_.import_cache_mib));
-  return std::unique_ptr<RegistrationWriter>(std::move(writer));
-}
+// One unit of work: a write transaction on its own connection, which every repository writes through.
+class SqliteUnitOfWork final : public UnitOfWork {
+ public:
+  SqliteUnitOfWork(std::unique_ptr<Connection> conn, Transaction txn)
+      : conn_(std::move(conn)), txn_(std::move(txn)), registrations_(*conn_) {}
+
+  Result<void> init(std::int64_t cache_mib) {
+    return conn_->db().exec("PRAGMA cache_size = -" + std::to_string(cache_mib * 1024));
+  }
+
+  RegistrationWriter& registrations() override { return registrations_; }
+
+  Result<void> commit(Timestamp now) override {
+    if (committed_) return fail(ErrorCode::internal, "the unit of work has already committed");
+    SSAD_CHECK(registrations_.prepare_commit(now));
+    SSAD_CHECK(txn_.commit());
+    committed_ = true;
+    registrations_.finish();
+    return {};
+  }
+
+ private:
+  // Destroyed in reverse: the repositories, then the transaction (rolling back unless committed), then
+  // the connection.
+  std::unique_ptr<Connection> conn_;
+  Transaction txn_;
+  SqliteRegistrationWriter registrations_;
+  bool committed_ = false;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, SqliteOptions options)
+      : path_(std::move(path)), options_(options), pool_(path_, options_), registrations_(pool_) {}
+
+  Result<void> init() {
+    SSAD_TRY(db, Database::open(path_, options_.create));
+    SSAD_TRY(version, schema_version(*db));
+    if (version < latest_schema_version()) {
+      if (!options_.migrate) {
+        return fail(ErrorCode::conflict,
+                    "database '" + path_ + "' needs migrating (schema " + std::to_string(version) + " < " +
+                        std::to_string(latest_schema_version()) + "): run `ssad migrate`");
+      }
+      SSAD_CHECK(migrate(*db));
+    } else if (version > latest_schema_version()) {
+      SSAD_CHECK(migrate(*db));  // reports the version conflict
+    }
+    return pool_.add(std::move(db));
+  }
+
+  RegistrationReader& registrations() override { return registrations_; }
+
+  Result<std::unique_ptr<UnitOfWork>> begin() override {
+    SSAD_TRY(db, Database::open(path_, false));
+    auto conn = std::make_unique<Connection>(std::move(db));
+    SSAD_TRY(txn, Transaction::begin(conn->db()));
+    auto work = std::make_unique<SqliteUnitOfWork>(std::move(conn), std::move(txn));
+    SSAD_CHECK(work->init(options_.import_cache_mib));
+    return std::unique_ptr<UnitOfWork>(std::move(work));
+  }
+
+ private:
+  std::string path_;
+  SqliteOptions options_;
+  ReaderPool pool_;
+  SqliteRegistrationReader registrations_;
+};
 
 }  // namespace
 
-Result<std::unique_ptr<RegistrationStore>> open_sqlite_store(const std::string& path,
-                                                             const SqliteOptions& options) {
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const SqliteOptions& options) {
   auto store = std::make_unique<SqliteStore>(path, options);
   SSAD_CHECK(store->init());
-  return std::unique_ptr<RegistrationStore>(std::move(store));
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace ssad::store::sqlite

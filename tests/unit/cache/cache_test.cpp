@@ -54,22 +54,24 @@ class DataVersionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = store::sqlite::open_sqlite_store(dir_.file("v.db")).value();
-    auto w = store_->begin_write().value();
+    auto work = store_->begin().value();
+    auto* w = &work->registrations();
     ASSERT_TRUE(w->put_registrar(ssad::testing::sample_registrar()).has_value());
-    ASSERT_TRUE(w->commit(ssad::testing::at("2026-01-02T03:04:05Z")).has_value());
+    ASSERT_TRUE(work->commit(ssad::testing::at("2026-01-02T03:04:05Z")).has_value());
   }
   void change(const char* when) {
-    auto w = store_->begin_write().value();
+    auto work = store_->begin().value();
+    auto* w = &work->registrations();
     ASSERT_TRUE(w->put_registrar(ssad::testing::sample_registrar()).has_value());
-    ASSERT_TRUE(w->commit(ssad::testing::at(when)).has_value());
+    ASSERT_TRUE(work->commit(ssad::testing::at(when)).has_value());
   }
   ssad::testing::TempDir dir_;
-  std::unique_ptr<store::RegistrationStore> store_;
+  std::unique_ptr<store::Store> store_;
   ssad::testing::FakeClock clock_;
 };
 
 TEST_F(DataVersionTest, SeesAChangeOnceItsIntervalHasPassed) {
-  DataVersion version(*store_, clock_, std::chrono::seconds(1));
+  DataVersion version(store_->registrations(), clock_, std::chrono::seconds(1));
   const Version first = version.current();
   EXPECT_EQ(first.updated, ssad::testing::at("2026-01-02T03:04:05Z"));
   EXPECT_GE(first.generation, 1U);
@@ -85,7 +87,7 @@ TEST_F(DataVersionTest, SeesAChangeOnceItsIntervalHasPassed) {
 }
 
 TEST_F(DataVersionTest, AWallClockJumpDoesNotDelayOrHurryTheCheck) {
-  DataVersion version(*store_, clock_, std::chrono::seconds(1));
+  DataVersion version(store_->registrations(), clock_, std::chrono::seconds(1));
   const Version first = version.current();
   change("2026-02-01T00:00:00Z");
   clock_.set_wall(ssad::testing::at("2020-01-01T00:00:00Z"));  // set back by an operator

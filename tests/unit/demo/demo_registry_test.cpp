@@ -39,7 +39,7 @@ class DemoRegistryTest : public ::testing::Test {
   ssad::testing::TempDir dir_;
   fs::path xml_;
   SystemClock clock_;
-  std::unique_ptr<store::RegistrationStore> store_;
+  std::unique_ptr<store::Store> store_;
 };
 
 TEST_F(DemoRegistryTest, TheSameOptionsWriteTheSameDeposit) {
@@ -55,8 +55,8 @@ TEST_F(DemoRegistryTest, DomainIIsTheSameWhateverTheTotal) {
   ASSERT_TRUE(xml.has_value());
   auto other = store::sqlite::open_sqlite_store(dir_.file("bigger.db")).value();
   ASSERT_TRUE(ingest::import_escrow(*other, xml->string(), clock_).has_value());
-  auto a = store_->find_registration("paypa1.example").value();
-  auto b = other->find_registration("paypa1.example").value();
+  auto a = store_->registrations().find_registration("paypa1.example").value();
+  auto b = other->registrations().find_registration("paypa1.example").value();
   EXPECT_EQ(a.domain, b.domain);
   EXPECT_EQ(a.contacts.at(0).second, b.contacts.at(0).second);
 }
@@ -65,14 +65,14 @@ TEST_F(DemoRegistryTest, HoldsAClusterSharingRegistrantEmailAndNameservers) {
   const auto patterns = demo_patterns(options_);
   ASSERT_EQ(patterns.cluster_domains.size(), 25U);
   for (const auto& name : patterns.cluster_domains) {
-    auto reg = store_->find_registration(name).value();
+    auto reg = store_->registrations().find_registration(name).value();
     EXPECT_EQ(reg.contacts.at(0).first, model::ContactRole::registrant);
     EXPECT_EQ(reg.contacts.at(0).second.email, patterns.cluster_email) << name;
     EXPECT_EQ(reg.domain.nameservers, patterns.cluster_nameservers) << name;
   }
-  EXPECT_EQ(store_
-                ->search({store::NameSearch::Kind::domain_by_nameserver, patterns.cluster_nameservers[0], ""},
-                         {.limit = 1000})
+  EXPECT_EQ(store_->registrations()
+                .search({store::NameSearch::Kind::domain_by_nameserver, patterns.cluster_nameservers[0], ""},
+                        {.limit = 1000})
                 .value()
                 .size(),
             25U);
@@ -81,23 +81,25 @@ TEST_F(DemoRegistryTest, HoldsAClusterSharingRegistrantEmailAndNameservers) {
 TEST_F(DemoRegistryTest, HoldsInconsistentContactsAndFreshLookalikes) {
   const auto patterns = demo_patterns(options_);
   for (const auto& name : patterns.phone_country_mismatch) {
-    const auto c = store_->find_registration(name).value().contacts.at(0).second;
+    const auto c = store_->registrations().find_registration(name).value().contacts.at(0).second;
     EXPECT_EQ(c.postal.at(0).address.country_code, "DE");
     EXPECT_TRUE(c.voice.starts_with("+1.")) << c.voice;
   }
   ASSERT_EQ(patterns.malformed_postal_code.size(), 3U);
-  EXPECT_EQ(store_->find_registration(patterns.malformed_postal_code[0])
+  EXPECT_EQ(store_->registrations()
+                .find_registration(patterns.malformed_postal_code[0])
                 .value()
                 .contacts.at(0)
                 .second.postal.at(0)
                 .address.postal_code,
             "ABCDE");
   for (const auto& name : patterns.email_domain_missing) {
-    EXPECT_TRUE(store_->find_registration(name).value().contacts.at(0).second.email.ends_with(".invalid"));
+    EXPECT_TRUE(store_->registrations().find_registration(name).value().contacts.at(0).second.email.ends_with(
+        ".invalid"));
   }
   ASSERT_EQ(patterns.lookalikes.size(), 8U);
   for (const auto& name : patterns.lookalikes) {
-    auto reg = store_->find_registration(name).value();
+    auto reg = store_->registrations().find_registration(name).value();
     EXPECT_LE(options_.watermark - *reg.domain.created, std::chrono::hours(72)) << name;
   }
 }
@@ -106,11 +108,12 @@ TEST_F(DemoRegistryTest, MixesPersonsPrivacyServicesIdnsDnssecAndRegistrars) {
   std::set<model::PersonType> persons;
   std::set<std::string> registrars;
   int idns = 0, signed_domains = 0, privacy = 0;
-  const auto names =
-      store_->search({store::NameSearch::Kind::domain_prefix, "", ""}, {.limit = 1000}).value();
+  const auto names = store_->registrations()
+                         .search({store::NameSearch::Kind::domain_prefix, "", ""}, {.limit = 1000})
+                         .value();
   ASSERT_EQ(names.size(), 300U);
   for (const auto& name : names) {
-    auto reg = store_->find_registration(name).value();
+    auto reg = store_->registrations().find_registration(name).value();
     persons.insert(reg.contacts.at(0).second.person_type);
     registrars.insert(reg.registrar.handle);
     idns += reg.domain.name.is_idn() ? 1 : 0;

@@ -124,7 +124,7 @@ class RdapEndpointTest : public ::testing::Test {
   void SetUp() override { store_ = ssad::testing::open_rdap_fixture(dir_); }
   Door& service(Operator mode = Operator::registry) {
     auto& slot = mode == Operator::registry ? registry_ : registrar_;
-    if (!slot) slot = std::make_unique<Door>(*store_, clock_, mode);
+    if (!slot) slot = std::make_unique<Door>(store_->registrations(), clock_, mode);
     return *slot;
   }
 
@@ -142,7 +142,7 @@ class RdapEndpointTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<store::RegistrationStore> store_;
+  std::unique_ptr<store::Store> store_;
   ssad::testing::FakeClock clock_{ssad::testing::at("2026-06-01T00:00:00Z")};
   std::unique_ptr<Door> registry_, registrar_;
 };
@@ -328,7 +328,7 @@ TEST_F(RdapEndpointTest, NoPersonalValueOfANaturalPersonReachesTheAnonymousPubli
 }
 
 TEST_F(RdapEndpointTest, TooManyQueriesFromOneAddressGet429WithTheBucketsRetryAfter) {
-  Door limited(*store_, clock_, Operator::registry, {.rate = 0.5, .burst = 3});
+  Door limited(store_->registrations(), clock_, Operator::registry, {.rate = 0.5, .burst = 3});
   for (int i = 0; i < 3; ++i) EXPECT_EQ(limited.handle(get("/rdap/help")).status, 200U);
   const auto refused = limited.handle(get("/rdap/help"));
   EXPECT_EQ(refused.status, 429U);
@@ -342,16 +342,17 @@ TEST_F(RdapEndpointTest, TooManyQueriesFromOneAddressGet429WithTheBucketsRetryAf
 }
 
 TEST_F(RdapEndpointTest, ACachedLookupIsRenderedAgainOnceTheDataChangeIsSeen) {
-  Door fresh(*store_, clock_, Operator::registry, {}, std::chrono::seconds(1));
+  Door fresh(store_->registrations(), clock_, Operator::registry, {}, std::chrono::seconds(1));
   const auto before = fresh.handle(get("/rdap/domain/legal.test"));
   EXPECT_EQ(fresh.handle(get("/rdap/domain/legal.test")).body, before.body);
   {
-    auto w = store_->begin_write().value();
+    auto work = store_->begin().value();
+    auto* w = &work->registrations();
     model::Domain d = ssad::testing::sample_domain("legal.test", "D2-TEST");
     d.contacts = {{model::ContactRole::registrant, "leg1"}};
     d.statuses = {{"serverHold", ""}};
     ASSERT_TRUE(w->put_domain(d).has_value());
-    ASSERT_TRUE(w->commit(ssad::testing::at("2026-02-01T00:00:00Z")).has_value());
+    ASSERT_TRUE(work->commit(ssad::testing::at("2026-02-01T00:00:00Z")).has_value());
   }
   EXPECT_EQ(fresh.handle(get("/rdap/domain/legal.test")).body, before.body);  // within the check interval
   clock_.advance(std::chrono::seconds(1));
@@ -393,7 +394,7 @@ TEST_F(RdapEndpointTest, OtherPathsGetProblemDetailsAndHealthAnswers) {
 // check must hold up while an import commits (run under TSan by make test-tsan).
 TEST_F(RdapEndpointTest, ServesConcurrentQueriesWhileTheDataChanges) {
   const SystemClock real;  // the threads race the commits: no fake time needed
-  Door shared(*store_, real, Operator::registry, {.rate = 1000000, .burst = 1000000},
+  Door shared(store_->registrations(), real, Operator::registry, {.rate = 1000000, .burst = 1000000},
               std::chrono::milliseconds(0));
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
@@ -409,11 +410,13 @@ TEST_F(RdapEndpointTest, ServesConcurrentQueriesWhileTheDataChanges) {
     });
   }
   for (int i = 0; i < 5; ++i) {
-    auto w = store_->begin_write().value();
+    auto work = store_->begin().value();
+    auto* w = &work->registrations();
     model::Domain d = ssad::testing::sample_domain("legal.test", "D2-TEST");
     d.contacts = {{model::ContactRole::registrant, "leg1"}};
     ASSERT_TRUE(w->put_domain(d).has_value());
-    ASSERT_TRUE(w->commit(ssad::testing::at("2026-03-01T00:00:00Z") + std::chrono::seconds(i)).has_value());
+    ASSERT_TRUE(
+        work->commit(ssad::testing::at("2026-03-01T00:00:00Z") + std::chrono::seconds(i)).has_value());
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(failures.load(), 0);

@@ -59,19 +59,19 @@ class EscrowImportTest : public ::testing::Test {
 
   void expect_failure_leaves_store_alone(const std::string& xml, const std::string& expected_message) {
     ASSERT_TRUE(import(full()).has_value());
-    const auto counts_before = store_->counts().value();
-    const auto domain_before = store_->find_registration("domain2.test").value().domain;
+    const auto counts_before = store_->registrations().counts().value();
+    const auto domain_before = store_->registrations().find_registration("domain2.test").value().domain;
     auto result = import(xml, {.ignore_sequence = true});
     ASSERT_FALSE(result.has_value());
     EXPECT_EQ(result.error().message, expected_message);
-    EXPECT_EQ(store_->counts().value(), counts_before);
-    EXPECT_EQ(store_->find_registration("domain2.test").value().domain, domain_before);
-    EXPECT_EQ(store_->last_deposit().value()->id, "20101017001");
+    EXPECT_EQ(store_->registrations().counts().value(), counts_before);
+    EXPECT_EQ(store_->registrations().find_registration("domain2.test").value().domain, domain_before);
+    EXPECT_EQ(store_->registrations().last_deposit().value()->id, "20101017001");
   }
 
   ssad::testing::TempDir dir_;
   ssad::testing::FakeClock clock_{parse_rfc3339("2024-06-01T12:00:00Z").value()};  // stamps imports
-  std::unique_ptr<store::RegistrationStore> store_;
+  std::unique_ptr<store::Store> store_;
 };
 
 TEST_F(EscrowImportTest, ImportsTheRfc9022FullExample) {
@@ -82,7 +82,7 @@ TEST_F(EscrowImportTest, ImportsTheRfc9022FullExample) {
   EXPECT_EQ(report->rows.at("domain"), 4);
   EXPECT_EQ(report->rows.at("domainContacts"), 12);
 
-  auto d1 = store_->find_registration("domain1.test").value();
+  auto d1 = store_->registrations().find_registration("domain1.test").value();
   EXPECT_EQ(d1.domain.roid, "Ddomain2-TEST");
   EXPECT_EQ(d1.registrar.iana_id, 9999);
   EXPECT_EQ(format_rfc3339(*d1.domain.created), "2009-04-03T22:00:00Z");
@@ -99,47 +99,48 @@ TEST_F(EscrowImportTest, ImportsTheRfc9022FullExample) {
   EXPECT_EQ(d1.domain.keys.size(), 2U);
   EXPECT_EQ(d1.domain.max_sig_life, 604800);
 
-  auto d2 = store_->find_registration("domain2.test").value();
+  auto d2 = store_->registrations().find_registration("domain2.test").value();
   EXPECT_EQ(format_rfc3339(*d2.domain.transferred), "2012-03-09T23:59:59Z");
   EXPECT_EQ(d2.domain.statuses, (std::vector<model::Status>{{"clientUpdateProhibited", "Disallow update"},
                                                             {"pendingDelete", ""},
                                                             {"redemptionPeriod", ""}}));
   EXPECT_EQ(d2.nameservers.at(0).name.ldh, "ns1.example.test2");
 
-  auto idn = store_->find_registration("xn--bcher-kva.test").value();
+  auto idn = store_->registrations().find_registration("xn--bcher-kva.test").value();
   EXPECT_EQ(idn.domain.name.unicode, "bücher.test");
   EXPECT_EQ(idn.domain.idn_table, "LANG-1");
 
   // contactDisclose: sh8013 withholds (flag 0); mycontactid consents to publish its name.
-  EXPECT_EQ(store_->find_contact("sh8013").value().consent, 0U);
-  EXPECT_EQ(store_->find_contact("mycontactid").value().consent, unsigned{model::kConsentName});
+  EXPECT_EQ(store_->registrations().find_contact("sh8013").value().consent, 0U);
+  EXPECT_EQ(store_->registrations().find_contact("mycontactid").value().consent,
+            unsigned{model::kConsentName});
   EXPECT_FALSE(report->notes.empty());  // idnLanguage, NNDN and contactTransfer are not stored
 }
 
 TEST_F(EscrowImportTest, ImportingTheSameDepositTwiceChangesNothing) {
   ASSERT_TRUE(import(full()).has_value());
-  const auto updated = store_->data_updated().value();
-  const auto before = store_->find_registration("domain1.test").value().domain;
+  const auto updated = store_->registrations().data_updated().value();
+  const auto before = store_->registrations().find_registration("domain1.test").value().domain;
   auto again = import(full());
   ASSERT_TRUE(again.has_value()) << again.error().message;
   EXPECT_TRUE(again->already_imported);
-  EXPECT_EQ(store_->data_updated().value(), updated);
-  EXPECT_EQ(store_->find_registration("domain1.test").value().domain, before);
-  EXPECT_EQ(store_->counts().value(), (store::StoreCounts{3, 3, 2, 4}));
+  EXPECT_EQ(store_->registrations().data_updated().value(), updated);
+  EXPECT_EQ(store_->registrations().find_registration("domain1.test").value().domain, before);
+  EXPECT_EQ(store_->registrations().counts().value(), (store::StoreCounts{3, 3, 2, 4}));
 }
 
 TEST_F(EscrowImportTest, AppliesADiffAfterItsPredecessor) {
   ASSERT_TRUE(import(full()).has_value());
   auto report = import(diff());
   ASSERT_TRUE(report.has_value()) << report.error().message;
-  EXPECT_EQ(store_->find_registration("domain1.test").error().code, ErrorCode::not_found);
-  EXPECT_EQ(store_->find_host("ns1.domain1.test").error().code, ErrorCode::not_found);
-  auto d2 = store_->find_registration("domain2.test").value();
+  EXPECT_EQ(store_->registrations().find_registration("domain1.test").error().code, ErrorCode::not_found);
+  EXPECT_EQ(store_->registrations().find_host("ns1.domain1.test").error().code, ErrorCode::not_found);
+  auto d2 = store_->registrations().find_registration("domain2.test").value();
   EXPECT_EQ(d2.registrar.handle, "clientY");
   EXPECT_EQ(d2.domain.statuses, (std::vector<model::Status>{{"clientTransferProhibited", ""}}));
   ASSERT_EQ(d2.contacts.size(), 2U);  // cascade replace: only the DIFF's contacts remain
   EXPECT_TRUE(d2.nameservers.empty());
-  EXPECT_TRUE(store_->find_registration("domain3.test").has_value());
+  EXPECT_TRUE(store_->registrations().find_registration("domain3.test").has_value());
   EXPECT_EQ(report->counts.domains, 4);
 }
 
@@ -214,7 +215,7 @@ TEST_F(EscrowImportTest, AFullDepositWhoseHeaderCountDisagreesIsRefused) {
   auto result = import(full());
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().message, "deposit header counts 5 domain objects but its files hold 4");
-  EXPECT_EQ(store_->counts().value(), (store::StoreCounts{}));
+  EXPECT_EQ(store_->registrations().counts().value(), (store::StoreCounts{}));
 }
 
 TEST_F(EscrowImportTest, NotADepositIsRefused) {

@@ -164,7 +164,7 @@ class JsonlImportTest : public ::testing::Test {
 
   ssad::testing::TempDir dir_;
   ssad::testing::FakeClock clock_{parse_rfc3339("2024-06-01T12:00:00Z").value()};  // stamps imports
-  std::unique_ptr<store::RegistrationStore> store_;
+  std::unique_ptr<store::Store> store_;
 };
 
 TEST_F(JsonlImportTest, ImportsRegistrarsAndDomainsWithTheirContactsHostsAndKeys) {
@@ -174,10 +174,10 @@ TEST_F(JsonlImportTest, ImportsRegistrarsAndDomainsWithTheirContactsHostsAndKeys
   EXPECT_TRUE(report->deposit_id.starts_with("jsonl-")) << report->deposit_id;
   EXPECT_EQ(report->rows, (std::map<std::string, std::int64_t>{{"domain", 3}, {"registrar", 2}}));
   EXPECT_EQ(report->counts, (store::StoreCounts{2, 3, 2, 3}));
-  EXPECT_EQ(store_->data_updated().value(), clock_.now());
+  EXPECT_EQ(store_->registrations().data_updated().value(), clock_.now());
 
-  EXPECT_EQ(store_->find_registrar("reg1").value(), expected_reg1());
-  auto example = store_->find_registration("example.test").value();
+  EXPECT_EQ(store_->registrations().find_registrar("reg1").value(), expected_reg1());
+  auto example = store_->registrations().find_registration("example.test").value();
   EXPECT_EQ(example.domain, expected_example());
   EXPECT_EQ(example.registrar, expected_reg1());
   using model::ContactRole;
@@ -188,7 +188,7 @@ TEST_F(JsonlImportTest, ImportsRegistrarsAndDomainsWithTheirContactsHostsAndKeys
                                                                  {ContactRole::billing, expected_c1()}}));
   EXPECT_EQ(example.nameservers, (std::vector<model::Host>{expected_ns_other(), expected_ns1()}));
 
-  auto idn = store_->find_registration("xn--bcher-kva.test").value();
+  auto idn = store_->registrations().find_registration("xn--bcher-kva.test").value();
   EXPECT_EQ(idn.domain.name.unicode, "bücher.test");
   EXPECT_EQ(idn.domain.idn_table, "de");
   EXPECT_EQ(idn.domain.statuses, (std::vector<model::Status>{{"ok", ""}}));
@@ -197,32 +197,35 @@ TEST_F(JsonlImportTest, ImportsRegistrarsAndDomainsWithTheirContactsHostsAndKeys
   EXPECT_EQ(idn.nameservers, (std::vector<model::Host>{expected_ns_other(), expected_ns1()}));
   EXPECT_EQ(format_rfc3339(*idn.domain.expires), "2030-05-05T05:05:05Z");
 
-  auto other = store_->find_registration("other.test").value();
+  auto other = store_->registrations().find_registration("other.test").value();
   EXPECT_EQ(other.registrar.name, "Second Registrar");
   EXPECT_EQ(other.domain.contacts,
             (std::vector<model::DomainContact>{
                 {ContactRole::registrant, "C3"}, {ContactRole::tech, "C2"}, {ContactRole::tech, "C3"}}));
   EXPECT_EQ(other.contacts.at(0).second.roid, "C3-TEST");
   EXPECT_TRUE(other.nameservers.empty());
-  EXPECT_EQ(store_->search({store::NameSearch::Kind::domain_by_nameserver, "ns.other.test", ""}, {}).value(),
+  EXPECT_EQ(store_->registrations()
+                .search({store::NameSearch::Kind::domain_by_nameserver, "ns.other.test", ""}, {})
+                .value(),
             (std::vector<std::string>{"example.test", "xn--bcher-kva.test"}));
 }
 
 TEST_F(JsonlImportTest, ImportingTheSameFileTwiceChangesNothing) {
   auto first = import(registry());
   ASSERT_TRUE(first.has_value()) << first.error().message;
-  const auto before = store_->find_registration("example.test").value();
-  const auto idn_before = store_->find_registration("xn--bcher-kva.test").value();
+  const auto before = store_->registrations().find_registration("example.test").value();
+  const auto idn_before = store_->registrations().find_registration("xn--bcher-kva.test").value();
 
-  const auto updated = store_->data_updated().value();
+  const auto updated = store_->registrations().data_updated().value();
   auto second = import(registry());
   ASSERT_TRUE(second.has_value()) << second.error().message;
   EXPECT_TRUE(second->already_imported);
   EXPECT_EQ(second->deposit_id, first->deposit_id);
   EXPECT_EQ(second->counts, first->counts);
-  EXPECT_EQ(store_->data_updated().value(), updated);  // not even the "last update" time moves
-  expect_same(store_->find_registration("example.test").value(), before);
-  expect_same(store_->find_registration("xn--bcher-kva.test").value(), idn_before);
+  EXPECT_EQ(store_->registrations().data_updated().value(),
+            updated);  // not even the "last update" time moves
+  expect_same(store_->registrations().find_registration("example.test").value(), before);
+  expect_same(store_->registrations().find_registration("xn--bcher-kva.test").value(), idn_before);
 }
 
 TEST_F(JsonlImportTest, ALaterFileMayReferToStoredContactsAndHosts) {
@@ -235,14 +238,14 @@ TEST_F(JsonlImportTest, ALaterFileMayReferToStoredContactsAndHosts) {
   auto report = import(file);
   ASSERT_TRUE(report.has_value()) << report.error().message;
   EXPECT_EQ(report->counts, (store::StoreCounts{2, 3, 2, 4}));
-  auto more = store_->find_registration("more.test").value();
+  auto more = store_->registrations().find_registration("more.test").value();
   EXPECT_EQ(more.contacts.at(1).second, expected_c1());
   EXPECT_EQ(more.nameservers, std::vector<model::Host>{expected_ns1()});
 }
 
 TEST_F(JsonlImportTest, AFileWithoutRecordsChangesNothing) {
   ASSERT_TRUE(import(registry()).has_value());
-  const auto counts = store_->counts().value();
+  const auto counts = store_->registrations().counts().value();
   auto report = import(write("empty.jsonl", "# nothing yet\n\n   \n"));
   ASSERT_TRUE(report.has_value()) << report.error().message;
   EXPECT_EQ(report->rows, (std::map<std::string, std::int64_t>{{"domain", 0}, {"registrar", 0}}));
@@ -286,8 +289,8 @@ TEST_F(JsonlImportTest, TheChangesBeforeEachBadLineApplyOnTheirOwn) {
   ASSERT_TRUE(import(registry()).has_value());
   auto report = import(write("changes.jsonl", kChanges));
   ASSERT_TRUE(report.has_value()) << report.error().message;
-  EXPECT_EQ(store_->find_registrar("reg1").value().name, "Renamed Registrar");
-  EXPECT_EQ(store_->find_registration("new.test").value().nameservers.at(0).ipv4,
+  EXPECT_EQ(store_->registrations().find_registrar("reg1").value().name, "Renamed Registrar");
+  EXPECT_EQ(store_->registrations().find_registration("new.test").value().nameservers.at(0).ipv4,
             std::vector<std::string>{"192.0.2.9"});
   EXPECT_EQ(report->counts, (store::StoreCounts{2, 4, 3, 4}));
 }
@@ -303,18 +306,18 @@ class JsonlBadInputTest : public JsonlImportTest, public ::testing::WithParamInt
 
 TEST_P(JsonlBadInputTest, FailsWithFileLineAndReasonAndLeavesTheStoreAsItWas) {
   ASSERT_TRUE(import(registry()).has_value());
-  const auto counts = store_->counts().value();
-  const auto updated = store_->data_updated().value();
-  const auto example = store_->find_registration("example.test").value();
+  const auto counts = store_->registrations().counts().value();
+  const auto updated = store_->registrations().data_updated().value();
+  const auto example = store_->registrations().find_registration("example.test").value();
 
   auto result = import(write("bad.jsonl", kChanges + GetParam().lines));
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::invalid_input);
   EXPECT_EQ(result.error().message, GetParam().message);
-  EXPECT_EQ(store_->counts().value(), counts);
-  EXPECT_EQ(store_->data_updated().value(), updated);
-  expect_same(store_->find_registration("example.test").value(), example);
-  EXPECT_EQ(store_->find_registration("new.test").error().code, ErrorCode::not_found);
+  EXPECT_EQ(store_->registrations().counts().value(), counts);
+  EXPECT_EQ(store_->registrations().data_updated().value(), updated);
+  expect_same(store_->registrations().find_registration("example.test").value(), example);
+  EXPECT_EQ(store_->registrations().find_registration("new.test").error().code, ErrorCode::not_found);
 }
 
 INSTANTIATE_TEST_SUITE_P(

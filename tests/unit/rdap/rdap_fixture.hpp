@@ -52,20 +52,21 @@ inline std::vector<std::string> natural_person_values() {
           "703" + std::to_string(std::hash<std::string>{}("nat1") % 1000000 + 1000000)};
 }
 
-inline std::unique_ptr<store::RegistrationStore> open_rdap_fixture(const TempDir& dir) {
+inline std::unique_ptr<store::Store> open_rdap_fixture(const TempDir& dir) {
   auto store = store::sqlite::open_sqlite_store(dir.file("rdap.db"), {.create = true}).value();
-  auto w = store->begin_write().value();
+  auto work = store->begin().value();
+  auto& w = work->registrations();
   auto ok = [](const Result<void>& r) { ASSERT_TRUE(r.has_value()) << r.error().message; };
-  ok(w->put_registrar(sample_registrar()));
-  ok(w->put_contact(person("nat1", "Nadia Natural", model::PersonType::natural)));
-  ok(w->put_contact(person("leg1", "Lena Legal", model::PersonType::legal)));
-  ok(w->put_contact(person("con1", "Carl Consent", model::PersonType::natural,
-                           model::kConsentName | model::kConsentEmail)));
-  ok(w->put_contact(person("unk1", "Una Unknown", model::PersonType::unknown)));
-  ok(w->put_contact(person("adm1", "Adam Admin", model::PersonType::natural)));
-  ok(w->put_contact(person("tec1", "Tess Tech", model::PersonType::natural)));
-  ok(w->put_host(sample_host("ns1.example.test", "H1-TEST", {"192.0.2.1"}, {"2001:db8::1"})));
-  ok(w->put_host(sample_host("ns2.example.net", "H2-TEST")));
+  ok(w.put_registrar(sample_registrar()));
+  ok(w.put_contact(person("nat1", "Nadia Natural", model::PersonType::natural)));
+  ok(w.put_contact(person("leg1", "Lena Legal", model::PersonType::legal)));
+  ok(w.put_contact(person("con1", "Carl Consent", model::PersonType::natural,
+                          model::kConsentName | model::kConsentEmail)));
+  ok(w.put_contact(person("unk1", "Una Unknown", model::PersonType::unknown)));
+  ok(w.put_contact(person("adm1", "Adam Admin", model::PersonType::natural)));
+  ok(w.put_contact(person("tec1", "Tess Tech", model::PersonType::natural)));
+  ok(w.put_host(sample_host("ns1.example.test", "H1-TEST", {"192.0.2.1"}, {"2001:db8::1"})));
+  ok(w.put_host(sample_host("ns2.example.net", "H2-TEST")));
 
   auto domain = [&](const char* name, const char* roid, const char* registrant, const char* tech) {
     model::Domain d = sample_domain(name, roid);
@@ -78,28 +79,28 @@ inline std::unique_ptr<store::RegistrationStore> open_rdap_fixture(const TempDir
   natural.contacts.push_back({model::ContactRole::admin, "adm1"});
   natural.statuses = {{"clientTransferProhibited", ""}, {"serverUpdateProhibited", ""}};
   natural.reseller = "Example Reseller Ltd";
-  ok(w->put_domain(natural));
-  ok(w->put_domain(domain("legal.test", "D2-TEST", "leg1", "leg1")));
-  ok(w->put_domain(domain("consent.test", "D3-TEST", "con1", nullptr)));
-  ok(w->put_domain(domain("unknown.test", "D4-TEST", "unk1", nullptr)));
+  ok(w.put_domain(natural));
+  ok(w.put_domain(domain("legal.test", "D2-TEST", "leg1", "leg1")));
+  ok(w.put_domain(domain("consent.test", "D3-TEST", "con1", nullptr)));
+  ok(w.put_domain(domain("unknown.test", "D4-TEST", "unk1", nullptr)));
   model::Domain idn = domain("bücher.test", "D5-TEST", "nat1", nullptr);
   idn.ds = {{12345, 13, 2, "49FD46E6C4B45C55D4AC49FD46E6C4B45C55D4AC49FD46E6C4B45C55D4AC1234"}};
   idn.keys = {{257, 3, 13,
                "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="}};
   idn.max_sig_life = 604800;
-  ok(w->put_domain(idn));
-  ok(w->put_domain(domain("exam1.test", "D6-TEST", "leg1", nullptr)));
-  ok(w->put_domain(domain("exam2.test", "D7-TEST", "leg1", nullptr)));
-  ok(w->put_domain(domain("exam3.test", "D8-TEST", "leg1", nullptr)));
+  ok(w.put_domain(idn));
+  ok(w.put_domain(domain("exam1.test", "D6-TEST", "leg1", nullptr)));
+  ok(w.put_domain(domain("exam2.test", "D7-TEST", "leg1", nullptr)));
+  ok(w.put_domain(domain("exam3.test", "D8-TEST", "leg1", nullptr)));
   // A natural person whose first street line is empty: the street is still theirs to protect.
   model::Contact street_only = person("nat2", "Nora Natural", model::PersonType::natural);
   street_only.postal[0].address.street[0].clear();
   street_only.postal[0].address.street[1] = "42 Secret Lane";
-  ok(w->put_contact(street_only));
+  ok(w.put_contact(street_only));
   model::Domain street = domain("street.test", "D9-TEST", "nat2", nullptr);
   street.nameservers.clear();
-  ok(w->put_domain(street));
-  ok(w->commit(at("2026-01-02T03:04:05Z")));
+  ok(w.put_domain(street));
+  ok(work->commit(at("2026-01-02T03:04:05Z")));
   return store;
 }
 

@@ -19,10 +19,11 @@ class RdapUseCaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = ssad::testing::open_rdap_fixture(dir_);
-    version_ = std::make_unique<cache::DataVersion>(*store_, clock_, std::chrono::seconds(1));
+    version_ = std::make_unique<cache::DataVersion>(store_->registrations(), clock_, std::chrono::seconds(1));
     ServiceOptions options;
     options.page_size = 2;
-    service_ = std::make_unique<Service>(*store_, *version_, Settings{}, policy::Settings{}, options);
+    service_ = std::make_unique<Service>(store_->registrations(), *version_, Settings{}, policy::Settings{},
+                                         options);
   }
 
   Result<Answer> ask(std::string_view path, std::string_view query = {}) {
@@ -35,7 +36,7 @@ class RdapUseCaseTest : public ::testing::Test {
 
   ssad::testing::TempDir dir_;
   ssad::testing::FakeClock clock_;
-  std::unique_ptr<store::RegistrationStore> store_;
+  std::unique_ptr<store::Store> store_;
   std::unique_ptr<cache::DataVersion> version_;
   std::unique_ptr<Service> service_;
 };

@@ -41,7 +41,7 @@ class WhoisResponder : public ::testing::Test {
   void SetUp() override { store_ = ssad::testing::open_rdap_fixture(dir_); }
   ssad::testing::TempDir dir_;
   ssad::testing::FakeClock clock_;
-  std::unique_ptr<store::RegistrationStore> store_;
+  std::unique_ptr<store::Store> store_;
 };
 
 // Compares an answer with tests/data/whois/<file>; SSAD_UPDATE_GOLDEN=1 rewrites the file instead.
@@ -60,8 +60,8 @@ void expect_golden(const std::string& file, const std::string& answer) {
 }
 
 TEST_F(WhoisResponder, AnswersMatchTheirGoldenFilesInBothModes) {
-  Front registry(*store_, clock_, {.mode = Operator::registry});
-  Front registrar(*store_, clock_, {.mode = Operator::registrar});
+  Front registry(store_->registrations(), clock_, {.mode = Operator::registry});
+  Front registrar(store_->registrations(), clock_, {.mode = Operator::registrar});
   expect_golden("registry-natural-person.txt", registry.answer("natural.test"));
   expect_golden("registry-legal-person.txt", registry.answer("legal.test"));
   expect_golden("registry-idn-dnssec.txt", registry.answer("bücher.test"));
@@ -71,7 +71,7 @@ TEST_F(WhoisResponder, AnswersMatchTheirGoldenFilesInBothModes) {
 }
 
 TEST_F(WhoisResponder, AnswersInTheGtldFormatWithCrLfLines) {
-  Front registry(*store_, clock_, {.mode = Operator::registry});
+  Front registry(store_->registrations(), clock_, {.mode = Operator::registry});
   const std::string answer = registry.answer("LEGAL.test");
   EXPECT_THAT(answer, HasSubstr("Domain Name: legal.test\r\n"));
   EXPECT_THAT(answer, HasSubstr("Registry Domain ID: D2-TEST\r\n"));
@@ -101,7 +101,7 @@ TEST_F(WhoisResponder, AnswersInTheGtldFormatWithCrLfLines) {
 }
 
 TEST_F(WhoisResponder, WithholdsANaturalPersonsDataLikeRdap) {
-  Front registry(*store_, clock_, {.mode = Operator::registry});
+  Front registry(store_->registrations(), clock_, {.mode = Operator::registry});
   const std::string answer = registry.answer("natural.test");
   for (const auto& value : ssad::testing::natural_person_values()) {
     EXPECT_THAT(answer, Not(HasSubstr(value))) << value;
@@ -126,7 +126,7 @@ TEST_F(WhoisResponder, WithholdsANaturalPersonsDataLikeRdap) {
 }
 
 TEST_F(WhoisResponder, RegistrarModeNamesTheRegistrarExpiryAndTheReseller) {
-  Front registrar(*store_, clock_, {.mode = Operator::registrar});
+  Front registrar(store_->registrations(), clock_, {.mode = Operator::registrar});
   const std::string answer = registrar.answer("domain natural.test");
   EXPECT_THAT(answer, HasSubstr("Registrar Registration Expiration Date: 2030-04-03T22:00:00Z\r\n"));
   EXPECT_THAT(answer, Not(HasSubstr("Registry Expiry Date")));
@@ -137,16 +137,18 @@ TEST_F(WhoisResponder, RegistrarModeNamesTheRegistrarExpiryAndTheReseller) {
 }
 
 TEST_F(WhoisResponder, LimitsEachClientAndAnswersFromCacheUntilTheDataChanges) {
-  Front responder(*store_, clock_, {.mode = Operator::registry, .cache_bytes = 1 << 20}, 0.001, 3);
+  Front responder(store_->registrations(), clock_, {.mode = Operator::registry, .cache_bytes = 1 << 20},
+                  0.001, 3);
   EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"),
               HasSubstr("Domain Status: clientTransferProhibited"));
   {
-    auto w = store_->begin_write().value();
+    auto work = store_->begin().value();
+    auto* w = &work->registrations();
     model::Domain d = ssad::testing::sample_domain("legal.test", "D2-TEST");
     d.contacts = {{model::ContactRole::registrant, "leg1"}};
     d.statuses = {{"serverHold", ""}};
     ASSERT_TRUE(w->put_domain(d).has_value());
-    ASSERT_TRUE(w->commit(ssad::testing::at("2026-02-01T00:00:00Z")).has_value());
+    ASSERT_TRUE(work->commit(ssad::testing::at("2026-02-01T00:00:00Z")).has_value());
   }
   // From the cache until the data version is read again, once a second.
   EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"),
@@ -160,7 +162,7 @@ TEST_F(WhoisResponder, LimitsEachClientAndAnswersFromCacheUntilTheDataChanges) {
 }
 
 TEST_F(WhoisResponder, TheRendererReportsTheFieldsItServed) {
-  auto natural = store_->find_registration("natural.test").value();
+  auto natural = store_->registrations().find_registration("natural.test").value();
   const policy::Decision decision = policy::decide(identity::Caller::anonymous(), natural, {});
   catalog::FieldSet served;
   const std::string answer = render_answer(natural, decision, Operator::registry, std::nullopt, served);
@@ -178,7 +180,7 @@ TEST_F(WhoisResponder, TheRendererReportsTheFieldsItServed) {
 }
 
 TEST_F(WhoisResponder, AcceptsULabelsAndRefusesBadQueriesWithoutEchoingThem) {
-  Front registry(*store_, clock_, {.mode = Operator::registry});
+  Front registry(store_->registrations(), clock_, {.mode = Operator::registry});
   EXPECT_THAT(registry.answer("BÜCHER.test"), HasSubstr("Domain Name: xn--bcher-kva.test\r\n"));
   EXPECT_THAT(registry.answer("bücher.test"), HasSubstr("DNSSEC: signedDelegation\r\n"));
   EXPECT_THAT(registry.answer("nothere.test"), HasSubstr("No match for \"nothere.test\".\r\n"));

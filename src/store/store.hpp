@@ -1,0 +1,49 @@
+#pragma once
+// The store (DESIGN.md §3.4): read access per repository, and units of work that write through several
+// repositories in one transaction, so that a change and its audit entry commit together. Callers see only
+// these interfaces; store/sqlite/ implements them today and store/postgres/ will without changing callers.
+
+#include <memory>
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "store/registration_store.hpp"
+
+namespace ssad::store {
+
+/// One unit of work: every repository written through it commits or rolls back together. Destroying it
+/// without commit() rolls everything back. Later repositories (requestors, requests, audit) join here.
+///
+/// A unit of work is used by one thread at a time. Reads through Store see committed data only, never
+/// this unit's changes. A backend may run one unit of work at a time (SQLite does: begin() waits for the
+/// open one to finish), so a thread must not begin a second one while it holds one.
+class UnitOfWork {
+ public:
+  virtual ~UnitOfWork() = default;
+
+  /// The registration data, written in this unit of work.
+  [[nodiscard]] virtual RegistrationWriter& registrations() = 0;
+
+  /// Makes every change durable and visible at once; stamps the registration data's change time
+  /// (RegistrationReader::data_updated) with `now` when registration data was written, that is when any
+  /// write was called on registrations() (even one that failed). Afterwards the unit of work is finished:
+  /// writes through it fail with internal. Errors: unavailable when the changes cannot be made durable
+  /// (nothing is then visible, and destroying the unit of work rolls everything back); internal when
+  /// already committed.
+  [[nodiscard]] virtual Result<void> commit(Timestamp now) = 0;
+};
+
+/// A store: read access per repository, and units of work.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// The committed registration data. Safe to use from several threads at once.
+  [[nodiscard]] virtual RegistrationReader& registrations() = 0;
+
+  /// Starts a unit of work. Errors: unavailable when another unit of work holds the store for longer
+  /// than the backend waits.
+  [[nodiscard]] virtual Result<std::unique_ptr<UnitOfWork>> begin() = 0;
+};
+
+}  // namespace ssad::store
