@@ -285,7 +285,7 @@ int main(int argc, char** argv) {
                        "Apply a DIFF/INCR deposit even if its prevId is not the last deposit applied");
   escrow_cmd->callback([&] {
     exit_code = with_store(common, [&](const config::Config&, store::Store& store) {
-      SystemClock clock;
+      const SystemClock clock;
       return finish_import(ingest::import_escrow(store, deposit_path, clock, escrow_options));
     });
   });
@@ -299,7 +299,7 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   jsonl_cmd->callback([&] {
     exit_code = with_store(common, [&](const config::Config&, store::Store& store) {
-      SystemClock clock;
+      const SystemClock clock;
       return finish_import(ingest::import_jsonl(store, jsonl_path, clock));
     });
   });
@@ -321,7 +321,7 @@ int main(int argc, char** argv) {
       if (!xml) return report_error(xml.error());
       std::printf("wrote demo deposit %s\n", xml->c_str());
       if (deposit_only) return 0;
-      SystemClock clock;
+      const SystemClock clock;
       return finish_import(ingest::import_escrow(store, xml->string(), clock));
     });
   });

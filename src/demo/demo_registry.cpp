@@ -217,7 +217,10 @@ Person make_person(Random& rng, std::string_view email_domain) {
   p.postal.address.country_code = country.code;
   p.voice = "+" + std::string(country.dial) + "." + digits(rng, 9);
   std::string local;
-  for (const char c : first + "." + last) {
+  std::string full_name = first;
+  full_name += '.';
+  full_name += last;
+  for (const char c : full_name) {
     local.push_back(static_cast<unsigned char>(c) < 0x80 ? static_cast<char>(std::tolower(c)) : 'x');
   }
   p.email = local + digits(rng, 2) + "@" + std::string(email_domain);
@@ -311,14 +314,15 @@ class Generator {
     const RegistrarSpec& registrar = (cluster || lookalike) ? kRegistrars.back() : pick_registrar(rng);
     d.registrar = registrar.handle;
 
-    auto age = std::chrono::hours(24 * (1 + static_cast<std::int64_t>(rng.below(20 * 365))));
+    auto age = std::chrono::hours(std::int64_t{24} *
+                                  (1 + static_cast<std::int64_t>(rng.below(std::uint64_t{20} * 365))));
     if (cluster) age = std::chrono::hours(24 * (1 + i));
     if (lookalike) age = std::chrono::hours(1 + static_cast<std::int64_t>(rng.below(72)));
     const Timestamp created = o_.watermark - age;
     d.created = created;
     d.updated = created + std::chrono::hours(
                               static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(age.count()))));
-    const auto years = age.count() / (24 * 365) + 1 + static_cast<std::int64_t>(rng.below(3));
+    const auto years = age.count() / (std::int64_t{24} * 365) + 1 + static_cast<std::int64_t>(rng.below(3));
     d.expires = created + std::chrono::days(365 * years);
     const bool redemption = !cluster && !lookalike && rng.percent(1);
     if (redemption) d.expires = o_.watermark - std::chrono::days(40);
@@ -356,7 +360,7 @@ class Generator {
     if (rng.percent(50)) {
       d.contacts.push_back({ContactRole::admin, registrant.handle});
     } else {
-      model::Contact admin =
+      const model::Contact admin =
           make_contact("A" + std::to_string(i + 1), make_person(rng, email_domain), d.registrar, created, o_);
       w_.add(admin);
       d.contacts.push_back({ContactRole::admin, admin.handle});

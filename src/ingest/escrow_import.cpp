@@ -409,7 +409,8 @@ const std::vector<Kind>& Importer::content_kinds() {
                               reg.iana_id = gurid;
                               reg.status = r[rStatus];
                               for (int i = 0; i < 3; ++i)
-                                reg.address.street[i] = r[static_cast<std::size_t>(rStreet0 + i)];
+                                reg.address.street[i] =
+                                    r[static_cast<std::size_t>(rStreet0) + static_cast<std::size_t>(i)];
                               reg.address.city = r[rCity];
                               reg.address.state_province = r[rSp];
                               reg.address.postal_code = r[rPc];
@@ -501,7 +502,8 @@ const std::vector<Kind>& Importer::content_kinds() {
                               p.name = r[pName];
                               p.organization = r[pOrg];
                               for (int i = 0; i < 3; ++i)
-                                p.address.street[i] = r[static_cast<std::size_t>(pStreet0 + i)];
+                                p.address.street[i] =
+                                    r[static_cast<std::size_t>(pStreet0) + static_cast<std::size_t>(i)];
                               p.address.city = r[pCity];
                               p.address.state_province = r[pSp];
                               p.address.postal_code = r[pPc];
@@ -773,8 +775,8 @@ Result<ImportReport> import_escrow(store::Store& store, const std::string& xml_p
   store::RegistrationReader& registrations = store.registrations();
   auto previous = registrations.find_deposit(deposit.id);
   if (!previous) return std::unexpected(previous.error());
-  if (*previous) {
-    if ((*previous)->sha256 != digest) {
+  if (const std::optional<store::DepositRecord>& prior = *previous; prior.has_value()) {
+    if (prior->sha256 != digest) {
       return fail(ErrorCode::conflict,
                   "deposit '" + deposit.id + "' was already imported with different content");
     }
@@ -785,14 +787,15 @@ Result<ImportReport> import_escrow(store::Store& store, const std::string& xml_p
     return report;
   }
   if (deposit.type != "FULL" && !options.ignore_sequence) {
-    auto last = registrations.last_deposit();
-    if (!last) return std::unexpected(last.error());
+    auto last_result = registrations.last_deposit();
+    if (!last_result) return std::unexpected(last_result.error());
+    const std::optional<store::DepositRecord>& last = *last_result;
     auto anchor =
-        deposit.type == "DIFF" ? *last : registrations.find_deposit(deposit.prev_id).value_or(std::nullopt);
+        deposit.type == "DIFF" ? last : registrations.find_deposit(deposit.prev_id).value_or(std::nullopt);
     if (!anchor || anchor->id != deposit.prev_id || (deposit.type == "INCR" && anchor->type != "FULL")) {
       return fail(ErrorCode::conflict, deposit.type + " deposit '" + deposit.id + "' follows '" +
                                            deposit.prev_id + "', but the store's last deposit is " +
-                                           (*last ? "'" + (*last)->id + "'" : std::string("none")) +
+                                           (last.has_value() ? "'" + last->id + "'" : std::string("none")) +
                                            " (use --ignore-sequence to apply it anyway)");
     }
   }

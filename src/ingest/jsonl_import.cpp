@@ -602,7 +602,7 @@ Result<ImportReport> import_jsonl(store::Store& store, const std::string& path, 
     }
     return fail(ErrorCode::invalid_input, "missing file '" + path + "'");
   }
-  std::ifstream in(file, std::ios::binary);
+  const std::ifstream in(file, std::ios::binary);
   if (!in) return fail(ErrorCode::unavailable, "cannot read '" + path + "'");
   std::stringstream buffer;
   buffer << in.rdbuf();

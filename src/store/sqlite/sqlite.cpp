@@ -47,7 +47,7 @@ Result<void> Database::exec(std::string_view sql) {
   char* message = nullptr;
   const int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &message);
   if (rc != SQLITE_OK) {
-    std::string text = message != nullptr ? message : sqlite3_errstr(rc);
+    const std::string text = message != nullptr ? message : sqlite3_errstr(rc);
     sqlite3_free(message);
     Error error = sqlite_error(nullptr, rc, "SQL failed");
     error.message = "SQL failed: " + text;
@@ -159,7 +159,9 @@ Result<Transaction> Transaction::begin(Database& db) {
 }
 
 Transaction::~Transaction() {
-  if (db_ != nullptr) (void)db_->exec("ROLLBACK");
+  // A destructor cannot report; were the rollback to fail, SQLite rolls the transaction back when the
+  // connection closes.
+  if (db_ != nullptr) (void)db_->exec("ROLLBACK");  // NOLINT(bugprone-unused-return-value)
 }
 
 Result<void> Transaction::commit() {

@@ -543,7 +543,7 @@ class ReaderPool {
   auto with_connection(F&& f) -> decltype(f(std::declval<Connection&>())) {
     std::unique_ptr<Connection> conn;
     {
-      std::lock_guard lock(mutex_);
+      const std::lock_guard lock(mutex_);
       if (!idle_.empty()) {
         conn = std::move(idle_.back());
         idle_.pop_back();
@@ -569,7 +569,7 @@ class ReaderPool {
 
   void put_back(std::unique_ptr<Connection> conn) {
     conn->reset_all();
-    std::lock_guard lock(mutex_);
+    const std::lock_guard lock(mutex_);
     if (idle_.size() < options_.max_readers) idle_.push_back(std::move(conn));
   }
 
