@@ -91,6 +91,14 @@ const ContactFields& contact_fields(Role role) {
   return by_role.at(static_cast<std::size_t>(role));
 }
 
+// "<base><kind><name>": the URL of an object ("https://rdap.example/rdap/" "domain/" "example.com").
+std::string object_url(std::string_view base, std::string_view kind, std::string_view name) {
+  std::string url;
+  url.reserve(base.size() + kind.size() + name.size());
+  url.append(base).append(kind).append(name);
+  return url;
+}
+
 void write_link(JsonWriter& out, std::string_view value, std::string_view rel, std::string_view href,
                 std::string_view type) {
   out.begin_object();
@@ -262,7 +270,8 @@ void write_contact(JsonWriter& out, Role role, const model::Contact& contact,
   if (lookup != nullptr) {
     out.key("links");
     out.begin_array();
-    write_link(out, lookup->query_url, "self", lookup->base_url + "entity/" + contact.handle, kRdapJson);
+    write_link(out, lookup->query_url, "self", object_url(lookup->base_url, "entity/", contact.handle),
+               kRdapJson);
     out.end_array();
     write_statuses(out, contact.statuses);
     out.key("events");
@@ -410,7 +419,8 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
   serve(Element::domain_name);
   out.key("links");
   out.begin_array();
-  write_link(out, context.query_url, "self", context.base_url + "domain/" + domain.name.ldh, kRdapJson);
+  write_link(out, context.query_url, "self", object_url(context.base_url, "domain/", domain.name.ldh),
+             kRdapJson);
   if (detail == Detail::full && settings.mode == model::Operator::registry &&
       !registration.registrar.rdap_base_url.empty()) {
     write_link(out, context.query_url, "related",
@@ -510,7 +520,8 @@ void write_nameserver(JsonWriter& out, const model::Host& host, const Context& c
   }
   out.key("links");
   out.begin_array();
-  write_link(out, context.query_url, "self", context.base_url + "nameserver/" + host.name.ldh, kRdapJson);
+  write_link(out, context.query_url, "self", object_url(context.base_url, "nameserver/", host.name.ldh),
+             kRdapJson);
   out.end_array();
   if (detail != Detail::id && lookup) {
     write_statuses(out, host.statuses);
@@ -562,7 +573,8 @@ void write_registrar(JsonWriter& out, const model::Registrar& registrar, const C
   out.end_array();
   out.key("links");
   out.begin_array();
-  if (lookup) write_link(out, context.query_url, "self", context.base_url + "entity/" + id, kRdapJson);
+  if (lookup)
+    write_link(out, context.query_url, "self", object_url(context.base_url, "entity/", id), kRdapJson);
   // 2024 profile §2.4.6: the registrar's RDAP base URL is the about link's value, its web site the href.
   if (!registrar.rdap_base_url.empty() && !registrar.url.empty()) {
     write_link(out, registrar.rdap_base_url, "about", registrar.url, "text/html");

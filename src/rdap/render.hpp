@@ -35,11 +35,12 @@ struct Settings {
 /// caller may see).
 enum class Detail : std::uint8_t { id, brief, full };
 
-/// What the renderers need to know about the request.
+/// What the renderers need to know about the request. The URLs point into the query's rdap::Location,
+/// which outlives every rendering of it.
 struct Context {
   const Settings* settings = nullptr;
-  std::string base_url;   // the public URL of /rdap/, ending in '/'
-  std::string query_url;  // the URL the client asked for: the `value` of every link (2024 profile)
+  std::string_view base_url;   // the public URL of /rdap/, ending in '/'
+  std::string_view query_url;  // the URL the client asked for: the `value` of every link (2024 profile)
   std::optional<Timestamp> database_updated;
 };
 

@@ -42,7 +42,7 @@ void write_profile_notices(json::JsonWriter& out, const Context& context, bool d
 
 std::string top_level(std::string_view object, std::initializer_list<std::string_view> conformance,
                       bool redacted, const Context& context, bool domain_notices) {
-  json::JsonWriter out;
+  json::JsonWriter out(1024);
   out.begin_object();
   out.key("rdapConformance");
   out.begin_array();
@@ -55,8 +55,10 @@ std::string top_level(std::string_view object, std::initializer_list<std::string
   write_profile_notices(out, context, domain_notices);
   out.end_array();
   out.end_object();
-  std::string body(out.view());
-  body.pop_back();  // '}'
+  const std::string_view head = out.view();
+  std::string body;
+  body.reserve(head.size() + object.size());
+  body.append(head.substr(0, head.size() - 1));  // without its '}'
   if (object.size() > 2) {
     body += ',';
     body.append(object.substr(1));

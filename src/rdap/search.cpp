@@ -57,7 +57,8 @@ void write_paging(json::JsonWriter& out, const Environment& env, const Search& q
     out.integer(page.number);
   }
   if (page.more) {
-    std::string href = context.base_url + std::string(collection) + '?';
+    std::string href(context.base_url);
+    href.append(collection).append("?");
     for (const auto& [name, value] : query.parameters) {
       if (name == "cursor") continue;
       href += percent_encode(name) + '=' + percent_encode(value) + '&';
