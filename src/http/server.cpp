@@ -148,7 +148,15 @@ bhttp::response<Body> to_message(const Response& response, unsigned version, boo
     message.insert(name, value);
   }
   if (message.find(bhttp::field::date) == message.end()) {
-    message.set(bhttp::field::date, http_date(std::chrono::system_clock::now()));
+    // Formatted once a second per thread, not once per response.
+    thread_local std::chrono::sys_seconds formatted_at{};
+    thread_local std::string formatted;
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    if (now != formatted_at || formatted.empty()) {
+      formatted = http_date(now);
+      formatted_at = now;
+    }
+    message.set(bhttp::field::date, formatted);
   }
   if (status_allows_body(response.status)) message.content_length(response.body.size());
   message.keep_alive(keep_alive);
@@ -156,7 +164,7 @@ bhttp::response<Body> to_message(const Response& response, unsigned version, boo
 }
 
 // A connection and the state stop() needs, whatever its stream. busy and closing are touched only on the
-// stream's strand.
+// stream's executor (its strand, or the io_context itself when it has one thread).
 struct Connection {
   Connection() = default;
   Connection(const Connection&) = delete;
@@ -313,8 +321,12 @@ struct Server::Impl {
   net::awaitable<void> accept_loop() {
     for (;;) {
       beast::error_code ec;
+      // A strand per connection serialises its handlers across threads; with one thread there is nothing
+      // to serialise, and the strand's dispatch costs a tenth of a cached response.
+      const net::any_io_executor executor = thread_count() == 1 ? net::any_io_executor(ioc.get_executor())
+                                                                : net::any_io_executor(net::make_strand(ioc));
       tcp::socket socket =
-          co_await acceptor.async_accept(net::make_strand(ioc), net::redirect_error(net::use_awaitable, ec));
+          co_await acceptor.async_accept(executor, net::redirect_error(net::use_awaitable, ec));
       if (!acceptor.is_open()) co_return;
       if (ec) {
         fail(ec, "accept");
