@@ -448,6 +448,32 @@ TEST(HttpServerTest, StopReturnsWithAnIdleKeepAliveConnectionOpenAndClosesIt) {
   EXPECT_NE(client.read_error(), beast::error_code{});
 }
 
+// One thread runs its connections without a strand each: keep-alive, pipelining, a refusal and a stop
+// still work, with several connections open.
+TEST(HttpServerTest, OneThreadServesSeveralConnectionsAndStops) {
+  ServerOptions options = test_options();
+  options.threads = 1;
+  auto server = start(echo_path, options);
+  ASSERT_NE(server, nullptr);
+  Client first(server->port());
+  Client second(server->port());
+  first.send(bhttp::verb::get, "/a");
+  second.send(bhttp::verb::get, "/b");
+  EXPECT_EQ(body_of(second.read()), "/b");
+  EXPECT_EQ(body_of(first.read()), "/a");
+  first.send_raw("GET /c HTTP/1.1\r\nHost: x\r\n\r\nGET /d HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(body_of(first.read()), "/c");
+  EXPECT_EQ(body_of(first.read()), "/d");
+  Client third(server->port());
+  third.send(bhttp::verb::post, "/big", {}, std::string(4000, 'b'));
+  EXPECT_EQ(third.read().result_int(), 413U);
+
+  server->stop();
+
+  EXPECT_NE(first.read_error(), beast::error_code{});
+  EXPECT_NE(second.read_error(), beast::error_code{});
+}
+
 TEST(HttpServerTest, StopLetsARequestInProgressFinish) {
   std::promise<void> entered;
   auto entered_future = entered.get_future();
