@@ -73,9 +73,10 @@ Response RdapEndpoint::handle(const Request& request) {
     return refused;
   }
   // Lookups are cached whole, keyed by the target (and the scheme and Host when links are built from
-  // them). Every caller is anonymous today, so one rendering fits all: authorised requests (a later
-  // issue) must bypass this cache or key it by their decision.
-  const bool cacheable = is_lookup(request.path);
+  // them): for the anonymous caller only, whose rendering is the same for everyone. (Every caller is
+  // anonymous until the identity issue authenticates requests here.)
+  const identity::Caller caller = identity::Caller::anonymous();
+  const bool cacheable = caller.is_anonymous() && is_lookup(request.path);
   std::string key;
   const cache::Version version = data_version_.current();
   if (cacheable) {
@@ -92,7 +93,7 @@ Response RdapEndpoint::handle(const Request& request) {
   auto parsed = rdap::parse_request(path, request.query);
   if (!parsed) return error_response(request.path, parsed.error());
   const rdap::Query query{std::move(*parsed), location_of(request)};
-  auto answer = service_.answer(query, identity::Caller::anonymous(), clock_.now());
+  auto answer = service_.answer(query, caller, clock_.now());
   if (!answer) return error_response(request.path, answer.error());
   if (cacheable) {
     cache_.insert(std::move(key),

@@ -107,6 +107,17 @@ void fail(beast::error_code ec, std::string_view what) {
   spdlog::warn("http: {}: {}", what, ec.message());
 }
 
+// The target of a request line the parser could not finish (it exceeded the header limit): the bytes after
+// the method's space, up to the next space or what has arrived; "" when there is no space.
+std::string unparsed_target(const beast::flat_buffer& buffer) {
+  const std::string_view head(static_cast<const char*>(buffer.data().data()),
+                              std::min<std::size_t>(buffer.size(), 256));
+  const std::size_t space = head.find(' ');
+  if (space == std::string_view::npos) return {};
+  const std::string_view rest = head.substr(space + 1);
+  return std::string(rest.substr(0, rest.find_first_of(" \r\n")));
+}
+
 // The status for a request the parser refused, or 0 when the connection itself failed.
 unsigned refusal_status(beast::error_code ec) {
   if (ec == bhttp::error::header_limit) return 431;
@@ -476,7 +487,9 @@ struct Server::Impl {
       // Empty unless the request line was parsed (as when only the body is refused).
       record.method = std::string(to_std(parser.get().method_string()));
       record.target = std::string(to_std(parser.get().target()));
-      const std::string target = record.target;
+      // A request line too long to parse still says where it was going: the refusal speaks that path's
+      // dialect (an over-long /rdap/ query gets an RDAP error).
+      const std::string target = record.target.empty() ? unparsed_target(buffer) : record.target;
       const Error error =
           status == 431   ? Error{ErrorCode::header_too_large,
                                 fmt::format("The request header exceeds {} bytes.", options.header_limit)}

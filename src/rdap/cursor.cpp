@@ -15,6 +15,9 @@ namespace {
 
 constexpr std::size_t kMacBytes = 16;  // HMAC-SHA-256 cut to 128 bits: ample against forgery
 constexpr std::size_t kMaxCursorLength = 2048;
+// No search has a billion pages; the bound keeps the next page's number far from overflow.
+constexpr std::int64_t kMaxPage = 1'000'000'000;
+constexpr std::chrono::seconds kClockSkew{60};
 
 std::array<unsigned char, kMacBytes> mac(const std::array<unsigned char, 32>& key, std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> full{};
@@ -111,9 +114,13 @@ std::optional<CursorState> CursorCodec::decode(std::string_view cursor, Timestam
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     return ec == std::errc() && end == text.data() + text.size();
   };
-  if (!number(head[0], state.page) || state.page < 1 || !number(head[1], issued_ms)) return std::nullopt;
+  if (!number(head[0], state.page) || state.page < 1 || state.page > kMaxPage ||
+      !number(head[1], issued_ms)) {
+    return std::nullopt;
+  }
   state.issued = from_unix_ms(issued_ms);
-  if (state.issued > now || now - state.issued > lifetime_) return std::nullopt;
+  // Servers sharing the key may disagree on the time by a little: a cursor from slightly ahead is taken.
+  if (state.issued > now + kClockSkew || now - state.issued > lifetime_) return std::nullopt;
   state.search.assign(head[2]);
   state.after.assign(rest);
   return state;

@@ -36,8 +36,9 @@ class CursorCodec {
 
   /// The cursor for `state`, issued at `now`.
   [[nodiscard]] std::string encode(CursorState state, Timestamp now) const;
-  /// nullopt when the cursor is malformed, was not made with this key, or was issued more than the
-  /// lifetime before `now` (or after it).
+  /// nullopt when the cursor is malformed, was not made with this key, has a page number above a billion,
+  /// or was issued more than the lifetime before `now` (or more than a minute after it: servers sharing
+  /// the key may disagree on the time by that much).
   [[nodiscard]] std::optional<CursorState> decode(std::string_view cursor, Timestamp now) const;
 
  private:

@@ -99,6 +99,33 @@ std::string object_url(std::string_view base, std::string_view kind, std::string
   return url;
 }
 
+// Asks the decision about one domain or registrar field while a domain is written: show() says whether
+// to write it; a withheld field that has a value gets its redaction entry, a written one counts as
+// served. Without a decision (a registrar looked up on its own, which holds no personal data) every field
+// is shown.
+class DomainFields {
+ public:
+  DomainFields() = default;
+  DomainFields(const policy::Decision& decision, Redactions& redactions, catalog::FieldSet& served)
+      : decision_(&decision), redactions_(&redactions), served_(&served) {}
+
+  bool show(Element element, bool has_value = true) const {
+    const Field* field = catalog::find_field(Role::none, element);
+    if (field == nullptr || decision_ == nullptr) return true;
+    if (decision_->discloses(*field)) {
+      if (has_value) served_->insert(*field);
+      return true;
+    }
+    if (has_value) redactions_->add(*field, (*decision_)[*field].reason);
+    return false;
+  }
+
+ private:
+  const policy::Decision* decision_ = nullptr;
+  Redactions* redactions_ = nullptr;
+  catalog::FieldSet* served_ = nullptr;
+};
+
 void write_link(JsonWriter& out, std::string_view value, std::string_view rel, std::string_view href,
                 std::string_view type) {
   out.begin_object();
@@ -285,7 +312,7 @@ void write_contact(JsonWriter& out, Role role, const model::Contact& contact,
   out.end_object();
 }
 
-void write_abuse_entity(JsonWriter& out, const model::Registrar& registrar) {
+void write_abuse_entity(JsonWriter& out, const model::Registrar& registrar, const DomainFields& fields) {
   out.begin_object();
   out.member("objectClassName", "entity");
   out.key("roles");
@@ -298,8 +325,12 @@ void write_abuse_entity(JsonWriter& out, const model::Registrar& registrar) {
   out.begin_array();
   write_text_property(out, "version", "4.0");
   write_text_property(out, "fn", registrar.name);
-  if (!registrar.abuse_phone.empty()) write_tel(out, "voice", registrar.abuse_phone, "");
-  if (!registrar.abuse_email.empty()) write_text_property(out, "email", registrar.abuse_email);
+  if (!registrar.abuse_phone.empty() && fields.show(Element::registrar_abuse_phone)) {
+    write_tel(out, "voice", registrar.abuse_phone, "");
+  }
+  if (!registrar.abuse_email.empty() && fields.show(Element::registrar_abuse_email)) {
+    write_text_property(out, "email", registrar.abuse_email);
+  }
   out.end_array();
   out.end_array();
   out.end_object();
@@ -312,6 +343,70 @@ std::string iana_id_text(const model::Registrar& registrar) {
 std::string with_trailing_slash(std::string url) {
   if (!url.empty() && url.back() != '/') url += '/';
   return url;
+}
+
+void write_registrar_entity(JsonWriter& out, const model::Registrar& registrar, const Context& context,
+                            bool lookup, const DomainFields& fields) {
+  // The handle is the IANA ID (2024 profile); when that is withheld, the registry's own handle.
+  const bool iana_id = registrar.iana_id.has_value() && fields.show(Element::registrar_iana_id);
+  const std::string id = iana_id ? iana_id_text(registrar) : registrar.handle;
+  out.begin_object();
+  out.member("objectClassName", "entity");
+  out.member("handle", id);
+  out.key("roles");
+  out.begin_array();
+  out.string("registrar");
+  out.end_array();
+  if (iana_id) {
+    out.key("publicIds");
+    out.begin_array();
+    out.begin_object();
+    out.member("type", "IANA Registrar ID");
+    out.member("identifier", id);
+    out.end_object();
+    out.end_array();
+  }
+  out.key("vcardArray");
+  out.begin_array();
+  out.string("vcard");
+  out.begin_array();
+  write_text_property(out, "version", "4.0");
+  write_text_property(out, "fn",
+                      fields.show(Element::registrar_name, !registrar.name.empty())
+                          ? std::string_view(registrar.name)
+                          : std::string_view());
+  if (lookup) {
+    const model::PostalAddress& a = registrar.address;
+    if (!a.country_code.empty()) write_adr(out, a, true, true, true, true, true);
+    if (!registrar.voice.empty()) write_tel(out, "voice", registrar.voice, registrar.voice_ext);
+    if (!registrar.fax.empty()) write_tel(out, "fax", registrar.fax, registrar.fax_ext);
+    if (!registrar.email.empty()) write_text_property(out, "email", registrar.email);
+  }
+  out.end_array();
+  out.end_array();
+  out.key("links");
+  out.begin_array();
+  if (lookup)
+    write_link(out, context.query_url, "self", object_url(context.base_url, "entity/", id), kRdapJson);
+  // 2024 profile §2.4.6: the registrar's RDAP base URL is the about link's value, its web site the href.
+  if (!registrar.rdap_base_url.empty() && !registrar.url.empty() && fields.show(Element::registrar_url)) {
+    write_link(out, registrar.rdap_base_url, "about", registrar.url, "text/html");
+  }
+  out.end_array();
+  if (lookup) {
+    write_statuses(out, {});
+    out.key("events");
+    out.begin_array();
+    write_event(out, "registration", registrar.created);
+    write_event(out, "last changed", registrar.updated);
+    write_event(out, "last update of RDAP database", context.database_updated);
+    out.end_array();
+  }
+  out.key("entities");
+  out.begin_array();
+  write_abuse_entity(out, registrar, fields);
+  out.end_array();
+  out.end_object();
 }
 
 void write_reseller(JsonWriter& out, std::string_view reseller) {
@@ -407,16 +502,15 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
   const Settings& settings = *context.settings;
   Redactions redactions(object_path);
 
-  // Domain and registrar fields are public elements of the catalogue: the decision discloses them all.
-  const auto serve = [&served](Element element, bool written = true) {
-    if (!written) return;
-    if (const Field* field = catalog::find_field(Role::none, element)) served.insert(*field);
-  };
+  const DomainFields fields(decision, redactions, served);
   out.begin_object();
   out.member("objectClassName", "domain");
-  if (detail != Detail::id) out.member("handle", domain.roid);
+  if (detail != Detail::id && fields.show(Element::domain_handle, !domain.roid.empty())) {
+    out.member("handle", domain.roid);
+  }
+  // The name is what the object is: RDAP has no domain without it.
   write_names(out, domain.name);
-  serve(Element::domain_name);
+  served.insert(*catalog::find_field(Role::none, Element::domain_name));
   out.key("links");
   out.begin_array();
   write_link(out, context.query_url, "self", object_url(context.base_url, "domain/", domain.name.ldh),
@@ -432,18 +526,20 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
     out.end_object();
     return false;
   }
-  write_statuses(out, domain.statuses);
-  serve(Element::domain_handle);
-  serve(Element::domain_status);
-  serve(Element::domain_created, domain.created.has_value());
-  serve(Element::domain_expires, domain.expires.has_value());
-  serve(Element::domain_updated, domain.updated.has_value());
+  if (fields.show(Element::domain_status)) write_statuses(out, domain.statuses);
+  const bool expires = fields.show(Element::domain_expires, domain.expires.has_value());
   out.key("events");
   out.begin_array();
-  write_event(out, "registration", domain.created);
-  write_event(out, "expiration", domain.expires);
-  if (settings.mode == model::Operator::registrar) write_event(out, "registrar expiration", domain.expires);
-  write_event(out, "last changed", domain.updated);
+  if (fields.show(Element::domain_created, domain.created.has_value())) {
+    write_event(out, "registration", domain.created);
+  }
+  if (expires) write_event(out, "expiration", domain.expires);
+  if (expires && settings.mode == model::Operator::registrar) {
+    write_event(out, "registrar expiration", domain.expires);
+  }
+  if (fields.show(Element::domain_updated, domain.updated.has_value())) {
+    write_event(out, "last changed", domain.updated);
+  }
   write_event(out, "transfer", domain.transferred);
   if (detail == Detail::full) write_event(out, "last update of RDAP database", context.database_updated);
   out.end_array();
@@ -452,27 +548,21 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
     return false;
   }
 
-  write_secure_dns(out, domain);
-  if (!settings.port43.empty()) out.member("port43", settings.port43);
-  const model::Registrar& registrar = registration.registrar;
-  serve(Element::domain_dnssec);
-  serve(Element::domain_nameservers, !registration.nameservers.empty());
-  serve(Element::registrar_name);
-  serve(Element::registrar_iana_id, registrar.iana_id.has_value());
-  serve(Element::registrar_url, !registrar.rdap_base_url.empty() && !registrar.url.empty());
-  serve(Element::registrar_abuse_email, !registrar.abuse_email.empty());
-  serve(Element::registrar_abuse_phone, !registrar.abuse_phone.empty());
-  serve(Element::domain_reseller, !domain.reseller.empty());
-
-  out.key("nameservers");
-  out.begin_array();
-  for (const auto& host : registration.nameservers)
-    write_nameserver(out, host, context, Detail::brief, false);
-  out.end_array();
+  if (fields.show(Element::domain_dnssec)) write_secure_dns(out, domain);
+  if (!settings.port43.empty() && fields.show(Element::registrar_whois_server)) {
+    out.member("port43", settings.port43);
+  }
+  if (fields.show(Element::domain_nameservers, !registration.nameservers.empty())) {
+    out.key("nameservers");
+    out.begin_array();
+    for (const auto& host : registration.nameservers)
+      write_nameserver(out, host, context, Detail::brief, false);
+    out.end_array();
+  }
 
   out.key("entities");
   out.begin_array();
-  write_registrar(out, registrar, context, false);
+  write_registrar_entity(out, registration.registrar, context, false, fields);
   for (const Role role : {Role::registrant, Role::admin, Role::tech, Role::billing}) {
     const bool omit = decision.omits_contact(role);
     bool omitted = false;
@@ -486,7 +576,7 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
       write_contact(out, role, contact, decision, redactions, served);
     }
   }
-  if (!domain.reseller.empty()) write_reseller(out, domain.reseller);
+  if (!domain.reseller.empty() && fields.show(Element::domain_reseller)) write_reseller(out, domain.reseller);
   out.end_array();
 
   const bool redacted = !redactions.empty();
@@ -537,70 +627,16 @@ void write_nameserver(JsonWriter& out, const model::Host& host, const Context& c
   out.end_object();
 }
 
-void write_registrar(JsonWriter& out, const model::Registrar& registrar, const Context& context,
-                     bool lookup) {
-  const std::string id = iana_id_text(registrar);
-  out.begin_object();
-  out.member("objectClassName", "entity");
-  out.member("handle", id);
-  out.key("roles");
-  out.begin_array();
-  out.string("registrar");
-  out.end_array();
-  if (registrar.iana_id) {
-    out.key("publicIds");
-    out.begin_array();
-    out.begin_object();
-    out.member("type", "IANA Registrar ID");
-    out.member("identifier", id);
-    out.end_object();
-    out.end_array();
-  }
-  out.key("vcardArray");
-  out.begin_array();
-  out.string("vcard");
-  out.begin_array();
-  write_text_property(out, "version", "4.0");
-  write_text_property(out, "fn", registrar.name);
-  if (lookup) {
-    const model::PostalAddress& a = registrar.address;
-    if (!a.country_code.empty()) write_adr(out, a, true, true, true, true, true);
-    if (!registrar.voice.empty()) write_tel(out, "voice", registrar.voice, registrar.voice_ext);
-    if (!registrar.fax.empty()) write_tel(out, "fax", registrar.fax, registrar.fax_ext);
-    if (!registrar.email.empty()) write_text_property(out, "email", registrar.email);
-  }
-  out.end_array();
-  out.end_array();
-  out.key("links");
-  out.begin_array();
-  if (lookup)
-    write_link(out, context.query_url, "self", object_url(context.base_url, "entity/", id), kRdapJson);
-  // 2024 profile §2.4.6: the registrar's RDAP base URL is the about link's value, its web site the href.
-  if (!registrar.rdap_base_url.empty() && !registrar.url.empty()) {
-    write_link(out, registrar.rdap_base_url, "about", registrar.url, "text/html");
-  }
-  out.end_array();
-  if (lookup) {
-    write_statuses(out, {});
-    out.key("events");
-    out.begin_array();
-    write_event(out, "registration", registrar.created);
-    write_event(out, "last changed", registrar.updated);
-    write_event(out, "last update of RDAP database", context.database_updated);
-    out.end_array();
-  }
-  out.key("entities");
-  out.begin_array();
-  write_abuse_entity(out, registrar);
-  out.end_array();
-  out.end_object();
-}
-
 bool write_contact_entity(JsonWriter& out, const model::Contact& contact, const policy::Decision& decision,
                           const Context& context, catalog::FieldSet& served) {
   Redactions redactions("");
   write_contact(out, Role::registrant, contact, decision, redactions, served, &context);
   return !redactions.empty();
+}
+
+void write_registrar(JsonWriter& out, const model::Registrar& registrar, const Context& context,
+                     bool lookup) {
+  write_registrar_entity(out, registrar, context, lookup, DomainFields());
 }
 
 }  // namespace ssad::rdap

@@ -128,8 +128,17 @@ std::string render_answer(const model::Registration& registration, const policy:
   for (const Field& field : catalog::all_fields()) {
     if (field.whois_key.empty()) continue;
     if (field.role == Role::none) {
-      // Domain and registrar fields are public elements of the catalogue: the decision discloses them all.
-      if (domain_line(out, field, registration, mode)) served.insert(field);
+      if (decision.discloses(field)) {
+        if (domain_line(out, field, registration, mode)) served.insert(field);
+        continue;
+      }
+      // Withheld: one redacted line where a value would have been written, the empty line otherwise.
+      std::string lines;
+      if (domain_line(lines, field, registration, mode)) {
+        line(out, lines.substr(0, lines.find(':')), kRedacted);
+      } else {
+        out += lines;
+      }
     } else {
       contact_line(out, field, contact_of(registration, field.role), decision, served);
     }

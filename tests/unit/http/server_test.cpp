@@ -390,6 +390,22 @@ TEST(HttpServerTest, OwnRefusalsAreRdapErrorsUnderRdapAndProblemDetailsElsewhere
     EXPECT_THAT(body_of(response), HasSubstr(R"("errorCode":413)"));
   }
   {
+    // A request line too long to parse: its path still chooses the dialect.
+    Client client(server->port());
+    client.send(bhttp::verb::get, "/rdap/domain/" + std::string(4000, 'a') + ".test");
+    const auto response = client.read();
+    EXPECT_EQ(response.result_int(), 431U);
+    EXPECT_EQ(field(response, "Content-Type"), "application/rdap+json");
+    EXPECT_EQ(field(response, "Access-Control-Allow-Origin"), "*");
+  }
+  {
+    Client client(server->port());
+    client.send(bhttp::verb::get, "/v1/" + std::string(4000, 'a'));
+    const auto response = client.read();
+    EXPECT_EQ(response.result_int(), 431U);
+    EXPECT_EQ(field(response, "Content-Type"), "application/problem+json");
+  }
+  {
     Client client(server->port());
     client.send(bhttp::verb::post, "/v1/requests", {}, std::string(4000, 'b'));
     const auto response = client.read();

@@ -66,6 +66,40 @@ TEST_F(RdapUseCaseTest, ADomainLookupReportsWhatItServedAndWhichRulesDecided) {
   EXPECT_THAT(legal->rules, ::testing::Contains(policy::rule::kLegalPerson));
 }
 
+// The renderer writes no field the decision withholds, domain and registrar fields included: each gets
+// its redaction entry instead.
+TEST(RdapRenderTest, DomainAndRegistrarFieldsFollowTheDecision) {
+  ssad::testing::TempDir dir;
+  auto store = ssad::testing::open_rdap_fixture(dir);
+  auto natural = store->registrations().find_registration("natural.test").value();
+  policy::Decision decision = policy::decide(identity::Caller::anonymous(), natural, {});
+  for (const char* key : {"domain.reseller", "registrar.abuse_email", "domain.handle", "domain.expires"}) {
+    decision.set(*catalog::find_field(key), {policy::Disposition::withhold, policy::Reason::no_rule});
+  }
+  const Settings settings;
+  Context context;
+  context.settings = &settings;
+  context.base_url = "https://rdap.example/rdap/";
+  context.query_url = "https://rdap.example/rdap/domain/natural.test";
+  json::JsonWriter out;
+  catalog::FieldSet served;
+  EXPECT_TRUE(write_domain(out, natural, decision, context, Detail::full, "$", served));
+  const std::string body(out.view());
+  EXPECT_THAT(body, Not(HasSubstr("Example Reseller Ltd")));
+  EXPECT_THAT(body, Not(HasSubstr("abuse@registrar.example")));
+  EXPECT_THAT(body, Not(HasSubstr("D1-TEST")));
+  EXPECT_THAT(body, Not(HasSubstr(R"("eventAction":"expiration")")));
+  EXPECT_THAT(body, HasSubstr(R"({"name":{"type":"Registry Domain ID"},"prePath":"$.handle")"));
+  EXPECT_THAT(body, HasSubstr(R"({"name":{"description":"Reseller"})"));
+  EXPECT_THAT(body, HasSubstr(R"({"name":{"description":"Registrar Abuse Contact Email"})"));
+  EXPECT_THAT(body, HasSubstr(R"({"name":{"description":"Registry Expiry Date"})"));
+  for (const char* key : {"domain.reseller", "registrar.abuse_email", "domain.handle", "domain.expires"}) {
+    EXPECT_FALSE(served.contains(key)) << key;
+  }
+  EXPECT_TRUE(served.contains("registrar.abuse_phone"));
+  EXPECT_TRUE(served.contains("domain.created"));
+}
+
 TEST_F(RdapUseCaseTest, ASearchReportsEveryDomainItRendered) {
   auto page = ask("domains", "name=exam*");
   ASSERT_TRUE(page.has_value());

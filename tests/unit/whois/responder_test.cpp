@@ -179,6 +179,26 @@ TEST_F(WhoisResponder, TheRendererReportsTheFieldsItServed) {
   EXPECT_TRUE(registrar_served.contains("domain.reseller"));
 }
 
+// A policy that withholds a domain or registrar field is obeyed too, not only for contacts.
+TEST_F(WhoisResponder, DomainAndRegistrarFieldsFollowTheDecision) {
+  auto natural = store_->registrations().find_registration("natural.test").value();
+  policy::Decision decision = policy::decide(identity::Caller::anonymous(), natural, {});
+  for (const char* key : {"domain.reseller", "registrar.abuse_email", "domain.handle"}) {
+    decision.set(*catalog::find_field(key), {policy::Disposition::withhold, policy::Reason::no_rule});
+  }
+  catalog::FieldSet served;
+  const std::string answer = render_answer(natural, decision, Operator::registrar, std::nullopt, served);
+  EXPECT_THAT(answer, Not(HasSubstr("Example Reseller Ltd")));
+  EXPECT_THAT(answer, Not(HasSubstr("abuse@registrar.example")));
+  EXPECT_THAT(answer, Not(HasSubstr("D1-TEST")));
+  EXPECT_THAT(answer, HasSubstr("Reseller: REDACTED FOR PRIVACY\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Registrar Abuse Contact Email: REDACTED FOR PRIVACY\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Registry Domain ID: REDACTED FOR PRIVACY\r\n"));
+  EXPECT_FALSE(served.contains("domain.reseller"));
+  EXPECT_FALSE(served.contains("registrar.abuse_email"));
+  EXPECT_TRUE(served.contains("registrar.abuse_phone"));
+}
+
 TEST_F(WhoisResponder, AcceptsULabelsAndRefusesBadQueriesWithoutEchoingThem) {
   Front registry(store_->registrations(), clock_, {.mode = Operator::registry});
   EXPECT_THAT(registry.answer("BÜCHER.test"), HasSubstr("Domain Name: xn--bcher-kva.test\r\n"));
