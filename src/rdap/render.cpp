@@ -162,6 +162,16 @@ void write_text_property(JsonWriter& out, std::string_view name, std::string_vie
   out.end_array();
 }
 
+// `"vcardArray": ["vcard", [["version", {}, "text", "4.0"], ...`: the properties follow, then two
+// end_array() close it.
+void begin_vcard(JsonWriter& out) {
+  out.key("vcardArray");
+  out.begin_array();
+  out.string("vcard");
+  out.begin_array();
+  write_text_property(out, "version", "4.0");
+}
+
 void write_tel(JsonWriter& out, std::string_view type, std::string_view number, std::string_view extension) {
   out.begin_array();
   out.string("tel");
@@ -249,11 +259,7 @@ void write_contact(JsonWriter& out, Role role, const model::Contact& contact,
     out.end_array();
   }
 
-  out.key("vcardArray");
-  out.begin_array();
-  out.string("vcard");
-  out.begin_array();
-  write_text_property(out, "version", "4.0");
+  begin_vcard(out);
   // fn is required (RFC 9083 §3); redacted by emptyValue.
   write_text_property(out, "fn", !withheld(f.name) && is_shown(f.name) ? std::string_view(p.name) : "");
   if (!withheld(f.organization) && is_shown(f.organization) && !p.organization.empty()) {
@@ -319,11 +325,7 @@ void write_abuse_entity(JsonWriter& out, const model::Registrar& registrar, cons
   out.begin_array();
   out.string("abuse");
   out.end_array();
-  out.key("vcardArray");
-  out.begin_array();
-  out.string("vcard");
-  out.begin_array();
-  write_text_property(out, "version", "4.0");
+  begin_vcard(out);
   write_text_property(out, "fn", registrar.name);
   if (!registrar.abuse_phone.empty() && fields.show(Element::registrar_abuse_phone)) {
     write_tel(out, "voice", registrar.abuse_phone, "");
@@ -366,11 +368,7 @@ void write_registrar_entity(JsonWriter& out, const model::Registrar& registrar, 
     out.end_object();
     out.end_array();
   }
-  out.key("vcardArray");
-  out.begin_array();
-  out.string("vcard");
-  out.begin_array();
-  write_text_property(out, "version", "4.0");
+  begin_vcard(out);
   write_text_property(out, "fn",
                       fields.show(Element::registrar_name, !registrar.name.empty())
                           ? std::string_view(registrar.name)
@@ -416,11 +414,7 @@ void write_reseller(JsonWriter& out, std::string_view reseller) {
   out.begin_array();
   out.string("reseller");
   out.end_array();
-  out.key("vcardArray");
-  out.begin_array();
-  out.string("vcard");
-  out.begin_array();
-  write_text_property(out, "version", "4.0");
+  begin_vcard(out);
   write_text_property(out, "fn", reseller);
   out.end_array();
   out.end_array();
