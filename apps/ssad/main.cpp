@@ -82,16 +82,23 @@ void print_report(const ingest::ImportReport& report) {
               static_cast<long long>(report.counts.hosts), static_cast<long long>(report.counts.registrars));
 }
 
-Result<std::unique_ptr<store::Store>> open_store(const config::Config& config) {
-  return store::sqlite::open_sqlite_store(config.store.path);
+// Opens the store; `create` false refuses a database file that does not exist yet.
+Result<std::unique_ptr<store::Store>> open_store(const config::Config& config, bool create) {
+  if (!create && !std::filesystem::exists(config.store.path)) {
+    return fail(ErrorCode::not_found, "database '" + config.store.path +
+                                          "' does not exist: create it with `ssad migrate`, `ssad import` or "
+                                          "`ssad demo`");
+  }
+  return store::sqlite::open_sqlite_store(config.store.path, {.create = create});
 }
 
-// Loads the config, opens the store and runs `command` with both; returns the exit code.
+// Loads the config, opens the store and runs `command` with both; returns the exit code. Only `serve`
+// passes `create` false: a server started on a mistyped path must not serve an empty new database.
 template <class Command>
-int with_store(const Common& common, Command&& command) {
+int with_store(const Common& common, Command&& command, bool create = true) {
   auto config = load(common);
   if (!config) return report_error(config.error());
-  auto store = open_store(*config);
+  auto store = open_store(*config, create);
   if (!store) return report_error(store.error());
   return command(*config, **store);
 }
@@ -258,9 +265,12 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--http", http_listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   serve_cmd->add_option("--whois", whois_listen, "HOST:PORT for WHOIS (RFC 3912); default: whois.listen");
   serve_cmd->callback([&] {
-    exit_code = with_store(common, [&](const config::Config& config, store::Store& store) {
-      return serve(config, store, http_listen, whois_listen);
-    });
+    exit_code = with_store(
+        common,
+        [&](const config::Config& config, store::Store& store) {
+          return serve(config, store, http_listen, whois_listen);
+        },
+        false);
   });
 
   auto* migrate_cmd = app.add_subcommand("migrate", "Create the database or bring its schema up to date");

@@ -54,6 +54,14 @@ check "an unknown config key exits 2" test "$rc" -eq 2
 check "an unknown config key is named" contains "$out" "store.paht: unknown key"
 printf '[store]\npath = "%s"\n[log]\naccess_log = true\n' "$work/demo.db" > "$work/good.toml"
 
+# The store holds personal data: its files are the owner's alone.
+check "the database file is 0600" test "$(stat -c %a "$work/demo.db")" = 600
+# serve never creates a database: a mistyped path must not serve an empty registry.
+out=$("$ssad" serve --db "$work/missing.db" --http 127.0.0.1:0 2>&1); rc=$?
+check "serve on a missing database exits 3" test "$rc" -eq 3
+check "serve on a missing database names ssad migrate" contains "$out" "does not exist: create it with \`ssad migrate\`"
+check "serve on a missing database creates nothing" test ! -e "$work/missing.db"
+
 "$ssad" serve --config "$work/good.toml" --http 127.0.0.1:0 > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!
 address=""
@@ -63,6 +71,8 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 check "serve prints its address" test -n "$address"
+check "the WAL file SQLite made beside it is 0600" test "$(stat -c %a "$work/demo.db-wal")" = 600
+check "so is its shared-memory file" test "$(stat -c %a "$work/demo.db-shm")" = 600
 out=$(curl -sS "http://$address/healthz")
 check "healthz answers ok" contains "$out" '"status":"ok"'
 out=$(curl -sS "http://$address/readyz")

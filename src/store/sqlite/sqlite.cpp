@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace ssad::store::sqlite {
 namespace {
 
@@ -20,6 +23,12 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, bool c
   // read them. Must precede sqlite3_initialize(), hence the first open.
   static const bool configured = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
   (void)configured;
+  if (create && path != ":memory:") {
+    // The store holds personal data: a new file is the owner's alone. SQLite gives the -wal and -shm
+    // files it creates beside it the database file's permissions.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+  }
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);

@@ -21,7 +21,8 @@ class Statement;
 class Database {
  public:
   /// Opens (creating when asked) the database file and applies the connection settings: WAL, foreign
-  /// keys, a busy timeout. Errors: unavailable with SQLite's message.
+  /// keys, a busy timeout. A file it creates is readable and writable by its owner only (0600), and so are
+  /// the -wal and -shm files SQLite creates beside it. Errors: unavailable with SQLite's message.
   [[nodiscard]] static Result<std::unique_ptr<Database>> open(const std::string& path, bool create);
   ~Database();
   Database(const Database&) = delete;
