@@ -7,6 +7,7 @@ DEMO_DOMAINS ?= 10000
 DEMO_DB      ?= var/demo.db
 HTTP         ?= 127.0.0.1:8080
 WHOIS        ?= 127.0.0.1:4343
+BASE_URL     ?=
 SSAD_RELEASE := build/release/apps/ssad/ssad
 
 .PHONY: setup build release demo test test-asan test-tsan format tidy clean
@@ -25,7 +26,7 @@ release: setup
 demo: release
 	@mkdir -p $(dir $(DEMO_DB))
 	$(SSAD_RELEASE) demo --domains $(DEMO_DOMAINS) --db $(DEMO_DB)
-	$(SSAD_RELEASE) serve --db $(DEMO_DB) --http $(HTTP) --whois $(WHOIS)
+	$(SSAD_RELEASE) serve --db $(DEMO_DB) --http $(HTTP) --whois $(WHOIS) $(if $(BASE_URL),--base-url $(BASE_URL))
 
 test: build
 	ctest --preset debug --output-on-failure -j2

@@ -159,6 +159,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   hooks.log_access = config.log.access_log;
 
   auto http_options = [&](const std::string& listen_text) -> Result<http::ServerOptions> {
+    SSAD_CHECK(config::check_http_listener(config, listen_text));
     SSAD_TRY(listen, config::parse_host_port(listen_text));
     http::ServerOptions options;
     options.host = listen.host;
@@ -264,10 +265,15 @@ int main(int argc, char** argv) {
   std::string whois_listen;
   serve_cmd->add_option("--http", http_listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   serve_cmd->add_option("--whois", whois_listen, "HOST:PORT for WHOIS (RFC 3912); default: whois.listen");
+  std::string base_url;
+  serve_cmd->add_option("--base-url", base_url,
+                        "Public URL of /rdap/ (default: rdap.base_url; required off loopback)");
   serve_cmd->callback([&] {
     exit_code = with_store(
         common,
-        [&](const config::Config& config, store::Store& store) {
+        [&](const config::Config& loaded, store::Store& store) {
+          config::Config config = loaded;
+          if (!base_url.empty()) config.rdap.base_url = base_url;
           return serve(config, store, http_listen, whois_listen);
         },
         false);

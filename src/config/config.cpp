@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include <arpa/inet.h>
 #include <toml++/toml.h>
 
 namespace ssad::config {
@@ -126,6 +127,10 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     if (config.rdap.mode != "registry" && config.rdap.mode != "registrar") {
       r.bad("rdap.mode", "must be registry or registrar");
     }
+    // Cursors are only as unforgeable as their key: a short one can be guessed from a cursor offline.
+    if (!config.rdap.cursor_secret.empty() && config.rdap.cursor_secret.size() < 32) {
+      r.bad("rdap.cursor_secret", "must be at least 32 bytes (for example: openssl rand -base64 32)");
+    }
     for (const auto& [key, url] : {std::pair{"rdap.base_url", &config.rdap.base_url},
                                    {"rdap.terms_of_service_url", &config.rdap.terms_of_service_url}}) {
       if (!url->empty() && !url->starts_with("https://") && !url->starts_with("http://")) {
@@ -159,6 +164,23 @@ Result<Config> load_config(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   return parse_config(text.str(), path);
+}
+
+bool is_loopback(std::string_view host) {
+  if (host == "localhost" || host == "::1") return true;
+  if (!host.starts_with("127.")) return false;
+  in_addr address{};
+  return inet_pton(AF_INET, std::string(host).c_str(), &address) == 1;
+}
+
+Result<void> check_http_listener(const Config& config, std::string_view listen) {
+  SSAD_TRY(hp, parse_host_port(listen));
+  if (config.rdap.base_url.empty() && !is_loopback(hp.host)) {
+    return fail(ErrorCode::invalid_input,
+                "rdap.base_url must be set to serve HTTP on " + std::string(listen) +
+                    ": off loopback, the links of responses must not come from a client's Host header");
+  }
+  return {};
 }
 
 Result<HostPort> parse_host_port(std::string_view text) {

@@ -69,4 +69,12 @@ struct HostPort {
 };
 [[nodiscard]] Result<HostPort> parse_host_port(std::string_view text);
 
+/// True for the loopback hosts: "localhost", 127.0.0.0/8, "::1".
+[[nodiscard]] bool is_loopback(std::string_view host);
+
+/// Checks that an HTTP listener on `listen` (HOST:PORT) may run with `config`: one that is not on loopback
+/// needs rdap.base_url, so that the links of responses never come from a client's Host header. Errors:
+/// invalid_input naming the listener.
+[[nodiscard]] Result<void> check_http_listener(const Config& config, std::string_view listen);
+
 }  // namespace ssad::config

@@ -61,6 +61,10 @@ out=$("$ssad" serve --db "$work/missing.db" --http 127.0.0.1:0 2>&1); rc=$?
 check "serve on a missing database exits 3" test "$rc" -eq 3
 check "serve on a missing database names ssad migrate" contains "$out" "does not exist: create it with \`ssad migrate\`"
 check "serve on a missing database creates nothing" test ! -e "$work/missing.db"
+# Off loopback, links must not come from a client's Host header: the public URL is required.
+out=$("$ssad" serve --db "$work/demo.db" --http 0.0.0.0:0 2>&1); rc=$?
+check "serve off loopback without a base URL exits 2" test "$rc" -eq 2
+check "serve off loopback names rdap.base_url" contains "$out" "rdap.base_url must be set to serve HTTP on 0.0.0.0:0"
 
 "$ssad" serve --config "$work/good.toml" --http 127.0.0.1:0 > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!

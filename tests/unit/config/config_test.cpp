@@ -49,7 +49,7 @@ mode = "registrar"
 base_url = "https://rdap.registrar.example/rdap/"
 terms_of_service_url = "https://registrar.example/terms"
 port43 = "whois.registrar.example"
-cursor_secret = "s3cret"
+cursor_secret = "s3cret-s3cret-s3cret-s3cret-s3cret"
 page_size = 20
 cache_megabytes = 0
 rate_limit_per_second = 5
@@ -63,7 +63,7 @@ timeout_seconds = 3
   EXPECT_EQ(c->server.http, "");
   EXPECT_EQ(c->server.tls_private_key, "/etc/ssad/key.pem");
   EXPECT_EQ(c->rdap.mode, "registrar");
-  EXPECT_EQ(c->rdap.cursor_secret, "s3cret");
+  EXPECT_EQ(c->rdap.cursor_secret, "s3cret-s3cret-s3cret-s3cret-s3cret");
   EXPECT_EQ(c->rdap.page_size, 20U);
   EXPECT_EQ(c->rdap.cache_megabytes, 0U);
   EXPECT_EQ(c->whois.listen, "0.0.0.0:43");
@@ -75,6 +75,8 @@ TEST(ConfigTest, RefusesInconsistentRdapWhoisAndTlsSettings) {
       {"[rdap]\nmode = \"registrant\"\n", "rdap.mode"},
       {"[rdap]\nbase_url = \"ftp://x/\"\n", "rdap.base_url"},
       {"[rdap]\npage_size = 0\n", "rdap.page_size"},
+      {"[rdap]\ncursor_secret = \"0123456789abcdef0123456789abcde\"\n",
+       "rdap.cursor_secret: must be at least 32"},
       {"[server]\nhttps = \"0.0.0.0:443\"\n", "server.https: needs server.tls_certificate"},
       {"[whois]\nlisten = \"nowhere\"\n", "whois.listen"},
       {"[whois]\nquery_limit_bytes = 1\n", "whois.query_limit_bytes"},
@@ -124,6 +126,21 @@ TEST(HostPortTest, SplitsIpv4Ipv6AndNames) {
 
 namespace ssad::config {
 namespace {
+
+TEST(ConfigTest, AListenerOffLoopbackNeedsTheBaseUrl) {
+  Config config;
+  for (const char* local : {"127.0.0.1:8080", "127.1.2.3:80", "localhost:8080", "[::1]:8080"}) {
+    EXPECT_TRUE(check_http_listener(config, local).has_value()) << local;
+  }
+  for (const char* open : {"0.0.0.0:8080", "[::]:80", "192.0.2.1:80", "rdap.example:443", "127.example:80"}) {
+    const auto refused = check_http_listener(config, open);
+    ASSERT_FALSE(refused.has_value()) << open;
+    EXPECT_EQ(refused.error().code, ErrorCode::invalid_input);
+    EXPECT_NE(refused.error().message.find("rdap.base_url must be set"), std::string::npos);
+  }
+  config.rdap.base_url = "https://rdap.example/rdap/";
+  EXPECT_TRUE(check_http_listener(config, "0.0.0.0:8080").has_value());
+}
 
 TEST(ConfigTest, TheExampleFileParsesAndHoldsTheDefaults) {
   auto c = load_config(std::string(SSAD_TEST_DATA_DIR) + "/../../ssad.example.toml");
