@@ -232,6 +232,11 @@ Result<net::ssl::context> make_tls_context(const TlsOptions& tls) {
   // No compression (CRIME), no renegotiation (TLS 1.2 only, with a history of attacks and no use here),
   // and our order of suites rather than the client's.
   SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  // No session resumption: ticket keys would live as long as the process and, once stolen, open every
+  // recorded session they resumed (no forward secrecy). A full handshake per connection is the price.
+  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+  SSL_CTX_set_num_tickets(ctx, 0);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_default_passwd_cb(ctx, refuse_passphrase);
   if (SSL_CTX_use_certificate_chain_file(ctx, tls.certificate_chain_file.c_str()) != 1) {
     return std::unexpected(

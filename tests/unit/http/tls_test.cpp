@@ -197,6 +197,13 @@ class TlsClient {
   [[nodiscard]] std::string cipher() {
     return SSL_CIPHER_get_name(SSL_get_current_cipher(stream_.native_handle()));
   }
+  // Whether the server gave the session a ticket, or anything else to resume it with.
+  [[nodiscard]] bool has_ticket() {
+    return SSL_SESSION_has_ticket(SSL_get_session(stream_.native_handle())) == 1;
+  }
+  [[nodiscard]] bool resumable() {
+    return SSL_SESSION_is_resumable(SSL_get_session(stream_.native_handle())) == 1;
+  }
 
   void send(bhttp::verb method, const std::string& target, const Headers& headers = {},
             std::string body = {}) {
@@ -280,6 +287,23 @@ TEST(TlsServerTest, EachOfTheFourTls12SuitesOfTheGuideIsAccepted) {
     EXPECT_EQ(client.cipher(), suite);
     EXPECT_EQ(response.result_int(), 200U);
     EXPECT_EQ(response.body(), "/tls12");
+  }
+}
+
+// Session tickets would outlive the sessions they resume under keys that never change: none is issued.
+TEST(TlsServerTest, NoSessionTicketIsIssuedUnderTls12Or13) {
+  const auto& credentials = certificates().ecdsa;
+  auto server = start(echo_path, tls_options(credentials));
+  ASSERT_NE(server, nullptr);
+  for (const int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+    SCOPED_TRACE(version);
+    TlsClient client(server->port(), credentials.certificate,
+                     {.min_version = version, .max_version = version});
+    ASSERT_EQ(client.handshake(), beast::error_code{});
+    client.send(bhttp::verb::get, "/ticket");
+    EXPECT_EQ(client.read().result_int(), 200U);  // TLS 1.3 tickets arrive after the handshake
+    EXPECT_FALSE(client.has_ticket());
+    EXPECT_FALSE(client.resumable());
   }
 }
 
