@@ -22,10 +22,15 @@ constexpr std::string_view kEmailNotice =
     "to contact the Registrant, Admin, or Tech contact of the queried domain name.";
 
 // Writes "Key: value" and says whether there was a value.
+// A control character in a stored value (a CR LF above all) would start a line of its own: the value
+// could forge a key of the answer. Each is written as a space.
 bool line(std::string& out, std::string_view key, std::string_view value) {
   out += key;
   out += ": ";
-  out += value;
+  for (const char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += byte < 0x20 || byte == 0x7F ? ' ' : c;
+  }
   out += "\r\n";
   return !value.empty();
 }

@@ -199,6 +199,22 @@ TEST_F(WhoisResponder, DomainAndRegistrarFieldsFollowTheDecision) {
   EXPECT_TRUE(served.contains("registrar.abuse_phone"));
 }
 
+// A stored value cannot add a line to the answer (a forged key, a fake end of answer).
+TEST_F(WhoisResponder, AStoredValueCannotInjectALine) {
+  auto legal = store_->registrations().find_registration("legal.test").value();
+  legal.contacts[0].second.postal[0].organization = "Evil Corp\r\nRegistrant Email: forged@evil.example\n";
+  const policy::Decision decision = policy::decide(identity::Caller::anonymous(), legal, {});
+  catalog::FieldSet served;
+  const std::string answer = render_answer(legal, decision, Operator::registry, std::nullopt, served);
+  EXPECT_THAT(answer,
+              HasSubstr("Registrant Organization: Evil Corp  Registrant Email: forged@evil.example \r\n"));
+  EXPECT_THAT(answer, Not(HasSubstr("\nRegistrant Email: forged")));
+  for (std::size_t at = answer.find('\n'); at != std::string::npos; at = answer.find('\n', at + 1)) {
+    ASSERT_GT(at, 0U);
+    EXPECT_EQ(answer[at - 1], '\r');
+  }
+}
+
 TEST_F(WhoisResponder, AcceptsULabelsAndRefusesBadQueriesWithoutEchoingThem) {
   Front registry(store_->registrations(), clock_, {.mode = Operator::registry});
   EXPECT_THAT(registry.answer("BÜCHER.test"), HasSubstr("Domain Name: xn--bcher-kva.test\r\n"));
