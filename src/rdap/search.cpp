@@ -35,6 +35,7 @@ std::string signature_of(const Search& query, std::string_view collection) {
 }
 
 struct Page {
+  bool counted = false;  // count=true on the first page: totalCount is written
   std::int64_t number = 1;
   bool more = false;
   std::string last_key;
@@ -46,7 +47,7 @@ void write_paging(json::JsonWriter& out, const Environment& env, const Search& q
                   const Page& page, Timestamp now) {
   out.key("paging_metadata");
   out.begin_object();
-  if (query.count) {
+  if (page.counted) {
     out.key("totalCount");
     out.integer(page.total);
   }
@@ -59,8 +60,10 @@ void write_paging(json::JsonWriter& out, const Environment& env, const Search& q
   if (page.more) {
     std::string href(context.base_url);
     href.append(collection).append("?");
+    // The next page repeats the search but not its count: counting every match again per page would
+    // make paging cost what the whole result set costs.
     for (const auto& [name, value] : query.parameters) {
-      if (name == "cursor") continue;
+      if (name == "cursor" || name == "count") continue;
       href += percent_encode(name) + '=' + percent_encode(value) + '&';
     }
     href += "cursor=" + env.cursors.encode({signature, page.last_key, page.number + 1, {}}, now);
@@ -136,6 +139,7 @@ Result<Answer> run_search(const Environment& env, const Search& query, std::stri
   std::vector<std::string> found;
   Page page;
   page.number = cursor ? cursor->page : 1;
+  page.counted = query.count && !cursor;
   if (query.exact) {
     if (!cursor) found.push_back(search.value);
   } else {
@@ -143,7 +147,7 @@ Result<Answer> run_search(const Environment& env, const Search& query, std::stri
         search, {.after = cursor ? cursor->after : std::string(), .limit = env.page_size + 1});
     if (!names) return std::unexpected(store_failure(names.error()));
     found = std::move(*names);
-    if (query.count) {
+    if (page.counted) {
       auto counted = env.store.count(search);
       if (!counted) return std::unexpected(store_failure(counted.error()));
       page.total = *counted;
