@@ -1,5 +1,6 @@
 #include "http/health.hpp"
 
+#include <optional>
 #include <string>
 
 #include "http/error_mapping.hpp"
@@ -16,9 +17,27 @@ Response json(std::string body) {
 
 }  // namespace
 
-Response healthz(const Request& /*request*/) { return json(R"({"status":"ok"})"); }
+// Health checks are GETs without a body.
+std::optional<Response> refuse_unless_plain_get(const Request& request) {
+  if (request.method != "GET") {
+    Response refused =
+        error_response(request.path, Error{ErrorCode::method_not_allowed, "Only GET and HEAD."});
+    refused.headers.emplace_back("Allow", "GET, HEAD");
+    return refused;
+  }
+  if (!request.body.empty()) {
+    return error_response(request.path, Error{ErrorCode::invalid_input, "A health check carries no body."});
+  }
+  return std::nullopt;
+}
+
+Response healthz(const Request& request) {
+  if (auto refused = refuse_unless_plain_get(request)) return std::move(*refused);
+  return json(R"({"status":"ok"})");
+}
 
 Response readyz(store::RegistrationReader& store, const Request& request) {
+  if (auto refused = refuse_unless_plain_get(request)) return std::move(*refused);
   auto counts = store.counts();
   if (!counts) return error_response(request.path, Error{ErrorCode::unavailable, "the store cannot be read"});
   return json(R"({"status":"ready","domains":)" + std::to_string(counts->domains) + "}");

@@ -6,6 +6,8 @@
 
 namespace ssad::http {
 
+/// Both answer GET and HEAD without a body only: 405 (with Allow) for other methods, 400 for a body.
+
 /// 200 {"status":"ok"} whenever the process can answer at all.
 [[nodiscard]] Response healthz(const Request& request);
 

@@ -65,6 +65,9 @@ Response RdapEndpoint::handle(const Request& request) {
     refused.headers.emplace_back("Allow", "GET, HEAD");
     return refused;
   }
+  if (!request.body.empty()) {
+    return error_response(request.path, Error{ErrorCode::invalid_input, "An RDAP query carries no body."});
+  }
   if (const abuse::Admission admission = limiter_.admit(request.remote_address); !admission.allowed) {
     Response refused = error_response(
         request.path,

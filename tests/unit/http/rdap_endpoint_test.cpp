@@ -297,6 +297,9 @@ TEST_F(RdapEndpointTest, BadInputGetsTheRightErrorNeverACrash) {
     auto doc = parse(r.body);
     EXPECT_EQ(doc["errorCode"].GetUint(), r.status) << c.target;
   }
+  Request with_body = get("/rdap/domain/natural.test");
+  with_body.body = "x";
+  EXPECT_EQ(service().handle(with_body).status, 400U);  // a GET carries no body
   Request post = get("/rdap/help");
   post.method = "POST";
   const auto refused = service().handle(post);
@@ -393,6 +396,15 @@ TEST_F(RdapEndpointTest, OtherPathsGetProblemDetailsAndHealthAnswers) {
   EXPECT_EQ(health.body, R"({"status":"ok"})");
   const auto ready = service().handle(get("/readyz"));
   EXPECT_EQ(ready.status, 200U);
+  Request put = get("/healthz");
+  put.method = "PUT";
+  const auto refused = service().handle(put);
+  EXPECT_EQ(refused.status, 405U);
+  EXPECT_EQ(refused.header("allow"), "GET, HEAD");
+  EXPECT_EQ(refused.header("content-type"), "application/problem+json");
+  Request with_body = get("/readyz");
+  with_body.body = "{}";
+  EXPECT_EQ(service().handle(with_body).status, 400U);
   EXPECT_THAT(ready.body, ::testing::HasSubstr(R"("domains":)"));
 }
 
