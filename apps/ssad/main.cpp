@@ -82,18 +82,21 @@ void print_report(const ingest::ImportReport& report) {
               static_cast<long long>(report.counts.hosts), static_cast<long long>(report.counts.registrars));
 }
 
-// Opens the store; `create` false refuses a database file that does not exist yet.
+// Opens the store. `create` false (serve, show) refuses a database file that does not exist and one
+// whose schema is not the current one, instead of creating or migrating it: a mistyped path must not
+// become an empty registry.
 Result<std::unique_ptr<store::Store>> open_store(const config::Config& config, bool create) {
-  if (!create && !std::filesystem::exists(config.store.path)) {
+  std::error_code ec;
+  if (!create && !std::filesystem::exists(config.store.path, ec)) {
     return fail(ErrorCode::not_found, "database '" + config.store.path +
                                           "' does not exist: create it with `ssad migrate`, `ssad import` or "
                                           "`ssad demo`");
   }
-  return store::sqlite::open_sqlite_store(config.store.path, {.create = create});
+  return store::sqlite::open_sqlite_store(config.store.path, {.create = create, .migrate = create});
 }
 
-// Loads the config, opens the store and runs `command` with both; returns the exit code. Only `serve`
-// passes `create` false: a server started on a mistyped path must not serve an empty new database.
+// Loads the config, opens the store and runs `command` with both; returns the exit code. `create` false
+// for the commands that only read (see open_store).
 template <class Command>
 int with_store(const Common& common, Command&& command, bool create = true) {
   auto config = load(common);
@@ -273,7 +276,13 @@ int main(int argc, char** argv) {
         common,
         [&](const config::Config& loaded, store::Store& store) {
           config::Config config = loaded;
-          if (!base_url.empty()) config.rdap.base_url = base_url;
+          if (!base_url.empty()) {
+            if (!base_url.starts_with("https://") && !base_url.starts_with("http://")) {
+              return report_error(
+                  Error{ErrorCode::invalid_input, "--base-url must be an http:// or https:// URL"});
+            }
+            config.rdap.base_url = base_url;
+          }
           return serve(config, store, http_listen, whois_listen);
         },
         false);
@@ -349,14 +358,17 @@ int main(int argc, char** argv) {
   std::string domain_name;
   show_domain->add_option("NAME", domain_name, "Domain name (A-label or U-label)")->required();
   show_domain->callback([&] {
-    exit_code = with_store(common, [&](const config::Config&, store::Store& store) {
-      auto name = normalize_domain_name(domain_name);
-      if (!name) return report_error(name.error());
-      auto registration = store.registrations().find_registration(name->ldh);
-      if (!registration) return report_error(registration.error());
-      std::fputs(model::describe(*registration).c_str(), stdout);
-      return 0;
-    });
+    exit_code = with_store(
+        common,
+        [&](const config::Config&, store::Store& store) {
+          auto name = normalize_domain_name(domain_name);
+          if (!name) return report_error(name.error());
+          auto registration = store.registrations().find_registration(name->ldh);
+          if (!registration) return report_error(registration.error());
+          std::fputs(model::describe(*registration).c_str(), stdout);
+          return 0;
+        },
+        false);
   });
 
   try {

@@ -318,7 +318,9 @@ void write_contact(JsonWriter& out, Role role, const model::Contact& contact,
   out.end_object();
 }
 
-void write_abuse_entity(JsonWriter& out, const model::Registrar& registrar, const DomainFields& fields) {
+// The abuse entity of a registrar; `name` is the registrar's name as shown ("" when withheld).
+void write_abuse_entity(JsonWriter& out, const model::Registrar& registrar, std::string_view name,
+                        const DomainFields& fields) {
   out.begin_object();
   out.member("objectClassName", "entity");
   out.key("roles");
@@ -326,7 +328,7 @@ void write_abuse_entity(JsonWriter& out, const model::Registrar& registrar, cons
   out.string("abuse");
   out.end_array();
   begin_vcard(out);
-  write_text_property(out, "fn", registrar.name);
+  write_text_property(out, "fn", name);
   if (!registrar.abuse_phone.empty() && fields.show(Element::registrar_abuse_phone)) {
     write_tel(out, "voice", registrar.abuse_phone, "");
   }
@@ -369,10 +371,10 @@ void write_registrar_entity(JsonWriter& out, const model::Registrar& registrar, 
     out.end_array();
   }
   begin_vcard(out);
-  write_text_property(out, "fn",
-                      fields.show(Element::registrar_name, !registrar.name.empty())
-                          ? std::string_view(registrar.name)
-                          : std::string_view());
+  // fn is required (RFC 9083 §3): a withheld name is emptied, here and in the abuse entity.
+  const std::string_view name =
+      fields.show(Element::registrar_name, !registrar.name.empty()) ? std::string_view(registrar.name) : "";
+  write_text_property(out, "fn", name);
   if (lookup) {
     const model::PostalAddress& a = registrar.address;
     if (!a.country_code.empty()) write_adr(out, a, true, true, true, true, true);
@@ -402,7 +404,7 @@ void write_registrar_entity(JsonWriter& out, const model::Registrar& registrar, 
   }
   out.key("entities");
   out.begin_array();
-  write_abuse_entity(out, registrar, fields);
+  write_abuse_entity(out, registrar, name, fields);
   out.end_array();
   out.end_object();
 }
@@ -538,8 +540,10 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
   if (detail == Detail::full) write_event(out, "last update of RDAP database", context.database_updated);
   out.end_array();
   if (detail == Detail::brief) {
+    const bool redacted = !redactions.empty();  // a withheld handle, status or date
+    if (redacted) redactions.write(out);
     out.end_object();
-    return false;
+    return redacted;
   }
 
   if (fields.show(Element::domain_dnssec)) write_secure_dns(out, domain);
@@ -570,7 +574,10 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
       write_contact(out, role, contact, decision, redactions, served);
     }
   }
-  if (!domain.reseller.empty() && fields.show(Element::domain_reseller)) write_reseller(out, domain.reseller);
+  // A withheld reseller keeps its entity with an empty fn: the catalogue redacts it by emptyValue.
+  if (!domain.reseller.empty()) {
+    write_reseller(out, fields.show(Element::domain_reseller) ? std::string_view(domain.reseller) : "");
+  }
   out.end_array();
 
   const bool redacted = !redactions.empty();

@@ -61,6 +61,17 @@ out=$("$ssad" serve --db "$work/missing.db" --http 127.0.0.1:0 2>&1); rc=$?
 check "serve on a missing database exits 3" test "$rc" -eq 3
 check "serve on a missing database names ssad migrate" contains "$out" "does not exist: create it with \`ssad migrate\`"
 check "serve on a missing database creates nothing" test ! -e "$work/missing.db"
+touch "$work/empty.db"
+out=$("$ssad" serve --db "$work/empty.db" --http 127.0.0.1:0 2>&1); rc=$?
+check "serve on a file that is not a current store exits 4" test "$rc" -eq 4
+check "serve on a file that is not a current store names ssad migrate" contains "$out" "ssad migrate"
+out=$("$ssad" show domain paypa1.example --db "$work/missing.db" 2>&1); rc=$?
+check "show on a missing database exits 3 and creates nothing" test "$rc" -eq 3 -a ! -e "$work/missing.db"
+# A file name is a file name, never an SQLite URI (whose file would escape the 0600 creation).
+(cd "$work" && "$ssad" migrate --db file:uri.db >/dev/null 2>&1)
+check "a file: name creates that file, 0600" test "$(stat -c %a "$work/file:uri.db" 2>/dev/null)" = 600 -a ! -e "$work/uri.db"
+out=$("$ssad" serve --db "$work/demo.db" --base-url rdap.example --http 127.0.0.1:0 2>&1); rc=$?
+check "a --base-url that is not a URL exits 2" test "$rc" -eq 2
 # Off loopback, links must not come from a client's Host header: the public URL is required.
 out=$("$ssad" serve --db "$work/demo.db" --http 0.0.0.0:0 2>&1); rc=$?
 check "serve off loopback without a base URL exits 2" test "$rc" -eq 2

@@ -21,7 +21,12 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
 Result<std::unique_ptr<Database>> Database::open(const std::string& path, bool create) {
   // Memory statistics take a global mutex on every SQLite allocation (~5% of an import); we never
   // read them. Must precede sqlite3_initialize(), hence the first open.
-  static const bool configured = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
+  // URI file names off: "file:x.db" is a file of that name, so the 0600 pre-create below and SQLite
+  // always mean the same file.
+  static const bool configured = [] {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK &&
+           sqlite3_config(SQLITE_CONFIG_URI, 0) == SQLITE_OK;
+  }();
   (void)configured;
   if (create && path != ":memory:") {
     // The store holds personal data: a new file is the owner's alone. SQLite gives the -wal and -shm

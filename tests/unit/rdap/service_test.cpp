@@ -98,6 +98,32 @@ TEST(RdapRenderTest, DomainAndRegistrarFieldsFollowTheDecision) {
   }
   EXPECT_TRUE(served.contains("registrar.abuse_phone"));
   EXPECT_TRUE(served.contains("domain.created"));
+
+  // A withheld registrar name is emptied in the abuse entity too; a withheld reseller keeps its entity
+  // with an empty fn, where its emptyValue redaction points.
+  decision.set(*catalog::find_field("registrar.name"),
+               {policy::Disposition::withhold, policy::Reason::no_rule});
+  json::JsonWriter again;
+  catalog::FieldSet served_again;
+  EXPECT_TRUE(write_domain(again, natural, decision, context, Detail::full, "$", served_again));
+  const std::string second(again.view());
+  EXPECT_THAT(second, Not(HasSubstr("Example Registrar, Inc.")));
+  EXPECT_THAT(
+      second,
+      HasSubstr(
+          R"("roles":["reseller"],"vcardArray":["vcard",[["version",{},"text","4.0"],["fn",{},"text",""]]])"));
+  EXPECT_THAT(
+      second,
+      HasSubstr(R"("postPath":"$.entities[?(@.roles[0]=='reseller')].vcardArray[1][?(@[0]=='fn')][3]")"));
+
+  // The brief field set writes the redactions of what it withholds.
+  json::JsonWriter brief;
+  catalog::FieldSet served_brief;
+  EXPECT_TRUE(write_domain(brief, natural, decision, context, Detail::brief, "$.domainSearchResults[0]",
+                           served_brief));
+  EXPECT_THAT(
+      std::string(brief.view()),
+      HasSubstr(R"({"name":{"type":"Registry Domain ID"},"prePath":"$.domainSearchResults[0].handle")"));
 }
 
 TEST_F(RdapUseCaseTest, ASearchReportsEveryDomainItRendered) {
