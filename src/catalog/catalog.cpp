@@ -469,12 +469,19 @@ Result<const Field*> field(std::string_view key) {
 std::size_t index_of(const Field& field) { return static_cast<std::size_t>(&field - kFields.data()); }
 
 const Field* find_field(Role role, Element element) {
-  for (const Field& field : role == Role::none ? std::span<const Field>(kFields) : fields_of_role(role)) {
-    if (field.element == element && field.role == role) {
-      return &field;
+  // Renderers ask for every field of every object: a table built once, not a scan per call.
+  constexpr std::size_t kRoles = static_cast<std::size_t>(Role::billing) + 1;
+  constexpr std::size_t kElements = static_cast<std::size_t>(Element::email) + 1;
+  static const auto table = [] {
+    std::array<std::array<const Field*, kElements>, kRoles> by_role{};
+    for (const Field& field : kFields) {
+      by_role.at(static_cast<std::size_t>(field.role)).at(static_cast<std::size_t>(field.element)) = &field;
     }
-  }
-  return nullptr;
+    return by_role;
+  }();
+  const auto r = static_cast<std::size_t>(role);
+  const auto e = static_cast<std::size_t>(element);
+  return r < kRoles && e < kElements ? table[r][e] : nullptr;
 }
 
 std::span<const Field> fields_of_role(Role role) {
