@@ -354,15 +354,8 @@ TEST_F(RdapEndpointTest, ACachedLookupIsRenderedAgainOnceTheDataChangeIsSeen) {
   Door fresh(store_->registrations(), clock_, Operator::registry, {}, std::chrono::seconds(1));
   const auto before = fresh.handle(get("/rdap/domain/legal.test"));
   EXPECT_EQ(fresh.handle(get("/rdap/domain/legal.test")).body, before.body);
-  {
-    auto work = store_->begin().value();
-    auto* w = &work->registrations();
-    model::Domain d = ssad::testing::sample_domain("legal.test", "D2-TEST");
-    d.contacts = {{model::ContactRole::registrant, "leg1"}};
-    d.statuses = {{"serverHold", ""}};
-    ASSERT_TRUE(w->put_domain(d).has_value());
-    ASSERT_TRUE(work->commit(ssad::testing::at("2026-02-01T00:00:00Z")).has_value());
-  }
+  ssad::testing::change_legal_domain(*store_, {{"serverHold", ""}},
+                                     ssad::testing::at("2026-02-01T00:00:00Z"));
   EXPECT_EQ(fresh.handle(get("/rdap/domain/legal.test")).body, before.body);  // within the check interval
   clock_.advance(std::chrono::seconds(1));
   const auto after = fresh.handle(get("/rdap/domain/legal.test"));
@@ -428,13 +421,8 @@ TEST_F(RdapEndpointTest, ServesConcurrentQueriesWhileTheDataChanges) {
     });
   }
   for (int i = 0; i < 5; ++i) {
-    auto work = store_->begin().value();
-    auto* w = &work->registrations();
-    model::Domain d = ssad::testing::sample_domain("legal.test", "D2-TEST");
-    d.contacts = {{model::ContactRole::registrant, "leg1"}};
-    ASSERT_TRUE(w->put_domain(d).has_value());
-    ASSERT_TRUE(
-        work->commit(ssad::testing::at("2026-03-01T00:00:00Z") + std::chrono::seconds(i)).has_value());
+    ssad::testing::change_legal_domain(*store_, {},
+                                       ssad::testing::at("2026-03-01T00:00:00Z") + std::chrono::seconds(i));
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(failures.load(), 0);

@@ -104,4 +104,14 @@ inline std::unique_ptr<store::Store> open_rdap_fixture(const TempDir& dir) {
   return store;
 }
 
+/// Changes legal.test (its statuses) and commits at `when`: a data change the caches must notice.
+inline void change_legal_domain(store::Store& store, std::vector<model::Status> statuses, Timestamp when) {
+  auto work = store.begin().value();
+  model::Domain d = sample_domain("legal.test", "D2-TEST");
+  d.contacts = {{model::ContactRole::registrant, "leg1"}};
+  d.statuses = std::move(statuses);
+  ASSERT_TRUE(work->registrations().put_domain(d).has_value());
+  ASSERT_TRUE(work->commit(when).has_value());
+}
+
 }  // namespace ssad::testing

@@ -141,15 +141,8 @@ TEST_F(WhoisResponder, LimitsEachClientAndAnswersFromCacheUntilTheDataChanges) {
                   0.001, 3);
   EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"),
               HasSubstr("Domain Status: clientTransferProhibited"));
-  {
-    auto work = store_->begin().value();
-    auto* w = &work->registrations();
-    model::Domain d = ssad::testing::sample_domain("legal.test", "D2-TEST");
-    d.contacts = {{model::ContactRole::registrant, "leg1"}};
-    d.statuses = {{"serverHold", ""}};
-    ASSERT_TRUE(w->put_domain(d).has_value());
-    ASSERT_TRUE(work->commit(ssad::testing::at("2026-02-01T00:00:00Z")).has_value());
-  }
+  ssad::testing::change_legal_domain(*store_, {{"serverHold", ""}},
+                                     ssad::testing::at("2026-02-01T00:00:00Z"));
   // From the cache until the data version is read again, once a second.
   EXPECT_THAT(responder.answer("legal.test", "192.0.2.1"),
               HasSubstr("Domain Status: clientTransferProhibited"));
