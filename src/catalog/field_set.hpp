@@ -21,7 +21,6 @@ class FieldSet {
     return field != nullptr && contains(*field);
   }
   void insert(const Field& field) { bits_.set(index_of(field)); }
-  void insert(const FieldSet& other) { bits_ |= other.bits_; }
   [[nodiscard]] std::size_t size() const { return bits_.count(); }
   [[nodiscard]] bool empty() const { return bits_.none(); }
 

@@ -75,7 +75,7 @@ class Decision {
   }
 
   /// True when the contact in `role` is left out whole (the public sees nothing of it); the renderer
-  /// then writes one redaction for the whole contact, with `omission_reason()`.
+  /// then writes one redaction for the whole contact, with the reason of the contact's fields.
   [[nodiscard]] bool omits_contact(catalog::Role role) const {
     return omitted_.test(static_cast<std::size_t>(role));
   }

@@ -41,8 +41,6 @@ Service::Service(store::RegistrationReader& store, cache::DataVersion& data_vers
 
 Service::~Service() = default;
 
-const Settings& Service::settings() const { return impl_->settings; }
-
 Result<Answer> Service::answer(const Query& query, const identity::Caller& caller, Timestamp now) const {
   const Environment& env = impl_->env;
   const Location& at = query.location;

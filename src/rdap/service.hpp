@@ -46,8 +46,6 @@ class Service {
   [[nodiscard]] Result<Answer> answer(const Query& query, const identity::Caller& caller,
                                       Timestamp now) const;
 
-  [[nodiscard]] const Settings& settings() const;
-
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
