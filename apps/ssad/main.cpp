@@ -420,6 +420,7 @@ int main(int argc, char** argv) {
        &store::RegistrarDirectoryChange::status},
   };
   std::vector<CLI::Option*> set_flags;
+  set_flags.reserve(std::size(set_options));
   for (std::size_t i = 0; i < std::size(set_options); ++i) {
     set_flags.push_back(registrar_set->add_option(set_options[i].flag, set_values[i], set_options[i].help));
   }

@@ -77,7 +77,7 @@ Error at(const std::string& path, std::size_t line, std::string_view message) {
 }
 
 Result<std::string> read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  const std::ifstream in(path, std::ios::binary);
   if (!in) return fail(ErrorCode::unavailable, "cannot read '" + path + "'");
   std::ostringstream text;
   text << in.rdbuf();
@@ -102,24 +102,26 @@ Result<void> check_directory_change(const RegistrarDirectoryChange& change) {
                 "an IANA Registrar ID is a positive number, not " + std::to_string(change.iana_id));
   }
   // Empty values clear a field and are always allowed.
-  auto set = [](const std::optional<std::string>& value) { return value.has_value() && !value->empty(); };
+  auto text = [](const std::optional<std::string>& value) {
+    return value.has_value() ? std::string_view(*value) : std::string_view();
+  };
   for (const auto& [value, what] :
-       {std::pair{&change.name, "the registrar name"}, {&change.status, "the status"}}) {
-    if (set(*value) && has_control_or_space(**value, true)) {
+       {std::pair{text(change.name), "the registrar name"}, {text(change.status), "the status"}}) {
+    if (!value.empty() && has_control_or_space(value, true)) {
       return fail(ErrorCode::invalid_input, std::string(what) + " holds a control character");
     }
   }
   for (const auto& [value, what] :
-       {std::pair{&change.rdap_base_url, "the RDAP base URL"}, {&change.url, "the URL"}}) {
-    if (set(*value) && !is_http_url(**value)) {
-      return fail(ErrorCode::invalid_input,
-                  std::string(what) + " must be an http:// or https:// URL, not '" + **value + "'");
+       {std::pair{text(change.rdap_base_url), "the RDAP base URL"}, {text(change.url), "the URL"}}) {
+    if (!value.empty() && !is_http_url(value)) {
+      return fail(ErrorCode::invalid_input, std::string(what) + " must be an http:// or https:// URL, not '" +
+                                                std::string(value) + "'");
     }
   }
-  if (set(change.abuse_email) && !is_email(*change.abuse_email)) {
+  if (const std::string_view email = text(change.abuse_email); !email.empty() && !is_email(email)) {
     return fail(ErrorCode::invalid_input, "the abuse email must be an address like abuse@registrar.example");
   }
-  if (set(change.abuse_phone) && !is_e164a(*change.abuse_phone)) {
+  if (const std::string_view phone = text(change.abuse_phone); !phone.empty() && !is_e164a(phone)) {
     return fail(ErrorCode::invalid_input,
                 "the abuse phone must be written +CC.NUMBER (RFC 5733 E.164a), like +1.7035555555");
   }
