@@ -33,12 +33,12 @@ start() {  # start DB: serves DB on a free port; sets address
   "$ssad" serve --db "$1" --http 127.0.0.1:0 > "$work/serve.out" 2> "$work/serve.err" &
   server_pid=$!
   address=""
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do  # up to 30 s on a loaded machine
     address=$(sed -n 's|.*serving .* on http://\([^ ]*\)$|\1|p' "$work/serve.err")
     [ -n "$address" ] && break
     sleep 0.1
   done
-  [ -n "$address" ] || { cat "$work/serve.err" >&2; exit 1; }
+  [ -n "$address" ] || { echo "FAILED: serve did not start" >&2; cat "$work/serve.err" >&2; exit 1; }
 }
 stop() {
   kill -TERM "$server_pid"
