@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "abuse/rate_limiter.hpp"
+#include "cache/abuse_contact_gaps.hpp"
 #include "cache/data_version.hpp"
 #include "config/config.hpp"
 #include "demo/demo_registry.hpp"
@@ -19,6 +20,8 @@
 #include "http/server.hpp"
 #include "ingest/escrow_import.hpp"
 #include "ingest/jsonl_import.hpp"
+#include "ingest/registrar_directory.hpp"
+#include "json/json_writer.hpp"
 #include "model/registration_text.hpp"
 #include "rdap/service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -130,6 +133,42 @@ model::Operator operator_of(const config::Config& config) {
   return config.rdap.mode == "registrar" ? model::Operator::registrar : model::Operator::registry;
 }
 
+// "email and phone", "email" or "phone": what a registrar's abuse contact lacks.
+std::string missing_text(const store::RegistrarWithoutAbuseContact& registrar) {
+  if (registrar.email_missing && registrar.phone_missing) return "email and phone";
+  return registrar.email_missing ? "email" : "phone";
+}
+
+std::string registrar_label(const store::RegistrarWithoutAbuseContact& registrar) {
+  return (registrar.iana_id ? "IANA " + std::to_string(*registrar.iana_id) + " "
+                            : std::string("no IANA ID, ")) +
+         "'" + registrar.handle + "' (" + registrar.name + ")";
+}
+
+// Names, on standard error, the registrars whose domains' RDAP answers lack an abuse contact: nothing is
+// invented in their place, so the operator must supply it (`ssad registrar set`).
+void report_abuse_contact_gaps(cache::AbuseContactGaps& gaps) {
+  auto list = gaps.current();
+  if (!list) {
+    spdlog::warn("cannot list the registrars without an abuse contact: {}", list.error().message);
+    return;
+  }
+  constexpr std::size_t kShown = 20;
+  std::size_t shown = 0;
+  for (const auto& registrar : **list) {
+    if (shown++ == kShown) break;
+    spdlog::warn(
+        "registrar {} has no abuse {}: RDAP answers for its domains fail the ICANN profile (-47500); "
+        "set it with `ssad registrar set`",
+        registrar_label(registrar), missing_text(registrar));
+  }
+  if ((*list)->size() > kShown) {
+    spdlog::warn(
+        "... and {} more registrars without an abuse contact (listed by /readyz and `ssad registrar list`)",
+        (*list)->size() - kShown);
+  }
+}
+
 rdap::Settings rdap_settings(const config::Config& config) {
   rdap::Settings settings;
   settings.mode = operator_of(config);
@@ -155,7 +194,9 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   abuse::RateLimiter rdap_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
   http::RdapEndpoint rdap_endpoint(rdap_service, data_version, rdap_limiter, clock,
                                    {.base_url = config.rdap.base_url, .cache_bytes = cache_bytes});
-  const http::Router router = http::make_routes({rdap_endpoint, registrations});
+  cache::AbuseContactGaps abuse_contact_gaps(store.registrar_directory(), data_version);
+  report_abuse_contact_gaps(abuse_contact_gaps);
+  const http::Router router = http::make_routes({rdap_endpoint, registrations, &abuse_contact_gaps});
   auto handler = [&router](const http::Request& request) { return router.handle(request); };
   http::ServerHooks hooks;
   hooks.access_log = access_log_sink(config);
@@ -349,6 +390,154 @@ int main(int argc, char** argv) {
       const SystemClock clock;
       return finish_import(ingest::import_escrow(store, xml->string(), clock));
     });
+  });
+
+  auto* registrar_cmd = app.add_subcommand(
+      "registrar",
+      "The registrar directory: abuse contacts and RDAP base URLs (docs/registrar-directory.md)");
+  registrar_cmd->require_subcommand(1);
+  auto* registrar_set = registrar_cmd->add_subcommand(
+      "set", "Set what the directory says about a registrar (an empty value clears a field)");
+  add_common(registrar_set, common);
+  std::string set_iana_id;
+  registrar_set->add_option("IANA_ID", set_iana_id, "The registrar's IANA Registrar ID")->required();
+  std::string set_values[6];
+  struct SetOption {
+    const char* flag;
+    const char* help;
+    std::optional<std::string> store::RegistrarDirectoryChange::* field;
+  };
+  const SetOption set_options[] = {
+      {"--abuse-email", "Abuse contact email", &store::RegistrarDirectoryChange::abuse_email},
+      {"--abuse-phone", "Abuse contact phone, +CC.NUMBER (e.g. +1.7035555555)",
+       &store::RegistrarDirectoryChange::abuse_phone},
+      {"--rdap-base-url", "The registrar's RDAP base URL (https://rdap.registrar.example/)",
+       &store::RegistrarDirectoryChange::rdap_base_url},
+      {"--url", "The registrar's web site", &store::RegistrarDirectoryChange::url},
+      {"--name", "The registrar's name as IANA lists it (informational)",
+       &store::RegistrarDirectoryChange::name},
+      {"--status", "IANA's status for it: Accredited, Terminated, Reserved (informational)",
+       &store::RegistrarDirectoryChange::status},
+  };
+  std::vector<CLI::Option*> set_flags;
+  set_flags.reserve(std::size(set_options));
+  for (std::size_t i = 0; i < std::size(set_options); ++i) {
+    set_flags.push_back(registrar_set->add_option(set_options[i].flag, set_values[i], set_options[i].help));
+  }
+  registrar_set->callback([&] {
+    exit_code = with_store(common, [&](const config::Config&, store::Store& store) {
+      auto id = ingest::parse_iana_id(set_iana_id);
+      if (!id) return report_error(id.error());
+      store::RegistrarDirectoryChange change;
+      change.iana_id = *id;
+      bool any = false;
+      for (std::size_t i = 0; i < std::size(set_options); ++i) {
+        if (set_flags[i]->count() == 0) continue;
+        change.*(set_options[i].field) = set_values[i];
+        any = true;
+      }
+      if (!any) {
+        return report_error(
+            Error{ErrorCode::invalid_input,
+                  "nothing to set: give --abuse-email, --abuse-phone, --rdap-base-url, --url, "
+                  "--name or --status"});
+      }
+      const SystemClock clock;
+      if (auto ok = ingest::set_registrar_directory(store, change, clock); !ok)
+        return report_error(ok.error());
+      std::printf("registrar %lld updated\n", static_cast<long long>(*id));
+      return 0;
+    });
+  });
+
+  auto* registrar_import = registrar_cmd->add_subcommand(
+      "import",
+      "Load a directory CSV: IANA's registrar-ids file, or abuse contacts (docs/registrar-directory.md)");
+  add_common(registrar_import, common);
+  std::string directory_path;
+  registrar_import->add_option("FILE", directory_path, "CSV with a header row (ID, Registrar Name, ...)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  registrar_import->callback([&] {
+    exit_code = with_store(common, [&](const config::Config&, store::Store& store) {
+      const SystemClock clock;
+      auto report = ingest::import_registrar_directory(store, directory_path, clock);
+      if (!report) return report_error(report.error());
+      std::string columns;
+      for (const auto& column : report->columns) columns += (columns.empty() ? "" : ", ") + column;
+      std::printf("updated %lld registrars from %s (columns: %s)\n", static_cast<long long>(report->rows),
+                  directory_path.c_str(), columns.c_str());
+      return 0;
+    });
+  });
+
+  auto* registrar_list = registrar_cmd->add_subcommand(
+      "list", "Print the directory, and the registrars whose RDAP answers lack an abuse contact");
+  add_common(registrar_list, common);
+  bool list_json = false;
+  registrar_list->add_flag("--json", list_json, "One JSON object instead of text");
+  registrar_list->callback([&] {
+    exit_code = with_store(
+        common,
+        [&](const config::Config&, store::Store& store) {
+          auto entries = store.registrar_directory().entries();
+          if (!entries) return report_error(entries.error());
+          auto gaps = store.registrar_directory().registrars_without_abuse_contact();
+          if (!gaps) return report_error(gaps.error());
+          if (list_json) {
+            json::JsonWriter out;
+            out.begin_object();
+            out.key("directory").begin_array();
+            for (const auto& e : *entries) {
+              out.begin_object();
+              out.key("iana_id").integer(e.iana_id);
+              out.member("name", e.name);
+              out.member("status", e.status);
+              out.member("abuse_email", e.abuse_email);
+              out.member("abuse_phone", e.abuse_phone);
+              out.member("rdap_base_url", e.rdap_base_url);
+              out.member("url", e.url);
+              out.member("updated", format_rfc3339(e.updated));
+              out.end_object();
+            }
+            out.end_array();
+            out.key("registrars_without_abuse_contact").begin_array();
+            for (const auto& r : *gaps) {
+              out.begin_object();
+              out.key("iana_id");
+              if (r.iana_id) {
+                out.integer(*r.iana_id);
+              } else {
+                out.null();
+              }
+              out.member("handle", r.handle);
+              out.member("name", r.name);
+              out.key("missing").begin_array();
+              if (r.email_missing) out.string("email");
+              if (r.phone_missing) out.string("phone");
+              out.end_array();
+              out.end_object();
+            }
+            out.end_array();
+            out.end_object();
+            std::printf("%s\n", std::string(out.view()).c_str());
+            return 0;
+          }
+          for (const auto& e : *entries) {
+            std::printf("%lld\t%s\t%s\tabuse: %s %s\trdap: %s\turl: %s\n", static_cast<long long>(e.iana_id),
+                        e.name.c_str(), e.status.c_str(), e.abuse_email.empty() ? "-" : e.abuse_email.c_str(),
+                        e.abuse_phone.empty() ? "-" : e.abuse_phone.c_str(),
+                        e.rdap_base_url.empty() ? "-" : e.rdap_base_url.c_str(),
+                        e.url.empty() ? "-" : e.url.c_str());
+          }
+          std::printf("%zu directory entries\n", entries->size());
+          for (const auto& r : *gaps) {
+            std::printf("missing: registrar %s has no abuse %s\n", registrar_label(r).c_str(),
+                        missing_text(r).c_str());
+          }
+          return 0;
+        },
+        false);
   });
 
   auto* show_cmd = app.add_subcommand("show", "Print stored data for the operator (unredacted)");

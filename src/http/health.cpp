@@ -4,6 +4,7 @@
 #include <string>
 
 #include "http/error_mapping.hpp"
+#include "json/json_writer.hpp"
 
 namespace ssad::http {
 namespace {
@@ -36,11 +37,38 @@ Response healthz(const Request& request) {
   return json(R"({"status":"ok"})");
 }
 
-Response readyz(store::RegistrationReader& store, const Request& request) {
+Response readyz(store::RegistrationReader& store, const Request& request, cache::AbuseContactGaps* gaps) {
   if (auto refused = refuse_unless_plain_get(request)) return std::move(*refused);
   auto counts = store.counts();
   if (!counts) return error_response(request.path, Error{ErrorCode::unavailable, "the store cannot be read"});
-  return json(R"({"status":"ready","domains":)" + std::to_string(counts->domains) + "}");
+  json::JsonWriter out(256);
+  out.begin_object();
+  out.member("status", "ready");
+  out.key("domains").integer(counts->domains);
+  if (gaps != nullptr) {
+    auto list = gaps->current();
+    if (!list) return error_response(request.path, Error{ErrorCode::unavailable, "the store cannot be read"});
+    out.key("registrars_without_abuse_contact").begin_array();
+    for (const auto& registrar : **list) {
+      out.begin_object();
+      out.key("iana_id");
+      if (registrar.iana_id) {
+        out.integer(*registrar.iana_id);
+      } else {
+        out.null();
+      }
+      out.member("handle", registrar.handle);
+      out.member("name", registrar.name);
+      out.key("missing").begin_array();
+      if (registrar.email_missing) out.string("email");
+      if (registrar.phone_missing) out.string("phone");
+      out.end_array();
+      out.end_object();
+    }
+    out.end_array();
+  }
+  out.end_object();
+  return json(std::string(out.view()));
 }
 
 }  // namespace ssad::http

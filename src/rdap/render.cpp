@@ -388,9 +388,12 @@ void write_registrar_entity(JsonWriter& out, const model::Registrar& registrar, 
   out.begin_array();
   if (lookup)
     write_link(out, context.query_url, "self", object_url(context.base_url, "entity/", id), kRdapJson);
-  // 2024 profile §2.4.6: the registrar's RDAP base URL is the about link's value, its web site the href.
-  if (!registrar.rdap_base_url.empty() && !registrar.url.empty() && fields.show(Element::registrar_url)) {
-    write_link(out, registrar.rdap_base_url, "about", registrar.url, "text/html");
+  // 2024 profile §2.4.6: the about link leads to the registrar's web site (href); its value is the
+  // registrar's RDAP base URL (registrar directory, store/registrar_directory.hpp). Without one, the value
+  // is this response's own URL, the context RFC 9083 §4.2 gives a link's value: nothing is invented.
+  if (!registrar.url.empty() && fields.show(Element::registrar_url)) {
+    write_link(out, registrar.rdap_base_url.empty() ? context.query_url : registrar.rdap_base_url, "about",
+               registrar.url, "text/html");
   }
   out.end_array();
   if (lookup) {

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "store/registrar_directory.hpp"
 #include "store/registration_store.hpp"
 
 namespace ssad::store {
@@ -23,10 +24,13 @@ class UnitOfWork {
 
   /// The registration data, written in this unit of work.
   [[nodiscard]] virtual RegistrationWriter& registrations() = 0;
+  /// The registrar directory, written in this unit of work.
+  [[nodiscard]] virtual RegistrarDirectoryWriter& registrar_directory() = 0;
 
   /// Makes every change durable and visible at once; stamps the registration data's change time
-  /// (RegistrationReader::data_updated) with `now` when registration data was written, that is when any
-  /// write was called on registrations() (even one that failed). Afterwards the unit of work is finished:
+  /// (RegistrationReader::data_updated) with `now` when registration data or the registrar directory
+  /// (which lookups merge in) was written, that is when any write was called on registrations() or
+  /// registrar_directory() (even one that failed). Afterwards the unit of work is finished:
   /// writes through it fail with internal. Errors: unavailable when the changes cannot be made durable
   /// (nothing is then visible, and destroying the unit of work rolls everything back); internal when
   /// already committed.
@@ -40,6 +44,8 @@ class Store {
 
   /// The committed registration data. Safe to use from several threads at once.
   [[nodiscard]] virtual RegistrationReader& registrations() = 0;
+  /// The committed registrar directory. Safe to use from several threads at once.
+  [[nodiscard]] virtual RegistrarDirectoryReader& registrar_directory() = 0;
 
   /// Starts a unit of work. Errors: unavailable when another unit of work holds the store for longer
   /// than the backend waits.

@@ -64,11 +64,17 @@ Error not_found(std::string_view what, std::string_view key) {
 // same columns in the same order. Macros, because each SQL text must be one string literal (Connection
 // keys its prepared statements by the literal's address).
 //
-// A registrar (23 columns), as `r`.
-#define SSAD_REGISTRAR_COLUMNS                                                                              \
-  "r.handle, r.name, r.iana_id, r.status, r.street1, r.street2, r.street3, r.city, r.state_province, "      \
-  "r.postal_code, r.country_code, r.voice, r.voice_ext, r.fax, r.fax_ext, r.email, r.url, r.whois_server, " \
-  "r.rdap_base_url, r.abuse_email, r.abuse_phone, r.created_ms, r.updated_ms"
+// A registrar (23 columns), as `r`, with its registrar directory entry merged in: the query must
+// `SSAD_JOIN_REGISTRAR_DIRECTORY`. The directory's value wins where it is not empty (store/
+// registrar_directory.hpp).
+#define SSAD_REGISTRAR_COLUMNS                                                                         \
+  "r.handle, r.name, r.iana_id, r.status, r.street1, r.street2, r.street3, r.city, r.state_province, " \
+  "r.postal_code, r.country_code, r.voice, r.voice_ext, r.fax, r.fax_ext, r.email, "                   \
+  "coalesce(nullif(rd.url, ''), r.url), r.whois_server, "                                              \
+  "coalesce(nullif(rd.rdap_base_url, ''), r.rdap_base_url), "                                          \
+  "coalesce(nullif(rd.abuse_email, ''), r.abuse_email), "                                              \
+  "coalesce(nullif(rd.abuse_phone, ''), r.abuse_phone), r.created_ms, r.updated_ms"
+#define SSAD_JOIN_REGISTRAR_DIRECTORY " LEFT JOIN registrar_directory rd ON rd.iana_id = r.iana_id "
 // A contact (14 columns from its id) as `c`, with its sponsoring registrar LEFT JOINed as `cr`.
 #define SSAD_CONTACT_COLUMNS                                                                           \
   "c.id, c.handle, c.roid, c.voice, c.voice_ext, c.fax, c.fax_ext, c.email, coalesce(cr.handle, ''), " \
@@ -193,13 +199,15 @@ class Queries {
 
   Result<model::Registrar> registrar(std::string_view handle) {
     return registrar_where(
-        "SELECT " SSAD_REGISTRAR_COLUMNS " FROM registrar r WHERE r.handle = ?",
+        "SELECT " SSAD_REGISTRAR_COLUMNS " FROM registrar r" SSAD_JOIN_REGISTRAR_DIRECTORY
+        "WHERE r.handle = ?",
         [&](Statement& s) { s.bind(1, handle); }, handle);
   }
 
   Result<model::Registrar> registrar_by_iana_id(std::int64_t iana_id) {
     return registrar_where(
-        "SELECT " SSAD_REGISTRAR_COLUMNS " FROM registrar r WHERE r.iana_id = ? ORDER BY r.handle LIMIT 1",
+        "SELECT " SSAD_REGISTRAR_COLUMNS " FROM registrar r" SSAD_JOIN_REGISTRAR_DIRECTORY
+        "WHERE r.iana_id = ? ORDER BY r.handle LIMIT 1",
         [&](Statement& s) { s.bind(1, iana_id); }, std::to_string(iana_id));
   }
 
@@ -271,10 +279,13 @@ class Queries {
   // ORDER BYs sort in a temporary B-tree each, a fifth of a lookup's time. std::string compares
   // bytewise, as SQLite's BINARY collation does, so the order is the one an ORDER BY gives.
   Result<model::Registration> registration(std::string_view ldh_name) {
-    SSAD_TRY(stmt, c_.statement("SELECT d.id, d.name, coalesce(d.unicode_name, ''), d.roid, d.idn_table, "
-                                "d.reseller, d.max_sig_life, d.created_ms, d.updated_ms, d.expires_ms, "
-                                "d.transferred_ms, " SSAD_REGISTRAR_COLUMNS
-                                " FROM domain d JOIN registrar r ON r.id = d.registrar_id WHERE d.name = ?"));
+    SSAD_TRY(
+        stmt,
+        c_.statement("SELECT d.id, d.name, coalesce(d.unicode_name, ''), d.roid, d.idn_table, "
+                     "d.reseller, d.max_sig_life, d.created_ms, d.updated_ms, d.expires_ms, "
+                     "d.transferred_ms, " SSAD_REGISTRAR_COLUMNS
+                     " FROM domain d JOIN registrar r ON r.id = d.registrar_id" SSAD_JOIN_REGISTRAR_DIRECTORY
+                     "WHERE d.name = ?"));
     stmt->bind(1, ldh_name);
     SSAD_TRY(row, stmt->step());
     if (!row) return std::unexpected(not_found("domain", ldh_name));
@@ -664,6 +675,51 @@ class SqliteRegistrationReader final : public RegistrationReader {
       return Queries(c).deposit(
           "SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM escrow_deposit WHERE id = ?",
           id);
+    });
+  }
+
+ private:
+  ReaderPool& pool_;
+};
+
+class SqliteRegistrarDirectoryReader final : public RegistrarDirectoryReader {
+ public:
+  explicit SqliteRegistrarDirectoryReader(ReaderPool& pool) : pool_(pool) {}
+
+  Result<std::vector<RegistrarDirectoryEntry>> entries() override {
+    return pool_.with_connection([&](Connection& c) -> Result<std::vector<RegistrarDirectoryEntry>> {
+      SSAD_TRY(stmt,
+               c.statement("SELECT iana_id, name, status, rdap_base_url, url, abuse_email, abuse_phone, "
+                           "updated_ms FROM registrar_directory ORDER BY iana_id"));
+      std::vector<RegistrarDirectoryEntry> entries;
+      for (;;) {
+        SSAD_TRY(more, stmt->step());
+        if (!more) break;
+        entries.push_back({stmt->integer(0), std::string(stmt->text(1)), std::string(stmt->text(2)),
+                           std::string(stmt->text(3)), std::string(stmt->text(4)), std::string(stmt->text(5)),
+                           std::string(stmt->text(6)), from_unix_ms(stmt->integer(7))});
+      }
+      return entries;
+    });
+  }
+
+  Result<std::vector<RegistrarWithoutAbuseContact>> registrars_without_abuse_contact() override {
+    return pool_.with_connection([&](Connection& c) -> Result<std::vector<RegistrarWithoutAbuseContact>> {
+      SSAD_TRY(stmt, c.statement("SELECT r.iana_id, r.handle, r.name, "
+                                 "coalesce(nullif(rd.abuse_email, ''), r.abuse_email) = '', "
+                                 "coalesce(nullif(rd.abuse_phone, ''), r.abuse_phone) = '' "
+                                 "FROM registrar r" SSAD_JOIN_REGISTRAR_DIRECTORY
+                                 "WHERE coalesce(nullif(rd.abuse_email, ''), r.abuse_email) = '' "
+                                 "OR coalesce(nullif(rd.abuse_phone, ''), r.abuse_phone) = '' "
+                                 "ORDER BY r.iana_id IS NULL, r.iana_id, r.handle"));
+      std::vector<RegistrarWithoutAbuseContact> registrars;
+      for (;;) {
+        SSAD_TRY(more, stmt->step());
+        if (!more) break;
+        registrars.push_back({stmt->optional_integer(0), std::string(stmt->text(1)),
+                              std::string(stmt->text(2)), stmt->integer(3) != 0, stmt->integer(4) != 0});
+      }
+      return registrars;
     });
   }
 
@@ -1066,15 +1122,8 @@ class SqliteRegistrationWriter final : public RegistrationWriter {
     return duplicate_is_conflict(stmt->run(), "deposit '" + d.id + "'");
   }
 
-  /// Before the unit of work commits: stamps data_updated with `now` when anything was written.
-  Result<void> prepare_commit(Timestamp now) {
-    if (!written_) return {};
-    SSAD_TRY(stmt, conn_->statement("INSERT INTO store_meta (key, value) VALUES ('data_updated_ms', ?) "
-                                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
-    const std::string value = std::to_string(to_unix_ms(now));  // bound text must outlive run()
-    stmt->bind(1, value);
-    return stmt->run();
-  }
+  /// Whether any write was called (the unit of work then stamps data_updated).
+  [[nodiscard]] bool written() const { return written_; }
 
   /// After the unit of work committed: later writes fail rather than run outside any transaction.
   void finish() { finished_ = true; }
@@ -1230,24 +1279,83 @@ class SqliteRegistrationWriter final : public RegistrationWriter {
   bool finished_ = false;
 };
 
+// The registrar directory's writes, on the connection of a unit of work (inside its transaction).
+class SqliteRegistrarDirectoryWriter final : public RegistrarDirectoryWriter {
+ public:
+  explicit SqliteRegistrarDirectoryWriter(Connection& conn) : conn_(&conn) {}
+
+  Result<void> apply(const RegistrarDirectoryChange& change, Timestamp now) override {
+    if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
+    written_ = true;
+    if (change.iana_id <= 0) {
+      return fail(ErrorCode::invalid_input,
+                  "an IANA Registrar ID is a positive number, not " + std::to_string(change.iana_id));
+    }
+    // A NULL parameter keeps the stored value (or '' for a new entry).
+    SSAD_TRY(
+        stmt,
+        conn_->statement(
+            "INSERT INTO registrar_directory (iana_id, name, status, rdap_base_url, url, abuse_email, "
+            "abuse_phone, updated_ms) VALUES (?1, coalesce(?2, ''), coalesce(?3, ''), coalesce(?4, ''), "
+            "coalesce(?5, ''), coalesce(?6, ''), coalesce(?7, ''), ?8) ON CONFLICT (iana_id) DO UPDATE SET "
+            "name = coalesce(?2, name), status = coalesce(?3, status), "
+            "rdap_base_url = coalesce(?4, rdap_base_url), url = coalesce(?5, url), "
+            "abuse_email = coalesce(?6, abuse_email), abuse_phone = coalesce(?7, abuse_phone), "
+            "updated_ms = ?8"));
+    stmt->bind(1, change.iana_id);
+    int index = 2;
+    for (const auto* field : {&change.name, &change.status, &change.rdap_base_url, &change.url,
+                              &change.abuse_email, &change.abuse_phone}) {
+      if (field->has_value()) {
+        stmt->bind(index, std::string_view(**field));
+      } else {
+        stmt->bind_null(index);
+      }
+      ++index;
+    }
+    stmt->bind(8, to_unix_ms(now));
+    return stmt->run();
+  }
+
+  [[nodiscard]] bool written() const { return written_; }
+  void finish() { finished_ = true; }
+
+ private:
+  Connection* conn_;
+  bool written_ = false;
+  bool finished_ = false;
+};
+
+// Stamps the registration data's change time (RegistrationReader::data_updated) with `now`.
+Result<void> stamp_data_updated(Connection& conn, Timestamp now) {
+  SSAD_TRY(stmt, conn.statement("INSERT INTO store_meta (key, value) VALUES ('data_updated_ms', ?) "
+                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+  const std::string value = std::to_string(to_unix_ms(now));  // bound text must outlive run()
+  stmt->bind(1, value);
+  return stmt->run();
+}
+
 // One unit of work: a write transaction on its own connection, which every repository writes through.
 class SqliteUnitOfWork final : public UnitOfWork {
  public:
   SqliteUnitOfWork(std::unique_ptr<Connection> conn, Transaction txn)
-      : conn_(std::move(conn)), txn_(std::move(txn)), registrations_(*conn_) {}
+      : conn_(std::move(conn)), txn_(std::move(txn)), registrations_(*conn_), directory_(*conn_) {}
 
   Result<void> init(std::int64_t cache_mib) {
     return conn_->db().exec("PRAGMA cache_size = -" + std::to_string(cache_mib * 1024));
   }
 
   RegistrationWriter& registrations() override { return registrations_; }
+  RegistrarDirectoryWriter& registrar_directory() override { return directory_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_) return fail(ErrorCode::internal, "the unit of work has already committed");
-    SSAD_CHECK(registrations_.prepare_commit(now));
+    // The directory changes what lookups return, so it counts as a change of the registration data.
+    if (registrations_.written() || directory_.written()) SSAD_CHECK(stamp_data_updated(*conn_, now));
     SSAD_CHECK(txn_.commit());
     committed_ = true;
     registrations_.finish();
+    directory_.finish();
     return {};
   }
 
@@ -1257,13 +1365,18 @@ class SqliteUnitOfWork final : public UnitOfWork {
   std::unique_ptr<Connection> conn_;
   Transaction txn_;
   SqliteRegistrationWriter registrations_;
+  SqliteRegistrarDirectoryWriter directory_;
   bool committed_ = false;
 };
 
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, SqliteOptions options)
-      : path_(std::move(path)), options_(options), pool_(path_, options_), registrations_(pool_) {}
+      : path_(std::move(path)),
+        options_(options),
+        pool_(path_, options_),
+        registrations_(pool_),
+        directory_(pool_) {}
 
   Result<void> init() {
     SSAD_TRY(db, Database::open(path_, options_.create));
@@ -1282,6 +1395,7 @@ class SqliteStore final : public Store {
   }
 
   RegistrationReader& registrations() override { return registrations_; }
+  RegistrarDirectoryReader& registrar_directory() override { return directory_; }
 
   Result<std::unique_ptr<UnitOfWork>> begin() override {
     SSAD_TRY(db, Database::open(path_, false));
@@ -1297,6 +1411,7 @@ class SqliteStore final : public Store {
   SqliteOptions options_;
   ReaderPool pool_;
   SqliteRegistrationReader registrations_;
+  SqliteRegistrarDirectoryReader directory_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cache/abuse_contact_gaps.hpp"
 #include "cache/data_version.hpp"
 #include "cache/response_cache.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -93,6 +94,39 @@ TEST_F(DataVersionTest, AWallClockJumpDoesNotDelayOrHurryTheCheck) {
   clock_.set_wall(ssad::testing::at("2020-01-01T00:00:00Z"));  // set back by an operator
   clock_.advance(std::chrono::seconds(1));
   EXPECT_GT(version.current().generation, first.generation);
+}
+
+// /readyz's list of registrars without an abuse contact is read from the store when the data changed, not
+// per call: an operator's fix shows once DataVersion has seen it, and until then the list stays as read.
+TEST_F(DataVersionTest, TheRegistrarsWithoutAnAbuseContactAreReadAgainWhenTheDataChanged) {
+  {
+    auto work = store_->begin().value();
+    model::Registrar bare = ssad::testing::sample_registrar();
+    bare.abuse_email.clear();
+    bare.abuse_phone.clear();
+    ASSERT_TRUE(work->registrations().put_registrar(bare).has_value());
+    ASSERT_TRUE(work->commit(ssad::testing::at("2026-01-03T00:00:00Z")).has_value());
+  }
+  DataVersion version(store_->registrations(), clock_, std::chrono::seconds(1));
+  AbuseContactGaps gaps(store_->registrar_directory(), version);
+  auto first = gaps.current().value();
+  ASSERT_EQ(first->size(), 1U);
+  EXPECT_EQ((*first)[0].iana_id, 1234);
+  EXPECT_EQ(gaps.current().value(), first);  // the same list, not read again
+
+  {
+    auto work = store_->begin().value();
+    ASSERT_TRUE(
+        work->registrar_directory()
+            .apply(
+                {.iana_id = 1234, .abuse_email = "abuse@registrar.example", .abuse_phone = "+1.7035555556"},
+                clock_.now())
+            .has_value());
+    ASSERT_TRUE(work->commit(ssad::testing::at("2026-01-04T00:00:00Z")).has_value());
+  }
+  EXPECT_EQ(gaps.current().value()->size(), 1U);  // DataVersion has not looked yet
+  clock_.advance(std::chrono::seconds(1));
+  EXPECT_TRUE(gaps.current().value()->empty());
 }
 
 }  // namespace

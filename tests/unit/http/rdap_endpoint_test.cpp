@@ -20,6 +20,7 @@
 
 #include "abuse/rate_limiter.hpp"
 #include "cache/data_version.hpp"
+#include "http/health.hpp"
 #include "http/routes.hpp"
 #include "rdap/service.hpp"
 #include "support/fake_clock.hpp"
@@ -399,6 +400,28 @@ TEST_F(RdapEndpointTest, OtherPathsGetProblemDetailsAndHealthAnswers) {
   with_body.body = "{}";
   EXPECT_EQ(service().handle(with_body).status, 400U);
   EXPECT_THAT(ready.body, ::testing::HasSubstr(R"("domains":)"));
+}
+
+// /readyz names the registrars whose RDAP answers lack an abuse contact (issue 9, item 2): the store is
+// ready, but their domains' answers fail the ICANN profile, and nothing is invented in their place.
+TEST_F(RdapEndpointTest, ReadyzNamesTheRegistrarsWithoutAnAbuseContact) {
+  {
+    auto work = store_->begin().value();
+    model::Registrar bare = ssad::testing::sample_registrar("bare", 4321);
+    bare.name = "Bare Registrar";
+    bare.abuse_email.clear();
+    bare.abuse_phone.clear();
+    ASSERT_TRUE(work->registrations().put_registrar(bare).has_value());
+    ASSERT_TRUE(work->commit(clock_.now()).has_value());
+  }
+  cache::DataVersion version(store_->registrations(), clock_, std::chrono::seconds(1));
+  cache::AbuseContactGaps gaps(store_->registrar_directory(), version);
+  const Response ready = readyz(store_->registrations(), get("/readyz"), &gaps);
+  EXPECT_EQ(ready.status, 200U);
+  EXPECT_EQ(ready.body, R"({"status":"ready","domains":)" +
+                            std::to_string(store_->registrations().counts().value().domains) +
+                            R"(,"registrars_without_abuse_contact":[{"iana_id":4321,"handle":"bare",)"
+                            R"("name":"Bare Registrar","missing":["email","phone"]}]})");
 }
 
 // The endpoint is called from every server thread at once; the cache, the rate limiter and the data-change

@@ -9,6 +9,7 @@
 #include "ingest/checksum.hpp"
 #include "ingest/csv.hpp"
 #include "ingest/escrow_deposit.hpp"
+#include "ingest/registrar_directory.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "support/fake_clock.hpp"
 #include "support/temp_dir.hpp"
@@ -115,6 +116,60 @@ TEST_F(EscrowImportTest, ImportsTheRfc9022FullExample) {
   EXPECT_EQ(store_->registrations().find_contact("mycontactid").value().consent,
             unsigned{model::kConsentName});
   EXPECT_FALSE(report->notes.empty());  // idnLanguage, NNDN and contactTransfer are not stored
+}
+
+// Everything RFC 9022's registrar CSV says about a registrar is kept (issue 9, item 1).
+TEST_F(EscrowImportTest, KeepsEverythingTheDepositSaysAboutARegistrar) {
+  ASSERT_TRUE(import(full()).has_value());
+  model::Registrar expected;
+  expected.handle = "EXAMPLE";
+  expected.name = "Example Inc.";
+  expected.iana_id = 1234;
+  expected.status = "ok";
+  expected.address.street[0] = "123 Example Dr.";
+  expected.address.street[1] = "Suite 100";
+  expected.address.city = "Dulles";
+  expected.address.state_province = "VA";
+  expected.address.postal_code = "20166-6503";
+  expected.address.country_code = "US";
+  expected.voice = "+1.7035555555";
+  expected.voice_ext = "1234";
+  expected.fax = "+1.7035555556";
+  expected.email = "jdoe@example.test";
+  expected.url = "http://www.example.test";
+  expected.whois_server = "http://whois.example.test";
+  expected.created = parse_rfc3339("2005-04-23T11:49:00.0Z").value();
+  expected.updated = parse_rfc3339("2009-02-17T17:51:00.0Z").value();
+  EXPECT_EQ(store_->registrations().find_registrar("EXAMPLE").value(), expected);
+}
+
+// The operator's registrar directory is not the deposit's: a later FULL deposit, which replaces every
+// registrar it carries, keeps it.
+TEST_F(EscrowImportTest, AReimportKeepsTheRegistrarDirectory) {
+  ASSERT_TRUE(import(full()).has_value());
+  ASSERT_TRUE(set_registrar_directory(*store_,
+                                      {.iana_id = 1234,
+                                       .rdap_base_url = "https://rdap.example.test/",
+                                       .abuse_email = "abuse@example.test",
+                                       .abuse_phone = "+1.7035555500"},
+                                      clock_)
+                  .has_value());
+  const fs::path xml = dir_.path() / "rfc9022-full" / "deposit.xml";
+  std::string text = slurp(xml);
+  const std::string old_id = "id=\"20101017001\"";
+  const auto pos = text.find(old_id);
+  ASSERT_NE(pos, std::string::npos);
+  text.replace(pos, old_id.size(), "id=\"20101024001\"");
+  spit(xml, text);
+  auto next = import(full());
+  ASSERT_TRUE(next.has_value()) << next.error().message;
+  ASSERT_FALSE(next->already_imported);
+
+  const model::Registrar merged = store_->registrations().find_registrar("EXAMPLE").value();
+  EXPECT_EQ(merged.abuse_email, "abuse@example.test");
+  EXPECT_EQ(merged.abuse_phone, "+1.7035555500");
+  EXPECT_EQ(merged.rdap_base_url, "https://rdap.example.test/");
+  EXPECT_EQ(merged.url, "http://www.example.test");
 }
 
 TEST_F(EscrowImportTest, ImportingTheSameDepositTwiceChangesNothing) {

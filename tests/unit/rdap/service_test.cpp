@@ -126,6 +126,37 @@ TEST(RdapRenderTest, DomainAndRegistrarFieldsFollowTheDecision) {
       HasSubstr(R"({"name":{"type":"Registry Domain ID"},"prePath":"$.domainSearchResults[0].handle")"));
 }
 
+// 2024 profile §2.4.6 (tool -47700): the registrar's about link leads to its web site whenever one is
+// known; its value is the registrar's RDAP base URL, or this response's URL (RFC 9083 §4.2's context)
+// when the deposit and the registrar directory give none.
+TEST(RdapRenderTest, TheRegistrarsAboutLinkLeadsToItsWebSite) {
+  ssad::testing::TempDir dir;
+  auto store = ssad::testing::open_rdap_fixture(dir);
+  auto natural = store->registrations().find_registration("natural.test").value();
+  const policy::Decision decision = policy::decide(identity::Caller::anonymous(), natural, {});
+  const Settings settings;
+  Context context;
+  context.settings = &settings;
+  context.base_url = "https://rdap.example/rdap/";
+  context.query_url = "https://rdap.example/rdap/domain/natural.test";
+  auto render = [&](const model::Registration& registration) {
+    json::JsonWriter out;
+    catalog::FieldSet served;
+    (void)write_domain(out, registration, decision, context, Detail::full, "$", served);
+    return std::string(out.view());
+  };
+  EXPECT_THAT(render(natural), HasSubstr(R"({"value":"https://rdap.registrar.example/","rel":"about",)"
+                                         R"("href":"https://registrar.example","type":"text/html"})"));
+
+  natural.registrar.rdap_base_url.clear();  // an RFC 9022 deposit, no directory entry
+  EXPECT_THAT(render(natural),
+              HasSubstr(R"({"value":"https://rdap.example/rdap/domain/natural.test",)"
+                        R"("rel":"about","href":"https://registrar.example","type":"text/html"})"));
+
+  natural.registrar.url.clear();  // nothing to link to: no link is made up
+  EXPECT_THAT(render(natural), Not(HasSubstr(R"("rel":"about")")));
+}
+
 TEST_F(RdapUseCaseTest, ASearchReportsEveryDomainItRendered) {
   auto page = ask("domains", "name=exam*");
   ASSERT_TRUE(page.has_value());
