@@ -3,7 +3,7 @@
 # connection, wrk on core 1, ssad on core 0 with one thread, uncached, no rate limit); p50 and p99 of a
 # page, median over RUNS runs of DURATION seconds.
 #
-#   prefix:         /rdap/domains?name=no*                   a dense prefix range
+#   prefix:         /rdap/domains?name=no*                   a dense prefix (29,692 names; "ab*" matches none here)
 #   prefix-count:   /rdap/domains?name=no*&count=true        the first page with totalCount
 #   nameserver:     /rdap/domains?nsLdhName=NS               the busiest nameserver (82,205 domains)
 #   ns-count:       /rdap/domains?nsLdhName=NS&count=true
