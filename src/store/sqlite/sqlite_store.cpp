@@ -444,7 +444,7 @@ std::int64_t limit_of(const Page& page) {
 // it returns (plus what the filter skips), never every match sorted again.
 //  - range: a prefix is a name range [?1, ?3) of the name index; a suffix (?4) is checked per row.
 //  - parent: "exam*.com" — the prefix lies within the first label and ?6 is the parent ("com"), so the
-//    matches are one range of the (parent, name) index (schema 0003) with nothing to filter.
+//    matches are one range of the (parent, name) index (schema 0004) with nothing to filter.
 //  - exact: the nameserver and address kinds, one range of their (key, name) index.
 // Bindings: ?1 value, ?2 after, ?3 range end, ?4 suffix, ?5 limit, ?6 parent; `count` ignores ?2 and ?5.
 struct SearchPlan {
