@@ -36,6 +36,10 @@ command -v nginx >/dev/null || need_packages nginx-light
 if [ ! -f "$db" ] || [ "$(sqlite3 "$db" 'select count(*) from domain')" != "$domains" ]; then
   RUNS=1 "$root/bench/import.sh" "$domains" >/dev/null
 fi
+# The baseline reads its own copy of the store as it was before this build migrates it (an older binary
+# refuses a newer schema; if the store was migrated by an earlier run, import it again).
+baseline_db=$work/baseline.db
+[ -z "$baseline" ] || cp "$db" "$baseline_db"
 "$ssad" migrate --db "$db" >/dev/null
 
 tmp=$(mktemp -d /tmp/ssad-bench-rdap.XXXXXX)
@@ -51,7 +55,8 @@ trap 'exit 130' INT TERM
 
 # start_ssad NAME CACHE_MEGABYTES [BINARY]: ssad on core 0, one thread; sets ssad_pid and ssad_url.
 start_ssad() {
-  local name=$1 cache=$2 binary=${3:-$ssad} port
+  local name=$1 cache=$2 binary=${3:-$ssad} port store=$db
+  [ "${3:-$ssad}" = "$ssad" ] || store=$baseline_db
   port=$(free_port)
   cat >"$tmp/$name.toml" <<EOF
 [server]
@@ -64,7 +69,7 @@ cache_megabytes = $cache
 [log]
 access_log = false
 EOF
-  taskset -c 0 "$binary" serve --db "$db" --config "$tmp/$name.toml" >"$tmp/$name.log" 2>&1 &
+  taskset -c 0 "$binary" serve --db "$store" --config "$tmp/$name.toml" >"$tmp/$name.log" 2>&1 &
   ssad_pid=$!
   started+=("$ssad_pid")
   wait_listening "$port"

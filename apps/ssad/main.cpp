@@ -95,7 +95,10 @@ Result<std::unique_ptr<store::Store>> open_store(const config::Config& config, b
                                           "' does not exist: create it with `ssad migrate`, `ssad import` or "
                                           "`ssad demo`");
   }
-  return store::sqlite::open_sqlite_store(config.store.path, {.create = create, .migrate = create});
+  return store::sqlite::open_sqlite_store(
+      config.store.path, {.create = create,
+                          .migrate = create,
+                          .read_budget = std::chrono::milliseconds(config.rdap.query_budget_ms)});
 }
 
 // Loads the config, opens the store and runs `command` with both; returns the exit code. `create` false
@@ -188,6 +191,9 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   rdap::ServiceOptions rdap_options;
   rdap_options.page_size = config.rdap.page_size;
   rdap_options.cursor_key = config.rdap.cursor_secret;
+  rdap_options.min_search_prefix = config.rdap.search_min_prefix;
+  rdap_options.query_budget = std::chrono::milliseconds(config.rdap.query_budget_ms);
+  rdap_options.clock = &clock;
   const rdap::Service rdap_service(registrations, data_version, rdap_settings(config),
                                    policy::Settings{operator_of(config)}, rdap_options);
   const std::size_t cache_bytes = std::size_t{config.rdap.cache_megabytes} << 20U;

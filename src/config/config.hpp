@@ -32,6 +32,8 @@ struct RdapConfig {
   std::string port43;                   // WHOIS host name shown as port43; "" = none
   std::string cursor_secret;            // key of paging cursors; "" = random per process
   unsigned page_size = 50;              // search results per page
+  unsigned search_min_prefix = 2;       // characters a wildcard search needs before its '*'
+  unsigned query_budget_ms = 2000;      // a query's store reads end with 503 after this long; 0 = no limit
   unsigned cache_megabytes = 256;       // rendered lookups kept in memory; 0 = no cache
   unsigned rate_limit_per_second = 10;  // anonymous queries per client address; 0 = unlimited
   unsigned rate_limit_burst = 100;      // queries a quiet client may make at once

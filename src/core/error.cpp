@@ -26,6 +26,8 @@ std::string_view to_string(ErrorCode code) {
       return "header_too_large";
     case ErrorCode::unavailable:
       return "unavailable";
+    case ErrorCode::timed_out:
+      return "timed_out";
     case ErrorCode::internal:
       return "internal";
   }

@@ -22,6 +22,7 @@ enum class ErrorCode {
   too_large,           // the request body is larger than allowed
   header_too_large,    // the request head is larger than allowed
   unavailable,         // a resource (file, database) cannot be used right now
+  timed_out,           // the work did not finish within its time budget (a costly search)
   internal,            // a bug or an invariant broken: never caused by user input alone
 };
 

@@ -70,6 +70,7 @@ unsigned status_of(ErrorCode code) {
     case ErrorCode::not_implemented:
       return 501;
     case ErrorCode::unavailable:
+    case ErrorCode::timed_out:
       return 503;
   }
   return 500;

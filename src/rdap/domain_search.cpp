@@ -9,7 +9,6 @@ namespace ssad::rdap {
 
 Result<Answer> search_domains(const Environment& env, const DomainSearch& query, const Location& location,
                               const identity::Caller& caller, Timestamp now) {
-  const bool unicode_order = query.search.unicode_order();
   return run_search(env, query, "domains", location, now,
                     [&](json::JsonWriter& out, const std::string& name, std::size_t index,
                         const Context& context, Answer& answer) -> Result<Rendered> {
@@ -27,8 +26,6 @@ Result<Answer> search_domains(const Environment& env, const DomainSearch& query,
                       rendered.found = true;
                       rendered.redacted = write_domain(out, *registration, decision, context, query.detail,
                                                        path, served.fields);
-                      rendered.sort_key =
-                          unicode_order ? registration->domain.name.unicode : registration->domain.name.ldh;
                       for (const std::string_view rule : decision.rules()) {
                         if (std::find(answer.rules.begin(), answer.rules.end(), rule) == answer.rules.end()) {
                           answer.rules.push_back(rule);

@@ -7,7 +7,6 @@ namespace ssad::rdap {
 
 Result<Answer> search_nameservers(const Environment& env, const NameserverSearch& query,
                                   const Location& location, Timestamp now) {
-  const bool unicode_order = query.search.unicode_order();
   return run_search(env, query, "nameservers", location, now,
                     [&](json::JsonWriter& out, const std::string& name, std::size_t /*index*/,
                         const Context& context, Answer& /*answer*/) -> Result<Rendered> {
@@ -17,7 +16,7 @@ Result<Answer> search_nameservers(const Environment& env, const NameserverSearch
                         return std::unexpected(store_failure(host.error()));
                       }
                       write_nameserver(out, *host, context, query.detail, true);
-                      return Rendered{true, unicode_order ? host->name.unicode : host->name.ldh, false};
+                      return Rendered{.found = true, .redacted = false};
                     });
 }
 

@@ -501,10 +501,15 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
   const Settings& settings = *context.settings;
   Redactions redactions(object_path);
 
+  if (detail == Detail::id) {
+    write_id_result(out, "domain", domain.name, context);
+    served.insert(*catalog::find_field(Role::none, Element::domain_name));
+    return false;
+  }
   const DomainFields fields(decision, redactions, served);
   out.begin_object();
   out.member("objectClassName", "domain");
-  if (detail != Detail::id && fields.show(Element::domain_handle, !domain.roid.empty())) {
+  if (fields.show(Element::domain_handle, !domain.roid.empty())) {
     out.member("handle", domain.roid);
   }
   // The name is what the object is: RDAP has no domain without it.
@@ -521,10 +526,6 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
                kRdapJson);
   }
   out.end_array();
-  if (detail == Detail::id) {
-    out.end_object();
-    return false;
-  }
   if (fields.show(Element::domain_status)) write_statuses(out, domain.statuses);
   const bool expires = fields.show(Element::domain_expires, domain.expires.has_value());
   out.key("events");
@@ -589,13 +590,31 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
   return redacted;
 }
 
+void write_id_result(JsonWriter& out, std::string_view object_class, const DomainName& name,
+                     const Context& context) {
+  out.begin_object();
+  out.member("objectClassName", object_class);
+  write_names(out, name);
+  out.key("links");
+  out.begin_array();
+  write_link(out, context.query_url, "self",
+             object_url(context.base_url, object_class == "domain" ? "domain/" : "nameserver/", name.ldh),
+             kRdapJson);
+  out.end_array();
+  out.end_object();
+}
+
 void write_nameserver(JsonWriter& out, const model::Host& host, const Context& context, Detail detail,
                       bool lookup) {
+  if (detail == Detail::id) {
+    write_id_result(out, "nameserver", host.name, context);
+    return;
+  }
   out.begin_object();
   out.member("objectClassName", "nameserver");
-  if (detail != Detail::id && lookup) out.member("handle", host.roid);
+  if (lookup) out.member("handle", host.roid);
   write_names(out, host.name);
-  if (detail != Detail::id && (!host.ipv4.empty() || !host.ipv6.empty())) {
+  if (!host.ipv4.empty() || !host.ipv6.empty()) {
     out.key("ipAddresses");
     out.begin_object();
     if (!host.ipv4.empty()) {
@@ -617,7 +636,7 @@ void write_nameserver(JsonWriter& out, const model::Host& host, const Context& c
   write_link(out, context.query_url, "self", object_url(context.base_url, "nameserver/", host.name.ldh),
              kRdapJson);
   out.end_array();
-  if (detail != Detail::id && lookup) {
+  if (lookup) {
     write_statuses(out, host.statuses);
     out.key("events");
     out.begin_array();

@@ -53,6 +53,12 @@ bool write_domain(json::JsonWriter& out, const model::Registration& registration
                   const policy::Decision& decision, const Context& context, Detail detail,
                   std::string_view object_path, catalog::FieldSet& served);
 
+/// A search result in the RFC 8982 "id" field set: objectClassName, the names and the self link. All of it
+/// is public and known from the name, so the object is not loaded. `object_class` is "domain" or
+/// "nameserver".
+void write_id_result(json::JsonWriter& out, std::string_view object_class, const DomainName& name,
+                     const Context& context);
+
 /// A nameserver object.
 void write_nameserver(json::JsonWriter& out, const model::Host& host, const Context& context, Detail detail,
                       bool lookup);

@@ -1,5 +1,6 @@
 #include "rdap/search.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "rdap/response.hpp"
@@ -119,12 +120,32 @@ void write_subsetting(json::JsonWriter& out, const Search& query, bool domains) 
   out.end_object();
 }
 
+// Characters (code points) of a UTF-8 text.
+std::size_t characters(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
+}
+
+bool is_wildcard(const Search& query) {
+  using Kind = store::NameSearch::Kind;
+  const Kind kind = query.search.kind;
+  return !query.exact && (kind == Kind::domain_prefix || kind == Kind::domain_unicode_prefix ||
+                          kind == Kind::host_prefix || kind == Kind::host_unicode_prefix);
+}
+
 }  // namespace
 
 Result<Answer> run_search(const Environment& env, const Search& query, std::string_view collection,
                           const Location& location, Timestamp now, const RenderResult& render) {
   const bool domains = collection == "domains";
   const store::NameSearch& search = query.search;
+  if (is_wildcard(query) && characters(search.value) < env.min_search_prefix) {
+    return fail(ErrorCode::unsupported, "A search pattern needs at least " +
+                                            std::to_string(env.min_search_prefix) +
+                                            " characters before the '*'.");
+  }
+  const auto deadline = env.clock.monotonic() + env.query_budget;
+  const auto over_budget = [&] { return env.query_budget.count() > 0 && env.clock.monotonic() >= deadline; };
   const std::string signature = signature_of(query, collection);
   std::optional<CursorState> cursor;
   if (!query.cursor.empty()) {
@@ -136,18 +157,19 @@ Result<Answer> run_search(const Environment& env, const Search& query, std::stri
   const Context context = env.context(location);
 
   // The names of this page, one more than a page to know whether another follows.
-  std::vector<std::string> found;
+  std::vector<DomainName> found;
   Page page;
   page.number = cursor ? cursor->page : 1;
   page.counted = query.count && !cursor;
   if (query.exact) {
-    if (!cursor) found.push_back(search.value);
+    if (!cursor) found.push_back({search.value, {}});
   } else {
     auto names = env.store.search(
         search, {.after = cursor ? cursor->after : std::string(), .limit = env.page_size + 1});
     if (!names) return std::unexpected(store_failure(names.error()));
     found = std::move(*names);
     if (page.counted) {
+      if (over_budget()) return std::unexpected(query_timed_out());
       auto counted = env.store.count(search);
       if (!counted) return std::unexpected(store_failure(counted.error()));
       page.total = *counted;
@@ -164,12 +186,22 @@ Result<Answer> run_search(const Environment& env, const Search& query, std::stri
   bool redacted = false;
   std::size_t index = 0;
   for (const auto& name : found) {
-    // The next page starts after this name even when it is gone since the search (A-label order; a
-    // U-label-ordered page takes the key from the object).
-    if (!search.unicode_order()) page.last_key = name;
-    SSAD_TRY(rendered, render(out, name, index, context, answer));
+    if (over_budget()) return std::unexpected(query_timed_out());
+    // The next page starts after this name even when it is gone since the search.
+    page.last_key = search.unicode_order() ? name.unicode : name.ldh;
+    if (query.detail == Detail::id && !query.exact) {
+      // Names only: written from the page of names, without loading a registration per result.
+      write_id_result(out, domains ? "domain" : "nameserver", name, context);
+      if (domains) {
+        Served& served = answer.served.emplace_back();
+        served.object = name.ldh;
+        served.fields.insert(*catalog::find_field(catalog::Role::none, catalog::Element::domain_name));
+      }
+      ++index;
+      continue;
+    }
+    SSAD_TRY(rendered, render(out, name.ldh, index, context, answer));
     if (!rendered.found) continue;
-    page.last_key = std::move(rendered.sort_key);
     redacted = redacted || rendered.redacted;
     ++index;
   }

@@ -13,11 +13,11 @@ namespace ssad::rdap {
 /// One search result as rendered.
 struct Rendered {
   bool found = false;     // false: the object is gone since the search found its name (skipped)
-  std::string sort_key;   // its name in the search's order (A-label, or U-label for unicode searches)
   bool redacted = false;  // it carries a `redacted` member
 };
 
-/// Writes the object for `name` (an A-label name the search found) as result number `index`.
+/// Writes the full or brief object for `name` (a name the search found) as result number `index`. The
+/// "id" field set is written by run_search itself, from the name alone.
 using RenderResult =
     std::function<Result<Rendered>(json::JsonWriter& out, const std::string& name, std::size_t index,
                                    const Context& context, Answer& answer)>;

@@ -6,6 +6,12 @@
 
 namespace ssad::rdap {
 
+Error query_timed_out() {
+  return Error{ErrorCode::timed_out,
+               "The search did not finish within this server's time budget. Narrow it: a longer prefix, or a "
+               "suffix (\"exam*.example\")."};
+}
+
 Context Environment::context(const Location& location) const {
   Context context;
   context.settings = &settings;
@@ -16,6 +22,7 @@ Context Environment::context(const Location& location) const {
 }
 
 Error store_failure(const Error& failure) {
+  if (failure.code == ErrorCode::timed_out) return query_timed_out();
   spdlog::error("rdap: store error ({})", to_string(failure.code));
   return Error{ErrorCode::unavailable, "The registration data could not be read. Please try again later."};
 }
@@ -23,12 +30,23 @@ Error store_failure(const Error& failure) {
 struct Service::Impl {
   Impl(store::RegistrationReader& store, cache::DataVersion& data_version, Settings rdap_settings,
        policy::Settings policy_settings, const ServiceOptions& options)
-      : settings(std::move(rdap_settings)),
+      : clock(options.clock != nullptr ? *options.clock : system_clock),
+        settings(std::move(rdap_settings)),
         policy(policy_settings),
         cursors(options.cursor_key.empty() ? CursorCodec(options.cursor_lifetime)
                                            : CursorCodec(options.cursor_key, options.cursor_lifetime)),
-        env{store, data_version, settings, policy, cursors, std::max<std::size_t>(1, options.page_size)} {}
+        env{store,
+            data_version,
+            settings,
+            policy,
+            cursors,
+            std::max<std::size_t>(1, options.page_size),
+            options.min_search_prefix,
+            options.query_budget,
+            clock} {}
 
+  SystemClock system_clock;
+  const Clock& clock;
   Settings settings;
   policy::Settings policy;
   CursorCodec cursors;

@@ -29,6 +29,12 @@ struct ServiceOptions {
   // behind one load balancer need the same key).
   std::string cursor_key;
   std::chrono::seconds cursor_lifetime{3600};  // a cursor older than this is refused
+  // Characters a wildcard search needs before its '*' ("ab*"): shorter prefixes match too much.
+  std::size_t min_search_prefix = 2;
+  // A search page that has not finished after this long answers timed_out (503) instead of holding a
+  // thread; 0 = no limit. The store bounds each single read the same way (store::sqlite::SqliteOptions).
+  std::chrono::milliseconds query_budget{0};
+  const Clock* clock = nullptr;  // measures query_budget; nullptr = the system clock
 };
 
 class Service {
@@ -42,7 +48,9 @@ class Service {
 
   /// Answers one query for `caller` at `now`. Thread-safe. Errors (messages are for the client and never
   /// repeat a stored value): not_found (no such object, or a contact whose handle is not published),
-  /// invalid_input (a bad or expired cursor), unavailable (the store failed; logged by code only).
+  /// invalid_input (a bad or expired cursor), unsupported (a wildcard prefix shorter than
+  /// min_search_prefix), timed_out (over the query budget), unavailable (the store failed; logged by
+  /// code only).
   [[nodiscard]] Result<Answer> answer(const Query& query, const identity::Caller& caller,
                                       Timestamp now) const;
 

@@ -1,9 +1,11 @@
 #pragma once
 // Inside rdap/: what every use case gets, and the use cases the Service dispatches to.
 
+#include <chrono>
 #include <cstddef>
 
 #include "cache/data_version.hpp"
+#include "core/time.hpp"
 #include "identity/caller.hpp"
 #include "policy/decision.hpp"
 #include "rdap/answer.hpp"
@@ -22,14 +24,20 @@ struct Environment {
   const policy::Settings& policy;
   const CursorCodec& cursors;
   std::size_t page_size;
+  std::size_t min_search_prefix;           // characters before a wildcard's '*'
+  std::chrono::milliseconds query_budget;  // of a search page; 0 = none
+  const Clock& clock;                      // measures query_budget
 
   /// The renderers' context for a query.
   [[nodiscard]] Context context(const Location& location) const;
 };
 
-/// A store failure as the client sees it: unavailable, with a message that names nothing stored; the code is
-/// logged (never the store's message, which may name a contact: DESIGN.md §4 invariant 1).
+/// A store failure as the client sees it, with a message that names nothing stored: timed_out (a read over
+/// its budget), else unavailable; the code is logged (never the store's message, which may name a
+/// contact: DESIGN.md §4 invariant 1).
 [[nodiscard]] Error store_failure(const Error& failure);
+/// The answer to a search over its query budget.
+[[nodiscard]] Error query_timed_out();
 
 [[nodiscard]] Result<Answer> lookup_domain(const Environment& env, const DomainLookup& query,
                                            const Location& location, const identity::Caller& caller);

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/domain_name.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "model/registration.hpp"
@@ -78,10 +79,11 @@ class RegistrationReader {
   [[nodiscard]] virtual Result<std::vector<std::string>> domains_by_registrar(
       std::string_view registrar_handle, const Page& page) = 0;
 
-  /// The names (A-label form) a search matches, in name order (U-label order for the unicode kinds),
-  /// strictly after page.after.
-  [[nodiscard]] virtual Result<std::vector<std::string>> search(const NameSearch& search,
-                                                                const Page& page) = 0;
+  /// The names a search matches (A-label form, and the U-label form of IDNs), in A-label order (U-label
+  /// order for the unicode kinds), strictly after page.after. Reads only the page, from an index in that
+  /// order, whatever the number of matches.
+  [[nodiscard]] virtual Result<std::vector<DomainName>> search(const NameSearch& search,
+                                                               const Page& page) = 0;
   /// How many names the search matches in all (RFC 8977 totalCount).
   [[nodiscard]] virtual Result<std::int64_t> count(const NameSearch& search) = 0;
 

@@ -65,6 +65,7 @@ touch "$work/empty.db"
 out=$("$ssad" serve --db "$work/empty.db" --http 127.0.0.1:0 2>&1); rc=$?
 check "serve on a file that is not a current store exits 4" test "$rc" -eq 4
 check "serve on a file that is not a current store names ssad migrate" contains "$out" "ssad migrate"
+check "serve leaves a file that is not a current store untouched" test ! -s "$work/empty.db"
 out=$("$ssad" show domain paypa1.example --db "$work/missing.db" 2>&1); rc=$?
 check "show on a missing database exits 3 and creates nothing" test "$rc" -eq 3 -a ! -e "$work/missing.db"
 # A file name is a file name, never an SQLite URI (whose file would escape the 0600 creation).

@@ -96,7 +96,7 @@ check "an oversized header is 431" test "$code" = 431
 check "the 431 body is an RDAP error" contains "$(cat "$work/431.json")" '"errorCode":431'
 out=$(curl -sS --cacert "$work/cert.pem" "https://$https/rdap/domain/$natural")
 check "links of an HTTPS answer are https" contains "$out" "\"value\":\"https://$https/rdap/domain/$natural\""
-out=$(curl -sS "http://$http/rdap/domains?name=a*&count=true")
+out=$(curl -sS "http://$http/rdap/domains?name=xn*&count=true")
 check "a search pages its results" contains "$out" '"paging_metadata":{"totalCount":'
 next=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["paging_metadata"]["links"][0]["href"])' \
   <(echo "$out") 2>/dev/null)

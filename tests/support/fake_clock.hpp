@@ -17,6 +17,10 @@ class FakeClock final : public Clock {
 
   [[nodiscard]] Timestamp now() const override { return from_unix_ms(wall_ms_.load()); }
   [[nodiscard]] Monotonic monotonic() const override {
+    if (const std::int64_t tick = tick_ms_.load(); tick != 0) {
+      wall_ms_ += tick;
+      return Monotonic{} + std::chrono::hours(1) + std::chrono::milliseconds(elapsed_ms_ += tick);
+    }
     return Monotonic{} + std::chrono::hours(1) + std::chrono::milliseconds(elapsed_ms_.load());
   }
 
@@ -25,12 +29,16 @@ class FakeClock final : public Clock {
     wall_ms_ += by.count();
     elapsed_ms_ += by.count();
   }
+  /// From now on every monotonic() reading first moves both readings forward by `step` (0: stop): time
+  /// that passes while the code under test works, for deadlines and budgets.
+  void tick_on_read(std::chrono::milliseconds step) { tick_ms_ = step.count(); }
   /// Sets the wall clock only (as an operator or NTP would); the monotonic reading does not move.
   void set_wall(Timestamp when) { wall_ms_ = to_unix_ms(when); }
 
  private:
-  std::atomic<std::int64_t> wall_ms_;
-  std::atomic<std::int64_t> elapsed_ms_{0};
+  mutable std::atomic<std::int64_t> wall_ms_;
+  mutable std::atomic<std::int64_t> elapsed_ms_{0};
+  std::atomic<std::int64_t> tick_ms_{0};
 };
 
 }  // namespace ssad::testing

@@ -28,6 +28,19 @@ Result<int> schema_version(Database& db) {
   return static_cast<int>(stmt->integer(0));
 }
 
+Result<int> stored_schema_version(Database& db) {
+  auto exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migration'");
+  if (!exists) return std::unexpected(exists.error());
+  auto found = exists->step();
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return 0;
+  auto stmt = db.prepare("SELECT coalesce(max(version), 0) FROM schema_migration");
+  if (!stmt) return std::unexpected(stmt.error());
+  auto row = stmt->step();
+  if (!row) return std::unexpected(row.error());
+  return static_cast<int>(stmt->integer(0));
+}
+
 int latest_schema_version() {
   int latest = 0;
   for (const auto& file : embedded::sqlite_migrations()) latest = std::max(latest, version_of(file.name));

@@ -15,6 +15,8 @@ namespace ssad::store::sqlite {
 
 /// The highest migration version applied to the database (0 for a new database).
 [[nodiscard]] Result<int> schema_version(Database& db);
+/// The same without writing anything (for a read-only connection): 0 when no migration table exists.
+[[nodiscard]] Result<int> stored_schema_version(Database& db);
 /// The highest version this binary knows.
 [[nodiscard]] int latest_schema_version();
 /// Applies every migration newer than the database's version, each in its own transaction, and records

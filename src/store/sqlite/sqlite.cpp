@@ -10,33 +10,42 @@ namespace {
 
 Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
   const int primary = rc & 0xff;
-  const ErrorCode code = primary == SQLITE_CONSTRAINT ? ErrorCode::conflict
-                         : primary == SQLITE_MISUSE   ? ErrorCode::internal
-                                                      : ErrorCode::unavailable;
+  const ErrorCode code = primary == SQLITE_CONSTRAINT  ? ErrorCode::conflict
+                         : primary == SQLITE_MISUSE    ? ErrorCode::internal
+                         : primary == SQLITE_INTERRUPT ? ErrorCode::timed_out
+                                                       : ErrorCode::unavailable;
   return Error{code, std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc))};
 }
 
 }  // namespace
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path, bool create) {
-  // Memory statistics take a global mutex on every SQLite allocation (~5% of an import); we never
-  // read them. Must precede sqlite3_initialize(), hence the first open.
-  // URI file names off: "file:x.db" is a file of that name, so the 0600 pre-create below and SQLite
-  // always mean the same file.
-  static const bool configured = [] {
-    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK &&
-           sqlite3_config(SQLITE_CONFIG_URI, 0) == SQLITE_OK;
-  }();
-  (void)configured;
   if (create && path != ":memory:") {
     // The store holds personal data: a new file is the owner's alone. SQLite gives the -wal and -shm
     // files it creates beside it the database file's permissions.
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) ::close(fd);
   }
+  return open_with(path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), true);
+}
+
+Result<std::unique_ptr<Database>> Database::open_read_only(const std::string& path) {
+  // The writer set the file's WAL mode, which persists; a reader only reads.
+  return open_with(path, SQLITE_OPEN_READONLY, false);
+}
+
+Result<std::unique_ptr<Database>> Database::open_with(const std::string& path, int flags, bool configure) {
+  // Memory statistics take a global mutex on every SQLite allocation (~5% of an import); we never
+  // read them. Must precede sqlite3_initialize(), hence the first open.
+  // URI file names off: "file:x.db" is a file of that name, so the 0600 pre-create in open() and
+  // SQLite always mean the same file.
+  static const bool configured = [] {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK &&
+           sqlite3_config(SQLITE_CONFIG_URI, 0) == SQLITE_OK;
+  }();
+  (void)configured;
   sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Error error{ErrorCode::unavailable, "cannot open database '" + path + "': " +
                                             (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc))};
@@ -46,6 +55,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, bool c
   std::unique_ptr<Database> database(new Database(db, path));
   sqlite3_busy_timeout(db, 10000);
   sqlite3_extended_result_codes(db, 1);
+  if (!configure) return database;
   // WAL lets readers proceed during an import; synchronous=FULL makes each commit durable.
   if (auto ok = database->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
                                "PRAGMA temp_store=MEMORY;");
@@ -56,6 +66,24 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, bool c
 }
 
 Database::~Database() { sqlite3_close_v2(db_); }
+
+// SQLite calls this every thousand virtual-machine instructions (a few microseconds) while a statement runs;
+// non-zero interrupts the statement (SQLITE_INTERRUPT). Cheap: one clock reading.
+int Database::past_deadline(void* database) {
+  const auto* self = static_cast<const Database*>(database);
+  return self->clock_ != nullptr && self->clock_->monotonic() >= self->deadline_ ? 1 : 0;
+}
+
+void Database::set_deadline(const Clock& clock, Clock::Monotonic deadline) {
+  if (clock_ == nullptr) sqlite3_progress_handler(db_, 1000, &Database::past_deadline, this);
+  clock_ = &clock;
+  deadline_ = deadline;
+}
+
+void Database::clear_deadline() {
+  if (clock_ != nullptr) sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+  clock_ = nullptr;
+}
 
 Result<void> Database::exec(std::string_view sql) {
   char* message = nullptr;
@@ -125,6 +153,8 @@ Statement& Statement::bind_null(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
 }
+
+int Statement::parameter_count() const { return sqlite3_bind_parameter_count(stmt_); }
 
 Result<bool> Statement::step() {
   const int rc = sqlite3_step(stmt_);

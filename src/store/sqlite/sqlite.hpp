@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "core/error.hpp"
+#include "core/time.hpp"
 
 namespace ssad::store::sqlite {
 
@@ -24,6 +25,9 @@ class Database {
   /// keys, a busy timeout. A file it creates is readable and writable by its owner only (0600), and so are
   /// the -wal and -shm files SQLite creates beside it. Errors: unavailable with SQLite's message.
   [[nodiscard]] static Result<std::unique_ptr<Database>> open(const std::string& path, bool create);
+  /// Opens an existing database for reading only (SQLITE_OPEN_READONLY): the connection cannot change
+  /// the file, whatever SQL it runs. Errors: unavailable.
+  [[nodiscard]] static Result<std::unique_ptr<Database>> open_read_only(const std::string& path);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -35,12 +39,22 @@ class Database {
   [[nodiscard]] std::int64_t last_insert_rowid() const;
   [[nodiscard]] int changes() const;
   [[nodiscard]] sqlite3* handle() const { return db_; }
+
+  /// Interrupts any statement still running at `deadline` by `clock`: its step fails with timed_out.
+  /// The clock must outlive the connection or the next set_deadline().
+  void set_deadline(const Clock& clock, Clock::Monotonic deadline);
+  /// No deadline from now on.
+  void clear_deadline();
   [[nodiscard]] const std::string& path() const { return path_; }
 
  private:
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  static Result<std::unique_ptr<Database>> open_with(const std::string& path, int flags, bool configure);
+  static int past_deadline(void* database);
   sqlite3* db_;
   std::string path_;
+  const Clock* clock_ = nullptr;
+  Clock::Monotonic deadline_{};
 };
 
 /// A prepared statement; bind with 1-based indexes, step, read columns with 0-based indexes.
@@ -59,6 +73,8 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::optional<std::int64_t> value);
   Statement& bind_null(int index);
+  /// The largest parameter index in the statement (?N).
+  [[nodiscard]] int parameter_count() const;
 
   /// Advances: true when a row is ready, false when done. Errors: conflict for constraint
   /// violations (duplicate keys, broken references), unavailable otherwise.

@@ -451,96 +451,119 @@ std::int64_t limit_of(const Page& page) {
   return static_cast<std::int64_t>(std::min<std::size_t>(page.limit, 10000));
 }
 
-// The SQL of one NameSearch kind: `list` binds ?1 value, ?2 after, ?5 limit, and for prefix kinds ?3 the
-// range end and ?4 the suffix; `count` binds the same without after and limit (bound but unused).
-struct SearchSql {
+// How a search reads the store. Every plan pages from an index in the result order: a page reads the rows
+// it returns (plus what the filter skips), never every match sorted again.
+//  - range: a prefix is a name range [?1, ?3) of the name index; a suffix (?4) is checked per row.
+//  - parent: "exam*.com" — the prefix lies within the first label and ?6 is the parent ("com"), so the
+//    matches are one range of the (parent, name) index (schema 0004) with nothing to filter.
+//  - exact: the nameserver and address kinds, one range of their (key, name) index.
+// Bindings: ?1 value, ?2 after, ?3 range end, ?4 suffix, ?5 limit, ?6 parent; `count` ignores ?2 and ?5.
+struct SearchPlan {
   const char* list;
   const char* count;
-  bool prefix;
 };
 
-// The prefix kinds scan a name range [?1, ?3) and keep names ending in ?4 whose wildcard part (between
-// prefix and suffix) holds no '.' (RFC 9082 §4.1: "exam*.com" matches example.com, not exam.ple.com).
+// Keeps names ending in ?4 whose wildcard part (between prefix and suffix) holds no '.' (RFC 9082 §4.1:
+// "exam*.com" matches example.com, not exam.ple.com).
 #define SSAD_SUFFIX_FILTER(col)                                                  \
   " AND (?4 = '' OR (length(" col ") >= length(?1) + length(?4) AND substr(" col \
   ", -length(?4)) = ?4"                                                          \
   " AND instr(substr(" col ", length(?1) + 1, length(" col ") - length(?1) - length(?4)), '.') = 0))"
+#define SSAD_PARENT(col) "substr(" col ", instr(" col ", '.') + 1)"
+#define SSAD_RANGE(table, col, filter)                                                                  \
+  SearchPlan{"SELECT name, unicode_name FROM " table " WHERE " filter " AND " col " >= ?1 AND " col     \
+             " > ?2 AND " col " < ?3" SSAD_SUFFIX_FILTER(col) " AND ?6 = ?6 ORDER BY " col " LIMIT ?5", \
+             "SELECT count(*) FROM " table " WHERE " filter " AND " col " >= ?1 AND " col               \
+             " < ?3" SSAD_SUFFIX_FILTER(col) " AND ?2 = ?2 AND ?5 = ?5 AND ?6 = ?6"}
+#define SSAD_BY_PARENT(table, col, filter)                                                \
+  SearchPlan{"SELECT name, unicode_name FROM " table " WHERE " filter                     \
+             " AND " SSAD_PARENT(col) " = ?6 AND " col " >= ?1 AND " col " > ?2 AND " col \
+                                      " < ?3 AND ?4 = ?4 ORDER BY " col " LIMIT ?5",      \
+             "SELECT count(*) FROM " table " WHERE " filter                               \
+             " AND " SSAD_PARENT(col) " = ?6 AND " col " >= ?1 AND " col                  \
+                                      " < ?3 AND ?2 = ?2 AND ?4 = ?4 AND ?5 = ?5"}
 
-SearchSql search_sql(NameSearch::Kind kind) {
+// True when a prefix search can use the (parent, name) index: it has a suffix, and its prefix lies
+// within the first label.
+bool by_parent(const NameSearch& search) {
+  return !search.suffix.empty() && search.value.find('.') == std::string::npos;
+}
+
+SearchPlan search_plan(const NameSearch& search) {
   using Kind = NameSearch::Kind;
-  switch (kind) {
+  const bool parent = by_parent(search);
+  switch (search.kind) {
     case Kind::domain_prefix:
-      return {"SELECT name FROM domain WHERE name >= ?1 AND name > ?2 AND name < ?3" SSAD_SUFFIX_FILTER(
-                  "name") " ORDER BY name LIMIT ?5",
-              "SELECT count(*) FROM domain WHERE name >= ?1 AND name > ?2 AND name < ?3" SSAD_SUFFIX_FILTER(
-                  "name") " AND ?5 = ?5",
-              true};
+      return parent ? SSAD_BY_PARENT("domain", "name", "1") : SSAD_RANGE("domain", "name", "1");
     case Kind::domain_unicode_prefix:
-      return {
-          "SELECT name FROM domain WHERE unicode_name IS NOT NULL AND unicode_name >= ?1 AND unicode_name > "
-          "?2 AND unicode_name < ?3" SSAD_SUFFIX_FILTER("unicode_name") " ORDER BY unicode_name LIMIT ?5",
-          "SELECT count(*) FROM domain WHERE unicode_name IS NOT NULL AND unicode_name >= ?1 AND "
-          "unicode_name > ?2 AND unicode_name < ?3" SSAD_SUFFIX_FILTER("unicode_name") " AND ?5 = ?5",
-          true};
+      return parent ? SSAD_BY_PARENT("domain", "unicode_name", "unicode_name IS NOT NULL")
+                    : SSAD_RANGE("domain", "unicode_name", "unicode_name IS NOT NULL");
     case Kind::host_prefix:
-      return {"SELECT name FROM host WHERE name >= ?1 AND name > ?2 AND name < ?3" SSAD_SUFFIX_FILTER(
-                  "name") " ORDER BY name LIMIT ?5",
-              "SELECT count(*) FROM host WHERE name >= ?1 AND name > ?2 AND name < ?3" SSAD_SUFFIX_FILTER(
-                  "name") " AND ?5 = ?5",
-              true};
+      return parent ? SSAD_BY_PARENT("host", "name", "1") : SSAD_RANGE("host", "name", "1");
     case Kind::host_unicode_prefix:
-      return {
-          "SELECT name FROM host WHERE unicode_name IS NOT NULL AND unicode_name >= ?1 AND unicode_name > "
-          "?2 AND unicode_name < ?3" SSAD_SUFFIX_FILTER("unicode_name") " ORDER BY unicode_name LIMIT ?5",
-          "SELECT count(*) FROM host WHERE unicode_name IS NOT NULL AND unicode_name >= ?1 AND "
-          "unicode_name > ?2 AND unicode_name < ?3" SSAD_SUFFIX_FILTER("unicode_name") " AND ?5 = ?5",
-          true};
+      return parent ? SSAD_BY_PARENT("host", "unicode_name", "unicode_name IS NOT NULL")
+                    : SSAD_RANGE("host", "unicode_name", "unicode_name IS NOT NULL");
     case Kind::domain_by_nameserver:
       return {
-          "SELECT d.name FROM host h JOIN domain_nameserver dn ON dn.host_id = h.id JOIN domain d ON d.id "
-          "= dn.domain_id WHERE h.name = ?1 AND d.name > ?2 ORDER BY d.name LIMIT ?3",
-          "SELECT count(*) FROM host h JOIN domain_nameserver dn ON dn.host_id = h.id WHERE h.name = ?1 "
-          "AND ?2 = ?2 AND ?3 = ?3",
-          false};
+          "SELECT dn.domain_name, d.unicode_name FROM host h JOIN domain_nameserver dn ON dn.host_id = "
+          "h.id JOIN domain d ON d.id = dn.domain_id WHERE h.name = ?1 AND dn.domain_name > ?2 ORDER BY "
+          "dn.domain_name LIMIT ?5",
+          "SELECT count(*) FROM host h JOIN domain_nameserver dn ON dn.host_id = h.id WHERE h.name = ?1"};
     case Kind::domain_by_nameserver_ip:
+      // One host at a time (see SqliteRegistrationReader::search): ?1 is a host id here.
       return {
-          "SELECT DISTINCT d.name FROM host_address a JOIN domain_nameserver dn ON dn.host_id = a.host_id "
-          "JOIN domain d ON d.id = dn.domain_id WHERE a.address = ?1 AND d.name > ?2 ORDER BY d.name "
-          "LIMIT ?3",
+          "SELECT dn.domain_name, d.unicode_name FROM domain_nameserver dn JOIN domain d ON d.id = "
+          "dn.domain_id WHERE dn.host_id = ?1 AND dn.domain_name > ?2 ORDER BY dn.domain_name LIMIT ?5",
           "SELECT count(DISTINCT dn.domain_id) FROM host_address a JOIN domain_nameserver dn ON dn.host_id "
-          "= a.host_id WHERE a.address = ?1 AND ?2 = ?2 AND ?3 = ?3",
-          false};
+          "= a.host_id WHERE a.address = ?1"};
     case Kind::host_by_address:
       return {
-          "SELECT h.name FROM host_address a JOIN host h ON h.id = a.host_id WHERE a.address = ?1 AND "
-          "h.name > ?2 ORDER BY h.name LIMIT ?3",
-          "SELECT count(*) FROM host_address a WHERE a.address = ?1 AND ?2 = ?2 AND ?3 = ?3", false};
+          "SELECT a.host_name, h.unicode_name FROM host_address a JOIN host h ON h.id = a.host_id WHERE "
+          "a.address = ?1 AND a.host_name > ?2 ORDER BY a.host_name LIMIT ?5",
+          "SELECT count(*) FROM host_address a WHERE a.address = ?1"};
   }
-  return {"SELECT NULL WHERE 0", "SELECT 0", false};
+  return {"SELECT NULL, NULL WHERE 0", "SELECT 0"};
 }
+#undef SSAD_BY_PARENT
+#undef SSAD_RANGE
+#undef SSAD_PARENT
 #undef SSAD_SUFFIX_FILTER
 
 // No valid UTF-8 name reaches a byte 0xff, so it bounds a range whose prefix has no successor.
 constexpr std::string_view kRangeTop = "\xff";
 
-// Binds a search; `end` holds the range end, bound without a copy, so it must outlive the statement's use.
-void bind_search(Statement& s, const NameSearch& search, std::string_view after, std::int64_t limit,
-                 std::string& end) {
-  const SearchSql sql = search_sql(search.kind);
-  s.bind(1, search.value).bind(2, after);
-  if (sql.prefix) {
+// The bound values of a search; they must outlive the statement's use (bound without a copy).
+struct SearchBindings {
+  std::string end;
+  std::string parent;
+
+  SearchBindings(const NameSearch& search) {
     end = prefix_end(search.value);
     if (end.empty()) end = kRangeTop;
-    s.bind(3, end).bind(4, search.suffix).bind(5, limit);
-  } else {
-    s.bind(3, limit);
+    if (by_parent(search)) parent = search.suffix.substr(1);
   }
+
+  /// Binds every parameter the statement has; ?1 is bound by the caller.
+  void bind(Statement& s, const NameSearch& search, std::string_view after, std::int64_t limit) const {
+    const int parameters = s.parameter_count();
+    if (parameters >= 2) s.bind(2, after);
+    if (parameters >= 3) s.bind(3, end).bind(4, search.suffix);
+    if (parameters >= 5) s.bind(5, limit);
+    if (parameters >= 6) s.bind(6, parent);
+  }
+};
+
+DomainName name_of(const Statement& s) {
+  return DomainName{std::string(s.text(0)), s.is_null(1) ? std::string() : std::string(s.text(1))};
 }
 
 // The reader connections, shared by every repository's reader: a call borrows one and hands it back.
 class ReaderPool {
  public:
-  ReaderPool(std::string path, const SqliteOptions& options) : path_(std::move(path)), options_(options) {}
+  ReaderPool(std::string path, const SqliteOptions& options)
+      : path_(std::move(path)),
+        options_(options),
+        clock_(options.clock != nullptr ? *options.clock : system_) {}
 
   /// Applies the reader settings to `db` and keeps it as an idle reader connection.
   Result<void> add(std::unique_ptr<Database> db) {
@@ -561,11 +584,14 @@ class ReaderPool {
       }
     }
     if (!conn) {
-      auto db = Database::open(path_, false);
+      auto db = Database::open_read_only(path_);
       if (!db) return std::unexpected(db.error());
       auto opened = reader(std::move(*db));
       if (!opened) return std::unexpected(opened.error());
       conn = std::move(*opened);
+    }
+    if (options_.read_budget.count() > 0) {
+      conn->db().set_deadline(clock_, clock_.monotonic() + options_.read_budget);
     }
     auto result = f(*conn);
     put_back(std::move(conn));
@@ -574,7 +600,8 @@ class ReaderPool {
 
  private:
   Result<std::unique_ptr<Connection>> reader(std::unique_ptr<Database> db) const {
-    SSAD_CHECK(db->exec("PRAGMA mmap_size = " + std::to_string(options_.reader_mmap_mib << 20)));
+    SSAD_CHECK(db->exec("PRAGMA mmap_size = " + std::to_string(options_.reader_mmap_mib << 20) +
+                        "; PRAGMA temp_store = MEMORY"));
     return std::make_unique<Connection>(std::move(db));
   }
 
@@ -586,6 +613,8 @@ class ReaderPool {
 
   std::string path_;
   SqliteOptions options_;
+  SystemClock system_;
+  const Clock& clock_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;
 };
@@ -620,21 +649,55 @@ class SqliteRegistrationReader final : public RegistrationReader {
     });
   }
 
-  Result<std::vector<std::string>> search(const NameSearch& search, const Page& page) override {
-    const SearchSql sql = search_sql(search.kind);
-    return pool_.with_connection([&](Connection& c) {
-      std::string end;
-      return Queries(c).names(sql.list,
-                              [&](Statement& s) { bind_search(s, search, page.after, limit_of(page), end); });
+  Result<std::vector<DomainName>> search(const NameSearch& search, const Page& page) override {
+    const SearchPlan plan = search_plan(search);
+    const SearchBindings bindings(search);
+    return pool_.with_connection([&](Connection& c) -> Result<std::vector<DomainName>> {
+      std::vector<DomainName> found;
+      const auto read = [&](auto key) -> Result<void> {
+        SSAD_TRY(stmt, c.statement(plan.list));
+        stmt->bind(1, key);
+        bindings.bind(*stmt, search, page.after, limit_of(page));
+        for (;;) {
+          SSAD_TRY(more, stmt->step());
+          if (!more) return {};
+          found.push_back(name_of(*stmt));
+        }
+      };
+      if (search.kind != NameSearch::Kind::domain_by_nameserver_ip) {
+        SSAD_CHECK(read(std::string_view(search.value)));
+        return found;
+      }
+      // The domains of every host with the address: each host's first page from its index, merged.
+      // A page reads at most (hosts × limit) rows, however many domains the hosts serve.
+      std::vector<std::int64_t> hosts;
+      {
+        SSAD_TRY(stmt, c.statement("SELECT host_id FROM host_address WHERE address = ?"));
+        stmt->bind(1, search.value);
+        for (;;) {
+          SSAD_TRY(more, stmt->step());
+          if (!more) break;
+          hosts.push_back(stmt->integer(0));
+        }
+      }
+      for (const std::int64_t host : hosts) SSAD_CHECK(read(host));
+      std::sort(found.begin(), found.end(),
+                [](const DomainName& a, const DomainName& b) { return a.ldh < b.ldh; });
+      found.erase(std::unique(found.begin(), found.end()), found.end());
+      if (found.size() > static_cast<std::size_t>(limit_of(page))) {
+        found.resize(static_cast<std::size_t>(limit_of(page)));
+      }
+      return found;
     });
   }
 
   Result<std::int64_t> count(const NameSearch& search) override {
-    const SearchSql sql = search_sql(search.kind);
+    const SearchPlan plan = search_plan(search);
+    const SearchBindings bindings(search);
     return pool_.with_connection([&](Connection& c) -> Result<std::int64_t> {
-      SSAD_TRY(stmt, c.statement(sql.count));
-      std::string end;
-      bind_search(*stmt, search, {}, 0, end);
+      SSAD_TRY(stmt, c.statement(plan.count));
+      stmt->bind(1, search.value);
+      bindings.bind(*stmt, search, {}, 0);
       SSAD_TRY(row, stmt->step());
       (void)row;
       return stmt->integer(0);
@@ -939,7 +1002,9 @@ class SqliteRegistrationWriter final : public RegistrationWriter {
     SSAD_CHECK(writing());
     SSAD_TRY(id, existing_id(hosts_by_roid_, host_roid, "SELECT id FROM host WHERE roid = ?", "host ROID"));
     SSAD_TRY(canonical, model::canonical_ip_address(address));
-    SSAD_TRY(stmt, conn_->statement("INSERT INTO host_address (host_id, address, version) VALUES (?, ?, ?)"));
+    SSAD_TRY(stmt,
+             conn_->statement("INSERT INTO host_address (host_id, address, version, host_name) SELECT ?1, "
+                              "?2, ?3, name FROM host WHERE id = ?1"));
     stmt->bind(1, id).bind(2, canonical.first).bind(3, std::int64_t{canonical.second});
     return duplicate_is_conflict(stmt->run(),
                                  "address " + canonical.first + " of host '" + std::string(host_roid) + "'");
@@ -976,8 +1041,9 @@ class SqliteRegistrationWriter final : public RegistrationWriter {
                        ? existing_id(hosts_by_roid_, host, "SELECT id FROM host WHERE roid = ?", "host ROID")
                        : existing_id(hosts_by_name_, host, "SELECT id FROM host WHERE name = ?", "host");
     if (!host_id) return std::unexpected(host_id.error());
-    SSAD_TRY(stmt, conn_->statement("INSERT INTO domain_nameserver (domain_id, host_id) VALUES (?, ?)"));
-    stmt->bind(1, domain_id).bind(2, *host_id);
+    SSAD_TRY(stmt, conn_->statement(
+                       "INSERT INTO domain_nameserver (domain_id, host_id, domain_name) VALUES (?, ?, ?)"));
+    stmt->bind(1, domain_id).bind(2, *host_id).bind(3, domain);
     return duplicate_is_conflict(
         stmt->run(), "nameserver '" + std::string(host) + "' of domain '" + std::string(domain) + "'");
   }
@@ -1379,19 +1445,24 @@ class SqliteStore final : public Store {
         directory_(pool_) {}
 
   Result<void> init() {
-    SSAD_TRY(db, Database::open(path_, options_.create));
-    SSAD_TRY(version, schema_version(*db));
-    if (version < latest_schema_version()) {
-      if (!options_.migrate) {
-        return fail(ErrorCode::conflict,
-                    "database '" + path_ + "' needs migrating (schema " + std::to_string(version) + " < " +
-                        std::to_string(latest_schema_version()) + "): run `ssad migrate`");
-      }
-      SSAD_CHECK(migrate(*db));
-    } else if (version > latest_schema_version()) {
-      SSAD_CHECK(migrate(*db));  // reports the version conflict
+    if (options_.migrate) {
+      SSAD_TRY(db, Database::open(path_, options_.create));
+      SSAD_CHECK(migrate(*db));  // also refuses a schema newer than this binary
     }
-    return pool_.add(std::move(db));
+    // Without migrating, nothing is written: the check reads the schema version on a reader connection.
+    SSAD_TRY(reader, Database::open_read_only(path_));
+    SSAD_TRY(version, stored_schema_version(*reader));
+    if (version > latest_schema_version()) {
+      return fail(ErrorCode::conflict, "database '" + path_ + "' has schema version " +
+                                           std::to_string(version) + ", newer than this binary's " +
+                                           std::to_string(latest_schema_version()));
+    }
+    if (version < latest_schema_version()) {
+      return fail(ErrorCode::conflict, "database '" + path_ + "' needs migrating (schema " +
+                                           std::to_string(version) + " < " +
+                                           std::to_string(latest_schema_version()) + "): run `ssad migrate`");
+    }
+    return pool_.add(std::move(reader));
   }
 
   RegistrationReader& registrations() override { return registrations_; }

@@ -51,6 +51,8 @@ terms_of_service_url = "https://registrar.example/terms"
 port43 = "whois.registrar.example"
 cursor_secret = "s3cret-s3cret-s3cret-s3cret-s3cret"
 page_size = 20
+search_min_prefix = 3
+query_budget_ms = 500
 cache_megabytes = 0
 rate_limit_per_second = 5
 rate_limit_burst = 10
@@ -65,6 +67,8 @@ timeout_seconds = 3
   EXPECT_EQ(c->rdap.mode, "registrar");
   EXPECT_EQ(c->rdap.cursor_secret, "s3cret-s3cret-s3cret-s3cret-s3cret");
   EXPECT_EQ(c->rdap.page_size, 20U);
+  EXPECT_EQ(c->rdap.search_min_prefix, 3U);
+  EXPECT_EQ(c->rdap.query_budget_ms, 500U);
   EXPECT_EQ(c->rdap.cache_megabytes, 0U);
   EXPECT_EQ(c->whois.listen, "0.0.0.0:43");
   EXPECT_EQ(c->whois.query_limit_bytes, 128U);
@@ -75,6 +79,8 @@ TEST(ConfigTest, RefusesInconsistentRdapWhoisAndTlsSettings) {
       {"[rdap]\nmode = \"registrant\"\n", "rdap.mode"},
       {"[rdap]\nbase_url = \"ftp://x/\"\n", "rdap.base_url"},
       {"[rdap]\npage_size = 0\n", "rdap.page_size"},
+      {"[rdap]\nsearch_min_prefix = 0\n", "rdap.search_min_prefix"},
+      {"[rdap]\nquery_budget_ms = -1\n", "rdap.query_budget_ms"},
       {"[rdap]\ncursor_secret = \"0123456789abcdef0123456789abcde\"\n",
        "rdap.cursor_secret: must be at least 32"},
       {"[server]\nhttps = \"0.0.0.0:443\"\n", "server.https: needs server.tls_certificate"},

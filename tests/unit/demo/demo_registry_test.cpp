@@ -9,6 +9,7 @@
 
 #include "ingest/escrow_import.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/search_names.hpp"
 #include "support/temp_dir.hpp"
 
 namespace ssad::demo {
@@ -108,9 +109,10 @@ TEST_F(DemoRegistryTest, MixesPersonsPrivacyServicesIdnsDnssecAndRegistrars) {
   std::set<model::PersonType> persons;
   std::set<std::string> registrars;
   int idns = 0, signed_domains = 0, privacy = 0;
-  const auto names = store_->registrations()
-                         .search({store::NameSearch::Kind::domain_prefix, "", ""}, {.limit = 1000})
-                         .value();
+  const auto names =
+      ssad::testing::ldh_names(store_->registrations()
+                                   .search({store::NameSearch::Kind::domain_prefix, "", ""}, {.limit = 1000})
+                                   .value());
   ASSERT_EQ(names.size(), 300U);
   for (const auto& name : names) {
     auto reg = store_->registrations().find_registration(name).value();

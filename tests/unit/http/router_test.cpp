@@ -72,6 +72,14 @@ TEST(ErrorMappingTest, EveryCodeHasOneStatus) {
   EXPECT_EQ(status_of(ErrorCode::internal), 500U);
   EXPECT_EQ(status_of(ErrorCode::not_implemented), 501U);
   EXPECT_EQ(status_of(ErrorCode::unavailable), 503U);
+  EXPECT_EQ(status_of(ErrorCode::timed_out), 503U);
+}
+
+TEST(ErrorMappingTest, ASearchOverItsBudgetTellsTheClientHowToNarrowIt) {
+  const Response r =
+      error_response("/rdap/domains", Error{ErrorCode::timed_out, "Narrow it: a longer prefix."});
+  EXPECT_EQ(r.status, 503U);
+  EXPECT_THAT(r.body, HasSubstr(R"("description":["Narrow it: a longer prefix."])"));
 }
 
 TEST(ErrorMappingTest, RdapPathsGetRfc9083AndEveryOtherPathRfc9457) {

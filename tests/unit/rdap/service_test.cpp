@@ -169,6 +169,112 @@ TEST_F(RdapUseCaseTest, ASearchReportsEveryDomainItRendered) {
   EXPECT_TRUE(ids->served[0].fields.contains("domain.name"));
 }
 
+// Counts the registrations a use case loads; everything else goes to the real store.
+class CountingReader final : public store::RegistrationReader {
+ public:
+  explicit CountingReader(store::RegistrationReader& inner) : inner_(inner) {}
+  int registrations_loaded = 0;
+  int hosts_loaded = 0;
+
+  Result<model::Registration> find_registration(std::string_view name) override {
+    ++registrations_loaded;
+    return inner_.find_registration(name);
+  }
+  Result<model::Contact> find_contact(std::string_view handle) override {
+    return inner_.find_contact(handle);
+  }
+  Result<model::Host> find_host(std::string_view name) override {
+    ++hosts_loaded;
+    return inner_.find_host(name);
+  }
+  Result<model::Registrar> find_registrar(std::string_view handle) override {
+    return inner_.find_registrar(handle);
+  }
+  Result<model::Registrar> find_registrar_by_iana_id(std::int64_t id) override {
+    return inner_.find_registrar_by_iana_id(id);
+  }
+  Result<std::vector<std::string>> domains_by_registrar(std::string_view handle,
+                                                        const store::Page& page) override {
+    return inner_.domains_by_registrar(handle, page);
+  }
+  Result<std::vector<DomainName>> search(const store::NameSearch& search, const store::Page& page) override {
+    return inner_.search(search, page);
+  }
+  Result<std::int64_t> count(const store::NameSearch& search) override { return inner_.count(search); }
+  Result<store::StoreCounts> counts() override { return inner_.counts(); }
+  Result<std::optional<Timestamp>> data_updated() override { return inner_.data_updated(); }
+  Result<std::optional<store::DepositRecord>> last_deposit() override { return inner_.last_deposit(); }
+  Result<std::optional<store::DepositRecord>> find_deposit(std::string_view id) override {
+    return inner_.find_deposit(id);
+  }
+
+ private:
+  store::RegistrationReader& inner_;
+};
+
+TEST_F(RdapUseCaseTest, AnIdFieldSetSearchIsWrittenFromTheNamesWithoutLoadingAnyObject) {
+  CountingReader counting(store_->registrations());
+  const Service service(counting, *version_, Settings{}, policy::Settings{}, {.page_size = 10});
+  auto ask_counted = [&](std::string_view path, std::string_view query) {
+    return service.answer({parse_request(path, query).value(), {"https://rdap.example/rdap/", "q"}},
+                          identity::Caller::anonymous(), clock_.now());
+  };
+  auto ids = ask_counted("domains", "name=bü*&fieldSet=id");
+  ASSERT_TRUE(ids.has_value()) << ids.error().message;
+  EXPECT_THAT(ids->body,
+              HasSubstr(R"({"objectClassName":"domain","ldhName":"xn--bcher-kva.test","unicodeName":)"
+                        R"("bücher.test","links":[{"value":"q","rel":"self",)"
+                        R"("href":"https://rdap.example/rdap/domain/xn--bcher-kva.test")"));
+  auto hosts = ask_counted("nameservers", "name=ns*&fieldSet=id");
+  ASSERT_TRUE(hosts.has_value()) << hosts.error().message;
+  EXPECT_THAT(hosts->body, HasSubstr(R"("ldhName":"ns1.example.test")"));
+  EXPECT_EQ(counting.registrations_loaded, 0);
+  EXPECT_EQ(counting.hosts_loaded, 0);
+  // The brief field set still loads each object: it shows what the caller's decision allows.
+  ASSERT_TRUE(ask_counted("domains", "name=exam*&fieldSet=brief").has_value());
+  EXPECT_EQ(counting.registrations_loaded, 3);
+  // An exact name with the id field set is looked up: the name alone does not say it exists.
+  auto missing = ask_counted("domains", "name=nothere.test&fieldSet=id");
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_THAT(missing->body, Not(HasSubstr("nothere")));
+}
+
+TEST_F(RdapUseCaseTest, AWildcardNeedsTheConfiguredNumberOfCharactersBeforeTheStar) {
+  EXPECT_EQ(ask("domains", "name=e*").error().code, ErrorCode::unsupported);
+  EXPECT_THAT(ask("domains", "name=e*").error().message, HasSubstr("at least 2 characters"));
+  EXPECT_EQ(ask("nameservers", "name=n*").error().code, ErrorCode::unsupported);
+  EXPECT_TRUE(ask("domains", "name=ex*").has_value());
+  EXPECT_TRUE(ask("domains", "name=e.test").has_value());  // no wildcard: any length
+  const Service strict(store_->registrations(), *version_, Settings{}, policy::Settings{},
+                       {.min_search_prefix = 3});
+  auto strict_ask = [&](std::string_view query) {
+    return strict.answer({parse_request("domains", query).value(), {"https://rdap.example/rdap/", "q"}},
+                         identity::Caller::anonymous(), clock_.now());
+  };
+  // Characters, not bytes: "bü" is three bytes of UTF-8 but two characters.
+  EXPECT_EQ(strict_ask("name=bü*").error().code, ErrorCode::unsupported);
+  EXPECT_TRUE(strict_ask("name=büc*").has_value());
+}
+
+TEST_F(RdapUseCaseTest, ASearchOverItsTimeBudgetAnswersTimedOutInsteadOfRunningOn) {
+  const Service budgeted(
+      store_->registrations(), *version_, Settings{}, policy::Settings{},
+      {.page_size = 10, .query_budget = std::chrono::milliseconds(1000), .clock = &clock_});
+  auto search = [&] {
+    return budgeted.answer(
+        {parse_request("domains", "name=exam*").value(), {"https://rdap.example/rdap/", "q"}},
+        identity::Caller::anonymous(), clock_.now());
+  };
+  ASSERT_TRUE(search().has_value());                    // time stands still: within budget
+  clock_.tick_on_read(std::chrono::milliseconds(400));  // each step of the work takes 0.4 s
+  auto late = search();
+  ASSERT_FALSE(late.has_value());
+  EXPECT_EQ(late.error().code, ErrorCode::timed_out);
+  EXPECT_THAT(late.error().message, HasSubstr("Narrow it"));
+  clock_.tick_on_read(std::chrono::milliseconds(0));
+  EXPECT_TRUE(search().has_value());
+}
+
 TEST_F(RdapUseCaseTest, AContactLookupIsDecidedAsTheRegistrantItWouldBe) {
   auto legal = ask("entity/leg1");
   ASSERT_TRUE(legal.has_value());

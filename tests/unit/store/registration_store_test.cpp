@@ -3,6 +3,8 @@
 #include "store/registration_store.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <utility>
 #include <vector>
 
@@ -11,7 +13,9 @@
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/fake_clock.hpp"
 #include "support/registration_fixtures.hpp"
+#include "support/search_names.hpp"
 #include "support/temp_dir.hpp"
 #include "unit/store/store_contract.hpp"
 
@@ -216,14 +220,18 @@ TEST_P(RegistrationStoreContract, LooksUpByNameserverRegistrarAndPrefix) {
     ASSERT_TRUE(w.put_domain(sample_domain("other.test", "D3-TEST")).has_value());
     ASSERT_TRUE(work->commit(at("2024-01-02T00:00:00Z")).has_value());
   }
-  EXPECT_EQ(reader().search({NameSearch::Kind::domain_by_nameserver, "ns2.example.net", ""}, {}).value(),
+  EXPECT_EQ(ssad::testing::ldh_names(
+                reader().search({NameSearch::Kind::domain_by_nameserver, "ns2.example.net", ""}, {}).value()),
             (std::vector<std::string>{"exam.test", "example.test"}));
   EXPECT_EQ(reader().domains_by_registrar("registrarX", {.after = "exam.test", .limit = 1}).value(),
             (std::vector<std::string>{"example.test"}));
-  EXPECT_EQ(reader().search({NameSearch::Kind::domain_prefix, "exam", ""}, {}).value(),
-            (std::vector<std::string>{"exam.test", "example.test"}));
-  EXPECT_EQ(reader().search({NameSearch::Kind::domain_prefix, "exam", ""}, {.after = "exam.test"}).value(),
-            (std::vector<std::string>{"example.test"}));
+  EXPECT_EQ(
+      ssad::testing::ldh_names(reader().search({NameSearch::Kind::domain_prefix, "exam", ""}, {}).value()),
+      (std::vector<std::string>{"exam.test", "example.test"}));
+  EXPECT_EQ(
+      ssad::testing::ldh_names(
+          reader().search({NameSearch::Kind::domain_prefix, "exam", ""}, {.after = "exam.test"}).value()),
+      (std::vector<std::string>{"example.test"}));
   EXPECT_EQ(reader().find_registrar_by_iana_id(1234).value().handle, "registrarX");
   EXPECT_EQ(reader().counts().value(), (StoreCounts{1, 2, 2, 3}));
 }
@@ -234,7 +242,8 @@ TEST_P(RegistrationStoreContract, FindsIdnsByTheirUnicodePrefix) {
   RegistrationWriter& w = work->registrations();
   ASSERT_TRUE(w.put_domain(sample_domain("bücher.test", "D4-TEST")).has_value());
   ASSERT_TRUE(work->commit(at("2024-01-02T00:00:00Z")).has_value());
-  EXPECT_EQ(reader().search({NameSearch::Kind::domain_unicode_prefix, "büc", ""}, {}).value(),
+  EXPECT_EQ(ssad::testing::ldh_names(
+                reader().search({NameSearch::Kind::domain_unicode_prefix, "büc", ""}, {}).value()),
             (std::vector<std::string>{"xn--bcher-kva.test"}));
   EXPECT_EQ(reader().find_registration("xn--bcher-kva.test").value().domain.name.unicode, "bücher.test");
 }
@@ -253,7 +262,9 @@ TEST_P(RegistrationStoreContract, SearchesNamesWithPrefixSuffixAndAddressesAndCo
     ASSERT_TRUE(work->commit(at("2024-01-02T00:00:00Z")).has_value());
   }
   using Kind = NameSearch::Kind;
-  auto names = [&](NameSearch q, Page page = {}) { return reader().search(q, page).value(); };
+  auto names = [&](NameSearch q, Page page = {}) {
+    return ssad::testing::ldh_names(reader().search(q, page).value());
+  };
   using V = std::vector<std::string>;
   // "exam*" crosses labels; "exam*.test" keeps the wildcard inside one label.
   EXPECT_EQ(names({Kind::domain_prefix, "exam", ""}),
@@ -274,6 +285,101 @@ TEST_P(RegistrationStoreContract, SearchesNamesWithPrefixSuffixAndAddressesAndCo
   EXPECT_EQ(names({Kind::host_by_address, "192.0.2.1", ""}), (V{"ns1.example.test"}));
   EXPECT_TRUE(names({Kind::host_by_address, "192.0.2.99", ""}).empty());
   EXPECT_TRUE(names({Kind::domain_prefix, "zzz", ""}).empty());
+}
+
+TEST_P(RegistrationStoreContract, PagesDomainsOfHostsSharingAnAddressInOrderWithoutDuplicates) {
+  load_example();
+  {
+    auto work = store_->begin().value();
+    RegistrationWriter& w = work->registrations();
+    // Three hosts on one address; a.test and d.test use two of them.
+    ASSERT_TRUE(w.put_host(sample_host("ns1.shared.test", "H7-TEST", {"203.0.113.7"})).has_value());
+    ASSERT_TRUE(w.put_host(sample_host("ns2.shared.test", "H8-TEST", {"203.0.113.7"})).has_value());
+    ASSERT_TRUE(w.put_host(sample_host("ns3.shared.test", "H9-TEST", {"203.0.113.7"})).has_value());
+    const std::vector<std::pair<const char*, std::vector<std::string>>> domains = {
+        {"d.test", {"ns1.shared.test", "ns2.shared.test"}},
+        {"a.test", {"ns2.shared.test", "ns3.shared.test"}},
+        {"c.test", {"ns3.shared.test"}},
+        {"b.test", {"ns1.shared.test"}},
+        {"e.test", {"ns2.shared.test"}}};
+    int roid = 20;
+    for (const auto& [name, nameservers] : domains) {
+      auto d = sample_domain(name, ("D" + std::to_string(roid++) + "-TEST").c_str());
+      d.nameservers = nameservers;
+      ASSERT_TRUE(w.put_domain(d).has_value());
+    }
+    ASSERT_TRUE(work->commit(at("2024-01-02T00:00:00Z")).has_value());
+  }
+  using Kind = NameSearch::Kind;
+  using V = std::vector<std::string>;
+  const NameSearch by_ip{Kind::domain_by_nameserver_ip, "203.0.113.7", ""};
+  auto page = [&](std::string after, std::size_t limit) {
+    return ssad::testing::ldh_names(
+        reader().search(by_ip, {.after = std::move(after), .limit = limit}).value());
+  };
+  EXPECT_EQ(page("", 2), (V{"a.test", "b.test"}));
+  EXPECT_EQ(page("b.test", 2), (V{"c.test", "d.test"}));
+  EXPECT_EQ(page("d.test", 2), (V{"e.test"}));
+  EXPECT_EQ(page("", 10), (V{"a.test", "b.test", "c.test", "d.test", "e.test"}));
+  EXPECT_EQ(reader().count(by_ip).value(), 5);
+  EXPECT_EQ(
+      ssad::testing::ldh_names(
+          reader().search({Kind::host_by_address, "203.0.113.7", ""}, {.after = "ns1.shared.test"}).value()),
+      (V{"ns2.shared.test", "ns3.shared.test"}));
+  EXPECT_EQ(
+      ssad::testing::ldh_names(
+          reader().search({Kind::domain_by_nameserver, "ns2.shared.test", ""}, {.after = "a.test"}).value()),
+      (V{"d.test", "e.test"}));
+}
+
+TEST_P(RegistrationStoreContract, ARenamedHostIsFoundByAddressUnderItsNewName) {
+  load_example();
+  {
+    auto work = store_->begin().value();
+    ASSERT_TRUE(work->registrations()
+                    .put_host(sample_host("ns9.example.test", "H1-TEST", {"192.0.2.1"}, {"2001:db8::1"}))
+                    .has_value());
+    ASSERT_TRUE(work->commit(at("2024-01-02T00:00:00Z")).has_value());
+  }
+  EXPECT_EQ(ssad::testing::ldh_names(
+                reader().search({NameSearch::Kind::host_by_address, "192.0.2.1", ""}, {}).value()),
+            (std::vector<std::string>{"ns9.example.test"}));
+}
+
+TEST_P(RegistrationStoreContract, SearchResultsCarryTheUnicodeNameOfIdns) {
+  load_example();
+  {
+    auto work = store_->begin().value();
+    ASSERT_TRUE(work->registrations().put_domain(sample_domain("bücher.test", "D4-TEST")).has_value());
+    ASSERT_TRUE(work->commit(at("2024-01-02T00:00:00Z")).has_value());
+  }
+  const auto found = reader().search({NameSearch::Kind::domain_prefix, "", ".test"}, {}).value();
+  EXPECT_EQ(found, (std::vector<DomainName>{{"example.test", ""}, {"xn--bcher-kva.test", "bücher.test"}}));
+  const auto by_unicode =
+      reader().search({NameSearch::Kind::domain_unicode_prefix, "b", ".test"}, {}).value();
+  EXPECT_EQ(by_unicode, (std::vector<DomainName>{{"xn--bcher-kva.test", "bücher.test"}}));
+}
+
+TEST_P(RegistrationStoreContract, APrefixWithALabelAndASuffixStillKeepsTheWildcardInOneLabel) {
+  load_example();
+  {
+    auto work = store_->begin().value();
+    RegistrationWriter& w = work->registrations();
+    ASSERT_TRUE(w.put_domain(sample_domain("www.shop.test", "D2-TEST")).has_value());
+    ASSERT_TRUE(w.put_domain(sample_domain("www.sh.op.test", "D3-TEST")).has_value());
+    ASSERT_TRUE(w.put_domain(sample_domain("shop.test", "D5-TEST")).has_value());
+    ASSERT_TRUE(w.put_domain(sample_domain("shop.other", "D6-TEST")).has_value());
+    ASSERT_TRUE(work->commit(at("2024-01-02T00:00:00Z")).has_value());
+  }
+  using Kind = NameSearch::Kind;
+  using V = std::vector<std::string>;
+  auto names = [&](NameSearch q) { return ssad::testing::ldh_names(reader().search(q, {}).value()); };
+  EXPECT_EQ(names({Kind::domain_prefix, "www.sh", ".test"}), (V{"www.shop.test"}));
+  EXPECT_EQ(reader().count({Kind::domain_prefix, "www.sh", ".test"}).value(), 1);
+  // "sh*.test": the parent is exactly "test"; www.shop.test's first label does not start with "sh".
+  EXPECT_EQ(names({Kind::domain_prefix, "sh", ".test"}), (V{"shop.test"}));
+  EXPECT_EQ(reader().count({Kind::domain_prefix, "sh", ".test"}).value(), 1);
+  EXPECT_EQ(names({Kind::domain_prefix, "sh", ".op.test"}), (V{}));
 }
 
 TEST_P(RegistrationStoreContract, AnUncommittedWriteLeavesNoTrace) {
@@ -407,6 +513,67 @@ TEST(SqliteStoreTest, OpeningAMissingFileWithoutCreateFails) {
   auto store = sqlite::open_sqlite_store(dir.file("absent.db"), {.create = false});
   ASSERT_FALSE(store.has_value());
   EXPECT_EQ(store.error().code, ErrorCode::unavailable);
+}
+
+TEST(SqliteStoreTest, ReaderConnectionsCannotWrite) {
+  ssad::testing::TempDir dir;
+  {
+    ASSERT_TRUE(sqlite::open_sqlite_store(dir.file("r.db")).has_value());
+  }
+  auto reader = sqlite::Database::open_read_only(dir.file("r.db")).value();
+  auto written = reader->exec("DELETE FROM domain");
+  ASSERT_FALSE(written.has_value());
+  EXPECT_NE(written.error().message.find("readonly"), std::string::npos) << written.error().message;
+}
+
+TEST(SqliteStoreTest, OpeningWithoutMigratingWritesNothingToAFileThatIsNotAStore) {
+  ssad::testing::TempDir dir;
+  {
+    std::ofstream(dir.file("empty.db")).flush();
+  }
+  auto store = sqlite::open_sqlite_store(dir.file("empty.db"), {.create = false, .migrate = false});
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code, ErrorCode::conflict);
+  EXPECT_NE(store.error().message.find("ssad migrate"), std::string::npos);
+  EXPECT_EQ(std::filesystem::file_size(dir.file("empty.db")), 0U);  // no migration table was created
+}
+
+TEST(SqliteStoreTest, AReadOverItsBudgetIsInterruptedAndTheConnectionStaysUsable) {
+  ssad::testing::TempDir dir;
+  ssad::testing::FakeClock clock;
+  auto store = sqlite::open_sqlite_store(dir.file("b.db"),
+                                         {.read_budget = std::chrono::milliseconds(1000), .clock = &clock})
+                   .value();
+  {
+    auto work = store->begin().value();
+    RegistrationWriter& w = work->registrations();
+    ASSERT_TRUE(w.put_registrar(sample_registrar()).has_value());
+    ASSERT_TRUE(w.put_contact(sample_contact("registrant1", "Jane Doe", "jane@example.test")).has_value());
+    ASSERT_TRUE(w.put_contact(sample_contact("tech1", "Tom Tech", "tech@example.test")).has_value());
+    for (int i = 0; i < 300; ++i) {
+      const std::string name = "name" + std::to_string(i) + ".test";
+      ASSERT_TRUE(w.put_domain(sample_domain(name.c_str(), ("D" + std::to_string(i)).c_str())).has_value());
+    }
+    ASSERT_TRUE(work->commit(at("2024-01-01T00:00:00Z")).has_value());
+  }
+  // Reads all 300 names: thousands of SQLite instructions, so the deadline is checked during the read.
+  const NameSearch costly{NameSearch::Kind::domain_prefix, "name", ""};
+  ASSERT_EQ(store->registrations().search(costly, {.limit = 1000}).value().size(),
+            300U);                                     // time stands still
+  clock.tick_on_read(std::chrono::milliseconds(600));  // each clock reading: 0.6 s later
+  auto late = store->registrations().search(costly, {.limit = 1000});
+  ASSERT_FALSE(late.has_value());
+  EXPECT_EQ(late.error().code, ErrorCode::timed_out);
+  clock.tick_on_read(std::chrono::milliseconds(0));
+  EXPECT_EQ(store->registrations()
+                .search({NameSearch::Kind::domain_prefix, "name1", ""}, {.limit = 2})
+                .value()
+                .size(),
+            2U);
+  // A unit of work (an import) has no budget.
+  clock.tick_on_read(std::chrono::milliseconds(600));
+  auto work = store->begin().value();
+  EXPECT_TRUE(work->registrations().delete_domains_of_tld("test").has_value());
 }
 
 }  // namespace
