@@ -14,6 +14,7 @@
 #include "cache/data_version.hpp"
 #include "config/config.hpp"
 #include "demo/demo_registry.hpp"
+#include "http/health.hpp"
 #include "http/rdap_endpoint.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
@@ -152,10 +153,16 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   const rdap::Service rdap_service(registrations, data_version, rdap_settings(config),
                                    policy::Settings{operator_of(config)}, rdap_options);
   const std::size_t cache_bytes = std::size_t{config.rdap.cache_megabytes} << 20U;
-  abuse::RateLimiter rdap_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
-  http::RdapEndpoint rdap_endpoint(rdap_service, data_version, rdap_limiter, clock,
+  // Every HTTP path is rate limited per client; the health checks in buckets of their own.
+  abuse::RateLimiter http_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
+  abuse::RateLimiter health_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
+  http::RdapEndpoint rdap_endpoint(rdap_service, data_version, clock,
                                    {.base_url = config.rdap.base_url, .cache_bytes = cache_bytes});
-  const http::Router router = http::make_routes({rdap_endpoint, registrations});
+  http::Readiness readiness(registrations, data_version);
+  const http::Router router = http::make_routes({.rdap = rdap_endpoint,
+                                                 .readiness = readiness,
+                                                 .limiter = http_limiter,
+                                                 .health_limiter = health_limiter});
   auto handler = [&router](const http::Request& request) { return router.handle(request); };
   http::ServerHooks hooks;
   hooks.access_log = access_log_sink(config);

@@ -36,11 +36,24 @@ Response healthz(const Request& request) {
   return json(R"({"status":"ok"})");
 }
 
-Response readyz(store::RegistrationReader& store, const Request& request) {
+Readiness::Readiness(store::RegistrationReader& store, cache::DataVersion& data_version)
+    : store_(store), data_version_(data_version) {}
+
+Response Readiness::handle(const Request& request) {
   if (auto refused = refuse_unless_plain_get(request)) return std::move(*refused);
-  auto counts = store.counts();
-  if (!counts) return error_response(request.path, Error{ErrorCode::unavailable, "the store cannot be read"});
-  return json(R"({"status":"ready","domains":)" + std::to_string(counts->domains) + "}");
+  const cache::Version version = data_version_.current();
+  const auto unavailable = [&] {
+    return error_response(request.path, Error{ErrorCode::unavailable, "the store cannot be read"});
+  };
+  if (!version.readable || version.generation == 0) return unavailable();
+  const std::lock_guard lock(mutex_);
+  if (version.generation != generation_) {
+    auto counts = store_.counts();
+    if (!counts) return unavailable();
+    body_ = R"({"status":"ready","domains":)" + std::to_string(counts->domains) + "}";
+    generation_ = version.generation;
+  }
+  return json(body_);
 }
 
 }  // namespace ssad::http
