@@ -14,6 +14,8 @@
 #include "cache/data_version.hpp"
 #include "config/config.hpp"
 #include "demo/demo_registry.hpp"
+#include "http/client_address.hpp"
+#include "http/connection_limit.hpp"
 #include "http/health.hpp"
 #include "http/rdap_endpoint.hpp"
 #include "http/routes.hpp"
@@ -164,9 +166,21 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                                                  .limiter = http_limiter,
                                                  .health_limiter = health_limiter});
   auto handler = [&router](const http::Request& request) { return router.handle(request); };
+  auto trusted_proxies = http::TrustedProxies::parse(config.server.trusted_proxies);
+  if (!trusted_proxies)
+    return report_error(with_context(trusted_proxies.error(), "server.trusted_proxies: "));
+  // One set of connection limits for every listener: file descriptors are one pool.
+  const auto connection_limits = std::make_shared<http::ConnectionLimits>(
+      http::ConnectionLimitOptions{.max_connections = config.server.max_connections,
+                                   .max_connections_per_address = config.server.max_connections_per_address});
+  std::unique_ptr<http::Server> plain, secure;
   http::ServerHooks hooks;
   hooks.access_log = access_log_sink(config);
   hooks.log_access = config.log.access_log;
+  // SIGHUP reaches the listener that runs on this thread; it reloads the HTTPS listener's certificate.
+  hooks.on_hangup = [&secure] {
+    if (secure) (void)secure->reload_tls();  // logged by the server; on an error the old one stays
+  };
 
   auto http_options = [&](const std::string& listen_text) -> Result<http::ServerOptions> {
     SSAD_CHECK(config::check_http_listener(config, listen_text));
@@ -179,10 +193,11 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     options.idle_timeout = std::chrono::seconds(config.server.idle_timeout_seconds);
     options.header_limit = config.server.header_limit_bytes;
     options.body_limit = config.server.body_limit_bytes;
+    options.connection_limits = connection_limits;
+    options.trusted_proxies = *trusted_proxies;
     return options;
   };
 
-  std::unique_ptr<http::Server> plain, secure;
   std::unique_ptr<whois::Server> whois_server;
   const std::string http_listen = http_override.empty() ? config.server.http : http_override;
   if (!http_listen.empty()) {
@@ -215,6 +230,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     options.read_timeout = std::chrono::seconds(config.whois.timeout_seconds);
     options.write_timeout = std::chrono::seconds(config.whois.timeout_seconds);
     options.query_limit = config.whois.query_limit_bytes;
+    options.connection_limits = connection_limits;
     auto server = whois::Server::create(
         options,
         [&responder](const whois::Query& query) {
