@@ -179,7 +179,9 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   hooks.log_access = config.log.access_log;
   // SIGHUP reaches the listener that runs on this thread; it reloads the HTTPS listener's certificate.
   hooks.on_hangup = [&secure] {
-    if (secure) (void)secure->reload_tls();  // logged by the server; on an error the old one stays
+    if (!secure) return;
+    // Logged by the server; on an error the old certificate stays, which is all there is to do.
+    if (const auto reloaded = secure->reload_tls(); !reloaded) return;
   };
 
   auto http_options = [&](const std::string& listen_text) -> Result<http::ServerOptions> {

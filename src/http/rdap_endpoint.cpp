@@ -160,7 +160,7 @@ Response RdapEndpoint::answer(const Request& request) {
     return rdap_response(cached->status, splice(*cached, query.location.query_url));
   }
   // Rendered with a marker where the query URL goes, so that the cached body serves every client.
-  std::string query_url = std::exchange(query.location.query_url, query_url_marker_);
+  const std::string query_url = std::exchange(query.location.query_url, query_url_marker_);
   auto answer = service_.answer(query, caller, clock_.now());
   if (!answer) return error_response(request.path, answer.error());
   auto cached = std::make_shared<const cache::CachedResponse>(cut_at_marker(answer->body, query_url_marker_));

@@ -640,6 +640,7 @@ struct Server::Impl {
 
   // SIGHUP, until the server stops: ServerHooks::on_hangup, or a reload of the certificate.
   void wait_for_hangup() {
+    if (!hangup) return;
     hangup->async_wait([this](const beast::error_code& ec, int) {
       if (ec) return;
       if (hooks.on_hangup) {
@@ -662,9 +663,11 @@ struct Server::Impl {
   }
 
   void log_reload(const Result<void>& reloaded) const {
-    if (reloaded) {
+    if (reloaded && options.tls) {
       spdlog::info("http: {} presents the TLS certificate '{}' (reloaded)", endpoint_text(local),
                    options.tls->certificate_chain_file);
+    } else if (reloaded) {
+      return;
     } else {
       spdlog::error("http: {} keeps its TLS certificate: {}", endpoint_text(local), reloaded.error().message);
     }
