@@ -15,6 +15,9 @@
 #include "cache/data_version.hpp"
 #include "config/config.hpp"
 #include "demo/demo_registry.hpp"
+#include "http/client_address.hpp"
+#include "http/connection_limit.hpp"
+#include "http/health.hpp"
 #include "http/rdap_endpoint.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
@@ -197,16 +200,36 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   const rdap::Service rdap_service(registrations, data_version, rdap_settings(config),
                                    policy::Settings{operator_of(config)}, rdap_options);
   const std::size_t cache_bytes = std::size_t{config.rdap.cache_megabytes} << 20U;
-  abuse::RateLimiter rdap_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
-  http::RdapEndpoint rdap_endpoint(rdap_service, data_version, rdap_limiter, clock,
+  // Every HTTP path is rate limited per client; the health checks in buckets of their own.
+  abuse::RateLimiter http_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
+  abuse::RateLimiter health_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
+  http::RdapEndpoint rdap_endpoint(rdap_service, data_version, clock,
                                    {.base_url = config.rdap.base_url, .cache_bytes = cache_bytes});
   cache::AbuseContactGaps abuse_contact_gaps(store.registrar_directory(), data_version);
   report_abuse_contact_gaps(abuse_contact_gaps);
-  const http::Router router = http::make_routes({rdap_endpoint, registrations, &abuse_contact_gaps});
+  http::Readiness readiness(registrations, data_version, &abuse_contact_gaps);
+  const http::Router router = http::make_routes({.rdap = rdap_endpoint,
+                                                 .readiness = readiness,
+                                                 .limiter = http_limiter,
+                                                 .health_limiter = health_limiter});
   auto handler = [&router](const http::Request& request) { return router.handle(request); };
+  auto trusted_proxies = http::TrustedProxies::parse(config.server.trusted_proxies);
+  if (!trusted_proxies)
+    return report_error(with_context(trusted_proxies.error(), "server.trusted_proxies: "));
+  // One set of connection limits for every listener: file descriptors are one pool.
+  const auto connection_limits = std::make_shared<http::ConnectionLimits>(
+      http::ConnectionLimitOptions{.max_connections = config.server.max_connections,
+                                   .max_connections_per_address = config.server.max_connections_per_address});
+  std::unique_ptr<http::Server> plain, secure;
   http::ServerHooks hooks;
   hooks.access_log = access_log_sink(config);
   hooks.log_access = config.log.access_log;
+  // SIGHUP reaches the listener that runs on this thread; it reloads the HTTPS listener's certificate.
+  hooks.on_hangup = [&secure] {
+    if (!secure) return;
+    // Logged by the server; on an error the old certificate stays, which is all there is to do.
+    if (const auto reloaded = secure->reload_tls(); !reloaded) return;
+  };
 
   auto http_options = [&](const std::string& listen_text) -> Result<http::ServerOptions> {
     SSAD_CHECK(config::check_http_listener(config, listen_text));
@@ -219,10 +242,11 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     options.idle_timeout = std::chrono::seconds(config.server.idle_timeout_seconds);
     options.header_limit = config.server.header_limit_bytes;
     options.body_limit = config.server.body_limit_bytes;
+    options.connection_limits = connection_limits;
+    options.trusted_proxies = *trusted_proxies;
     return options;
   };
 
-  std::unique_ptr<http::Server> plain, secure;
   std::unique_ptr<whois::Server> whois_server;
   const std::string http_listen = http_override.empty() ? config.server.http : http_override;
   if (!http_listen.empty()) {
@@ -255,6 +279,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     options.read_timeout = std::chrono::seconds(config.whois.timeout_seconds);
     options.write_timeout = std::chrono::seconds(config.whois.timeout_seconds);
     options.query_limit = config.whois.query_limit_bytes;
+    options.connection_limits = connection_limits;
     auto server = whois::Server::create(
         options,
         [&responder](const whois::Query& query) {

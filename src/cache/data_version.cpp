@@ -21,7 +21,9 @@ Version DataVersion::current() {
       (void)lock.try_lock();
     }
     if (lock.owns_lock() && now_ns >= next_check_ns_.load(std::memory_order_relaxed)) {
-      if (auto updated = store_.data_updated()) {
+      auto updated = store_.data_updated();
+      readable_.store(updated.has_value(), std::memory_order_release);
+      if (updated) {
         const std::optional<Timestamp>& last = *updated;
         const std::int64_t ms = last.has_value() ? to_unix_ms(*last) : kNever;
         if (ms != updated_ms_.load(std::memory_order_relaxed) || generation_.load() == 0) {
@@ -38,6 +40,7 @@ Version DataVersion::current() {
   // the new one.
   Version version;
   version.generation = generation_.load(std::memory_order_acquire);
+  version.readable = readable_.load(std::memory_order_acquire);
   const std::int64_t ms = updated_ms_.load(std::memory_order_acquire);
   if (ms != kNever) version.updated = from_unix_ms(ms);
   return version;

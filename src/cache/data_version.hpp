@@ -21,6 +21,7 @@ namespace ssad::cache {
 struct Version {
   std::uint64_t generation = 0;      // 0 before the first read; moves on with every change seen
   std::optional<Timestamp> updated;  // the store's last data change; nullopt when it never changed
+  bool readable = false;             // the last read of the store succeeded
 };
 
 class DataVersion {
@@ -44,6 +45,7 @@ class DataVersion {
   std::atomic<std::int64_t> next_check_ns_{kNever};
   std::atomic<std::int64_t> updated_ms_{kNever};
   std::atomic<std::uint64_t> generation_{0};
+  std::atomic<bool> readable_{false};
 };
 
 }  // namespace ssad::cache

@@ -17,7 +17,8 @@ ResponseCache::Shard& ResponseCache::shard_of(std::string_view key) {
 // The entry's bytes plus a rough allowance for the list node, map node and control block.
 std::size_t ResponseCache::cost(const Shard::Entry& entry) {
   constexpr std::size_t kOverhead = 160;
-  return 2 * entry.first.size() + entry.second->body.size() + kOverhead;
+  return 2 * entry.first.size() + entry.second->body.size() +
+         entry.second->splices.size() * sizeof(std::size_t) + kOverhead;
 }
 
 bool ResponseCache::catch_up(std::uint64_t generation) {
@@ -82,6 +83,15 @@ std::size_t ResponseCache::size_bytes() const {
   for (const auto& shard : shards_) {
     const std::lock_guard lock(shard->mutex);
     total += shard->bytes;
+  }
+  return total;
+}
+
+std::size_t ResponseCache::entries() const {
+  std::size_t total = 0;
+  for (const auto& shard : shards_) {
+    const std::lock_guard lock(shard->mutex);
+    total += shard->index.size();
   }
   return total;
 }

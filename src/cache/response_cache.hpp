@@ -23,6 +23,9 @@ namespace ssad::cache {
 struct CachedResponse {
   unsigned status = 200;
   std::string body;
+  // Offsets in body, ascending, where the front door writes a per-request text (RDAP: the query URL);
+  // empty for a body served as it is.
+  std::vector<std::size_t> splices;
 };
 
 class ResponseCache {
@@ -37,6 +40,8 @@ class ResponseCache {
   /// moved to a newer generation meanwhile.
   void insert(std::string key, std::shared_ptr<const CachedResponse> response, std::uint64_t generation);
   [[nodiscard]] std::size_t size_bytes() const;
+  /// How many answers are kept.
+  [[nodiscard]] std::size_t entries() const;
 
  private:
   struct Shard {

@@ -6,6 +6,12 @@
 #include <sstream>
 
 #include <arpa/inet.h>
+// clang-format off
+#include <utility>  // before Boost: see http/asio.hpp
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
+// clang-format on
 #include <toml++/toml.h>
 
 namespace ssad::config {
@@ -49,6 +55,24 @@ struct Reader {
     }
   }
 
+  void texts(const toml::table& t, const char* section, const char* key, std::vector<std::string>& out) {
+    if (const auto* node = t.get(key)) {
+      const auto* array = node->as_array();
+      if (array == nullptr) {
+        bad(std::string(section) + "." + key, "must be an array of strings");
+        return;
+      }
+      out.clear();
+      for (const auto& element : *array) {
+        if (auto v = element.value<std::string>()) {
+          out.push_back(*v);
+        } else {
+          bad(std::string(section) + "." + key, "must be an array of strings");
+        }
+      }
+    }
+  }
+
   void boolean(const toml::table& t, const char* section, const char* key, bool& out) {
     if (const auto* node = t.get(key)) {
       if (auto v = node->value<bool>())
@@ -68,6 +92,23 @@ struct Reader {
     return node->as_table();
   }
 };
+
+// An IP address or a CIDR without host bits ("10.0.0.0/8", "2001:db8::/32"), as http::TrustedProxies
+// reads it.
+bool is_address_or_cidr(const std::string& text) {
+  namespace ip = boost::asio::ip;
+  boost::system::error_code ec;
+  if (text.find('/') == std::string::npos) {
+    (void)ip::make_address(text, ec);
+    return !ec;
+  }
+  if (text.find(':') == std::string::npos) {
+    const ip::network_v4 network = ip::make_network_v4(text, ec);
+    return !ec && network.network() == network.address();
+  }
+  const ip::network_v6 network = ip::make_network_v6(text, ec);
+  return !ec && network.network() == network.address();
+}
 
 }  // namespace
 
@@ -91,7 +132,8 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   if (const auto* t = r.section("server")) {
     r.only(*t, "server.",
            {"http", "https", "tls_certificate", "tls_private_key", "threads", "read_timeout_seconds",
-            "idle_timeout_seconds", "header_limit_bytes", "body_limit_bytes"});
+            "idle_timeout_seconds", "header_limit_bytes", "body_limit_bytes", "max_connections",
+            "max_connections_per_address", "trusted_proxies"});
     r.text(*t, "server", "http", config.server.http);
     r.text(*t, "server", "https", config.server.https);
     r.text(*t, "server", "tls_certificate", config.server.tls_certificate);
@@ -101,6 +143,17 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     r.number(*t, "server", "idle_timeout_seconds", config.server.idle_timeout_seconds, 1, 3600);
     r.number(*t, "server", "header_limit_bytes", config.server.header_limit_bytes, 1024, 1 << 20);
     r.number(*t, "server", "body_limit_bytes", config.server.body_limit_bytes, 0, 64 << 20);
+    r.number(*t, "server", "max_connections", config.server.max_connections, 0, 1000000);
+    r.number(*t, "server", "max_connections_per_address", config.server.max_connections_per_address, 0,
+             1000000);
+    r.texts(*t, "server", "trusted_proxies", config.server.trusted_proxies);
+    for (const std::string& entry : config.server.trusted_proxies) {
+      if (!is_address_or_cidr(entry)) {
+        r.bad("server.trusted_proxies", "'" + entry +
+                                            "' is not an IP address or CIDR (such as 10.0.0.0/8 or "
+                                            "2001:db8::/32) without host bits");
+      }
+    }
     for (const auto& [key, value] :
          {std::pair{"server.http", &config.server.http}, {"server.https", &config.server.https}}) {
       if (r.error || value->empty()) continue;

@@ -37,38 +37,52 @@ Response healthz(const Request& request) {
   return json(R"({"status":"ok"})");
 }
 
-Response readyz(store::RegistrationReader& store, const Request& request, cache::AbuseContactGaps* gaps) {
+Readiness::Readiness(store::RegistrationReader& store, cache::DataVersion& data_version,
+                     cache::AbuseContactGaps* gaps)
+    : store_(store), data_version_(data_version), gaps_(gaps) {}
+
+Response Readiness::handle(const Request& request) {
   if (auto refused = refuse_unless_plain_get(request)) return std::move(*refused);
-  auto counts = store.counts();
-  if (!counts) return error_response(request.path, Error{ErrorCode::unavailable, "the store cannot be read"});
-  json::JsonWriter out(256);
-  out.begin_object();
-  out.member("status", "ready");
-  out.key("domains").integer(counts->domains);
-  if (gaps != nullptr) {
-    auto list = gaps->current();
-    if (!list) return error_response(request.path, Error{ErrorCode::unavailable, "the store cannot be read"});
-    out.key("registrars_without_abuse_contact").begin_array();
-    for (const auto& registrar : **list) {
-      out.begin_object();
-      out.key("iana_id");
-      if (registrar.iana_id) {
-        out.integer(*registrar.iana_id);
-      } else {
-        out.null();
+  const cache::Version version = data_version_.current();
+  const auto unavailable = [&] {
+    return error_response(request.path, Error{ErrorCode::unavailable, "the store cannot be read"});
+  };
+  if (!version.readable || version.generation == 0) return unavailable();
+  const std::lock_guard lock(mutex_);
+  if (version.generation != generation_) {
+    auto counts = store_.counts();
+    if (!counts) return unavailable();
+    json::JsonWriter out(256);
+    out.begin_object();
+    out.member("status", "ready");
+    out.key("domains").integer(counts->domains);
+    if (gaps_ != nullptr) {
+      auto list = gaps_->current();
+      if (!list) return unavailable();
+      out.key("registrars_without_abuse_contact").begin_array();
+      for (const auto& registrar : **list) {
+        out.begin_object();
+        out.key("iana_id");
+        if (registrar.iana_id) {
+          out.integer(*registrar.iana_id);
+        } else {
+          out.null();
+        }
+        out.member("handle", registrar.handle);
+        out.member("name", registrar.name);
+        out.key("missing").begin_array();
+        if (registrar.email_missing) out.string("email");
+        if (registrar.phone_missing) out.string("phone");
+        out.end_array();
+        out.end_object();
       }
-      out.member("handle", registrar.handle);
-      out.member("name", registrar.name);
-      out.key("missing").begin_array();
-      if (registrar.email_missing) out.string("email");
-      if (registrar.phone_missing) out.string("phone");
       out.end_array();
-      out.end_object();
     }
-    out.end_array();
+    out.end_object();
+    body_ = std::string(out.view());
+    generation_ = version.generation;
   }
-  out.end_object();
-  return json(std::string(out.view()));
+  return json(body_);
 }
 
 }  // namespace ssad::http

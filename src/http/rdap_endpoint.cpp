@@ -1,10 +1,15 @@
 #include "http/rdap_endpoint.hpp"
 
 #include <algorithm>
+#include <array>
 #include <memory>
+#include <random>
+#include <utility>
+#include <variant>
 
 #include "http/error_mapping.hpp"
 #include "identity/caller.hpp"
+#include "json/json_writer.hpp"
 
 namespace ssad::http {
 namespace {
@@ -20,22 +25,79 @@ Response rdap_response(unsigned status, std::string body) {
   return response;
 }
 
-// Lookups name one object: their rendering is kept whole.
-bool is_lookup(std::string_view path) {
-  return path.starts_with("/rdap/domain/") || path.starts_with("/rdap/nameserver/") ||
-         path.starts_with("/rdap/entity/");
+// A request that proves (or claims) who is asking. Its answer may one day depend on who that is, so no
+// shared cache, ours or one on the way, may keep it or give it someone else's.
+bool carries_credentials(const Request& request) {
+  return request.header("authorization").has_value() || request.header("cookie").has_value();
+}
+
+// The canonical request of a lookup, the one thing its rendering depends on besides the data: the object
+// type and its normalised name (lower-case A-labels) or handle. Empty for what is not a lookup.
+std::string lookup_key(const rdap::Request& request) {
+  if (const auto* domain = std::get_if<rdap::DomainLookup>(&request)) return "domain/" + domain->name.ldh;
+  if (const auto* host = std::get_if<rdap::NameserverLookup>(&request)) return "nameserver/" + host->name.ldh;
+  if (const auto* entity = std::get_if<rdap::EntityLookup>(&request)) return "entity/" + entity->handle;
+  return {};
+}
+
+// 32 random hex digits: no stored value can contain them by design, so every place they appear in a
+// rendered body is a place the renderer wrote the query URL.
+std::string random_marker() {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::random_device random;
+  std::string marker;
+  for (int i = 0; i < 32; ++i) marker += kHex[random() % kHex.size()];
+  return marker;
+}
+
+// `text` as the inside of a JSON string, as the renderer would have written it.
+std::string json_string_content(std::string_view text) {
+  json::JsonWriter writer(text.size() + 16);
+  writer.string(text);
+  const std::string_view quoted = writer.view();
+  return std::string(quoted.substr(1, quoted.size() - 2));
+}
+
+// The body rendered with `marker` for the query URL, as a body without it and the offsets it was at.
+cache::CachedResponse cut_at_marker(std::string_view body, std::string_view marker) {
+  cache::CachedResponse cut;
+  cut.body.reserve(body.size());
+  for (std::size_t at = body.find(marker); at != std::string_view::npos; at = body.find(marker)) {
+    cut.body.append(body.substr(0, at));
+    cut.splices.push_back(cut.body.size());
+    body.remove_prefix(at + marker.size());
+  }
+  cut.body.append(body);
+  return cut;
+}
+
+// A cached body with `query_url` written at each of its splices.
+std::string splice(const cache::CachedResponse& cached, std::string_view query_url) {
+  const std::string url = json_string_content(query_url);
+  std::string body;
+  body.reserve(cached.body.size() + cached.splices.size() * url.size());
+  std::size_t from = 0;
+  for (const std::size_t at : cached.splices) {
+    body.append(cached.body, from, at - from);
+    body.append(url);
+    from = at;
+  }
+  body.append(cached.body, from);
+  return body;
 }
 
 }  // namespace
 
-RdapEndpoint::RdapEndpoint(const rdap::Service& service, cache::DataVersion& data_version,
-                           abuse::RateLimiter& limiter, const Clock& clock, RdapEndpointOptions options)
+RdapEndpoint::RdapEndpoint(const rdap::Service& service, cache::DataVersion& data_version, const Clock& clock,
+                           RdapEndpointOptions options)
     : service_(service),
       data_version_(data_version),
-      limiter_(limiter),
       clock_(clock),
       base_url_(std::move(options.base_url)),
-      cache_(options.cache_bytes) {
+      query_url_marker_(random_marker()),
+      // Without a configured base URL the links follow the client's Host: nothing to share.
+      caching_(!base_url_.empty() && options.cache_bytes > 0),
+      cache_(caching_ ? options.cache_bytes : 0) {
   if (!base_url_.empty() && base_url_.back() != '/') base_url_ += '/';
 }
 
@@ -59,6 +121,14 @@ rdap::Location RdapEndpoint::location_of(const Request& request) const {
 }
 
 Response RdapEndpoint::handle(const Request& request) {
+  if (!carries_credentials(request)) return answer(request);
+  Response response = answer(request);
+  response.headers.emplace_back("Cache-Control", "private, no-store");
+  response.headers.emplace_back("Vary", "Authorization");
+  return response;
+}
+
+Response RdapEndpoint::answer(const Request& request) {
   if (request.method != "GET") {
     Response refused = error_response(request.path, Error{ErrorCode::method_not_allowed,
                                                           "RDAP answers GET and HEAD only (RFC 7480 §4.1)."});
@@ -68,42 +138,35 @@ Response RdapEndpoint::handle(const Request& request) {
   if (!request.body.empty()) {
     return error_response(request.path, Error{ErrorCode::invalid_input, "An RDAP query carries no body."});
   }
-  if (const abuse::Admission admission = limiter_.admit(request.remote_address); !admission.allowed) {
-    Response refused = error_response(
-        request.path,
-        Error{ErrorCode::too_many_requests, "Too many queries from this address; please slow down."});
-    refused.headers.emplace_back("Retry-After", std::to_string(admission.retry_after.count()));
-    return refused;
-  }
-  // Lookups are cached whole, keyed by the target (and the scheme and Host when links are built from
-  // them): for the anonymous caller only, whose rendering is the same for everyone. (Every caller is
-  // anonymous until the identity issue authenticates requests here.)
-  const identity::Caller caller = identity::Caller::anonymous();
-  const bool cacheable = caller.is_anonymous() && is_lookup(request.path);
-  std::string key;
-  const cache::Version version = data_version_.current();
-  if (cacheable) {
-    key = request.target;
-    if (base_url_.empty()) {
-      key += request.secure ? "\nhttps\n" : "\nhttp\n";
-      key += request.header("host").value_or("");
-    }
-    if (auto cached = cache_.find(key, version.generation))
-      return rdap_response(cached->status, cached->body);
-  }
   const std::string_view path =
       request.path == "/rdap" ? std::string_view() : std::string_view(request.path).substr(kPrefix.size());
   auto parsed = rdap::parse_request(path, request.query);
   if (!parsed) return error_response(request.path, parsed.error());
-  const rdap::Query query{std::move(*parsed), location_of(request)};
+  rdap::Query query{std::move(*parsed), location_of(request)};
+
+  // Lookups are cached whole for the anonymous caller only, whose rendering is the same for everyone.
+  // (Every caller is anonymous until the identity issue authenticates requests here; a request with
+  // credentials is kept out already, so that nothing cached before then can reach an authenticated one.)
+  const identity::Caller caller = identity::Caller::anonymous();
+  std::string key;
+  if (caching_ && caller.is_anonymous() && !carries_credentials(request)) key = lookup_key(query.request);
+  if (key.empty()) {
+    auto answer = service_.answer(query, caller, clock_.now());
+    if (!answer) return error_response(request.path, answer.error());
+    return rdap_response(200, std::move(answer->body));
+  }
+  const cache::Version version = data_version_.current();
+  if (auto cached = cache_.find(key, version.generation)) {
+    return rdap_response(cached->status, splice(*cached, query.location.query_url));
+  }
+  // Rendered with a marker where the query URL goes, so that the cached body serves every client.
+  const std::string query_url = std::exchange(query.location.query_url, query_url_marker_);
   auto answer = service_.answer(query, caller, clock_.now());
   if (!answer) return error_response(request.path, answer.error());
-  if (cacheable) {
-    cache_.insert(std::move(key),
-                  std::make_shared<const cache::CachedResponse>(cache::CachedResponse{200, answer->body}),
-                  version.generation);
-  }
-  return rdap_response(200, std::move(answer->body));
+  auto cached = std::make_shared<const cache::CachedResponse>(cut_at_marker(answer->body, query_url_marker_));
+  std::string body = splice(*cached, query_url);
+  cache_.insert(std::move(key), std::move(cached), version.generation);
+  return rdap_response(200, std::move(body));
 }
 
 }  // namespace ssad::http

@@ -1,13 +1,20 @@
 #pragma once
-// The HTTP adapter of the RDAP use cases (RFC 7480): GET and HEAD only (405 otherwise), the per-client
-// rate limit (429 with Retry-After), the base URL of links, the response cache for lookups, and turning
-// rdap::Answer and errors into responses (application/rdap+json, CORS "*", RFC 9083 errors through the
-// one error mapping). What the query means is rdap::Service's business.
+// The HTTP adapter of the RDAP use cases (RFC 7480): GET and HEAD only (405 otherwise), the base URL of
+// links, the response cache for lookups, and turning rdap::Answer and errors into responses
+// (application/rdap+json, CORS "*", RFC 9083 errors through the one error mapping). The per-client rate
+// limit is the router's (http/routes.hpp), for every path alike. What the query means is
+// rdap::Service's business.
+//
+// The cache is keyed by the canonical request: the object type and its normalised name (or handle), never
+// the raw target, the Host header or parameters a lookup does not know, so that no client can multiply
+// entries. The `value` of every link is still the URL each client asked for: a cached body keeps the
+// places where that URL goes and has it spliced in per response. A request that carries credentials
+// (Authorization, Cookie) is neither served from the cache nor stored in it, and its response says
+// `Cache-Control: private, no-store` and `Vary: Authorization`, whatever it answered.
 
 #include <cstddef>
 #include <string>
 
-#include "abuse/rate_limiter.hpp"
 #include "cache/data_version.hpp"
 #include "cache/response_cache.hpp"
 #include "core/time.hpp"
@@ -18,7 +25,7 @@ namespace ssad::http {
 
 struct RdapEndpointOptions {
   // The public URL of /rdap/ ("https://rdap.nic.example/rdap/"). Empty: built from the request's scheme
-  // and Host header (local use only).
+  // and Host header (local use only), and nothing is cached, since the links then depend on the Host.
   std::string base_url;
   std::size_t cache_bytes = std::size_t{256} << 20U;  // rendered lookups kept; 0: no cache
 };
@@ -26,20 +33,25 @@ struct RdapEndpointOptions {
 class RdapEndpoint {
  public:
   /// Every reference must outlive the endpoint.
-  RdapEndpoint(const rdap::Service& service, cache::DataVersion& data_version, abuse::RateLimiter& limiter,
-               const Clock& clock, RdapEndpointOptions options);
+  RdapEndpoint(const rdap::Service& service, cache::DataVersion& data_version, const Clock& clock,
+               RdapEndpointOptions options);
 
   /// Answers a request for "/rdap" or a path under "/rdap/". Thread-safe.
   [[nodiscard]] Response handle(const Request& request);
 
+  /// Lookups held in the cache now (for tests and metrics).
+  [[nodiscard]] std::size_t cached_lookups() const { return cache_.entries(); }
+
  private:
   [[nodiscard]] rdap::Location location_of(const Request& request) const;
+  [[nodiscard]] Response answer(const Request& request);
 
   const rdap::Service& service_;
   cache::DataVersion& data_version_;
-  abuse::RateLimiter& limiter_;
   const Clock& clock_;
   std::string base_url_;
+  std::string query_url_marker_;  // stands for the query URL in a body rendered for the cache
+  bool caching_;
   cache::ResponseCache cache_;
 };
 

@@ -15,7 +15,15 @@ Router& Router::prefix(std::string prefix, Route route) {
   return *this;
 }
 
+Router& Router::gate(Gate check) {
+  gate_ = std::move(check);
+  return *this;
+}
+
 Response Router::handle(const Request& request) const {
+  if (gate_) {
+    if (auto refused = gate_(request)) return std::move(*refused);
+  }
   const std::string& path = request.path;
   const Entry* best = nullptr;
   for (const Entry& entry : routes_) {

@@ -5,6 +5,7 @@
 // the dialect of its path. Thread-safe once built (routes are added before serving).
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@
 namespace ssad::http {
 
 using Route = std::function<Response(const Request&)>;
+/// Runs before any route: a response ends the request there (a refusal), nullopt lets it through.
+using Gate = std::function<std::optional<Response>(const Request&)>;
 
 class Router {
  public:
@@ -20,6 +23,8 @@ class Router {
   Router& exact(std::string path, Route route);
   /// Answers `prefix` and every path below it ("/rdap": "/rdap", "/rdap/domain/x"; not "/rdapx").
   Router& prefix(std::string prefix, Route route);
+  /// Every request, whatever its path and whether a route answers it, passes `check` first.
+  Router& gate(Gate check);
 
   /// The matching route's response, or a 404.
   [[nodiscard]] Response handle(const Request& request) const;
@@ -31,6 +36,7 @@ class Router {
     Route route;
   };
   std::vector<Entry> routes_;
+  Gate gate_;
 };
 
 }  // namespace ssad::http

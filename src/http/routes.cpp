@@ -1,16 +1,33 @@
 #include "http/routes.hpp"
 
-#include "http/health.hpp"
+#include <string>
+
+#include "http/error_mapping.hpp"
 
 namespace ssad::http {
+namespace {
+
+bool is_health_check(std::string_view path) { return path == "/healthz" || path == "/readyz"; }
+
+}  // namespace
 
 Router make_routes(FrontDoors doors) {
   Router router;
+  router.gate([&limiter = doors.limiter,
+               &health_limiter = doors.health_limiter](const Request& request) -> std::optional<Response> {
+    abuse::RateLimiter& bucket = is_health_check(request.path) ? health_limiter : limiter;
+    const abuse::Admission admission = bucket.admit(request.remote_address);
+    if (admission.allowed) return std::nullopt;
+    Response refused = error_response(
+        request.path,
+        Error{ErrorCode::too_many_requests, "Too many requests from this address; please slow down."});
+    refused.headers.emplace_back("Retry-After", std::to_string(admission.retry_after.count()));
+    return refused;
+  });
   router.prefix("/rdap", [&rdap = doors.rdap](const Request& request) { return rdap.handle(request); });
   router.exact("/healthz", healthz);
-  router.exact("/readyz", [&store = doors.store, gaps = doors.abuse_contact_gaps](const Request& request) {
-    return readyz(store, request, gaps);
-  });
+  router.exact("/readyz",
+               [&readiness = doors.readiness](const Request& request) { return readiness.handle(request); });
   return router;
 }
 

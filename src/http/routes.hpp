@@ -1,19 +1,25 @@
 #pragma once
-// The server's route table: which front door answers which path. The composition root builds the front
-// doors and hands them here; tests build the same table.
+// The server's route table: which front door answers which path, and the per-client rate limit every
+// request passes first. The composition root builds the front doors and hands them here; tests build the
+// same table.
 
-#include "cache/abuse_contact_gaps.hpp"
+#include "abuse/rate_limiter.hpp"
+#include "http/health.hpp"
 #include "http/rdap_endpoint.hpp"
 #include "http/router.hpp"
-#include "store/registration_store.hpp"
 
 namespace ssad::http {
 
-/// The front doors the routes lead to; each must outlive the router.
+/// The front doors the routes lead to, and the rate limits; each must outlive the router.
 struct FrontDoors {
   RdapEndpoint& rdap;
-  store::RegistrationReader& store;                       // for /readyz
-  cache::AbuseContactGaps* abuse_contact_gaps = nullptr;  // for /readyz's detail; none: no detail
+  Readiness& readiness;  // /readyz (with the registrars lacking an abuse contact, when it has them)
+  // Every request but the health checks, whatever its path (an unknown path too): a client over it gets
+  // 429 with Retry-After, in its path's dialect (RFC 9083 under /rdap/, RFC 9457 elsewhere).
+  abuse::RateLimiter& limiter;
+  // /healthz and /readyz: their own bucket per client, so that a load balancer's polling neither spends
+  // nor is refused for the queries of the address it shares (a proxy's, say).
+  abuse::RateLimiter& health_limiter;
 };
 
 /// "/rdap" and below: RDAP; "/healthz", "/readyz": health; anything else: 404 (RFC 9457).

@@ -177,7 +177,7 @@ bhttp::response<Body> to_message(const Response& response, unsigned version, boo
 // A connection and the state stop() needs, whatever its stream. busy and closing are touched only on the
 // stream's executor (its strand, or the io_context itself when it has one thread).
 struct Connection {
-  Connection() = default;
+  explicit Connection(std::shared_ptr<net::ssl::context> context) : tls_context(std::move(context)) {}
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   virtual ~Connection() = default;
@@ -186,16 +186,21 @@ struct Connection {
   // closing it ends whatever is pending, TLS included.
   virtual beast::tcp_stream& tcp() = 0;
 
-  std::string remote_address;
-  bool busy = false;     // a request has begun arriving and is not yet answered
-  bool closing = false;  // the server is stopping: close once the current response is sent
+  // The TLS context the connection began with: a reload does not take it away. Null for plain TCP.
+  std::shared_ptr<net::ssl::context> tls_context;
+  ConnectionLimits::Slot slot;  // its place under the connection limits
+  net::ip::address peer;        // the TCP peer
+  std::string remote_address;   // the peer's address as text (IPv4-mapped as IPv4)
+  bool busy = false;            // a request has begun arriving and is not yet answered
+  bool closing = false;         // the server is stopping: close once the current response is sent
 };
 
 // A connection over a beast::tcp_stream or a TlsStream.
 template <class Stream>
 struct StreamConnection final : Connection {
   template <class... Args>
-  explicit StreamConnection(Args&&... args) : stream(std::forward<Args>(args)...) {}
+  explicit StreamConnection(std::shared_ptr<net::ssl::context> context, Args&&... args)
+      : Connection(std::move(context)), stream(std::forward<Args>(args)...) {}
   beast::tcp_stream& tcp() override { return beast::get_lowest_layer(stream); }
   Stream stream;
 };
@@ -269,6 +274,7 @@ struct Server::Impl {
         control(net::make_strand(ioc)),
         acceptor(control) {
     if (!hooks.access_log) hooks.access_log = [](std::string_view line) { spdlog::info("{}", line); };
+    if (!options.connection_limits) options.connection_limits = std::make_shared<ConnectionLimits>();
   }
 
   [[nodiscard]] unsigned thread_count() const { return std::max(1U, options.threads); }
@@ -276,13 +282,17 @@ struct Server::Impl {
   ServerOptions options;
   Handler handler;
   ServerHooks hooks;
-  std::optional<net::ssl::context> tls;  // set when options.tls is; outlives the io_context's streams
+  // Set when options.tls is: the context new connections take. Each connection holds the one it began
+  // with, so a reload replaces this one only.
+  std::mutex tls_mutex;
+  std::shared_ptr<net::ssl::context> tls;
   // Declared before everything that holds its executor, so that it is destroyed last.
   net::io_context ioc;
   net::strand<net::io_context::executor_type> control;  // serialises the acceptor and the signal set
   tcp::acceptor acceptor;
   tcp::endpoint local;
   std::optional<net::signal_set> signals;  // only under run()
+  std::optional<net::signal_set> hangup;   // SIGHUP, only under run()
 
   struct Connections {  // the data and its mutex travel together
     std::mutex mutex;
@@ -325,6 +335,7 @@ struct Server::Impl {
         signals->cancel(ignored);
         signals->clear(ignored);
       }
+      if (hangup) hangup->cancel(ignored);
     });
     for (auto& connection : open) {
       net::post(connection->tcp().get_executor(), [connection] {
@@ -356,18 +367,44 @@ struct Server::Impl {
   }
 
   void start_session(tcp::socket socket) {
-    if (tls) {
-      launch(std::make_shared<StreamConnection<TlsStream>>(std::move(socket), *tls));
-    } else {
-      launch(std::make_shared<StreamConnection<beast::tcp_stream>>(std::move(socket)));
+    beast::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    if (ec) return;  // gone already
+    // Over a limit: closed at once (by going out of scope), before any TLS or HTTP work.
+    const bool proxy = !options.trusted_proxies.empty() && options.trusted_proxies.contains(peer.address());
+    const std::string remote = peer_address(peer);
+    ConnectionLimits::Slot slot = options.connection_limits->acquire(remote, !proxy);
+    if (!slot.held()) {
+      spdlog::debug("http: connection from {} refused: over the connection limit", remote);
+      return;
     }
+    if (options.tls) {
+      std::shared_ptr<net::ssl::context> context;
+      {
+        const std::lock_guard lock(tls_mutex);
+        context = tls;
+      }
+      auto tls_connection =
+          std::make_shared<StreamConnection<TlsStream>>(context, std::move(socket), *context);
+      prepare(*tls_connection, peer, remote, std::move(slot));
+      launch(tls_connection);
+    } else {
+      auto plain_connection =
+          std::make_shared<StreamConnection<beast::tcp_stream>>(nullptr, std::move(socket));
+      prepare(*plain_connection, peer, remote, std::move(slot));
+      launch(plain_connection);
+    }
+  }
+
+  static void prepare(Connection& connection, const tcp::endpoint& peer, const std::string& remote,
+                      ConnectionLimits::Slot slot) {
+    connection.peer = peer.address();
+    connection.remote_address = remote;
+    connection.slot = std::move(slot);
   }
 
   template <class Stream>
   void launch(const std::shared_ptr<StreamConnection<Stream>>& connection) {
-    beast::error_code ec;
-    const auto peer = connection->tcp().socket().remote_endpoint(ec);
-    if (!ec) connection->remote_address = peer_address(peer);
     {
       const std::lock_guard lock(connections.mutex);
       if (connections.stopping) return;  // accepted just as the stop began: closed by going out of scope
@@ -522,7 +559,11 @@ struct Server::Impl {
     record.method = std::string(to_std(received.method_string()));
     record.target = std::string(to_std(received.target()));
     Request request = to_request(std::move(received), conn.remote_address);
-    request.secure = tls.has_value();
+    if (!options.trusted_proxies.empty()) {
+      request.remote_address = options.trusted_proxies.client_address(conn.peer, request.headers);
+      record.remote = request.remote_address;
+    }
+    request.secure = options.tls.has_value();
     Response response = answer(request);
     // Read after the handler: stop() may have begun meanwhile, even from the handler itself.
     const bool keep_open = keep_alive && !conn.closing && !stopping;
@@ -597,6 +638,41 @@ struct Server::Impl {
     }
   }
 
+  // SIGHUP, until the server stops: ServerHooks::on_hangup, or a reload of the certificate.
+  void wait_for_hangup() {
+    if (!hangup) return;
+    hangup->async_wait([this](const beast::error_code& ec, int) {
+      if (ec) return;
+      if (hooks.on_hangup) {
+        hooks.on_hangup();
+      } else if (options.tls) {
+        log_reload(reload_tls());
+      }
+      wait_for_hangup();
+    });
+  }
+
+  Result<void> reload_tls() {
+    if (!options.tls) return ssad::fail(ErrorCode::invalid_input, "this listener does not speak TLS");
+    auto context = make_tls_context(*options.tls);
+    if (!context) return std::unexpected(std::move(context.error()));
+    auto fresh = std::make_shared<net::ssl::context>(std::move(*context));
+    const std::lock_guard lock(tls_mutex);
+    tls = std::move(fresh);
+    return {};
+  }
+
+  void log_reload(const Result<void>& reloaded) const {
+    if (reloaded && options.tls) {
+      spdlog::info("http: {} presents the TLS certificate '{}' (reloaded)", endpoint_text(local),
+                   options.tls->certificate_chain_file);
+    } else if (reloaded) {
+      return;
+    } else {
+      spdlog::error("http: {} keeps its TLS certificate: {}", endpoint_text(local), reloaded.error().message);
+    }
+  }
+
   void join_threads() {
     if (ioc.get_executor().running_in_this_thread()) return;  // a handler cannot wait for itself
     const std::lock_guard lock(threads_mutex);
@@ -611,11 +687,11 @@ Server::~Server() { stop(); }
 
 Result<std::unique_ptr<Server>> Server::create(ServerOptions options, Handler handler, ServerHooks hooks) {
   if (!handler) return ssad::fail(ErrorCode::invalid_input, "the HTTP server needs a request handler");
-  std::optional<net::ssl::context> tls;
+  std::shared_ptr<net::ssl::context> tls;
   if (options.tls) {
     auto context = make_tls_context(*options.tls);
     if (!context) return std::unexpected(std::move(context.error()));
-    tls.emplace(std::move(*context));
+    tls = std::make_shared<net::ssl::context>(std::move(*context));
   }
   auto impl = std::make_unique<Impl>(std::move(options), std::move(handler), std::move(hooks));
   impl->tls = std::move(tls);
@@ -638,6 +714,8 @@ void Server::run() {
     spdlog::info("http: signal {} received, stopping", signal);
     impl.begin_shutdown();
   });
+  impl.hangup.emplace(impl.control, SIGHUP);
+  impl.wait_for_hangup();
   std::vector<std::thread> extra;
   for (unsigned i = 1; i < impl.thread_count(); ++i) extra.emplace_back([&impl] { impl.ioc.run(); });
   impl.ioc.run();
@@ -654,6 +732,12 @@ void Server::start_background() {
 void Server::stop() {
   impl_->begin_shutdown();
   impl_->join_threads();
+}
+
+Result<void> Server::reload_tls() {
+  auto reloaded = impl_->reload_tls();
+  impl_->log_reload(reloaded);
+  return reloaded;
 }
 
 }  // namespace ssad::http

@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "http/client_address.hpp"
+#include "http/connection_limit.hpp"
 #include "http/message.hpp"
 
 namespace ssad::http {
@@ -48,20 +50,31 @@ struct ServerOptions {
   std::size_t header_limit = std::size_t{8} * 1024;  // request line plus header fields, in bytes; beyond: 431
   std::size_t body_limit = std::size_t{64} * 1024;   // request body, in bytes; beyond: 413
   std::optional<TlsOptions> tls;                     // set: the listener speaks HTTPS only; unset: HTTP
+  // Connections open at once, shared with the other listeners that hold the same object. Null: this
+  // server's own, with ConnectionLimitOptions' defaults. A connection over a limit is closed as soon as
+  // it is accepted, without a response (a 503 would cost what the limit is there to save).
+  std::shared_ptr<ConnectionLimits> connection_limits;
+  // Peers believed about the client they forward for (http/client_address.hpp); their connections count
+  // towards the total only, not per address. Empty: the peer is the client.
+  TrustedProxies trusted_proxies;
 };
 
 /// What the embedding application customises; empty members mean the defaults.
 struct ServerHooks {
   AccessLogSink access_log;  // default: spdlog at info level
   bool log_access = true;    // false: no access log (the line is not even formatted)
+  // What SIGHUP does under run(). Default: reload_tls() when the server speaks TLS (logged), nothing
+  // otherwise; never the signal's default action, which would end the process.
+  std::function<void()> on_hangup;
 };
 
 /// An HTTP/1.1 server: coroutine sessions on an io_context, keep-alive, one Handler for every request.
 /// With ServerOptions::tls each connection begins with a TLS handshake (under the read timeout); a client
 /// that fails it is closed without a response.
 ///
-/// Access-log line fields: time (RFC 3339, when the request began arriving), remote, method, target,
-/// status, bytes (body bytes sent), duration_ms (first byte received to last byte sent).
+/// Access-log line fields: time (RFC 3339, when the request began arriving), remote (the client's
+/// address: the peer's, or the one a trusted proxy forwarded for), method, target, status, bytes (body
+/// bytes sent), duration_ms (first byte received to last byte sent).
 class Server {
  public:
   /// Binds and listens (so that port 0 is resolved before this returns); serves nothing until run() or
@@ -83,7 +96,8 @@ class Server {
   [[nodiscard]] std::string address() const;
 
   /// Serves on the calling thread plus threads - 1 more until stop() or SIGINT/SIGTERM, then returns
-  /// once every connection has closed. Call run() or start_background() once.
+  /// once every connection has closed; SIGHUP meanwhile calls ServerHooks::on_hangup. Call run() or
+  /// start_background() once.
   void run();
   /// Serves on `threads` internal threads and returns at once (for tests and embedding).
   void start_background();
@@ -92,6 +106,12 @@ class Server {
   /// Returns when the background threads have finished, except when called from a server thread (from a
   /// Handler), where it only starts the stop. Idempotent; callable from any thread.
   void stop();
+
+  /// Reads the TLS certificate chain and key files again and presents them on connections accepted from
+  /// now on; connections already open keep the ones they began with. Errors as create()'s for the
+  /// files, and invalid_input when the server does not speak TLS; on an error the certificate in use
+  /// stays. Callable from any thread (SIGHUP calls it, see ServerHooks::on_hangup).
+  [[nodiscard]] Result<void> reload_tls();
 
  private:
   struct Impl;

@@ -74,7 +74,9 @@ std::string log_safe(std::string_view text) {
 // A connection and the state stop() needs. busy and closing are touched only on the stream's executor
 // (a strand, or the io_context itself when it has one thread); prev and next under the registry's mutex.
 struct Connection : std::enable_shared_from_this<Connection> {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  Connection(tcp::socket socket, http::ConnectionLimits::Slot held)
+      : slot(std::move(held)), stream(std::move(socket)) {}
+  http::ConnectionLimits::Slot slot;  // its place under the connection limits
   beast::tcp_stream stream;
   bool busy = false;     // the query has begun arriving and is not yet answered
   bool closing = false;  // the server is stopping: close as soon as the connection is not busy
@@ -91,7 +93,9 @@ struct Server::Impl {
         access_log(std::move(sink)),
         ioc(static_cast<int>(thread_count())),
         control(net::make_strand(ioc)),
-        acceptor(control) {}
+        acceptor(control) {
+    if (!options.connection_limits) options.connection_limits = std::make_shared<http::ConnectionLimits>();
+  }
 
   [[nodiscard]] unsigned thread_count() const { return std::max(1U, options.threads); }
 
@@ -179,7 +183,14 @@ struct Server::Impl {
   }
 
   void start_session(tcp::socket socket, const tcp::endpoint& peer) {
-    auto connection = std::make_shared<Connection>(std::move(socket));
+    std::string remote = http::peer_address(peer);
+    // Over a limit: closed at once (by going out of scope).
+    http::ConnectionLimits::Slot slot = options.connection_limits->acquire(remote);
+    if (!slot.held()) {
+      spdlog::debug("whois: connection from {} refused: over the connection limit", remote);
+      return;
+    }
+    auto connection = std::make_shared<Connection>(std::move(socket), std::move(slot));
     {
       const std::lock_guard lock(connections.mutex);
       if (connections.stopping) return;  // accepted just as the stop began: closed by going out of scope
@@ -187,7 +198,7 @@ struct Server::Impl {
       if (connections.head != nullptr) connections.head->prev = connection.get();
       connections.head = connection.get();
     }
-    net::co_spawn(connection->stream.get_executor(), serve(connection, http::peer_address(peer)),
+    net::co_spawn(connection->stream.get_executor(), serve(connection, std::move(remote)),
                   [this, connection](const std::exception_ptr& error) {
                     if (error) {
                       try {

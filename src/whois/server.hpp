@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "http/connection_limit.hpp"
 
 namespace ssad::whois {
 
@@ -48,6 +49,10 @@ struct ServerOptions {
   std::chrono::seconds write_timeout{10};  // to send the whole response
   std::size_t query_limit = 255;           // bytes in the query line without CR LF, 1..65536; beyond:
                                            // kQueryTooLongText
+  // Connections open at once, shared with the other listeners that hold the same object. Null: this
+  // server's own, with http::ConnectionLimitOptions' defaults. A connection over a limit is closed as
+  // soon as it is accepted, without an answer (and without an access-log line).
+  std::shared_ptr<http::ConnectionLimits> connection_limits;
 };
 
 /// An RFC 3912 WHOIS server: coroutine connections on an io_context, one query per connection, one

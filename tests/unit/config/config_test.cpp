@@ -156,6 +156,41 @@ TEST(ConfigTest, TheExampleFileParsesAndHoldsTheDefaults) {
   EXPECT_EQ(c->rdap.rate_limit_per_second, defaults->rdap.rate_limit_per_second);
   EXPECT_EQ(c->whois.query_limit_bytes, defaults->whois.query_limit_bytes);
   EXPECT_EQ(c->server.https, defaults->server.https);
+  EXPECT_EQ(c->server.max_connections, defaults->server.max_connections);
+  EXPECT_EQ(c->server.max_connections_per_address, defaults->server.max_connections_per_address);
+  EXPECT_EQ(c->server.trusted_proxies, defaults->server.trusted_proxies);
+}
+
+TEST(ConfigTest, ReadsTheConnectionLimitsAndTrustedProxies) {
+  const auto defaults = parse_config("");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->server.max_connections, 10000U);
+  EXPECT_EQ(defaults->server.max_connections_per_address, 64U);
+  EXPECT_TRUE(defaults->server.trusted_proxies.empty());
+  auto c = parse_config(R"(
+[server]
+max_connections = 500
+max_connections_per_address = 0
+trusted_proxies = ["10.0.0.0/8", "2001:db8::/32", "192.0.2.7"]
+)");
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(c->server.max_connections, 500U);
+  EXPECT_EQ(c->server.max_connections_per_address, 0U);
+  EXPECT_EQ(c->server.trusted_proxies,
+            (std::vector<std::string>{"10.0.0.0/8", "2001:db8::/32", "192.0.2.7"}));
+}
+
+TEST(ConfigTest, RefusesABadTrustedProxyByName) {
+  for (const char* bad :
+       {R"(["10.0.0.0/33"])", R"(["10.1.0.0/8"])", R"(["proxy.example"])", R"("10.0.0.0/8")", R"([10])"}) {
+    auto c = parse_config(std::string("[server]\ntrusted_proxies = ") + bad + "\n");
+    ASSERT_FALSE(c.has_value()) << bad;
+    EXPECT_EQ(c.error().code, ErrorCode::invalid_input);
+    EXPECT_NE(c.error().message.find("server.trusted_proxies"), std::string::npos) << c.error().message;
+  }
+  auto c = parse_config("[server]\ntrusted_proxies = [\"10.1.0.0/8\"]\n");
+  EXPECT_NE(c.error().message.find("'10.1.0.0/8' is not an IP address or CIDR"), std::string::npos)
+      << c.error().message;
 }
 
 }  // namespace

@@ -67,23 +67,30 @@ struct Limits {
   double burst = 100;
 };
 
-// One RDAP front door as `ssad serve` builds it: use cases, data-change tracker, rate limiter, endpoint,
-// routes.
+// One RDAP front door as `ssad serve` builds it: use cases, data-change tracker, rate limiters, endpoint,
+// readiness check, routes.
 struct Door {
   Door(store::RegistrationReader& store, const Clock& clock, Operator mode, Limits limits = {},
        std::chrono::milliseconds check_interval = std::chrono::seconds(1), std::size_t cache_bytes = 1 << 20)
       : version(store, clock, check_interval),
         service(store, version, settings_for(mode), policy::Settings{mode}, test_options()),
         limiter(clock, limits.rate, limits.burst),
-        endpoint(service, version, limiter, clock,
+        health_limiter(clock, limits.rate, limits.burst),
+        endpoint(service, version, clock,
                  {.base_url = "https://rdap.example.test/rdap/", .cache_bytes = cache_bytes}),
-        router(make_routes({endpoint, store})) {}
+        readiness(store, version),
+        router(make_routes({.rdap = endpoint,
+                            .readiness = readiness,
+                            .limiter = limiter,
+                            .health_limiter = health_limiter})) {}
   Response handle(const Request& request) const { return router.handle(request); }
 
   cache::DataVersion version;
   rdap::Service service;
   abuse::RateLimiter limiter;
+  abuse::RateLimiter health_limiter;
   RdapEndpoint endpoint;
+  Readiness readiness;
   Router router;
 };
 
@@ -364,6 +371,161 @@ TEST_F(RdapEndpointTest, ACachedLookupIsRenderedAgainOnceTheDataChangeIsSeen) {
   EXPECT_THAT(after.body, ::testing::HasSubstr("2026-02-01T00:00:00Z"));
 }
 
+// Issue 9 item 7: the cache is keyed by the canonical request, so that case, label form, parameter order,
+// unknown parameters and the Host header cannot multiply its entries; each client still reads the URL it
+// asked for in the links' `value`, never another client's.
+TEST_F(RdapEndpointTest, RequestsForOneObjectShareOneCacheEntryWhateverTheirSpelling) {
+  Door door(store_->registrations(), clock_, Operator::registry);
+  ASSERT_EQ(door.handle(get("/rdap/domain/legal.test")).status, 200U);
+  ASSERT_EQ(door.endpoint.cached_lookups(), 1U);
+  const std::vector<std::string> variants = {
+      "/rdap/domain/LEGAL.Test", "/rdap/domain/legal.test?x=1", "/rdap/domain/legal.test?a=1&b=2",
+      "/rdap/domain/legal.test?b=2&a=1", "/rdap/domain/legal.test?_=1717171717"};
+  for (const auto& target : variants) {
+    const auto r = door.handle(get(target));
+    EXPECT_EQ(r.status, 200U) << target;
+    EXPECT_THAT(r.body, ::testing::HasSubstr(R"("value":"https://rdap.example.test)" + target + "\""))
+        << target;
+    if (!target.ends_with("x=1")) {
+      EXPECT_THAT(r.body, ::testing::Not(::testing::HasSubstr("x=1")))
+          << target << " has another client's URL";
+    }
+  }
+  for (const char* host : {"evil.example", "", "a\x01b", "rdap.example.test:443"}) {
+    Request r = get("/rdap/domain/legal.test");
+    r.headers[0].second = host;
+    EXPECT_EQ(door.handle(r).status, 200U);
+  }
+  EXPECT_EQ(door.endpoint.cached_lookups(), 1U);
+  // A U-label and its A-label are one name; a nameserver is another object.
+  EXPECT_EQ(door.handle(get("/rdap/domain/b%C3%BCcher.test")).status, 200U);
+  EXPECT_EQ(door.handle(get("/rdap/domain/XN--BCHER-KVA.test?lang=de")).status, 200U);
+  EXPECT_EQ(door.handle(get("/rdap/nameserver/NS1.example.test")).status, 200U);
+  EXPECT_EQ(door.endpoint.cached_lookups(), 3U);
+  // The cached body is the rendered one: served twice, the same bytes.
+  EXPECT_EQ(door.handle(get("/rdap/domain/legal.test")).body,
+            door.handle(get("/rdap/domain/legal.test")).body);
+}
+
+// Issue 9 item 7: a request with credentials never meets the anonymous cache, either way, and tells every
+// cache on the way to keep its answer to itself. Proved before credentials mean anything.
+TEST_F(RdapEndpointTest, ARequestWithCredentialsIsNeitherServedFromNorStoredInTheCache) {
+  Door door(store_->registrations(), clock_, Operator::registry);
+  for (const auto& [name, value] :
+       {std::pair{"Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln"},
+        std::pair{"Cookie", "session=abc"}, std::pair{"authorization", "Basic dTpw"}}) {
+    SCOPED_TRACE(name);
+    Request request = get("/rdap/domain/legal.test");
+    request.headers.emplace_back(name, value);
+    const auto r = door.handle(request);
+    EXPECT_EQ(r.status, 200U);
+    EXPECT_EQ(r.header("cache-control"), "private, no-store");
+    EXPECT_EQ(r.header("vary"), "Authorization");
+    EXPECT_EQ(door.endpoint.cached_lookups(), 0U);
+    Request missing = get("/rdap/domain/nothere.test");
+    missing.headers.emplace_back(name, value);
+    EXPECT_EQ(door.handle(missing).header("cache-control"), "private, no-store");
+  }
+  // The anonymous answer is cached; a change not yet seen by the data-change tracker keeps it served...
+  const auto anonymous = door.handle(get("/rdap/domain/legal.test"));
+  EXPECT_EQ(anonymous.header("cache-control"), std::nullopt);
+  EXPECT_EQ(door.endpoint.cached_lookups(), 1U);
+  ssad::testing::change_legal_domain(*store_, {{"serverHold", ""}},
+                                     ssad::testing::at("2026-02-01T00:00:00Z"));
+  EXPECT_THAT(door.handle(get("/rdap/domain/legal.test")).body,
+              ::testing::Not(::testing::HasSubstr("server hold")));
+  // ...but a request with credentials is rendered from the store, not from the cache.
+  Request with_credentials = get("/rdap/domain/legal.test");
+  with_credentials.headers.emplace_back("Authorization", "Bearer x");
+  EXPECT_THAT(door.handle(with_credentials).body, ::testing::HasSubstr("\"server hold\""));
+}
+
+// Issue 9 item 6: the rate limit is the router's, for every path, not only /rdap/; the health checks have
+// buckets of their own.
+TEST_F(RdapEndpointTest, EveryPathIsRateLimitedAndHealthChecksHaveTheirOwnBucket) {
+  Door limited(store_->registrations(), clock_, Operator::registry, {.rate = 0.5, .burst = 2});
+  EXPECT_EQ(limited.handle(get("/nothing/here")).status, 404U);
+  EXPECT_EQ(limited.handle(get("/v1/whatever")).status, 404U);
+  const auto refused = limited.handle(get("/nothing/here"));
+  EXPECT_EQ(refused.status, 429U);
+  EXPECT_EQ(refused.header("retry-after"), "2");
+  EXPECT_EQ(refused.header("content-type"), "application/problem+json");
+  EXPECT_EQ(parse(refused.body)["status"].GetUint(), 429U);
+  const auto rdap = limited.handle(get("/rdap/help"));  // the same bucket
+  EXPECT_EQ(rdap.status, 429U);
+  EXPECT_EQ(rdap.header("content-type"), "application/rdap+json");
+  Request post = get("/rdap/help");
+  post.method = "POST";
+  EXPECT_EQ(limited.handle(post).status, 429U);  // refused before anything else is looked at
+  // A load balancer's polling neither spends the queries' bucket nor is refused for it...
+  EXPECT_EQ(limited.handle(get("/healthz")).status, 200U);
+  EXPECT_EQ(limited.handle(get("/readyz")).status, 200U);
+  // ...and is limited in its own.
+  EXPECT_EQ(limited.handle(get("/healthz")).status, 429U);
+  EXPECT_EQ(limited.handle(get("/healthz", "198.51.100.7")).status, 200U);
+}
+
+// A reader that counts the calls /readyz could make on every poll, and can be made to fail.
+class CountingReader final : public store::RegistrationReader {
+ public:
+  explicit CountingReader(store::RegistrationReader& inner) : inner_(inner) {}
+  Result<model::Registration> find_registration(std::string_view n) override {
+    return inner_.find_registration(n);
+  }
+  Result<model::Contact> find_contact(std::string_view h) override { return inner_.find_contact(h); }
+  Result<model::Host> find_host(std::string_view n) override { return inner_.find_host(n); }
+  Result<model::Registrar> find_registrar(std::string_view h) override { return inner_.find_registrar(h); }
+  Result<model::Registrar> find_registrar_by_iana_id(std::int64_t id) override {
+    return inner_.find_registrar_by_iana_id(id);
+  }
+  Result<std::vector<std::string>> domains_by_registrar(std::string_view h,
+                                                        const store::Page& page) override {
+    return inner_.domains_by_registrar(h, page);
+  }
+  Result<std::vector<DomainName>> search(const store::NameSearch& q, const store::Page& page) override {
+    return inner_.search(q, page);
+  }
+  Result<std::int64_t> count(const store::NameSearch& q) override { return inner_.count(q); }
+  Result<store::StoreCounts> counts() override {
+    ++counts_calls;
+    return inner_.counts();
+  }
+  Result<std::optional<Timestamp>> data_updated() override {
+    if (failing) return fail(ErrorCode::unavailable, "disk gone");
+    return inner_.data_updated();
+  }
+  Result<std::optional<store::DepositRecord>> last_deposit() override { return inner_.last_deposit(); }
+  Result<std::optional<store::DepositRecord>> find_deposit(std::string_view id) override {
+    return inner_.find_deposit(id);
+  }
+  int counts_calls = 0;
+  bool failing = false;
+
+ private:
+  store::RegistrationReader& inner_;
+};
+
+// Issue 9 item 6: /readyz is polled often; it counts the store's rows once per data change, not per call.
+TEST_F(RdapEndpointTest, ReadyzCountsTheStoreOncePerDataChangeNotPerCall) {
+  CountingReader reader(store_->registrations());
+  Door door(reader, clock_, Operator::registry);
+  const auto first = door.handle(get("/readyz"));
+  ASSERT_EQ(first.status, 200U);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(door.handle(get("/readyz")).body, first.body);
+  clock_.advance(std::chrono::seconds(5));  // the store is asked again for its last change: none
+  EXPECT_EQ(door.handle(get("/readyz")).status, 200U);
+  EXPECT_EQ(reader.counts_calls, 1);
+  ssad::testing::change_legal_domain(*store_, {}, ssad::testing::at("2026-02-01T00:00:00Z"));
+  clock_.advance(std::chrono::seconds(1));
+  EXPECT_EQ(door.handle(get("/readyz")).status, 200U);
+  EXPECT_EQ(reader.counts_calls, 2);
+  reader.failing = true;  // the store cannot be read: not ready once that is seen
+  clock_.advance(std::chrono::seconds(1));
+  const auto unready = door.handle(get("/readyz"));
+  EXPECT_EQ(unready.status, 503U);
+  EXPECT_EQ(unready.header("content-type"), "application/problem+json");
+}
+
 TEST_F(RdapEndpointTest, AnExpiredCursorIsRefused) {
   auto first = service().handle(get("/rdap/domains?name=exam*.test"));
   const std::string next = parse(first.body)["paging_metadata"]["links"][0]["href"].GetString();
@@ -416,7 +578,8 @@ TEST_F(RdapEndpointTest, ReadyzNamesTheRegistrarsWithoutAnAbuseContact) {
   }
   cache::DataVersion version(store_->registrations(), clock_, std::chrono::seconds(1));
   cache::AbuseContactGaps gaps(store_->registrar_directory(), version);
-  const Response ready = readyz(store_->registrations(), get("/readyz"), &gaps);
+  Readiness readiness(store_->registrations(), version, &gaps);
+  const Response ready = readiness.handle(get("/readyz"));
   EXPECT_EQ(ready.status, 200U);
   EXPECT_EQ(ready.body, R"({"status":"ready","domains":)" +
                             std::to_string(store_->registrations().counts().value().domains) +

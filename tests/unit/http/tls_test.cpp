@@ -470,6 +470,55 @@ TEST(TlsServerTest, StopClosesIdleAndHandshakingConnections) {
   EXPECT_NE(ec, beast::error_code{});
 }
 
+void copy_file(const std::string& from, const std::string& to) {
+  std::ifstream in(from, std::ios::binary);
+  std::ofstream out(to, std::ios::binary | std::ios::trunc);
+  out << in.rdbuf();
+}
+
+// Issue 9 item 11: a renewed certificate is taken up without a restart (SIGHUP calls reload_tls()); the
+// connections already open keep theirs, and a bad new file leaves the old certificate in place.
+TEST(TlsServerTest, ReloadPresentsTheNewCertificateToNewConnectionsAndABadOneKeepsTheOld) {
+  const ssad::testing::TempDir dir;
+  const Credentials live{dir.file("live.crt"), dir.file("live.key")};
+  copy_file(certificates().ecdsa.certificate, live.certificate);
+  copy_file(certificates().ecdsa.key, live.key);
+  auto server = start(echo_path, tls_options(live));
+  ASSERT_NE(server, nullptr);
+  // Each client trusts one certificate only: its handshake succeeds only if the server presents that one.
+  TlsClient before(server->port(), certificates().ecdsa.certificate);
+  ASSERT_EQ(before.handshake(), beast::error_code{});
+
+  copy_file(certificates().rsa.certificate, live.certificate);
+  copy_file(certificates().rsa.key, live.key);
+  ASSERT_TRUE(server->reload_tls().has_value());
+  TlsClient renewed(server->port(), certificates().rsa.certificate);
+  EXPECT_EQ(renewed.handshake(), beast::error_code{});
+  TlsClient stale(server->port(), certificates().ecdsa.certificate);
+  EXPECT_NE(stale.handshake(), beast::error_code{});
+  before.send(bhttp::verb::get, "/still-open");  // the connection opened before keeps working
+  EXPECT_EQ(before.read().body(), "/still-open");
+
+  std::ofstream(live.certificate, std::ios::trunc) << "not a certificate\n";
+  const auto refused = server->reload_tls();
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_THAT(refused.error().message, HasSubstr(live.certificate));
+  copy_file(certificates().ecdsa.certificate, live.certificate);  // a certificate without its key
+  EXPECT_FALSE(server->reload_tls().has_value());
+  TlsClient after(server->port(), certificates().rsa.certificate);
+  EXPECT_EQ(after.handshake(), beast::error_code{});
+  after.send(bhttp::verb::get, "/after");
+  EXPECT_EQ(after.read().body(), "/after");
+}
+
+TEST(ServerTest, ReloadOnAPlainListenerIsRefused) {
+  ServerOptions options;
+  options.port = 0;
+  auto server = Server::create(options, echo_path);
+  ASSERT_TRUE(server.has_value());
+  EXPECT_EQ((*server)->reload_tls().error().code, ErrorCode::invalid_input);
+}
+
 class TlsConfigTest : public ::testing::Test {
  protected:
   // create() with these files; the server is not started.

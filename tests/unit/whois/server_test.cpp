@@ -292,6 +292,32 @@ TEST(WhoisServerTest, TwentyConcurrentClientsAreAllAnswered) {
   }
 }
 
+// Issue 9 item 6: one address cannot hold every connection open; the others still get answers.
+TEST(WhoisServerTest, ConnectionsOverTheLimitPerAddressAreClosedUnanswered) {
+  ServerOptions options = test_options();
+  options.connection_limits = std::make_shared<http::ConnectionLimits>(
+      http::ConnectionLimitOptions{.max_connections = 100, .max_connections_per_address = 1});
+  auto server = start(answer_for, options);
+  ASSERT_NE(server, nullptr);
+  Client holding(server->port());  // accepted first: holds the address's one connection
+  holding.send("half a que");
+  Client refused(server->port());
+  refused.send("x.test\r\n");
+  EXPECT_EQ(refused.read_to_end(), "");
+  net::io_context ioc;
+  tcp::socket other(ioc);
+  other.open(tcp::v4());
+  other.bind(tcp::endpoint(net::ip::make_address("127.0.0.2"), 0));
+  other.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  net::write(other, net::buffer(std::string_view("y.test\r\n")));
+  std::string answer;
+  boost::system::error_code ec;
+  net::read(other, net::dynamic_buffer(answer), ec);
+  EXPECT_EQ(answer, "answer for y.test\r\n");
+  holding.send("ry\r\n");
+  EXPECT_EQ(holding.read_to_end(), "answer for half a query\r\n");
+}
+
 TEST(WhoisServerTest, AccessLogSinkReceivesOneJsonLinePerQuery) {
   LogLines log;
   auto server = start([](const Query&) { return std::string("12345"); }, test_options(), log.sink());
