@@ -188,17 +188,22 @@ std::string text_of(const T& value) {
   }
 }
 
-#define SSAD_KEY(section, member, value, ...)                                                             \
-  Key {                                                                                                   \
-    #section "." #member, value, [](const Config& c) { return text_of(c.section.member); }, ##__VA_ARGS__ \
+#define SSAD_KEY(section, member, value)                                                   \
+  Key {                                                                                    \
+    #section "." #member, value, [](const Config& c) { return text_of(c.section.member); } \
   }
+
+Key needing(Key key, std::string_view needs) {
+  key.needs = needs;
+  return key;
+}
 
 const std::vector<Key>& every_key() {
   static const std::vector<Key> keys = {
       SSAD_KEY(store, path, R"("/var/lib/ssad/other.db")"),
       SSAD_KEY(server, http, R"("[::1]:9090")"),
-      SSAD_KEY(server, https, R"("0.0.0.0:8443")",
-               "tls_certificate = \"c.pem\"\ntls_private_key = \"k.pem\""),
+      needing(SSAD_KEY(server, https, R"("0.0.0.0:8443")"),
+              "tls_certificate = \"c.pem\"\ntls_private_key = \"k.pem\""),
       SSAD_KEY(server, tls_certificate, R"("/etc/ssad/cert.pem")"),
       SSAD_KEY(server, tls_private_key, R"("/etc/ssad/key.pem")"),
       SSAD_KEY(server, threads, "7"),
@@ -313,8 +318,8 @@ TEST(ConfigKeysTest, TheExampleHoldsTheDocumentedDefaults) {
   }
 }
 
-// A documented range "(A–B)" (or "(…; A–B)") is the range the parser accepts: both ends are read, one past either end is
-// refused naming the key.
+// A documented range "(A–B)" (or "(…; A–B)") is the range the parser accepts: both ends are read, one past
+// either end is refused naming the key.
 TEST(ConfigKeysTest, NumbersAreCheckedAgainstTheirDocumentedRange) {
   const std::regex range("(\\d+)\xE2\x80\x93(\\d+)\\)");  // "A–B)", an en dash
   int ranges = 0;
