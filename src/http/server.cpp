@@ -693,6 +693,9 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options, Handler ha
     if (!context) return std::unexpected(std::move(context.error()));
     tls = std::make_shared<net::ssl::context>(std::move(*context));
   }
+  // spdlog makes its registry on first use, behind a guard inside libspdlog that ThreadSanitizer cannot
+  // see: make it here, before any server thread logs, so that the threads start after it exists.
+  (void)spdlog::default_logger_raw();
   auto impl = std::make_unique<Impl>(std::move(options), std::move(handler), std::move(hooks));
   impl->tls = std::move(tls);
   auto local = http::open_listener(impl->acceptor, impl->options.host, impl->options.port);

@@ -381,6 +381,9 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options, Handler ha
     return ssad::fail(ErrorCode::invalid_input,
                       "the WHOIS query limit must be 1.." + std::to_string(kQueryLimitMax) + " bytes");
   }
+  // spdlog makes its registry on first use, behind a guard inside libspdlog that ThreadSanitizer cannot
+  // see: make it here, before any server thread logs, so that the threads start after it exists.
+  (void)spdlog::default_logger_raw();
   auto impl = std::make_unique<Impl>(std::move(options), std::move(handler), std::move(access_log));
   auto local = http::open_listener(impl->acceptor, impl->options.host, impl->options.port);
   if (!local) return std::unexpected(std::move(local.error()));

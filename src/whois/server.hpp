@@ -42,13 +42,14 @@ inline constexpr std::string_view kServerErrorText = "% Error: the server failed
 
 /// How the server listens and what it tolerates.
 struct ServerOptions {
-  std::string host = "127.0.0.1";          // address or name to listen on; "::" or "0.0.0.0" for all
-  std::uint16_t port = 43;                 // TCP port; 0 picks a free one (see Server::port())
-  unsigned threads = 1;                    // threads running the connections and the Handler
-  std::chrono::seconds read_timeout{10};   // from accept to the query's line end, however it trickles in
-  std::chrono::seconds write_timeout{10};  // to send the whole response
-  std::size_t query_limit = 255;           // bytes in the query line without CR LF, 1..65536; beyond:
-                                           // kQueryTooLongText
+  std::string host = "127.0.0.1";                  // address or name to listen on; "::" or "0.0.0.0" for all
+  std::uint16_t port = 43;                         // TCP port; 0 picks a free one (see Server::port())
+  unsigned threads = 1;                            // threads running the connections and the Handler
+  std::chrono::milliseconds read_timeout{10000};   // from accept to the query's line end, however it
+                                                   // trickles in (milliseconds, so that tests wait little)
+  std::chrono::milliseconds write_timeout{10000};  // to send the whole response
+  std::size_t query_limit = 255;                   // bytes in the query line without CR LF, 1..65536; beyond:
+                                                   // kQueryTooLongText
   // Connections open at once, shared with the other listeners that hold the same object. Null: this
   // server's own, with http::ConnectionLimitOptions' defaults. A connection over a limit is closed as
   // soon as it is accepted, without an answer (and without an access-log line).

@@ -45,6 +45,28 @@ TEST(RateLimiterTest, RetryAfterIsTheTimeToTheNextToken) {
   EXPECT_EQ(fast.admit("192.0.2.1").retry_after, seconds(1));  // never 0
 }
 
+// admit() reads the clock before it takes the bucket's lock, so a thread can bring a reading older than
+// the one another thread just stamped on the bucket. That must count as no time passed, not as negative
+// time that takes away a token the client has.
+class ScriptedClock final : public Clock {
+ public:
+  [[nodiscard]] Timestamp now() const override { return {}; }
+  [[nodiscard]] Monotonic monotonic() const override { return Monotonic{} + reading; }
+  std::chrono::milliseconds reading{std::chrono::hours(1)};
+};
+
+TEST(RateLimiterTest, AnOlderClockReadingTakesNoTokenAway) {
+  ScriptedClock clock;
+  RateLimiter limiter(clock, 1, 2);
+  EXPECT_TRUE(limiter.admit("192.0.2.1").allowed);  // one token left
+  clock.reading -= seconds(1);                      // a reading taken before the one above
+  EXPECT_TRUE(limiter.admit("192.0.2.1").allowed);  // the token left is still there
+  EXPECT_FALSE(limiter.admit("192.0.2.1").allowed);
+  clock.reading += seconds(2);  // one second after the newest stamp: one token earned
+  EXPECT_TRUE(limiter.admit("192.0.2.1").allowed);
+  EXPECT_FALSE(limiter.admit("192.0.2.1").allowed);
+}
+
 TEST(RateLimiterTest, ZeroRateIsUnlimited) {
   ssad::testing::FakeClock clock;
   RateLimiter off(clock, 0, 1);

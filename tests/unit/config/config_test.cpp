@@ -1,5 +1,16 @@
 #include "config/config.hpp"
 
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace ssad::config {
@@ -191,6 +202,197 @@ TEST(ConfigTest, RefusesABadTrustedProxyByName) {
   auto c = parse_config("[server]\ntrusted_proxies = [\"10.1.0.0/8\"]\n");
   EXPECT_NE(c.error().message.find("'10.1.0.0/8' is not an IP address or CIDR"), std::string::npos)
       << c.error().message;
+}
+
+}  // namespace
+}  // namespace ssad::config
+
+namespace ssad::config {
+namespace {
+
+// Every key of docs/config.md, with a value other than its default and how to read it back from Config.
+struct Key {
+  std::string_view name;   // "server.read_timeout_seconds"
+  std::string_view value;  // TOML, not the default
+  std::function<std::string(const Config&)> read;
+  std::string_view needs = "";  // other keys the value needs, as TOML lines of the same table
+};
+
+template <typename T>
+std::string text_of(const T& value) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return value ? "true" : "false";
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return '"' + value + '"';
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    std::string out = "[";
+    for (const auto& item : value) out += (out.size() > 1 ? ", \"" : "\"") + item + '"';
+    return out + "]";
+  } else {
+    return std::to_string(value);
+  }
+}
+
+#define SSAD_KEY(section, member, value)                                                   \
+  Key {                                                                                    \
+    #section "." #member, value, [](const Config& c) { return text_of(c.section.member); } \
+  }
+
+Key needing(Key key, std::string_view needs) {
+  key.needs = needs;
+  return key;
+}
+
+const std::vector<Key>& every_key() {
+  static const std::vector<Key> keys = {
+      SSAD_KEY(store, path, R"("/var/lib/ssad/other.db")"),
+      SSAD_KEY(server, http, R"("[::1]:9090")"),
+      needing(SSAD_KEY(server, https, R"("0.0.0.0:8443")"),
+              "tls_certificate = \"c.pem\"\ntls_private_key = \"k.pem\""),
+      SSAD_KEY(server, tls_certificate, R"("/etc/ssad/cert.pem")"),
+      SSAD_KEY(server, tls_private_key, R"("/etc/ssad/key.pem")"),
+      SSAD_KEY(server, threads, "7"),
+      SSAD_KEY(server, read_timeout_seconds, "11"),
+      SSAD_KEY(server, idle_timeout_seconds, "31"),
+      SSAD_KEY(server, header_limit_bytes, "16384"),
+      SSAD_KEY(server, body_limit_bytes, "1024"),
+      SSAD_KEY(server, max_connections, "500"),
+      SSAD_KEY(server, max_connections_per_address, "8"),
+      SSAD_KEY(server, trusted_proxies, R"(["10.0.0.0/8", "2001:db8::/32"])"),
+      SSAD_KEY(rdap, mode, R"("registrar")"),
+      SSAD_KEY(rdap, base_url, R"("https://rdap.registrar.example/rdap/")"),
+      SSAD_KEY(rdap, terms_of_service_url, R"("https://registrar.example/terms")"),
+      SSAD_KEY(rdap, port43, R"("whois.registrar.example")"),
+      SSAD_KEY(rdap, cursor_secret, R"("s3cret-s3cret-s3cret-s3cret-s3cret")"),
+      SSAD_KEY(rdap, page_size, "20"),
+      SSAD_KEY(rdap, search_min_prefix, "3"),
+      SSAD_KEY(rdap, query_budget_ms, "500"),
+      SSAD_KEY(rdap, cache_megabytes, "3"),
+      SSAD_KEY(rdap, rate_limit_per_second, "5"),
+      SSAD_KEY(rdap, rate_limit_burst, "9"),
+      SSAD_KEY(whois, listen, R"("0.0.0.0:43")"),
+      SSAD_KEY(whois, query_limit_bytes, "128"),
+      SSAD_KEY(whois, timeout_seconds, "3"),
+      SSAD_KEY(log, level, R"("debug")"),
+      SSAD_KEY(log, access_log, "false"),
+  };
+  return keys;
+}
+#undef SSAD_KEY
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+const std::string kRepo = std::string(SSAD_TEST_DATA_DIR) + "/../..";
+
+// The rows of docs/config.md's table: key -> its meaning.
+std::map<std::string, std::string> documented_keys() {
+  std::map<std::string, std::string> keys;
+  std::istringstream doc(read_file(kRepo + "/docs/config.md"));
+  const std::regex row(R"(^\| `([a-z_]+\.[a-z_0-9]+)` \| [^|]* \| (.*) \|$)");
+  std::smatch m;
+  for (std::string line; std::getline(doc, line);) {
+    if (std::regex_match(line, m, row)) keys[m[1]] = m[2];
+  }
+  return keys;
+}
+
+// "section.key" for every key = value line of ssad.example.toml.
+std::set<std::string> example_keys() {
+  std::set<std::string> keys;
+  std::istringstream example(read_file(kRepo + "/ssad.example.toml"));
+  const std::regex table(R"(^\[([a-z_]+)\]$)");
+  const std::regex assignment(R"(^([a-z_0-9]+) = .*$)");
+  std::string section;
+  std::smatch m;
+  for (std::string line; std::getline(example, line);) {
+    if (std::regex_match(line, m, table)) section = m[1];
+    if (std::regex_match(line, m, assignment)) keys.insert(section + "." + std::string(m[1]));
+  }
+  return keys;
+}
+
+std::string toml_for(const Key& key, std::string_view value) {
+  const auto dot = key.name.find('.');
+  return "[" + std::string(key.name.substr(0, dot)) + "]\n" + std::string(key.name.substr(dot + 1)) + " = " +
+         std::string(value) + "\n" + std::string(key.needs) + "\n";
+}
+
+TEST(ConfigKeysTest, TheDocumentationTheExampleAndThisTestNameTheSameKeys) {
+  std::set<std::string> tested;
+  for (const Key& key : every_key()) tested.insert(std::string(key.name));
+  std::set<std::string> documented;
+  for (const auto& [name, meaning] : documented_keys()) documented.insert(name);
+  EXPECT_EQ(documented, tested) << "docs/config.md and every_key() differ";
+  EXPECT_EQ(example_keys(), tested) << "ssad.example.toml and every_key() differ";
+}
+
+// Each key is read into its own member and only there: set alone to a value other than its default, it
+// changes exactly one member of Config.
+TEST(ConfigKeysTest, EveryKeyIsReadIntoItsOwnSetting) {
+  const Config defaults = parse_config("").value();
+  for (const Key& key : every_key()) {
+    const auto c = parse_config(toml_for(key, key.value));
+    ASSERT_TRUE(c.has_value()) << key.name << ": " << c.error().message;
+    EXPECT_EQ(key.read(*c), std::string(key.value)) << key.name;
+    EXPECT_NE(key.read(defaults), std::string(key.value)) << key.name << ": the test value is the default";
+    for (const Key& other : every_key()) {
+      if (other.name == key.name ||
+          key.needs.find(other.name.substr(other.name.find('.') + 1)) != std::string_view::npos) {
+        continue;
+      }
+      EXPECT_EQ(other.read(*c), other.read(defaults)) << "setting " << key.name << " changed " << other.name;
+    }
+  }
+}
+
+// ssad.example.toml holds every key at the default that docs/config.md gives and Config has.
+TEST(ConfigKeysTest, TheExampleHoldsTheDocumentedDefaults) {
+  const auto example = load_config(kRepo + "/ssad.example.toml");
+  ASSERT_TRUE(example.has_value()) << example.error().message;
+  const Config defaults = parse_config("").value();
+  std::istringstream doc(read_file(kRepo + "/docs/config.md"));
+  const std::regex row(R"(^\| `([a-z_]+\.[a-z_0-9]+)` \| `([^`]*)` \|.*$)");
+  std::map<std::string, std::string> documented;
+  std::smatch m;
+  for (std::string line; std::getline(doc, line);) {
+    if (std::regex_match(line, m, row)) documented[m[1]] = m[2];
+  }
+  for (const Key& key : every_key()) {
+    EXPECT_EQ(key.read(*example), key.read(defaults)) << key.name;
+    EXPECT_EQ(documented[std::string(key.name)], key.read(defaults)) << key.name << " in docs/config.md";
+  }
+}
+
+// A documented range "(A–B)" (or "(…; A–B)") is the range the parser accepts: both ends are read, one past
+// either end is refused naming the key.
+TEST(ConfigKeysTest, NumbersAreCheckedAgainstTheirDocumentedRange) {
+  const std::regex range("(\\d+)\xE2\x80\x93(\\d+)\\)");  // "A–B)", an en dash
+  int ranges = 0;
+  for (const auto& [name, meaning] : documented_keys()) {
+    std::smatch m;
+    if (!std::regex_search(meaning, m, range)) continue;
+    ++ranges;
+    const auto key = std::ranges::find(every_key(), name, &Key::name);
+    ASSERT_NE(key, every_key().end()) << name;
+    const long long low = std::stoll(m[1]);
+    const long long high = std::stoll(m[2]);
+    for (const long long accepted : {low, high}) {
+      const auto c = parse_config(toml_for(*key, std::to_string(accepted)));
+      ASSERT_TRUE(c.has_value()) << name << " = " << accepted << ": " << c.error().message;
+      EXPECT_EQ(key->read(*c), std::to_string(accepted)) << name;
+    }
+    for (const long long refused : {low - 1, high + 1}) {
+      const auto c = parse_config(toml_for(*key, std::to_string(refused)));
+      ASSERT_FALSE(c.has_value()) << name << " = " << refused;
+      EXPECT_NE(c.error().message.find(name), std::string::npos) << c.error().message;
+    }
+  }
+  EXPECT_EQ(ranges, 15);  // every number key has one
 }
 
 }  // namespace

@@ -344,6 +344,21 @@ TEST_F(RdapEndpointTest, NoPersonalValueOfANaturalPersonReachesTheAnonymousPubli
   EXPECT_THAT(consent, ::testing::Not(::testing::HasSubstr("7035555555")));
 }
 
+// A role held by several contacts shows a field only if every one of them may: tcon1 consented to publish
+// its email, tcon2 did not, so neither email is shown while both consented names are.
+TEST_F(RdapEndpointTest, ARoleWithSeveralContactsWithholdsAFieldOneOfThemMayNotShow) {
+  ssad::testing::add_shared_tech_domain(*store_);
+  for (const Operator mode : {Operator::registry, Operator::registrar}) {
+    const auto r = service(mode).handle(get("/rdap/domain/shared.test"));
+    ASSERT_EQ(r.status, 200U);
+    EXPECT_THAT(r.body, ::testing::Not(::testing::HasSubstr("tcon1@mail.example")));
+    EXPECT_THAT(r.body, ::testing::Not(::testing::HasSubstr("tcon2@mail.example")));
+    EXPECT_THAT(r.body, ::testing::HasSubstr(R"("type":"Tech Email")"));
+    EXPECT_THAT(r.body, ::testing::HasSubstr("Tina Consent"));
+    EXPECT_THAT(r.body, ::testing::HasSubstr("Theo Consent"));
+  }
+}
+
 TEST_F(RdapEndpointTest, TooManyQueriesFromOneAddressGet429WithTheBucketsRetryAfter) {
   Door limited(store_->registrations(), clock_, Operator::registry, {.rate = 0.5, .burst = 3});
   for (int i = 0; i < 3; ++i) EXPECT_EQ(limited.handle(get("/rdap/help")).status, 200U);

@@ -1,7 +1,9 @@
 #include "ingest/escrow_import.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -281,6 +283,124 @@ TEST_F(EscrowImportTest, NotADepositIsRefused) {
             "deposit.xml: the document is not an <rde:deposit> (urn:ietf:params:xml:ns:rde-1.0)");
   spit(full(), "<rde:deposit");
   EXPECT_NE(import(full()).error().message.find("not well-formed XML"), std::string::npos);
+}
+
+// Drops every line of a CSV file that starts with one of `prefixes`.
+std::function<std::string(std::string)> without_lines(std::vector<std::string> prefixes) {
+  return [prefixes = std::move(prefixes)](const std::string& text) {
+    std::istringstream in(text);
+    std::string kept;
+    for (std::string line; std::getline(in, line);) {
+      if (std::ranges::none_of(prefixes, [&](const std::string& p) { return line.starts_with(p); })) {
+        kept += line + "\n";
+      }
+    }
+    return kept;
+  };
+}
+
+// Replaces the first `from` in a deposit's XML (which has no checksum of its own).
+void edit_xml(const fs::path& xml, const std::string& from, const std::string& to) {
+  std::string text = slurp(xml);
+  const auto at = text.find(from);
+  ASSERT_NE(at, std::string::npos) << from;
+  spit(xml, text.replace(at, from.size(), to));
+}
+
+// An INCR deposit is applied like a DIFF, but follows the last FULL (RFC 9022 §3): not a DIFF or INCR.
+TEST_F(EscrowImportTest, AppliesAnIncrAfterTheFullItNamesAndNotAfterAnotherIncr) {
+  fs::copy(dir_.path() / "rfc9022-diff", dir_.path() / "incr");
+  edit_xml(dir_.path() / "incr" / "deposit.xml", R"(type="DIFF")", R"(type="INCR")");
+  edit_xml(dir_.path() / "incr" / "deposit.xml", R"(id="20101018001")", R"(id="20101018009")");
+  ASSERT_TRUE(import(full()).has_value());
+  auto report = import(dir_.file("incr/deposit.xml"));
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  EXPECT_EQ(report->type, "INCR");
+  EXPECT_EQ(store_->registrations().find_registration("domain1.test").error().code, ErrorCode::not_found);
+  EXPECT_EQ(store_->registrations().find_registration("domain2.test").value().registrar.handle, "clientY");
+  EXPECT_EQ(store_->registrations().last_deposit().value()->id, "20101018009");
+
+  // A second INCR that names the first as its predecessor is out of sequence.
+  fs::copy(dir_.path() / "incr", dir_.path() / "incr2");
+  edit_xml(dir_.path() / "incr2" / "deposit.xml", R"(id="20101018009" prevId="20101017001")",
+           R"(id="20101019009" prevId="20101018009")");
+  const auto refused = import(dir_.file("incr2/deposit.xml"));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::conflict);
+  EXPECT_EQ(refused.error().message,
+            "INCR deposit '20101019009' follows '20101018009', but the store's last deposit is '20101018009' "
+            "(use --ignore-sequence to apply it anyway)");
+}
+
+// A FULL deposit replaces the one before it: domains it no longer holds are gone, with the hosts and
+// contacts nothing uses any more; the domains it holds take its values.
+TEST_F(EscrowImportTest, AFullDepositReplacesTheFullBeforeIt) {
+  ASSERT_TRUE(import(full()).has_value());
+  fs::copy(dir_.path() / "rfc9022-full", dir_.path() / "full2");
+  for (const char* file :
+       {"domain-YYYYMMDD.csv", "domainContacts-YYYYMMDD.csv", "domainStatuses-YYYYMMDD.csv",
+        "domainTransfer-YYYYMMDD.csv", "dnssec-ds-YYYYMMDD.csv", "dnssec-key-YYYYMMDD.csv",
+        "domainNameServers-name-YYYYMMDD.csv", "host-YYYYMMDD.csv", "hostAddresses-YYYYMMDD.csv",
+        "hostStatuses-YYYYMMDD.csv"}) {
+    rewrite("full2", file, without_lines({"domain1.test,", "ns1.domain1.test,", "Hns1_example_test-TEST,"}));
+  }
+  rewrite("full2", "domain-YYYYMMDD.csv", [](std::string s) {
+    const auto at = s.find("2015-04-03T22:00:00.0Z", s.find("domain2.test,"));
+    return s.replace(at, 22, "2031-01-01T00:00:00.0Z");
+  });
+  const fs::path xml = dir_.path() / "full2" / "deposit.xml";
+  edit_xml(xml, R"(id="20101017001")", R"(id="20101024001")");
+  edit_xml(xml, "csvDomain-1.0\">\n      4\n", "csvDomain-1.0\">\n      3\n");
+  edit_xml(xml, "csvHost-1.0\">\n      2\n", "csvHost-1.0\">\n      1\n");
+
+  auto report = import(xml.string());
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  EXPECT_EQ(report->counts, (store::StoreCounts{3, 3, 1, 3}));
+  EXPECT_EQ(store_->registrations().find_registration("domain1.test").error().code, ErrorCode::not_found);
+  EXPECT_EQ(store_->registrations().find_host("ns1.domain1.test").error().code, ErrorCode::not_found);
+  const auto d2 = store_->registrations().find_registration("domain2.test").value();
+  EXPECT_EQ(format_rfc3339(*d2.domain.expires), "2031-01-01T00:00:00Z");
+  EXPECT_TRUE(store_->registrations().find_registration("xn--caf-dma.test").has_value());
+  EXPECT_EQ(store_->registrations().last_deposit().value()->id, "20101024001");
+}
+
+// Deleting a host a domain still names is refused with the file and line of the delete, and nothing of
+// the deposit stays applied (its domain delete, which ran first, included).
+TEST_F(EscrowImportTest, ADiffDeletingAHostStillInUseIsRefusedAndRolledBack) {
+  rewrite("rfc9022-diff", "host-delete-YYYYMMDD.csv",
+          [](const std::string&) { return "Hns1_example_test-TEST\nHns1_example_test2-TEST\n"; });
+  expect_failure_leaves_store_alone(diff(),
+                                    "host-delete-YYYYMMDD.csv line 2: host ROID 'Hns1_example_test2-TEST' is "
+                                    "still a nameserver of a domain");
+  EXPECT_TRUE(store_->registrations().find_registration("domain1.test").has_value());
+  EXPECT_TRUE(store_->registrations().find_host("ns1.domain1.test").has_value());
+}
+
+TEST_F(EscrowImportTest, ADepositIdAlreadyImportedWithOtherContentIsRefused) {
+  ASSERT_TRUE(import(full()).has_value());
+  const auto updated = store_->registrations().data_updated().value();
+  // The same id, but a file of other content (and so another checksum in the XML).
+  rewrite("rfc9022-full", "domain-YYYYMMDD.csv", without_lines({"domain1.test,"}));
+  const auto refused = import(full());
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::conflict);
+  EXPECT_EQ(refused.error().message, "deposit '20101017001' was already imported with different content");
+  EXPECT_TRUE(store_->registrations().find_registration("domain1.test").has_value());
+  EXPECT_EQ(store_->registrations().data_updated().value(), updated);
+}
+
+// --ignore-sequence applies a DIFF whose predecessor is not the store's last deposit.
+TEST_F(EscrowImportTest, IgnoreSequenceAppliesADiffOutOfSequence) {
+  ASSERT_TRUE(import(full()).has_value());
+  edit_xml(diff(), R"(prevId="20101017001")", R"(prevId="20101016001")");
+  const auto refused = import(diff());
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::conflict);
+  EXPECT_TRUE(store_->registrations().find_registration("domain1.test").has_value());
+  auto report = import(diff(), {.ignore_sequence = true});
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  EXPECT_EQ(store_->registrations().find_registration("domain1.test").error().code, ErrorCode::not_found);
+  EXPECT_EQ(store_->registrations().last_deposit().value()->id, "20101018001");
 }
 
 TEST(CsvReaderTest, HandlesQuotesEscapesAndLineNumbers) {

@@ -34,7 +34,8 @@ inline model::Contact person(std::string handle, std::string name, model::Person
   c.voice_ext = "x" + c.handle;
   c.fax = "+1.704" + digits;
   c.fax_ext = "y" + c.handle;
-  if (type != model::PersonType::legal) c.postal[0].organization.clear();
+  // A natural person's organisation is personal data too: every withheld element has a value to leak.
+  if (type != model::PersonType::legal) c.postal[0].organization = c.handle + " Holdings";
   return c;
 }
 
@@ -49,7 +50,9 @@ inline std::vector<std::string> natural_person_values() {
           "PC-nat1",
           "xnat1",
           "ynat1",
-          "703" + std::to_string(std::hash<std::string>{}("nat1") % 1000000 + 1000000)};
+          "nat1 Holdings",
+          "703" + std::to_string(std::hash<std::string>{}("nat1") % 1000000 + 1000000),
+          "704" + std::to_string(std::hash<std::string>{}("nat1") % 1000000 + 1000000)};
 }
 
 inline std::unique_ptr<store::Store> open_rdap_fixture(const TempDir& dir) {
@@ -102,6 +105,24 @@ inline std::unique_ptr<store::Store> open_rdap_fixture(const TempDir& dir) {
   ok(w.put_domain(street));
   ok(work->commit(at("2026-01-02T03:04:05Z")));
   return store;
+}
+
+/// Adds shared.test, whose two tech contacts both consented to publish their name but only "tcon1" its
+/// email: a role held by several contacts shows a field only if every one of them may show it.
+inline void add_shared_tech_domain(store::Store& store) {
+  auto work = store.begin().value();
+  auto& w = work->registrations();
+  ASSERT_TRUE(w.put_contact(person("tcon1", "Tina Consent", model::PersonType::natural,
+                                   model::kConsentName | model::kConsentEmail))
+                  .has_value());
+  ASSERT_TRUE(w.put_contact(person("tcon2", "Theo Consent", model::PersonType::natural, model::kConsentName))
+                  .has_value());
+  model::Domain d = sample_domain("shared.test", "D10-TEST");
+  d.contacts = {{model::ContactRole::registrant, "leg1"},
+                {model::ContactRole::tech, "tcon1"},
+                {model::ContactRole::tech, "tcon2"}};
+  ASSERT_TRUE(w.put_domain(d).has_value());
+  ASSERT_TRUE(work->commit(at("2026-01-02T03:04:06Z")).has_value());
 }
 
 /// Changes legal.test (its statuses) and commits at `when`: a data change the caches must notice.

@@ -125,6 +125,20 @@ TEST_F(WhoisResponder, WithholdsANaturalPersonsDataLikeRdap) {
   EXPECT_THAT(consent, HasSubstr("Registrant Phone: REDACTED FOR PRIVACY\r\n"));
 }
 
+// A role held by several contacts shows a field only if every one of them may (see the RDAP test).
+TEST_F(WhoisResponder, ARoleWithSeveralContactsWithholdsAFieldOneOfThemMayNotShow) {
+  ssad::testing::add_shared_tech_domain(*store_);
+  for (const Operator mode : {Operator::registry, Operator::registrar}) {
+    Front front(store_->registrations(), clock_, {.mode = mode});
+    const std::string answer = front.answer("shared.test");
+    EXPECT_THAT(answer, HasSubstr("Domain Name: shared.test\r\n"));
+    EXPECT_THAT(answer, Not(HasSubstr("tcon1@mail.example")));
+    EXPECT_THAT(answer, Not(HasSubstr("tcon2@mail.example")));
+    EXPECT_THAT(answer, HasSubstr("Tech Name: Tina Consent\r\n"));
+    EXPECT_THAT(answer, ::testing::ContainsRegex("Tech Email: (REDACTED FOR PRIVACY|Please query)"));
+  }
+}
+
 TEST_F(WhoisResponder, RegistrarModeNamesTheRegistrarExpiryAndTheReseller) {
   Front registrar(store_->registrations(), clock_, {.mode = Operator::registrar});
   const std::string answer = registrar.answer("domain natural.test");
