@@ -224,6 +224,8 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   http::ServerHooks hooks;
   hooks.access_log = access_log_sink(config);
   hooks.log_access = config.log.access_log;
+  // Refusals, cached lookups and /healthz on the reading threads; store work on the workers.
+  hooks.quick = [&router](http::Request& request) { return router.quick(request); };
   // SIGHUP reaches the listener that runs on this thread; it reloads the HTTPS listener's certificate.
   hooks.on_hangup = [&secure] {
     if (!secure) return;
@@ -238,6 +240,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     options.host = listen.host;
     options.port = listen.port;
     options.threads = config.server.threads;
+    options.workers = config.server.workers;
     options.read_timeout = std::chrono::seconds(config.server.read_timeout_seconds);
     options.idle_timeout = std::chrono::seconds(config.server.idle_timeout_seconds);
     options.header_limit = config.server.header_limit_bytes;

@@ -132,7 +132,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   if (const auto* t = r.section("server")) {
     r.only(*t, "server.",
            {"http", "https", "tls_certificate", "tls_private_key", "threads", "read_timeout_seconds",
-            "idle_timeout_seconds", "header_limit_bytes", "body_limit_bytes", "max_connections",
+            "idle_timeout_seconds", "header_limit_bytes", "body_limit_bytes", "workers", "max_connections",
             "max_connections_per_address", "trusted_proxies"});
     r.text(*t, "server", "http", config.server.http);
     r.text(*t, "server", "https", config.server.https);
@@ -143,6 +143,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     r.number(*t, "server", "idle_timeout_seconds", config.server.idle_timeout_seconds, 1, 3600);
     r.number(*t, "server", "header_limit_bytes", config.server.header_limit_bytes, 1024, 1 << 20);
     r.number(*t, "server", "body_limit_bytes", config.server.body_limit_bytes, 0, 64 << 20);
+    r.number(*t, "server", "workers", config.server.workers, 0, 256);
     r.number(*t, "server", "max_connections", config.server.max_connections, 0, 1000000);
     r.number(*t, "server", "max_connections_per_address", config.server.max_connections_per_address, 0,
              1000000);

@@ -19,7 +19,8 @@ struct ServerConfig {
   std::string https;                    // HOST:PORT of the HTTPS listener; "" = none
   std::string tls_certificate;          // PEM certificate chain for https
   std::string tls_private_key;          // PEM private key for https
-  unsigned threads = 2;                 // threads serving requests
+  unsigned threads = 2;                 // threads accepting, reading and writing connections
+  unsigned workers = 4;                 // threads answering what needs the store; 0 = the threads above
   unsigned read_timeout_seconds = 10;   // to receive a whole request once it has begun
   unsigned idle_timeout_seconds = 30;   // a keep-alive connection may wait this long for its next request
   unsigned header_limit_bytes = 8192;   // request line and headers; larger requests get 431

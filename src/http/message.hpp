@@ -28,6 +28,7 @@ struct Request {
   std::string body;            // the whole body (bounded by ServerOptions::body_limit)
   std::string remote_address;  // the peer's IP address ("127.0.0.1", "::1")
   bool secure = false;         // received over TLS (the URL the client used is https://)
+  bool admitted = false;       // the router's gate (rate limit) has let it through already
 
   /// The first header called `name`, case-insensitively.
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const {

@@ -121,14 +121,21 @@ rdap::Location RdapEndpoint::location_of(const Request& request) const {
 }
 
 Response RdapEndpoint::handle(const Request& request) {
-  if (!carries_credentials(request)) return answer(request);
-  Response response = answer(request);
-  response.headers.emplace_back("Cache-Control", "private, no-store");
-  response.headers.emplace_back("Vary", "Authorization");
+  Response response = *answer(request, false);
+  if (carries_credentials(request)) {
+    response.headers.emplace_back("Cache-Control", "private, no-store");
+    response.headers.emplace_back("Vary", "Authorization");
+  }
   return response;
 }
 
-Response RdapEndpoint::answer(const Request& request) {
+std::optional<Response> RdapEndpoint::quick(const Request& request) {
+  // With credentials the whole answer waits for handle(), which adds the headers they need.
+  if (carries_credentials(request)) return std::nullopt;
+  return answer(request, true);
+}
+
+std::optional<Response> RdapEndpoint::answer(const Request& request, bool quick) {
   if (request.method != "GET") {
     Response refused = error_response(request.path, Error{ErrorCode::method_not_allowed,
                                                           "RDAP answers GET and HEAD only (RFC 7480 §4.1)."});
@@ -151,6 +158,7 @@ Response RdapEndpoint::answer(const Request& request) {
   std::string key;
   if (caching_ && caller.is_anonymous() && !carries_credentials(request)) key = lookup_key(query.request);
   if (key.empty()) {
+    if (quick) return std::nullopt;
     auto answer = service_.answer(query, caller, clock_.now());
     if (!answer) return error_response(request.path, answer.error());
     return rdap_response(200, std::move(answer->body));
@@ -159,6 +167,7 @@ Response RdapEndpoint::answer(const Request& request) {
   if (auto cached = cache_.find(key, version.generation)) {
     return rdap_response(cached->status, splice(*cached, query.location.query_url));
   }
+  if (quick) return std::nullopt;
   // Rendered with a marker where the query URL goes, so that the cached body serves every client.
   const std::string query_url = std::exchange(query.location.query_url, query_url_marker_);
   auto answer = service_.answer(query, caller, clock_.now());

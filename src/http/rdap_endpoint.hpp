@@ -38,13 +38,17 @@ class RdapEndpoint {
 
   /// Answers a request for "/rdap" or a path under "/rdap/". Thread-safe.
   [[nodiscard]] Response handle(const Request& request);
+  /// handle()'s answer when it needs no store work — a refusal, a malformed query, a lookup in the cache —
+  /// for the server's reading thread; nullopt when the service must answer (handle(), on a worker).
+  [[nodiscard]] std::optional<Response> quick(const Request& request);
 
   /// Lookups held in the cache now (for tests and metrics).
   [[nodiscard]] std::size_t cached_lookups() const { return cache_.entries(); }
 
  private:
   [[nodiscard]] rdap::Location location_of(const Request& request) const;
-  [[nodiscard]] Response answer(const Request& request);
+  /// With `quick`: nullopt where the service would have to be asked.
+  [[nodiscard]] std::optional<Response> answer(const Request& request, bool quick);
 
   const rdap::Service& service_;
   cache::DataVersion& data_version_;

@@ -4,14 +4,14 @@
 
 namespace ssad::http {
 
-Router& Router::exact(std::string path, Route route) {
-  routes_.push_back({std::move(path), false, std::move(route)});
+Router& Router::exact(std::string path, Route route, QuickRoute quick) {
+  routes_.push_back({std::move(path), false, std::move(route), std::move(quick)});
   return *this;
 }
 
-Router& Router::prefix(std::string prefix, Route route) {
+Router& Router::prefix(std::string prefix, Route route, QuickRoute quick) {
   while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
-  routes_.push_back({std::move(prefix), true, std::move(route)});
+  routes_.push_back({std::move(prefix), true, std::move(route), std::move(quick)});
   return *this;
 }
 
@@ -20,23 +20,39 @@ Router& Router::gate(Gate check) {
   return *this;
 }
 
-Response Router::handle(const Request& request) const {
-  if (gate_) {
-    if (auto refused = gate_(request)) return std::move(*refused);
-  }
-  const std::string& path = request.path;
+const Router::Entry* Router::find(const std::string& path) const {
   const Entry* best = nullptr;
   for (const Entry& entry : routes_) {
     if (!entry.is_prefix) {
-      if (path == entry.path) return entry.route(request);
+      if (path == entry.path) return &entry;
       continue;
     }
     const bool under = path.starts_with(entry.path) && (path.size() == entry.path.size() ||
                                                         path[entry.path.size()] == '/' || entry.path == "/");
     if (under && (best == nullptr || entry.path.size() > best->path.size())) best = &entry;
   }
-  if (best != nullptr) return best->route(request);
-  return error_response(path, Error{ErrorCode::not_found, "Nothing is served at this path."});
+  return best;
+}
+
+Response Router::handle(const Request& request) const {
+  if (gate_ && !request.admitted) {
+    if (auto refused = gate_(request)) return std::move(*refused);
+  }
+  if (const Entry* entry = find(request.path)) return entry->route(request);
+  return error_response(request.path, Error{ErrorCode::not_found, "Nothing is served at this path."});
+}
+
+std::optional<Response> Router::quick(Request& request) const {
+  if (gate_ && !request.admitted) {
+    if (auto refused = gate_(request)) return refused;
+  }
+  request.admitted = true;
+  const Entry* entry = find(request.path);
+  if (entry == nullptr) {
+    return error_response(request.path, Error{ErrorCode::not_found, "Nothing is served at this path."});
+  }
+  if (!entry->quick) return std::nullopt;
+  return entry->quick(request);
 }
 
 }  // namespace ssad::http

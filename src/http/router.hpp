@@ -16,25 +16,35 @@ namespace ssad::http {
 using Route = std::function<Response(const Request&)>;
 /// Runs before any route: a response ends the request there (a refusal), nullopt lets it through.
 using Gate = std::function<std::optional<Response>(const Request&)>;
+/// A route's answer when it needs no store work (a refusal, a cached answer); nullopt: ask the Route.
+using QuickRoute = std::function<std::optional<Response>(const Request&)>;
 
 class Router {
  public:
-  /// Answers exactly `path`.
-  Router& exact(std::string path, Route route);
+  /// Answers exactly `path`. `quick`, when given, is tried first on the server's reading thread (quick()).
+  Router& exact(std::string path, Route route, QuickRoute quick = {});
   /// Answers `prefix` and every path below it ("/rdap": "/rdap", "/rdap/domain/x"; not "/rdapx").
-  Router& prefix(std::string prefix, Route route);
+  Router& prefix(std::string prefix, Route route, QuickRoute quick = {});
   /// Every request, whatever its path and whether a route answers it, passes `check` first.
   Router& gate(Gate check);
 
-  /// The matching route's response, or a 404.
+  /// The matching route's response, or a 404. The gate is skipped for a request quick() admitted.
   [[nodiscard]] Response handle(const Request& request) const;
+
+  /// The part of handle() that needs no store work, for the server's reading thread (http::QuickHandler):
+  /// the gate's refusal, a 404, or the route's quick answer. nullopt: handle() must answer, on a worker;
+  /// the request is then marked admitted, so that the gate does not count it twice.
+  [[nodiscard]] std::optional<Response> quick(Request& request) const;
 
  private:
   struct Entry {
     std::string path;
     bool is_prefix;
     Route route;
+    QuickRoute quick;
   };
+  /// The route for `path`, or null.
+  [[nodiscard]] const Entry* find(const std::string& path) const;
   std::vector<Entry> routes_;
   Gate gate_;
 };

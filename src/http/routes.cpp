@@ -24,8 +24,14 @@ Router make_routes(FrontDoors doors) {
     refused.headers.emplace_back("Retry-After", std::to_string(admission.retry_after.count()));
     return refused;
   });
-  router.prefix("/rdap", [&rdap = doors.rdap](const Request& request) { return rdap.handle(request); });
-  router.exact("/healthz", healthz);
+  // The quick routes answer on the server's reading thread (no store work): RDAP refusals and cached
+  // lookups, and /healthz. The rest, /readyz included (it counts the store after a data change), runs on
+  // the workers.
+  router.prefix(
+      "/rdap", [&rdap = doors.rdap](const Request& request) { return rdap.handle(request); },
+      [&rdap = doors.rdap](const Request& request) { return rdap.quick(request); });
+  router.exact("/healthz", healthz,
+               [](const Request& request) { return std::optional<Response>(healthz(request)); });
   router.exact("/readyz",
                [&readiness = doors.readiness](const Request& request) { return readiness.handle(request); });
   return router;

@@ -273,6 +273,7 @@ struct Server::Impl {
         ioc(static_cast<int>(thread_count())),
         control(net::make_strand(ioc)),
         acceptor(control) {
+    if (options.workers > 0) workers.emplace(options.workers);
     if (!hooks.access_log) hooks.access_log = [](std::string_view line) { spdlog::info("{}", line); };
     if (!options.connection_limits) options.connection_limits = std::make_shared<ConnectionLimits>();
   }
@@ -293,6 +294,8 @@ struct Server::Impl {
   tcp::endpoint local;
   std::optional<net::signal_set> signals;  // only under run()
   std::optional<net::signal_set> hangup;   // SIGHUP, only under run()
+  // Runs the Handler (options.workers > 0). Declared after ioc: destroyed (stopped and joined) first.
+  std::optional<net::thread_pool> workers;
 
   struct Connections {  // the data and its mutex travel together
     std::mutex mutex;
@@ -564,7 +567,7 @@ struct Server::Impl {
       record.remote = request.remote_address;
     }
     request.secure = options.tls.has_value();
-    Response response = answer(request);
+    Response response = co_await respond(request);
     // Read after the handler: stop() may have begun meanwhile, even from the handler itself.
     const bool keep_open = keep_alive && !conn.closing && !stopping;
     record.status = response.status;
@@ -610,6 +613,30 @@ struct Server::Impl {
       discarded += co_await conn.tcp().async_read_some(net::buffer(discard),
                                                        net::redirect_error(net::use_awaitable, ec));
     }
+  }
+
+  // The response: from the quick handler on this thread when it has one, else from the Handler on a
+  // worker thread (this coroutine waits without holding its thread), else from the Handler here.
+  net::awaitable<Response> respond(Request& request) {
+    if (!workers) co_return answer(request);
+    if (hooks.quick) {
+      std::optional<Response> quick = try_quick(request);
+      if (quick) co_return std::move(*quick);
+    }
+    co_return co_await net::co_spawn(
+        workers->get_executor(),
+        [this, &request]() -> net::awaitable<Response> { co_return answer(request); }, net::use_awaitable);
+  }
+
+  std::optional<Response> try_quick(Request& request) {
+    try {
+      return hooks.quick(request);
+    } catch (const std::exception& e) {
+      spdlog::error("http: handler failed on {} {}: {}", request.method, log_safe(request.target), e.what());
+    } catch (...) {
+      spdlog::error("http: handler failed on {} {}", request.method, log_safe(request.target));
+    }
+    return error_response(request.path, Error{ErrorCode::internal, "the handler failed"});
   }
 
   // The handler's response, or a 500 if it threw or answered something that is not a final status.
@@ -674,7 +701,9 @@ struct Server::Impl {
   }
 
   void join_threads() {
-    if (ioc.get_executor().running_in_this_thread()) return;  // a handler cannot wait for itself
+    // A handler cannot wait for itself, nor for the threads that wait for it.
+    if (ioc.get_executor().running_in_this_thread()) return;
+    if (workers && workers->get_executor().running_in_this_thread()) return;
     const std::lock_guard lock(threads_mutex);
     for (auto& thread : threads) thread.join();
     threads.clear();

@@ -28,6 +28,11 @@ namespace ssad::http {
 /// escaping it is logged and answered with a 500; the connection stays usable.
 using Handler = std::function<Response(const Request&)>;
 
+/// Answers a request on the thread that read it when that needs no store work (a refusal, a cached
+/// answer, a health check); nullopt hands it to the worker threads, where the Handler answers it. It may
+/// mark the request (Request::admitted) for the Handler. Must not block.
+using QuickHandler = std::function<std::optional<Response>(Request&)>;
+
 /// Receives one access-log line: a JSON object without a trailing newline.
 using AccessLogSink = std::function<void(std::string_view line)>;
 
@@ -41,9 +46,12 @@ struct TlsOptions {
 
 /// How the server listens and what it tolerates.
 struct ServerOptions {
-  std::string host = "127.0.0.1";          // address or name to listen on; "::" or "0.0.0.0" for all
-  std::uint16_t port = 8080;               // TCP port; 0 picks a free one (see Server::port())
-  unsigned threads = 1;                    // threads running the sessions and the Handler
+  std::string host = "127.0.0.1";  // address or name to listen on; "::" or "0.0.0.0" for all
+  std::uint16_t port = 8080;       // TCP port; 0 picks a free one (see Server::port())
+  unsigned threads = 1;            // threads accepting, reading and writing (and QuickHandler)
+  // Threads running the Handler, so that a slow one (a store read) never holds the threads that accept
+  // and read connections. 0: the Handler runs on those threads.
+  unsigned workers = 0;
   std::chrono::seconds read_timeout{10};   // to receive one whole request; also a new connection's first
   std::chrono::seconds write_timeout{10};  // to send one whole response
   std::chrono::seconds idle_timeout{30};   // a keep-alive connection waiting for its next request
@@ -66,6 +74,9 @@ struct ServerHooks {
   // What SIGHUP does under run(). Default: reload_tls() when the server speaks TLS (logged), nothing
   // otherwise; never the signal's default action, which would end the process.
   std::function<void()> on_hangup;
+  // With ServerOptions::workers: tried first for every request, on the reading thread. Empty: every
+  // request goes to the workers.
+  QuickHandler quick;
 };
 
 /// An HTTP/1.1 server: coroutine sessions on an io_context, keep-alive, one Handler for every request.

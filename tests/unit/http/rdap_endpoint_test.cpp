@@ -424,6 +424,36 @@ TEST_F(RdapEndpointTest, RequestsForOneObjectShareOneCacheEntryWhateverTheirSpel
 
 // Issue 9 item 7: a request with credentials never meets the anonymous cache, either way, and tells every
 // cache on the way to keep its answer to itself. Proved before credentials mean anything.
+// What the server's reading thread answers (Router::quick) and what it leaves to the workers: refusals and
+// cached lookups are answered there, and answered exactly as handle() would; store work is left.
+TEST_F(RdapEndpointTest, TheQuickPathAnswersRefusalsAndCachedLookupsAndLeavesStoreWorkToTheWorkers) {
+  Door door(store_->registrations(), clock_, Operator::registry);
+  Request first = get("/rdap/domain/legal.test");
+  EXPECT_FALSE(door.router.quick(first).has_value());  // not cached yet: the service must render it
+  const Response rendered = door.router.handle(first);
+  Request again = get("/rdap/domain/LEGAL.test");
+  const auto cached = door.router.quick(again);
+  ASSERT_TRUE(cached.has_value());
+  EXPECT_EQ(cached->status, 200U);
+  EXPECT_THAT(cached->body, ::testing::HasSubstr(R"("ldhName":"legal.test")"));
+  EXPECT_THAT(cached->body, ::testing::HasSubstr("https://rdap.example.test/rdap/domain/LEGAL.test"));
+  EXPECT_EQ(cached->body.size(), rendered.body.size());  // the same answer, with this request's URL
+  Request search = get("/rdap/domains?name=exam*");
+  EXPECT_FALSE(door.router.quick(search).has_value());
+  Request bad = get("/rdap/domain/bad_label!.test");
+  EXPECT_EQ(door.router.quick(bad)->status, 400U);
+  Request post = get("/rdap/domain/legal.test");
+  post.method = "POST";
+  EXPECT_EQ(door.router.quick(post)->status, 405U);
+  Request with_credentials = get("/rdap/domain/legal.test");
+  with_credentials.headers.emplace_back("Authorization", "Bearer x");
+  EXPECT_FALSE(door.router.quick(with_credentials).has_value());
+  Request health = get("/healthz");
+  EXPECT_EQ(door.router.quick(health)->status, 200U);
+  Request ready = get("/readyz");
+  EXPECT_FALSE(door.router.quick(ready).has_value());  // it may count the store: a worker's job
+}
+
 TEST_F(RdapEndpointTest, ARequestWithCredentialsIsNeitherServedFromNorStoredInTheCache) {
   Door door(store_->registrations(), clock_, Operator::registry);
   for (const auto& [name, value] :

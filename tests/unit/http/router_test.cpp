@@ -59,6 +59,43 @@ TEST(RouterTest, AnUnknownPathIsA404InItsPathsDialect) {
   EXPECT_THAT(rdap.body, HasSubstr(R"("errorCode":404)"));
 }
 
+// The server asks quick() on its reading thread and handle() on a worker for what quick() leaves: the gate
+// (the rate limit) must count such a request once, not twice.
+TEST(RouterTest, QuickAnswersWhatNeedsNoStoreAndLeavesTheRestAdmittedOnce) {
+  int gated = 0;
+  Router router;
+  router.gate([&gated](const Request& request) -> std::optional<Response> {
+    ++gated;
+    if (request.path == "/refused") return says("refused")(request);
+    return std::nullopt;
+  });
+  router.prefix("/rdap", says("store work"), [](const Request& request) -> std::optional<Response> {
+    if (request.path == "/rdap/cached") return says("cached")(request);
+    return std::nullopt;
+  });
+  router.exact("/slow", says("slow"));
+
+  Request cached = at("/rdap/cached");
+  EXPECT_EQ(router.quick(cached)->body, "cached");
+  Request uncached = at("/rdap/domain/x");
+  EXPECT_FALSE(router.quick(uncached).has_value());
+  EXPECT_TRUE(uncached.admitted);
+  EXPECT_EQ(router.handle(uncached).body, "store work");
+  Request slow = at("/slow");  // a route without a quick answer goes to the workers
+  EXPECT_FALSE(router.quick(slow).has_value());
+  EXPECT_EQ(router.handle(slow).body, "slow");
+  EXPECT_EQ(gated, 3);  // once per request
+  Request refused = at("/refused");
+  EXPECT_EQ(router.quick(refused)->body, "refused");
+  EXPECT_FALSE(refused.admitted);
+  Request unknown = at("/nowhere");
+  EXPECT_EQ(router.quick(unknown)->status, 404U);
+  // A request that did not come through quick() is gated by handle() itself.
+  const int before = gated;
+  EXPECT_EQ(router.handle(at("/slow")).body, "slow");
+  EXPECT_EQ(gated, before + 1);
+}
+
 TEST(ErrorMappingTest, EveryCodeHasOneStatus) {
   EXPECT_EQ(status_of(ErrorCode::invalid_input), 400U);
   EXPECT_EQ(status_of(ErrorCode::forbidden), 403U);

@@ -1,8 +1,10 @@
 #include "http/server.hpp"
 
+#include <chrono>
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -513,6 +515,69 @@ TEST(HttpServerTest, StopLetsARequestInProgressFinish) {
   EXPECT_EQ(response.result_int(), 200U);
   EXPECT_EQ(body_of(response), "finished");
   EXPECT_NE(client.read_error(), beast::error_code{});
+}
+
+// Store work runs on the workers: while one query is slow, the only reading thread still reads other
+// connections and answers what the quick handler can (issue 9, item 5).
+TEST(HttpServerTest, ASlowHandlerOnAWorkerDoesNotHoldTheThreadThatReadsConnections) {
+  std::promise<void> entered;
+  auto entered_future = entered.get_future();
+  std::promise<void> release;
+  auto release_future = release.get_future().share();
+  ServerOptions options = test_options();
+  options.threads = 1;
+  options.workers = 1;
+  ServerHooks hooks;
+  hooks.quick = [](Request& request) -> std::optional<Response> {
+    if (request.path == "/fast") return text("fast");
+    return std::nullopt;
+  };
+  auto server = start(
+      [&entered, release_future](const Request& request) {
+        if (request.path == "/slow") {
+          entered.set_value();
+          release_future.wait();
+        }
+        return text("worker " + request.path);
+      },
+      options, hooks);
+  ASSERT_NE(server, nullptr);
+  Client slow(server->port());
+  slow.send(bhttp::verb::get, "/slow");
+  entered_future.wait();  // the one worker is busy now
+
+  auto fast = std::async(std::launch::async, [port = server->port()] {
+    Client client(port);
+    client.send(bhttp::verb::get, "/fast");
+    return body_of(client.read());
+  });
+  // A deadline, not a pause: without workers the reading thread is stuck in the slow handler and this
+  // answer never comes.
+  const bool answered = fast.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  release.set_value();
+  ASSERT_TRUE(answered) << "the fast request waited for the slow one";
+  EXPECT_EQ(fast.get(), "fast");
+  EXPECT_EQ(body_of(slow.read()), "worker /slow");
+}
+
+TEST(HttpServerTest, WithWorkersTheQuickHandlerIsAskedFirstAndItsMarkReachesTheHandler) {
+  ServerOptions options = test_options();
+  options.workers = 2;
+  ServerHooks hooks;
+  hooks.quick = [](Request& request) -> std::optional<Response> {
+    request.admitted = true;
+    if (request.path == "/quick") return text("quick");
+    return std::nullopt;
+  };
+  auto server =
+      start([](const Request& request) { return text(request.admitted ? "admitted" : "not admitted"); },
+            options, hooks);
+  ASSERT_NE(server, nullptr);
+  Client client(server->port());
+  client.send(bhttp::verb::get, "/quick");
+  EXPECT_EQ(body_of(client.read()), "quick");
+  client.send(bhttp::verb::get, "/other");
+  EXPECT_EQ(body_of(client.read()), "admitted");
 }
 
 TEST(HttpServerTest, StopFromTheHandlerDoesNotDeadlock) {
