@@ -18,6 +18,7 @@
 
 #include "core/domain_name.hpp"
 #include "ingest/checksum.hpp"
+#include "ingest/text_check.hpp"
 #include "model/registration.hpp"
 
 namespace ssad::ingest {
@@ -499,6 +500,58 @@ Result<DomainLine> parse_domain(const Json& value) {
   return line;
 }
 
+// Every string of a line, member names included, is checked as registration text (ingest/text_check.hpp)
+// before the line is read, so that no value is stored, nor repeated in a later message, that could start
+// a line of its own in a WHOIS answer or a log. The walk keeps its own stack: a line may nest deeper
+// than the call stack would allow.
+Result<void> check_strings(const Json& root) {
+  struct Frame {
+    const Json* container;
+    rapidjson::SizeType next = 0;  // the child to visit next
+  };
+  std::vector<Frame> stack;
+  // The path through the children last visited in the first `depth` frames ("domain.contacts.admin[0]").
+  const auto path = [&](std::size_t depth) {
+    std::string out;
+    for (std::size_t i = 0; i < depth; ++i) {
+      const Frame& frame = stack[i];
+      if (frame.container->IsObject()) {
+        if (!out.empty()) out += '.';
+        out += text((frame.container->MemberBegin() + (frame.next - 1))->name);
+      } else {
+        out = element(out, frame.next - 1);
+      }
+    }
+    return out;
+  };
+  if (root.IsObject() || root.IsArray()) stack.push_back({&root});
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    const Json& container = *top.container;
+    if (top.next == (container.IsObject() ? container.MemberCount() : container.Size())) {
+      stack.pop_back();
+      continue;
+    }
+    const rapidjson::SizeType index = top.next++;
+    const Json* child = nullptr;
+    if (container.IsObject()) {
+      const auto& member = *(container.MemberBegin() + index);
+      if (auto ok = check_text_value(text(member.name)); !ok) {
+        return bad(path(stack.size() - 1), "a member name " + ok.error().message);
+      }
+      child = &member.value;
+    } else {
+      child = &container[index];
+    }
+    if (child->IsString()) {
+      if (auto ok = check_text_value(text(*child)); !ok) return bad(path(stack.size()), ok.error().message);
+    } else if (child->IsObject() || child->IsArray()) {
+      stack.push_back({child});
+    }
+  }
+  return {};
+}
+
 // Applies lines to one unit of work. Contacts and hosts come embedded in every domain that uses
 // them, so each is put once, and every later copy must be the same data.
 class Importer {
@@ -514,6 +567,7 @@ class Importer {
       return bad("", "invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
                          rapidjson::GetParseError_En(doc.GetParseError()));
     }
+    SSAD_CHECK(check_strings(doc));
     if (!doc.IsObject()) return wrong_type("", "an object", doc);
     if (doc.MemberCount() != 1) {
       return bad("", "a line holds one member, \"registrar\" or \"domain\"; this one holds " +
