@@ -306,6 +306,25 @@ TEST(CsvReaderTest, RejectsUnterminatedQuotes) {
   EXPECT_FALSE(reader.next(f).has_value());
 }
 
+TEST(CsvReaderTest, KeepsEveryEscapedFieldOfARecord) {
+  // Each field with an escaped quote is copied; copying the fifth must not move the first four.
+  CsvReader reader("\"a\"\"\",\"b\"\"\",\"c\"\"\",\"d\"\"\",\"e\"\"\"\n", ',');
+  std::vector<std::string_view> f;
+  ASSERT_TRUE(reader.next(f).value());
+  EXPECT_EQ(f, (std::vector<std::string_view>{"a\"", "b\"", "c\"", "d\"", "e\""}));
+}
+
+TEST(CsvReaderTest, RefusesACarriageReturnWithoutALineFeed) {
+  for (const std::string_view text : {"a,b\rc,d\n", "a,\"b\"\rc\n", "a\n\r\nb\n\rc\n"}) {
+    CsvReader reader(text, ',');
+    std::vector<std::string_view> f;
+    Result<bool> more = true;
+    while (more && *more) more = reader.next(f);
+    ASSERT_FALSE(more.has_value()) << text;
+    EXPECT_NE(more.error().message.find("carriage return not followed by a line feed"), std::string::npos);
+  }
+}
+
 TEST(ChecksumTest, Crc32IsZlibsAndUpperCaseHex) {
   EXPECT_EQ(crc32_hex("123456789"), "CBF43926");  // the CRC-32 check value
   EXPECT_EQ(crc32_hex(""), "00000000");
