@@ -45,7 +45,11 @@ struct Reader {
   void number(const toml::table& t, const char* section, const char* key, unsigned& out, unsigned min,
               unsigned max) {
     if (const auto* node = t.get(key)) {
-      auto v = node->value<std::int64_t>();
+      // An integer node only: toml++'s value<int64_t>() also converts floats, overflowing (undefined
+      // behaviour) on one beyond int64's range.
+      const auto* integer = node->as_integer();
+      const std::optional<std::int64_t> v =
+          integer != nullptr ? std::optional<std::int64_t>(integer->get()) : std::nullopt;
       if (!v || *v < min || *v > max) {
         bad(std::string(section) + "." + key,
             "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));

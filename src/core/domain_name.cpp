@@ -79,6 +79,8 @@ Result<DomainName> normalize_domain_name(std::string_view input, MixedLabels mix
   std::string_view name = input;
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   if (name.empty()) return std::unexpected(invalid(input, "empty"));
+  // libidn2 reads C strings: a NUL would cut the name short, and the rest would go unchecked.
+  if (name.find('\0') != std::string_view::npos) return std::unexpected(invalid(input, "holds a NUL byte"));
 
   if (is_ascii(name)) {
     // Fast path for the common case: plain LDH names need no IDNA processing.

@@ -2,11 +2,20 @@
 
 namespace ssad::ingest {
 
+bool CsvReader::crlf() const { return pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n'; }
+
+std::unexpected<Error> CsvReader::lone_carriage_return() const {
+  // A CR alone would end a record without starting a line that a person can find by its number.
+  return fail(ErrorCode::invalid_input,
+              "a carriage return not followed by a line feed on line " + std::to_string(line_));
+}
+
 Result<bool> CsvReader::next(std::vector<std::string_view>& fields) {
   fields.clear();
   std::size_t scratch_used = 0;
   // Skip blank lines (a trailing newline at the end of the file is normal).
   while (pos_ < text_.size() && (text_[pos_] == '\n' || text_[pos_] == '\r')) {
+    if (text_[pos_] == '\r' && !crlf()) return lone_carriage_return();
     if (text_[pos_] == '\n') ++line_;
     ++pos_;
   }
@@ -65,7 +74,10 @@ Result<bool> CsvReader::next(std::vector<std::string_view>& fields) {
       continue;
     }
     // End of record: CRLF or LF.
-    if (text_[pos_] == '\r') ++pos_;
+    if (text_[pos_] == '\r') {
+      if (!crlf()) return lone_carriage_return();
+      ++pos_;
+    }
     if (pos_ < text_.size() && text_[pos_] == '\n') {
       ++pos_;
       ++line_;

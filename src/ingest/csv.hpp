@@ -5,6 +5,7 @@
 // library, and this loop is the import's hot path (a million-domain deposit holds ~10 million records).
 
 #include <cstddef>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,19 +21,23 @@ class CsvReader {
 
   /// Reads the next record into `fields` (views into the text, or into the reader's scratch space for
   /// quoted fields with escapes, valid until the next call). Returns false at the end. Blank lines are
-  /// skipped. Errors: invalid_input for an unterminated quote or text after a closing quote.
+  /// skipped. Errors: invalid_input for an unterminated quote, text after a closing quote, or a CR that is
+  /// not part of a CR LF outside quotes.
   [[nodiscard]] Result<bool> next(std::vector<std::string_view>& fields);
 
   /// The 1-based line on which the record last returned by next() starts.
   [[nodiscard]] std::size_t line() const { return record_line_; }
 
  private:
+  [[nodiscard]] bool crlf() const;  // the CR at pos_ begins a CR LF
+  [[nodiscard]] std::unexpected<Error> lone_carriage_return() const;
+
   std::string_view text_;
   char separator_;
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
   std::size_t record_line_ = 0;
-  std::vector<std::string> scratch_;
+  std::deque<std::string> scratch_;  // a deque: adding a buffer moves none of those the fields point into
 };
 
 }  // namespace ssad::ingest

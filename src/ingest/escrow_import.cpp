@@ -13,6 +13,7 @@
 #include "ingest/checksum.hpp"
 #include "ingest/csv.hpp"
 #include "ingest/escrow_deposit.hpp"
+#include "ingest/text_check.hpp"
 
 namespace ssad::ingest {
 namespace {
@@ -256,6 +257,15 @@ class Importer {
         if (fields[pos].empty()) {
           return std::unexpected(
               row_error(file.name, reader.line(), "required field " + def.fields[pos].local + " is empty"));
+        }
+      }
+      for (std::size_t pos = 0; pos < fields.size(); ++pos) {
+        if (auto ok = check_text_value(fields[pos]); !ok) {
+          const Field& f = def.fields[pos];
+          return std::unexpected(row_error(file.name, reader.line(),
+                                           "field " + f.local +
+                                               (f.custom_name.empty() ? "" : " '" + f.custom_name + "'") +
+                                               " " + ok.error().message));
         }
       }
       if (auto ok = kind.handler(row, w); !ok) {

@@ -18,6 +18,7 @@
 
 #include "core/domain_name.hpp"
 #include "ingest/checksum.hpp"
+#include "ingest/text_check.hpp"
 #include "model/registration.hpp"
 
 namespace ssad::ingest {
@@ -408,16 +409,9 @@ Result<void> read_secure_dns(const Json& value, const std::string& path, model::
   return {};
 }
 
-// A domain line: the domain, and the contacts and hosts it defines (each with its path in the line).
-struct DomainLine {
-  model::Domain domain;
-  std::vector<std::pair<std::string, model::Contact>> contacts;
-  std::vector<std::pair<std::string, model::Host>> hosts;
-};
-
 // A contact of the domain: a handle, or a contact object defining it.
 Result<void> read_contact_use(const Json& value, const std::string& path, model::ContactRole role,
-                              DomainLine& line) {
+                              JsonlDomain& line) {
   std::string handle;
   if (value.IsString()) {
     handle = text(value);
@@ -433,7 +427,7 @@ Result<void> read_contact_use(const Json& value, const std::string& path, model:
   return {};
 }
 
-Result<void> read_contacts(const Json& value, const std::string& path, DomainLine& line) {
+Result<void> read_contacts(const Json& value, const std::string& path, JsonlDomain& line) {
   if (!value.IsObject()) return wrong_type(path, "an object", value);
   std::vector<model::ContactRole> seen;
   for (auto m = value.MemberBegin(); m != value.MemberEnd(); ++m) {
@@ -456,11 +450,11 @@ Result<void> read_contacts(const Json& value, const std::string& path, DomainLin
   return {};
 }
 
-Result<DomainLine> parse_domain(const Json& value) {
+Result<JsonlDomain> parse_domain(const Json& value) {
   SSAD_TRY(o, Object::open(value, "domain",
                            {"name", "roid", "registrar", "reseller", "idnTable", "status", "created",
                             "updated", "expires", "transferred", "contacts", "nameservers", "secureDNS"}));
-  DomainLine line;
+  JsonlDomain line;
   model::Domain& d = line.domain;
   SSAD_TRY(name, o.member("name", Need::required));
   SSAD_TRY(normalized, parse_name(*name, o.path_of("name")));
@@ -499,6 +493,88 @@ Result<DomainLine> parse_domain(const Json& value) {
   return line;
 }
 
+// Every string of a line, member names included, is checked as registration text (ingest/text_check.hpp)
+// before the line is read, so that no value is stored, nor repeated in a later message, that could start
+// a line of its own in a WHOIS answer or a log. The walk keeps its own stack: a line may nest deeper
+// than the call stack would allow.
+Result<void> check_strings(const Json& root) {
+  struct Frame {
+    const Json* container;
+    rapidjson::SizeType next = 0;  // the child to visit next
+  };
+  std::vector<Frame> stack;
+  // The path through the children last visited in the first `depth` frames ("domain.contacts.admin[0]").
+  const auto path = [&](std::size_t depth) {
+    std::string out;
+    for (std::size_t i = 0; i < depth; ++i) {
+      const Frame& frame = stack[i];
+      if (frame.container->IsObject()) {
+        if (!out.empty()) out += '.';
+        out += text((frame.container->MemberBegin() + (frame.next - 1))->name);
+      } else {
+        out = element(out, frame.next - 1);
+      }
+    }
+    return out;
+  };
+  if (root.IsObject() || root.IsArray()) stack.push_back({&root});
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    const Json& container = *top.container;
+    if (top.next == (container.IsObject() ? container.MemberCount() : container.Size())) {
+      stack.pop_back();
+      continue;
+    }
+    const rapidjson::SizeType index = top.next++;
+    const Json* child = nullptr;
+    if (container.IsObject()) {
+      const auto& member = *(container.MemberBegin() + index);
+      if (auto ok = check_text_value(text(member.name)); !ok) {
+        return bad(path(stack.size() - 1), "a member name " + ok.error().message);
+      }
+      child = &member.value;
+    } else {
+      child = &container[index];
+    }
+    if (child->IsString()) {
+      if (auto ok = check_text_value(text(*child)); !ok) return bad(path(stack.size()), ok.error().message);
+    } else if (child->IsObject() || child->IsArray()) {
+      stack.push_back({child});
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<JsonlRecord> parse_jsonl_record(std::string_view line) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(line.data(), line.size());
+  if (doc.HasParseError()) {
+    return bad("", "invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
+                       rapidjson::GetParseError_En(doc.GetParseError()));
+  }
+  SSAD_CHECK(check_strings(doc));
+  if (!doc.IsObject()) return wrong_type("", "an object", doc);
+  if (doc.MemberCount() != 1) {
+    return bad("", "a line holds one member, \"registrar\" or \"domain\"; this one holds " +
+                       std::to_string(doc.MemberCount()));
+  }
+  const auto& member = *doc.MemberBegin();
+  const std::string_view kind = text(member.name);
+  if (kind == "registrar") {
+    SSAD_TRY(registrar, parse_registrar(member.value));
+    return std::move(registrar);
+  }
+  if (kind == "domain") {
+    SSAD_TRY(domain, parse_domain(member.value));
+    return std::move(domain);
+  }
+  return bad("", "unknown member '" + std::string(kind) + "' (a line holds \"registrar\" or \"domain\")");
+}
+
+namespace {
+
 // Applies lines to one unit of work. Contacts and hosts come embedded in every domain that uses
 // them, so each is put once, and every later copy must be the same data.
 class Importer {
@@ -507,23 +583,9 @@ class Importer {
 
   // Applies one record line; the error says what is wrong with it, without the file and line.
   Result<void> apply(std::string_view line, std::size_t number) {
-    rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(line.data(),
-                                                                                      line.size());
-    if (doc.HasParseError()) {
-      return bad("", "invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
-                         rapidjson::GetParseError_En(doc.GetParseError()));
-    }
-    if (!doc.IsObject()) return wrong_type("", "an object", doc);
-    if (doc.MemberCount() != 1) {
-      return bad("", "a line holds one member, \"registrar\" or \"domain\"; this one holds " +
-                         std::to_string(doc.MemberCount()));
-    }
-    const auto& member = *doc.MemberBegin();
-    const std::string_view kind = text(member.name);
-    if (kind == "registrar") return apply_registrar(member.value, number);
-    if (kind == "domain") return apply_domain(member.value, number);
-    return bad("", "unknown member '" + std::string(kind) + "' (a line holds \"registrar\" or \"domain\")");
+    SSAD_TRY(record, parse_jsonl_record(line));
+    if (auto* registrar = std::get_if<model::Registrar>(&record)) return apply_registrar(*registrar, number);
+    return apply_domain(std::get<JsonlDomain>(record), number);
   }
 
  private:
@@ -533,8 +595,7 @@ class Importer {
     std::size_t line;
   };
 
-  Result<void> apply_registrar(const Json& value, std::size_t number) {
-    SSAD_TRY(registrar, parse_registrar(value));
+  Result<void> apply_registrar(const model::Registrar& registrar, std::size_t number) {
     if (auto [it, added] = registrar_lines_.try_emplace(registrar.handle, number); !added) {
       return bad("", "duplicate registrar '" + registrar.handle + "' (first on line " +
                          std::to_string(it->second) + ")");
@@ -544,8 +605,7 @@ class Importer {
     return {};
   }
 
-  Result<void> apply_domain(const Json& value, std::size_t number) {
-    SSAD_TRY(line, parse_domain(value));
+  Result<void> apply_domain(JsonlDomain& line, std::size_t number) {
     const std::string& name = line.domain.name.ldh;
     if (auto [it, added] = domain_lines_.try_emplace(name, number); !added) {
       return bad("", "duplicate domain '" + name + "' (first on line " + std::to_string(it->second) + ")");

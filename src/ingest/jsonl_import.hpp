@@ -8,13 +8,34 @@
 // rows); nothing is ever deleted. A file already imported (same bytes) is not applied again.
 
 #include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "ingest/escrow_import.hpp"
+#include "model/registration.hpp"
 #include "store/store.hpp"
 
 namespace ssad::ingest {
+
+/// A domain line: the domain, and the contacts and hosts it defines, each with its path in the line
+/// ("domain.contacts.admin", "domain.nameservers[0]") for messages.
+struct JsonlDomain {
+  model::Domain domain;
+  std::vector<std::pair<std::string, model::Contact>> contacts;
+  std::vector<std::pair<std::string, model::Host>> hosts;
+};
+
+/// One record line, read and checked but not applied to a store.
+using JsonlRecord = std::variant<model::Registrar, JsonlDomain>;
+
+/// Reads one record line (neither blank nor a comment), without its line ending. Errors: invalid_input
+/// with the path in the line and the reason, as import_jsonl() reports them without the file and line
+/// (bad JSON, a refused text value, an unknown member, a wrong type, a bad date, name, status or address).
+[[nodiscard]] Result<JsonlRecord> parse_jsonl_record(std::string_view line);
 
 /// Imports the JSON Lines file at `path` into `store`, committing at `clock.now()`.
 /// Result: rows["registrar"] and rows["domain"] count the lines of each kind, type is "JSONL",

@@ -18,7 +18,7 @@
 namespace ssad::rdap {
 
 struct CursorState {
-  std::string search;  // what the search was: a cursor from another search is refused
+  std::string search;  // what the search was, without a '\n': a cursor from another search is refused
   std::string after;   // the sort key of the last result sent
   std::int64_t page = 1;
   Timestamp issued;  // set by encode()

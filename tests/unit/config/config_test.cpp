@@ -118,6 +118,13 @@ TEST(ConfigTest, NamesTheKeyThatIsWrong) {
             "ssad.toml: server.http: expected HOST:PORT, not 'localhost'");
 }
 
+TEST(ConfigTest, AFloatIsNotAWholeNumberHoweverLarge) {
+  EXPECT_EQ(parse_config("[whois]\nquery_limit_bytes = 300.0\n").error().message,
+            "ssad.toml: whois.query_limit_bytes: must be a whole number from 16 to 4096");
+  EXPECT_EQ(parse_config("[whois]\nquery_limit_bytes = 1.5e81\n").error().message,
+            "ssad.toml: whois.query_limit_bytes: must be a whole number from 16 to 4096");
+}
+
 TEST(ConfigTest, ReportsTomlSyntaxErrorsWithTheLine) {
   auto c = parse_config("[store]\npath = \n");
   ASSERT_FALSE(c.has_value());

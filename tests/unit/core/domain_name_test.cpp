@@ -45,6 +45,15 @@ TEST(DomainNameTest, RejectsMalformedNames) {
   EXPECT_FALSE(normalize_domain_name(std::string(250, 'a').insert(50, ".") + ".com").has_value());
 }
 
+TEST(DomainNameTest, RejectsANulByteThatWouldCutAUnicodeNameShort) {
+  using namespace std::string_literals;
+  for (const std::string& name : {"b\u00FCcher\0evil.test"s, "ex\0.t\u00E9st"s, "\0"s, "a.test\0"s}) {
+    auto result = normalize_domain_name(name);
+    ASSERT_FALSE(result.has_value()) << result->ldh;
+    EXPECT_TRUE(result.error().message.ends_with(": holds a NUL byte")) << result.error().message;
+  }
+}
+
 TEST(DomainNameTest, MixedLabelsAreRefusedWhenAsked) {
   EXPECT_TRUE(normalize_domain_name("xn--bcher-kva.bücher.example").has_value());
   auto mixed = normalize_domain_name("xn--bcher-kva.bücher.example", MixedLabels::reject);

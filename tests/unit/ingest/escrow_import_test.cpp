@@ -265,6 +265,64 @@ TEST_F(EscrowImportTest, ADomainOutsideTheTldIsRefused) {
       diff(), "domain-YYYYMMDD.csv line 2: domain 'domain3.example' is not under the deposit's TLD 'test'");
 }
 
+TEST_F(EscrowImportTest, AQuotedLineBreakThatWouldForgeAWhoisLineIsRefused) {
+  rewrite("rfc9022-diff", "domain-YYYYMMDD.csv", [](std::string s) {
+    return s.replace(s.find("Ddomain3-TEST"), 13, "\"Ddomain3-TEST\r\nRegistrant Email: x@forged.test\"");
+  });
+  expect_failure_leaves_store_alone(
+      diff(), "domain-YYYYMMDD.csv line 2: field fRoid holds the control character U+000D");
+}
+
+// A contact's personal data with a character no text value may hold: the full deposit is refused with
+// the file, line and column, the message does not repeat the value, and nothing is stored.
+struct BadText {
+  const char* name;
+  std::string replacement;  // for "Rita Registrant", the name of the contact on line 3
+  std::string problem;
+};
+
+void PrintTo(const BadText& input, std::ostream* out) { *out << input.name; }
+
+class EscrowBadTextTest : public EscrowImportTest, public ::testing::WithParamInterface<BadText> {};
+
+TEST_P(EscrowBadTextTest, IsRefusedWithFileLineAndColumnAndNothingIsStored) {
+  rewrite("rfc9022-full", "contactPostal-YYYYMMDD.csv",
+          [](std::string s) { return s.replace(s.find("Rita Registrant"), 15, GetParam().replacement); });
+  auto result = import(full());
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code, ErrorCode::invalid_input);
+  EXPECT_EQ(result.error().message, "contactPostal-YYYYMMDD.csv line 3: field fName " + GetParam().problem);
+  EXPECT_EQ(store_->registrations().counts().value(), (store::StoreCounts{}));
+  EXPECT_FALSE(store_->registrations().last_deposit().value().has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Escrow, EscrowBadTextTest,
+    ::testing::Values(
+        BadText{"Tab", "Rita\tRegistrant", "holds the control character U+0009"},
+        BadText{"Nul", std::string("Rita\0Registrant", 15), "holds the control character U+0000"},
+        BadText{"Del", "Rita\x7FRegistrant", "holds the control character U+007F"},
+        BadText{"NextLine", "Rita\xC2\x85Registrant", "holds the control character U+0085"},
+        BadText{"LineSeparator", "Rita\xE2\x80\xA8Registrant", "holds the line separator U+2028"},
+        BadText{"ParagraphSeparator", "Rita\xE2\x80\xA9Registrant", "holds the line separator U+2029"},
+        BadText{"RightToLeftOverride", "Rita\xE2\x80\xAERegistrant",
+                "holds the bidirectional formatting character U+202E"},
+        BadText{"FirstStrongIsolate", "Rita\xE2\x81\xA8Registrant",
+                "holds the bidirectional formatting character U+2068"},
+        BadText{"Latin1", "Rita R\xE9gistrant", "is not UTF-8"},
+        BadText{"Overlong", "Rita\xC0\x8ARegistrant", "is not UTF-8"},
+        BadText{"Surrogate", "Rita\xED\xA0\x80Registrant", "is not UTF-8"},
+        BadText{"Truncated", "Rita Registran\xE2\x80", "is not UTF-8"}));
+
+TEST_F(EscrowImportTest, RightToLeftTextAndItsMarksAreStored) {
+  const std::string name = "\xD7\xA8\xD7\x99\xD7\x98\xD7\x94\xE2\x80\x8F (Rita) \xE2\x80\x8E\xD8\x9C";
+  rewrite("rfc9022-full", "contactPostal-YYYYMMDD.csv",
+          [&](std::string s) { return s.replace(s.find("Rita Registrant"), 15, name); });
+  auto report = import(full());
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  EXPECT_EQ(store_->registrations().find_contact("registrantid").value().postal.at(0).name, name);
+}
+
 TEST_F(EscrowImportTest, AFullDepositWhoseHeaderCountDisagreesIsRefused) {
   std::string xml = slurp(full());
   xml.replace(xml.find("      4\n"), 8, "      5\n");
@@ -421,6 +479,25 @@ TEST(CsvReaderTest, RejectsUnterminatedQuotes) {
   CsvReader reader("a,\"open\n", ',');
   std::vector<std::string_view> f;
   EXPECT_FALSE(reader.next(f).has_value());
+}
+
+TEST(CsvReaderTest, KeepsEveryEscapedFieldOfARecord) {
+  // Each field with an escaped quote is copied; copying the fifth must not move the first four.
+  CsvReader reader("\"a\"\"\",\"b\"\"\",\"c\"\"\",\"d\"\"\",\"e\"\"\"\n", ',');
+  std::vector<std::string_view> f;
+  ASSERT_TRUE(reader.next(f).value());
+  EXPECT_EQ(f, (std::vector<std::string_view>{"a\"", "b\"", "c\"", "d\"", "e\""}));
+}
+
+TEST(CsvReaderTest, RefusesACarriageReturnWithoutALineFeed) {
+  for (const std::string_view text : {"a,b\rc,d\n", "a,\"b\"\rc\n", "a\n\r\nb\n\rc\n"}) {
+    CsvReader reader(text, ',');
+    std::vector<std::string_view> f;
+    Result<bool> more = true;
+    while (more && *more) more = reader.next(f);
+    ASSERT_FALSE(more.has_value()) << text;
+    EXPECT_NE(more.error().message.find("carriage return not followed by a line feed"), std::string::npos);
+  }
 }
 
 TEST(ChecksumTest, Crc32IsZlibsAndUpperCaseHex) {

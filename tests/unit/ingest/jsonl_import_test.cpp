@@ -401,6 +401,35 @@ INSTANTIATE_TEST_SUITE_P(
                  domain_line(", \"secureDNS\": {\"dsData\": [{\"keyTag\": 1, \"algorithm\": 13, "
                              "\"digestType\": 2, \"digest\": \"XYZ\"}]}"),
                  "bad.jsonl line 5: domain.secureDNS.dsData[0].digest: is not hexadecimal"},
+        BadInput{
+            "LineBreakInAContactName",
+            domain_line(
+                ", \"contacts\": {\"registrant\": {\"handle\": \"C10\", \"roid\": \"C10-TEST\", "
+                "\"postal\": [{\"type\": \"loc\", \"name\": \"Eve\\r\\nRegistrant Email: x@y.test\"}]}}"),
+            "bad.jsonl line 5: domain.contacts.registrant.postal[0].name: holds the control character "
+            "U+000D"},
+        BadInput{
+            "TabInAStreet",
+            domain_line(", \"contacts\": {\"tech\": [\"C1\", {\"handle\": \"C10\", \"roid\": \"C10-TEST\", "
+                        "\"postal\": [{\"type\": \"loc\", \"street\": [\"1 Main St.\", \"a\\tb\"]}]}]}"),
+            "bad.jsonl line 5: domain.contacts.tech[1].postal[0].street[1]: holds the control character "
+            "U+0009"},
+        BadInput{"NulInAnEmail", domain_line(", \"reseller\": \"a\\u0000b\""),
+                 "bad.jsonl line 5: domain.reseller: holds the control character U+0000"},
+        BadInput{"NextLineInAnEmail",
+                 domain_line(", \"contacts\": {\"admin\": {\"handle\": \"C10\", \"roid\": \"C10-TEST\", "
+                             "\"email\": \"a\\u0085@b.test\"}}"),
+                 "bad.jsonl line 5: domain.contacts.admin.email: holds the control character U+0085"},
+        BadInput{"LineSeparatorAsUtf8", domain_line(", \"reseller\": \"a\xE2\x80\xA8z\""),
+                 "bad.jsonl line 5: domain.reseller: holds the line separator U+2028"},
+        BadInput{"RightToLeftOverride", domain_line(", \"idnTable\": \"\\u202Eabc\""),
+                 "bad.jsonl line 5: domain.idnTable: holds the bidirectional formatting character U+202E"},
+        BadInput{"LoneLowSurrogate", domain_line(", \"reseller\": \"\\uDC00\""),
+                 "bad.jsonl line 5: domain.reseller: is not UTF-8"},
+        BadInput{"ControlInAMemberName", domain_line(", \"x\\u0007\": 1"),
+                 "bad.jsonl line 5: domain: a member name holds the control character U+0007"},
+        BadInput{"ControlInATopLevelMemberName", "{\"\\n\": {}}\n",
+                 "bad.jsonl line 5: a member name holds the control character U+000A"},
         BadInput{"TheFirstBadLineWins",
                  domain_line(", \"status\": [\"clientHeld\"]") + "{\"domian\": {}}\n" + "not JSON at all\n",
                  "bad.jsonl line 5: domain.status[0]: unknown EPP status 'clientHeld'"}),
