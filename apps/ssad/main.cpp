@@ -279,6 +279,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     options.host = listen->host;
     options.port = listen->port;
     options.threads = config.server.threads;
+    options.workers = config.server.workers;
     options.read_timeout = std::chrono::seconds(config.whois.timeout_seconds);
     options.write_timeout = std::chrono::seconds(config.whois.timeout_seconds);
     options.query_limit = config.whois.query_limit_bytes;
@@ -286,9 +287,15 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     auto server = whois::Server::create(
         options,
         [&responder](const whois::Query& query) {
-          return responder.answer(query.line, query.remote_address);
+          return responder.answer(query.line, query.remote_address, query.admitted);
         },
-        access_log_sink(config));
+        access_log_sink(config),
+        // Refusals and cached answers on the reading thread; store reads on the workers.
+        [&responder](whois::Query& query) {
+          auto answer = responder.quick(query.line, query.remote_address);
+          query.admitted = true;  // counted by quick(), whatever it answered
+          return answer;
+        });
     if (!server) return report_error(server.error());
     whois_server = std::move(*server);
   }

@@ -166,8 +166,17 @@ Responder::Responder(store::RegistrationReader& store, cache::DataVersion& data_
       policy_{options.mode},
       cache_(options.cache_bytes) {}
 
-std::string Responder::answer(std::string_view query, std::string_view remote) {
-  if (!limiter_.admit(remote).allowed)
+std::string Responder::answer(std::string_view query, std::string_view remote, bool admitted) {
+  return *respond(query, remote, admitted, false);
+}
+
+std::optional<std::string> Responder::quick(std::string_view query, std::string_view remote) {
+  return respond(query, remote, false, true);
+}
+
+std::optional<std::string> Responder::respond(std::string_view query, std::string_view remote, bool admitted,
+                                              bool quick) {
+  if (!admitted && !limiter_.admit(remote).allowed)
     return "% Error: too many queries from this address; please slow down.\r\n";
   std::string_view text = query;
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
@@ -180,6 +189,7 @@ std::string Responder::answer(std::string_view query, std::string_view remote) {
 
   const cache::Version version = data_version_.current();
   if (auto cached = cache_.find(name->ldh, version.generation)) return cached->body;
+  if (quick) return std::nullopt;
   std::string out = lookup(*name, version);
   if (out.starts_with("Domain Name:")) {
     cache_.insert(name->ldh, std::make_shared<const cache::CachedResponse>(cache::CachedResponse{200, out}),

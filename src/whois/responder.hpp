@@ -46,9 +46,17 @@ class Responder {
   /// The whole answer to one query line from `remote`: a domain name (A-label or U-label, any case),
   /// optionally after the keyword "domain". Never fails: bad input, a client over its rate limit and
   /// store failures get a short "%"-comment answer that does not echo the query. Thread-safe.
-  [[nodiscard]] std::string answer(std::string_view query, std::string_view remote = {});
+  /// `admitted`: quick() has counted this query against the rate limit already.
+  [[nodiscard]] std::string answer(std::string_view query, std::string_view remote = {},
+                                   bool admitted = false);
+  /// answer()'s text when it needs no store read — a refusal, a bad query, a cached answer — for the
+  /// server's reading thread; nullopt when answer(query, remote, true) must read the store (on a worker).
+  /// Counts the query against the rate limit either way. Thread-safe.
+  [[nodiscard]] std::optional<std::string> quick(std::string_view query, std::string_view remote);
 
  private:
+  [[nodiscard]] std::optional<std::string> respond(std::string_view query, std::string_view remote,
+                                                   bool admitted, bool quick);
   [[nodiscard]] std::string lookup(const DomainName& name, const cache::Version& version);
 
   store::RegistrationReader& store_;

@@ -20,6 +20,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
@@ -87,20 +88,23 @@ struct Connection : std::enable_shared_from_this<Connection> {
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerOptions server_options, Handler query_handler, AccessLogSink sink)
+  Impl(ServerOptions server_options, Handler query_handler, AccessLogSink sink, QuickHandler quick_handler)
       : options(std::move(server_options)),
         handler(std::move(query_handler)),
+        quick(std::move(quick_handler)),
         access_log(std::move(sink)),
         ioc(static_cast<int>(thread_count())),
         control(net::make_strand(ioc)),
         acceptor(control) {
     if (!options.connection_limits) options.connection_limits = std::make_shared<http::ConnectionLimits>();
+    if (options.workers > 0) workers.emplace(options.workers);
   }
 
   [[nodiscard]] unsigned thread_count() const { return std::max(1U, options.threads); }
 
   ServerOptions options;
   Handler handler;
+  QuickHandler quick;
   AccessLogSink access_log;  // empty: spdlog at info level
   // Declared before everything that holds its executor, so that it is destroyed last.
   net::io_context ioc;
@@ -108,6 +112,8 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   tcp::endpoint local;
   std::optional<net::signal_set> signals;  // only under run()
+  // Runs the Handler (options.workers > 0). Declared after ioc: destroyed (stopped and joined) first.
+  std::optional<net::thread_pool> workers;
 
   struct Connections {  // the data and its mutex travel together
     std::mutex mutex;
@@ -287,7 +293,7 @@ struct Server::Impl {
     switch (status) {
       case QueryStatus::ok:
         query.line.resize(line_length);  // shrinks in place: the log's view stays valid
-        answered = answer(query, status);
+        answered = co_await respond(query, status);
         response = status == QueryStatus::ok ? std::string_view(answered) : kServerErrorText;
         break;
       case QueryStatus::too_long:
@@ -333,6 +339,25 @@ struct Server::Impl {
     }
   }
 
+  // The answer: the quick handler's on this thread when it has one, else the Handler's on a worker thread
+  // (this coroutine waits without holding its thread), else the Handler's here.
+  net::awaitable<std::string> respond(Query& query, QueryStatus& status) {
+    if (!workers) co_return answer(query, status);
+    if (quick) {
+      try {
+        if (std::optional<std::string> quick_answer = quick(query)) co_return std::move(*quick_answer);
+      } catch (const std::exception& e) {
+        spdlog::error("whois: handler failed on query \"{}\": {}", log_safe(query.line), e.what());
+        status = QueryStatus::error;
+        co_return std::string();
+      }
+    }
+    co_return co_await net::co_spawn(
+        workers->get_executor(),
+        [this, &query, &status]() -> net::awaitable<std::string> { co_return answer(query, status); },
+        net::use_awaitable);
+  }
+
   // The handler's text; on an exception an empty one, with status set to error.
   std::string answer(const Query& query, QueryStatus& status) {
     try {
@@ -363,7 +388,9 @@ struct Server::Impl {
   }
 
   void join_threads() {
-    if (ioc.get_executor().running_in_this_thread()) return;  // a handler cannot wait for itself
+    // A handler cannot wait for itself, nor for the threads that wait for it.
+    if (ioc.get_executor().running_in_this_thread()) return;
+    if (workers && workers->get_executor().running_in_this_thread()) return;
     const std::lock_guard lock(threads_mutex);
     for (auto& thread : threads) thread.join();
     threads.clear();
@@ -375,7 +402,7 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() { stop(); }
 
 Result<std::unique_ptr<Server>> Server::create(ServerOptions options, Handler handler,
-                                               AccessLogSink access_log) {
+                                               AccessLogSink access_log, QuickHandler quick) {
   if (!handler) return ssad::fail(ErrorCode::invalid_input, "the WHOIS server needs a query handler");
   if (options.query_limit == 0 || options.query_limit > kQueryLimitMax) {
     return ssad::fail(ErrorCode::invalid_input,
@@ -384,7 +411,8 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options, Handler ha
   // spdlog makes its registry on first use, behind a guard inside libspdlog that ThreadSanitizer cannot
   // see: make it here, before any server thread logs, so that the threads start after it exists.
   (void)spdlog::default_logger_raw();
-  auto impl = std::make_unique<Impl>(std::move(options), std::move(handler), std::move(access_log));
+  auto impl =
+      std::make_unique<Impl>(std::move(options), std::move(handler), std::move(access_log), std::move(quick));
   auto local = http::open_listener(impl->acceptor, impl->options.host, impl->options.port);
   if (!local) return std::unexpected(std::move(local.error()));
   impl->local = *local;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,7 @@ struct Query {
                                // no ASCII control character or DEL; may be empty; bytes above 0x7F are
                                // passed as sent (not checked to be UTF-8)
   std::string remote_address;  // the peer's IP address ("127.0.0.1", "::1"; IPv4-mapped IPv6 as IPv4)
+  bool admitted = false;       // the QuickHandler has counted it against the rate limit already
 };
 
 /// Answers one query with the whole response text, sent as returned (CRLF line ends are the Handler's
@@ -30,6 +32,11 @@ struct Query {
 /// threads > 1; while it runs it holds that thread. An exception escaping it is logged and answered with
 /// kServerErrorText; the server keeps serving.
 using Handler = std::function<std::string(const Query&)>;
+
+/// With ServerOptions::workers: answers a query on the thread that read it when that needs no store read
+/// (a refusal, a cached answer); nullopt hands it to the workers' Handler. It may mark the query
+/// (Query::admitted). Must not block.
+using QuickHandler = std::function<std::optional<std::string>(Query&)>;
 
 /// Receives one access-log line: a JSON object without a trailing newline (see whois/access_log.hpp).
 /// Called on a server thread, possibly concurrently when threads > 1.
@@ -42,9 +49,12 @@ inline constexpr std::string_view kServerErrorText = "% Error: the server failed
 
 /// How the server listens and what it tolerates.
 struct ServerOptions {
-  std::string host = "127.0.0.1";                  // address or name to listen on; "::" or "0.0.0.0" for all
-  std::uint16_t port = 43;                         // TCP port; 0 picks a free one (see Server::port())
-  unsigned threads = 1;                            // threads running the connections and the Handler
+  std::string host = "127.0.0.1";  // address or name to listen on; "::" or "0.0.0.0" for all
+  std::uint16_t port = 43;         // TCP port; 0 picks a free one (see Server::port())
+  unsigned threads = 1;            // threads accepting, reading and writing connections
+  // Threads running the Handler, so that a slow store read never holds the threads that accept and read
+  // connections. 0: the Handler runs on those threads.
+  unsigned workers = 0;
   std::chrono::milliseconds read_timeout{10000};   // from accept to the query's line end, however it
                                                    // trickles in (milliseconds, so that tests wait little)
   std::chrono::milliseconds write_timeout{10000};  // to send the whole response
@@ -70,8 +80,10 @@ class Server {
   /// start_background(). `access_log` empty means spdlog at info level. Errors: invalid_input without a
   /// handler or with query_limit outside 1..65536; unavailable when the address cannot be resolved, bound
   /// or listened on ("cannot listen on 127.0.0.1:43: Permission denied").
+  /// `quick`: see QuickHandler (used only with ServerOptions::workers).
   [[nodiscard]] static Result<std::unique_ptr<Server>> create(ServerOptions options, Handler handler,
-                                                              AccessLogSink access_log = {});
+                                                              AccessLogSink access_log = {},
+                                                              QuickHandler quick = {});
 
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

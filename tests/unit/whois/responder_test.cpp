@@ -168,6 +168,23 @@ TEST_F(WhoisResponder, LimitsEachClientAndAnswersFromCacheUntilTheDataChanges) {
               HasSubstr(">>> Last update of WHOIS database: 2026-02-01T00:00:00Z <<<"));
 }
 
+// The server's reading thread asks quick() and, when it gets nothing, a worker asks answer() with the
+// query admitted: one query is counted once against the rate limit, and only a cached answer or a
+// refusal comes from quick().
+TEST_F(WhoisResponder, TheQuickPathAnswersFromTheCacheAndCountsAQueryOnce) {
+  Front front(store_->registrations(), clock_, {.mode = Operator::registry, .cache_bytes = 1 << 20}, 0.001,
+              2);
+  EXPECT_FALSE(front.responder.quick("legal.test", "192.0.2.1").has_value());  // not cached: a store read
+  EXPECT_THAT(front.responder.answer("legal.test", "192.0.2.1", true), HasSubstr("Domain Name: legal.test"));
+  // The second query of a burst of two: from the cache, on the reading thread.
+  EXPECT_THAT(front.responder.quick("LEGAL.test", "192.0.2.1").value_or(""),
+              HasSubstr("Domain Name: legal.test"));
+  EXPECT_THAT(front.responder.quick("legal.test", "192.0.2.1").value_or(""),
+              HasSubstr("% Error: too many queries"));
+  EXPECT_THAT(front.responder.quick("not a name!", "192.0.2.3").value_or(""),
+              HasSubstr("% Error: not a valid"));
+}
+
 TEST_F(WhoisResponder, TheRendererReportsTheFieldsItServed) {
   auto natural = store_->registrations().find_registration("natural.test").value();
   const policy::Decision decision = policy::decide(identity::Caller::anonymous(), natural, {});

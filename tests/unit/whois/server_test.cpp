@@ -6,6 +6,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -401,6 +402,50 @@ TEST(WhoisServerTest, StopLetsAQueryInProgressFinish) {
 
   EXPECT_EQ(answer, "finished\r\n");
   EXPECT_EQ(client.end(), net::error::eof);
+}
+
+// Store reads run on the workers: while one query is slow, the one reading thread still reads other
+// connections and answers what the quick handler can (issue 9, item 5).
+TEST(WhoisServerTest, ASlowQueryOnAWorkerDoesNotHoldTheThreadThatReadsConnections) {
+  std::promise<void> entered;
+  auto entered_future = entered.get_future();
+  std::promise<void> release;
+  auto release_future = release.get_future().share();
+  ServerOptions options = test_options();
+  options.threads = 1;
+  options.workers = 1;
+  auto created = Server::create(
+      options,
+      [&entered, release_future](const Query& query) {
+        if (query.line == "slow") {
+          entered.set_value();
+          release_future.wait();
+        }
+        return std::string(query.admitted ? "admitted " : "not admitted ") + query.line + "\r\n";
+      },
+      {},
+      [](Query& query) -> std::optional<std::string> {
+        query.admitted = true;
+        if (query.line == "fast") return "fast\r\n";
+        return std::nullopt;
+      });
+  ASSERT_TRUE(created.has_value()) << created.error().message;
+  auto server = std::move(*created);
+  server->start_background();
+  Client slow(server->port());
+  slow.send("slow\r\n");
+  entered_future.wait();  // the one worker is busy now
+  auto fast = std::async(std::launch::async, [port = server->port()] {
+    Client client(port);
+    client.send("fast\r\n");
+    return client.read_to_end();
+  });
+  // A deadline, not a pause: without workers the reading thread is stuck in the slow query.
+  const bool answered = fast.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  release.set_value();
+  ASSERT_TRUE(answered) << "the fast query waited for the slow one";
+  EXPECT_EQ(fast.get(), "fast\r\n");
+  EXPECT_EQ(slow.read_to_end(), "admitted slow\r\n");
 }
 
 TEST(WhoisServerTest, StopFromTheHandlerDoesNotDeadlock) {
