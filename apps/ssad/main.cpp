@@ -1,14 +1,17 @@
 // The composition root (DESIGN.md §3): reads the command line and the config, opens the store, builds
 // the services and runs the command. The only code the tests do not link; it holds no business rules.
 
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include "abuse/rate_limiter.hpp"
 #include "cache/abuse_contact_gaps.hpp"
@@ -98,9 +101,13 @@ Result<std::unique_ptr<store::Store>> open_store(const config::Config& config, b
                                           "' does not exist: create it with `ssad migrate`, `ssad import` or "
                                           "`ssad demo`");
   }
+  // A reader connection per thread that may read at once (the workers of the HTTP, HTTPS and WHOIS
+  // listeners, the reading threads' quick checks), so that none is opened and closed per query.
+  const std::size_t readers = std::size_t{3} * (config.server.workers + config.server.threads) + 2;
   return store::sqlite::open_sqlite_store(
       config.store.path, {.create = create,
                           .migrate = create,
+                          .max_readers = readers,
                           .read_budget = std::chrono::milliseconds(config.rdap.query_budget_ms)});
 }
 
@@ -185,8 +192,32 @@ rdap::Settings rdap_settings(const config::Config& config) {
 
 // Serves HTTP, HTTPS and WHOIS, as configured, until SIGINT or SIGTERM. The first listener runs on this
 // thread and handles the signals; the others run in the background and are stopped after it.
+// Raises the soft limit of open files to the hard one and returns how many connections fit under it,
+// keeping a reserve for the store's files, the listeners and logs: a connection limit above the file
+// limit would let accept() fail (EMFILE) before any limit of ours refuses, and the store could not open
+// a reader.
+unsigned connections_that_fit(unsigned max_connections) {
+  constexpr rlim_t kReserve = 256;
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0) return max_connections;
+  if (files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &files) != 0) (void)getrlimit(RLIMIT_NOFILE, &files);
+  }
+  if (files.rlim_cur == RLIM_INFINITY) return max_connections;
+  const rlim_t fit = files.rlim_cur > 2 * kReserve ? files.rlim_cur - kReserve : files.rlim_cur / 2;
+  if (max_connections != 0 && max_connections <= fit) return max_connections;
+  spdlog::warn(
+      "server.max_connections {} does not fit the open-file limit {}: serving at most {} connections",
+      max_connections, static_cast<unsigned long long>(files.rlim_cur), static_cast<unsigned long long>(fit));
+  return static_cast<unsigned>(std::min<rlim_t>(fit, std::numeric_limits<unsigned>::max()));
+}
+
 int serve(const config::Config& config, store::Store& store, const std::string& http_override,
           const std::string& whois_override) {
+  // SIGHUP reloads the HTTPS certificate where there is one (the HTTP listener's handler); elsewhere, a
+  // log rotation's SIGHUP must not end the process.
+  std::signal(SIGHUP, SIG_IGN);
   store::RegistrationReader& registrations = store.registrations();
   const SystemClock clock;
   // One data-change tracker for RDAP and WHOIS: both caches follow it.
@@ -213,12 +244,13 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                                                  .limiter = http_limiter,
                                                  .health_limiter = health_limiter});
   auto handler = [&router](const http::Request& request) { return router.handle(request); };
-  auto trusted_proxies = http::TrustedProxies::parse(config.server.trusted_proxies);
+  auto trusted_proxies =
+      http::TrustedProxies::parse(config.server.trusted_proxies, config.server.forwarded_header);
   if (!trusted_proxies)
     return report_error(with_context(trusted_proxies.error(), "server.trusted_proxies: "));
   // One set of connection limits for every listener: file descriptors are one pool.
   const auto connection_limits = std::make_shared<http::ConnectionLimits>(
-      http::ConnectionLimitOptions{.max_connections = config.server.max_connections,
+      http::ConnectionLimitOptions{.max_connections = connections_that_fit(config.server.max_connections),
                                    .max_connections_per_address = config.server.max_connections_per_address});
   std::unique_ptr<http::Server> plain, secure;
   http::ServerHooks hooks;

@@ -137,7 +137,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     r.only(*t, "server.",
            {"http", "https", "tls_certificate", "tls_private_key", "threads", "read_timeout_seconds",
             "idle_timeout_seconds", "header_limit_bytes", "body_limit_bytes", "workers", "max_connections",
-            "max_connections_per_address", "trusted_proxies"});
+            "max_connections_per_address", "trusted_proxies", "forwarded_header"});
     r.text(*t, "server", "http", config.server.http);
     r.text(*t, "server", "https", config.server.https);
     r.text(*t, "server", "tls_certificate", config.server.tls_certificate);
@@ -152,6 +152,11 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     r.number(*t, "server", "max_connections_per_address", config.server.max_connections_per_address, 0,
              1000000);
     r.texts(*t, "server", "trusted_proxies", config.server.trusted_proxies);
+    r.text(*t, "server", "forwarded_header", config.server.forwarded_header);
+    if (config.server.forwarded_header != "x-forwarded-for" &&
+        config.server.forwarded_header != "forwarded") {
+      r.bad("server.forwarded_header", "must be x-forwarded-for or forwarded");
+    }
     for (const std::string& entry : config.server.trusted_proxies) {
       if (!is_address_or_cidr(entry)) {
         r.bad("server.trusted_proxies", "'" + entry +

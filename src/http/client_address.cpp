@@ -54,6 +54,8 @@ std::optional<ip::address> node_address(std::string_view node) {
   boost::system::error_code ec;
   const ip::address address = ip::make_address(std::string(node), ec);
   if (ec) return std::nullopt;
+  // A zone ("%eth0") means nothing beyond the sender's host, and each spelling would be a bucket of its own.
+  if (address.is_v6() && address.to_v6().scope_id() != 0) return std::nullopt;
   return unmapped(address);
 }
 
@@ -82,8 +84,14 @@ ip::address unmapped(const ip::address& address) {
   return address;
 }
 
-Result<TrustedProxies> TrustedProxies::parse(const std::vector<std::string>& entries) {
+Result<TrustedProxies> TrustedProxies::parse(const std::vector<std::string>& entries,
+                                             std::string_view header) {
   TrustedProxies proxies;
+  if (iequals(header, "forwarded")) {
+    proxies.forwarded_ = true;
+  } else if (!iequals(header, "x-forwarded-for")) {
+    return fail(ErrorCode::invalid_input, "the forwarded header must be x-forwarded-for or forwarded");
+  }
   for (const std::string& entry : entries) {
     const auto bad = [&] {
       return fail(ErrorCode::invalid_input, "trusted proxy '" + entry +
@@ -131,14 +139,10 @@ std::string TrustedProxies::client_address(const ip::address& peer, const Header
   const ip::address plain_peer = unmapped(peer);
   if (empty() || !contains(plain_peer)) return plain_peer.to_string();
   std::vector<std::string_view> chain;
-  bool forwarded = false;
   for (const auto& [name, value] : headers) {
-    if (iequals(name, "forwarded")) forwarded = true;
-  }
-  for (const auto& [name, value] : headers) {
-    if (forwarded && iequals(name, "forwarded")) {
+    if (forwarded_ && iequals(name, "forwarded")) {
       for (const std::string_view node : forwarded_for(value)) chain.push_back(node);
-    } else if (!forwarded && iequals(name, "x-forwarded-for")) {
+    } else if (!forwarded_ && iequals(name, "x-forwarded-for")) {
       for (const std::string_view node : split_unquoted(value, ',')) chain.push_back(node);
     }
   }

@@ -59,8 +59,13 @@ Response Readiness::handle(const Request& request) {
     if (gaps_ != nullptr) {
       auto list = gaps_->current();
       if (!list) return unavailable();
+      // Public: a count and the first few, not a 200 KB page per poll (`ssad registrar list` has them all).
+      constexpr std::size_t kListed = 20;
+      out.key("registrars_without_abuse_contact_count").integer(static_cast<std::int64_t>((*list)->size()));
       out.key("registrars_without_abuse_contact").begin_array();
+      std::size_t listed = 0;
       for (const auto& registrar : **list) {
+        if (listed++ == kListed) break;
         out.begin_object();
         out.key("iana_id");
         if (registrar.iana_id) {

@@ -18,9 +18,10 @@ namespace ssad::http {
 [[nodiscard]] Response healthz(const Request& request);
 
 /// /readyz: 200 {"status":"ready","domains":N} while the store answers; 503 (RFC 9457) when it does not.
-/// With `gaps`, the answer also lists the registrars lacking an abuse contact, as
+/// With `gaps`, the answer also counts the registrars lacking an abuse contact and lists the first 20, as
+/// "registrars_without_abuse_contact_count":N,
 /// "registrars_without_abuse_contact":[{"iana_id":N|null,"handle":"…","name":"…","missing":["email","phone"]}]
-/// (empty when none): the store is ready, but RDAP answers for their domains fail the ICANN profile.
+/// (0 and empty when none): the store is ready, but RDAP answers for their domains fail the ICANN profile.
 /// A load balancer polls it often, so it costs no store query of its own: whether the store answers is
 /// what the data-change tracker last saw (it reads the store at most once per interval), and the counts
 /// and the list are read once per data change. Thread-safe.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cstdint>
 #include <memory>
 #include <random>
 #include <utility>
@@ -36,7 +38,16 @@ bool carries_credentials(const Request& request) {
 std::string lookup_key(const rdap::Request& request) {
   if (const auto* domain = std::get_if<rdap::DomainLookup>(&request)) return "domain/" + domain->name.ldh;
   if (const auto* host = std::get_if<rdap::NameserverLookup>(&request)) return "nameserver/" + host->name.ldh;
-  if (const auto* entity = std::get_if<rdap::EntityLookup>(&request)) return "entity/" + entity->handle;
+  if (const auto* entity = std::get_if<rdap::EntityLookup>(&request)) {
+    // A registrar is looked up by its IANA ID: "1", "01" and "0001" are one entity, so one entry.
+    const std::string& handle = entity->handle;
+    std::uint64_t iana_id = 0;
+    const auto [end, ec] = std::from_chars(handle.data(), handle.data() + handle.size(), iana_id);
+    if (!handle.empty() && ec == std::errc() && end == handle.data() + handle.size()) {
+      return "registrar/" + std::to_string(iana_id);
+    }
+    return "entity/" + handle;
+  }
   return {};
 }
 

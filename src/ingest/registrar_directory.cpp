@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "ingest/csv.hpp"
+#include "ingest/text_check.hpp"
 
 namespace ssad::ingest {
 namespace {
@@ -105,6 +106,18 @@ Result<void> check_directory_change(const RegistrarDirectoryChange& change) {
   auto text = [](const std::optional<std::string>& value) {
     return value.has_value() ? std::string_view(*value) : std::string_view();
   };
+  // The imports' one text rule first (UTF-8, no C0/C1 control, line separator or bidi override): these
+  // values go into every RDAP and WHOIS answer for the registrar's domains.
+  for (const auto& [value, what] : {std::pair{text(change.name), "the registrar name"},
+                                    {text(change.status), "the status"},
+                                    {text(change.rdap_base_url), "the RDAP base URL"},
+                                    {text(change.url), "the URL"},
+                                    {text(change.abuse_email), "the abuse email"},
+                                    {text(change.abuse_phone), "the abuse phone"}}) {
+    if (auto checked = check_text_value(value); !checked) {
+      return fail(ErrorCode::invalid_input, std::string(what) + ": " + checked.error().message);
+    }
+  }
   for (const auto& [value, what] :
        {std::pair{text(change.name), "the registrar name"}, {text(change.status), "the status"}}) {
     if (!value.empty() && has_control_or_space(value, true)) {
@@ -114,8 +127,7 @@ Result<void> check_directory_change(const RegistrarDirectoryChange& change) {
   for (const auto& [value, what] :
        {std::pair{text(change.rdap_base_url), "the RDAP base URL"}, {text(change.url), "the URL"}}) {
     if (!value.empty() && !is_http_url(value)) {
-      return fail(ErrorCode::invalid_input, std::string(what) + " must be an http:// or https:// URL, not '" +
-                                                std::string(value) + "'");
+      return fail(ErrorCode::invalid_input, std::string(what) + " must be an http:// or https:// URL");
     }
   }
   if (const std::string_view email = text(change.abuse_email); !email.empty() && !is_email(email)) {

@@ -126,6 +126,13 @@ std::size_t characters(std::string_view text) {
       text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
+// The characters of the label the '*' stands in: "exam*" 4, "ns1.ex*" 2, "ns1.*" 0. What comes before that
+// label narrows nothing when the suffix is read row by row ("ns1.*.example" reads every "ns1." name).
+std::size_t wildcard_label_characters(std::string_view prefix) {
+  const std::size_t dot = prefix.rfind('.');
+  return characters(dot == std::string_view::npos ? prefix : prefix.substr(dot + 1));
+}
+
 bool is_wildcard(const Search& query) {
   using Kind = store::NameSearch::Kind;
   const Kind kind = query.search.kind;
@@ -139,10 +146,13 @@ Result<Answer> run_search(const Environment& env, const Search& query, std::stri
                           const Location& location, Timestamp now, const RenderResult& render) {
   const bool domains = collection == "domains";
   const store::NameSearch& search = query.search;
-  if (is_wildcard(query) && characters(search.value) < env.min_search_prefix) {
+  // "example.*" (a whole last label, no suffix) is one short name range; anything else needs enough of the
+  // wildcard's own label.
+  const bool whole_label = search.suffix.empty() && search.value.ends_with('.');
+  if (is_wildcard(query) && !whole_label && wildcard_label_characters(search.value) < env.min_search_prefix) {
     return fail(ErrorCode::unsupported, "A search pattern needs at least " +
                                             std::to_string(env.min_search_prefix) +
-                                            " characters before the '*'.");
+                                            " characters before the '*', in the label the '*' ends.");
   }
   const auto deadline = env.clock.monotonic() + env.query_budget;
   const auto over_budget = [&] { return env.query_budget.count() > 0 && env.clock.monotonic() >= deadline; };

@@ -8,8 +8,8 @@ namespace ssad::rdap {
 
 Error query_timed_out() {
   return Error{ErrorCode::timed_out,
-               "The search did not finish within this server's time budget. Narrow it: a longer prefix, or a "
-               "suffix (\"exam*.example\")."};
+               "The query did not finish within this server's time budget. Narrow a search: a longer prefix, "
+               "or a suffix (\"exam*.example\")."};
 }
 
 Context Environment::context(const Location& location) const {

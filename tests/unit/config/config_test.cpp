@@ -267,6 +267,7 @@ const std::vector<Key>& every_key() {
       SSAD_KEY(server, max_connections, "500"),
       SSAD_KEY(server, max_connections_per_address, "8"),
       SSAD_KEY(server, trusted_proxies, R"(["10.0.0.0/8", "2001:db8::/32"])"),
+      SSAD_KEY(server, forwarded_header, R"("forwarded")"),
       SSAD_KEY(rdap, mode, R"("registrar")"),
       SSAD_KEY(rdap, base_url, R"("https://rdap.registrar.example/rdap/")"),
       SSAD_KEY(rdap, terms_of_service_url, R"("https://registrar.example/terms")"),

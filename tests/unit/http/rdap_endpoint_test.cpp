@@ -417,6 +417,11 @@ TEST_F(RdapEndpointTest, RequestsForOneObjectShareOneCacheEntryWhateverTheirSpel
   EXPECT_EQ(door.handle(get("/rdap/domain/XN--BCHER-KVA.test?lang=de")).status, 200U);
   EXPECT_EQ(door.handle(get("/rdap/nameserver/NS1.example.test")).status, 200U);
   EXPECT_EQ(door.endpoint.cached_lookups(), 3U);
+  // A registrar by IANA ID however many zeros lead it: one entry.
+  for (const char* target : {"/rdap/entity/1234", "/rdap/entity/01234", "/rdap/entity/0000000001234"}) {
+    EXPECT_EQ(door.handle(get(target)).status, 200U) << target;
+  }
+  EXPECT_EQ(door.endpoint.cached_lookups(), 4U);
   // The cached body is the rendered one: served twice, the same bytes.
   EXPECT_EQ(door.handle(get("/rdap/domain/legal.test")).body,
             door.handle(get("/rdap/domain/legal.test")).body);
@@ -628,6 +633,7 @@ TEST_F(RdapEndpointTest, ReadyzNamesTheRegistrarsWithoutAnAbuseContact) {
   EXPECT_EQ(ready.status, 200U);
   EXPECT_EQ(ready.body, R"({"status":"ready","domains":)" +
                             std::to_string(store_->registrations().counts().value().domains) +
+                            R"(,"registrars_without_abuse_contact_count":1)"
                             R"(,"registrars_without_abuse_contact":[{"iana_id":4321,"handle":"bare",)"
                             R"("name":"Bare Registrar","missing":["email","phone"]}]})");
 }

@@ -29,8 +29,8 @@ using ::testing::HasSubstr;
 
 net::ip::address ip(const char* text) { return net::ip::make_address(text); }
 
-TrustedProxies proxies(const std::vector<std::string>& entries) {
-  auto parsed = TrustedProxies::parse(entries);
+TrustedProxies proxies(const std::vector<std::string>& entries, std::string_view header = "x-forwarded-for") {
+  auto parsed = TrustedProxies::parse(entries, header);
   EXPECT_TRUE(parsed.has_value()) << parsed.error().message;
   return parsed.value_or(TrustedProxies{});
 }
@@ -54,18 +54,27 @@ TEST(TrustedProxiesTest, ATrustedProxyIsBelievedAndTheRightmostUntrustedAddressI
   EXPECT_EQ(lb.client_address(ip("10.0.0.1"),
                               {{"X-Forwarded-For", "198.51.100.2"}, {"X-Forwarded-For", "10.2.2.2"}}),
             "198.51.100.2");
-  // RFC 7239: quoted IPv6 with a port, IPv4 with a port, other parameters around it, mixed case.
-  EXPECT_EQ(lb.client_address(ip("2001:db8:1::5"),
-                              {{"Forwarded", R"(for="[2001:db8::1]:4711";proto=https, For=10.9.9.9)"}}),
+  // RFC 7239, when the proxies write Forwarded: quoted IPv6 with a port, IPv4 with a port, other
+  // parameters around it, mixed case.
+  const TrustedProxies rfc7239 = proxies({"10.0.0.0/8", "2001:db8:1::/48"}, "Forwarded");
+  EXPECT_EQ(rfc7239.client_address(ip("2001:db8:1::5"),
+                                   {{"Forwarded", R"(for="[2001:db8::1]:4711";proto=https, For=10.9.9.9)"}}),
             "2001:db8::1");
-  EXPECT_EQ(
-      lb.client_address(ip("10.0.0.1"), {{"Forwarded", R"(proto=http;for="198.51.100.2:80";by=10.0.0.1)"}}),
-      "198.51.100.2");
-  EXPECT_EQ(lb.client_address(ip("10.0.0.1"), {{"Forwarded", "for=::ffff:198.51.100.2"}}), "198.51.100.2");
-  // Forwarded wins over X-Forwarded-For when both are there.
-  EXPECT_EQ(lb.client_address(ip("10.0.0.1"),
-                              {{"X-Forwarded-For", "203.0.113.7"}, {"Forwarded", "for=198.51.100.2"}}),
+  EXPECT_EQ(rfc7239.client_address(ip("10.0.0.1"),
+                                   {{"Forwarded", R"(proto=http;for="198.51.100.2:80";by=10.0.0.1)"}}),
             "198.51.100.2");
+  EXPECT_EQ(rfc7239.client_address(ip("10.0.0.1"), {{"Forwarded", "for=::ffff:198.51.100.2"}}),
+            "198.51.100.2");
+  // Only the configured header is read: nginx appends to X-Forwarded-For and passes the client's own
+  // Forwarded through, so a client could otherwise name any address (a fresh rate-limit bucket each time,
+  // or a victim's).
+  EXPECT_EQ(lb.client_address(ip("10.0.0.1"),
+                              {{"Forwarded", "for=203.0.113.99"}, {"X-Forwarded-For", "198.51.100.2"}}),
+            "198.51.100.2");
+  EXPECT_EQ(rfc7239.client_address(ip("10.0.0.1"),
+                                   {{"X-Forwarded-For", "203.0.113.99"}, {"Forwarded", "for=198.51.100.2"}}),
+            "198.51.100.2");
+  EXPECT_FALSE(TrustedProxies::parse({"10.0.0.0/8"}, "x-real-ip").has_value());
   // No header: the proxy itself.
   EXPECT_EQ(lb.client_address(ip("10.0.0.1"), {}), "10.0.0.1");
   // Only trusted proxies in the chain: the leftmost.
@@ -74,9 +83,14 @@ TEST(TrustedProxiesTest, ATrustedProxyIsBelievedAndTheRightmostUntrustedAddressI
 
 TEST(TrustedProxiesTest, AnObfuscatedOrUnknownOrGarbledHopFallsBackToThePeer) {
   const TrustedProxies lb = proxies({"10.0.0.0/8"});
-  for (const char* forwarded :
-       {"for=_hidden", "for=unknown", R"(for="_gazonk")", "proto=https", "for=\"[::1\"", "for=300.1.1.1"}) {
-    EXPECT_EQ(lb.client_address(ip("10.0.0.1"), {{"Forwarded", forwarded}}), "10.0.0.1") << forwarded;
+  const TrustedProxies rfc7239 = proxies({"10.0.0.0/8"}, "forwarded");
+  for (const char* forwarded : {"for=_hidden", "for=unknown", R"(for="_gazonk")", "proto=https",
+                                "for=\"[::1\"", "for=300.1.1.1", R"(for="[fe80::1%25eth0]")"}) {
+    EXPECT_EQ(rfc7239.client_address(ip("10.0.0.1"), {{"Forwarded", forwarded}}), "10.0.0.1") << forwarded;
+  }
+  // An IPv6 zone would make every spelling a rate-limit bucket of its own.
+  for (const char* zoned : {"fe80::1%eth0", "fe80::1%1", "fe80::1%2"}) {
+    EXPECT_EQ(lb.client_address(ip("10.0.0.1"), {{"X-Forwarded-For", zoned}}), "10.0.0.1") << zoned;
   }
   EXPECT_EQ(lb.client_address(ip("10.0.0.1"), {{"X-Forwarded-For", "198.51.100.2, garbage"}}), "10.0.0.1");
 }
@@ -242,8 +256,7 @@ TEST(HttpTrustedProxyTest, TheForwardedClientReachesTheHandlerAndTheAccessLog) {
   EXPECT_EQ(response.body(), "198.51.100.2");
   // A trusted proxy's connections do not count per address: it speaks for many clients.
   Client proxy_again(server->port());
-  ASSERT_EQ(proxy_again.get("/x", {{"Forwarded", R"(for="[2001:db8::1]:4711")"}}, &response),
-            beast::error_code{});
+  ASSERT_EQ(proxy_again.get("/x", {{"X-Forwarded-For", "2001:db8::1"}}, &response), beast::error_code{});
   EXPECT_EQ(response.body(), "2001:db8::1");
   Client stranger(server->port(), "127.0.0.2");
   ASSERT_EQ(stranger.get("/x", {{"X-Forwarded-For", "198.51.100.2"}}, &response), beast::error_code{});

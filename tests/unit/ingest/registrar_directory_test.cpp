@@ -101,7 +101,7 @@ TEST_F(RegistrarDirectoryImportTest, ABadRowNamesFileAndLineAndWritesNothing) {
       {"ID,Abuse Phone\n1234,+1.7035555555\n5,555-1234\n",
        ":3: the abuse phone must be written +CC.NUMBER (RFC 5733 E.164a), like +1.7035555555"},
       {"ID,URL\n1234,https://ok.example/\n5,ftp://x.example/\n",
-       ":3: the URL must be an http:// or https:// URL, not 'ftp://x.example/'"},
+       ":3: the URL must be an http:// or https:// URL"},
       {"ID,Abuse Email\n1234,new@example.test\n1234,other@example.test\n",
        ":3: ID 1234 was already given on line 2"},
       {"ID,Abuse Email\n1234,new@example.test\nx12,a@b.example\n",
@@ -144,6 +144,20 @@ TEST_F(RegistrarDirectoryImportTest, SetChecksItsValuesAndChangesOnlyWhatItNames
       set_registrar_directory(*store_, {.iana_id = -3, .url = "https://x.example/"}, clock_).error().code,
       ErrorCode::invalid_input);
   EXPECT_EQ(entries().at(0).abuse_email, "");
+  // The imports' text rule: nothing that would break a WHOIS line or an RDAP client's display, and the
+  // value is not echoed (a downloaded CSV may put escape bytes on the operator's terminal).
+  for (const char* url : {"https://x.example/\xC2\x85next", "https://x.example/\xE2\x80\xA8",
+                          "https://x.example/\xE2\x80\xAE"
+                          "evil",
+                          "https://x.example/\xFF", "https://\x1B[31m/"}) {
+    auto refused = set_registrar_directory(*store_, {.iana_id = 1234, .url = url}, clock_);
+    ASSERT_FALSE(refused.has_value()) << url;
+    EXPECT_EQ(refused.error().message.find("x.example"), std::string::npos) << refused.error().message;
+  }
+  auto named =
+      set_registrar_directory(*store_, {.iana_id = 1234, .name = "Registrar\xE2\x80\xA8Inc"}, clock_);
+  ASSERT_FALSE(named.has_value());
+  EXPECT_EQ(entries().at(0).url, "");
   EXPECT_EQ(parse_iana_id("1234").value(), 1234);
   EXPECT_FALSE(parse_iana_id("0").has_value());
   EXPECT_FALSE(parse_iana_id("12a").has_value());
