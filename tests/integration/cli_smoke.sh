@@ -4,21 +4,8 @@
 set -u
 ssad=$1
 data=$2
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-check() {  # check NAME COMMAND... : passes when the command succeeds
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name" >&2; fi
-}
-contains() { grep -q -- "$2" <<<"$1"; }
+# shellcheck source=tests/integration/harness.sh
+source "$(dirname "$0")/harness.sh"
 
 out=$("$ssad" demo --domains 200 --db "$work/demo.db" 2>&1)
 check "demo loads 200 domains" contains "$out" "store holds 200 domains"

@@ -4,22 +4,8 @@
 # would. Usage: rdap_whois_e2e.sh SSAD. Prints "N passed, N failed"; exits 1 on any failure.
 set -u
 ssad=$1
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-check() {  # check NAME COMMAND... : passes when the command succeeds
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name" >&2; fi
-}
-contains() { grep -q -- "$2" <<<"$1"; }
-lacks() { ! grep -q -- "$2" <<<"$1"; }
+# shellcheck source=tests/integration/harness.sh
+source "$(dirname "$0")/harness.sh"
 
 "$ssad" demo --domains 300 --db "$work/demo.db" >/dev/null 2>&1 || { echo "demo failed" >&2; exit 1; }
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \

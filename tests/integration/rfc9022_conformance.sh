@@ -11,22 +11,8 @@ ssad=$1
 data=$2
 validator=$3
 schemas=$4
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-check() {  # check NAME COMMAND... : passes when the command succeeds
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name" >&2; fi
-}
-contains() { grep -q -- "$2" <<<"$1"; }
-lacks() { ! grep -q -- "$2" <<<"$1"; }
+# shellcheck source=tests/integration/harness.sh
+source "$(dirname "$0")/harness.sh"
 
 address=""
 start() {  # start DB: serves DB on a free port; sets address

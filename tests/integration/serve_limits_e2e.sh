@@ -8,21 +8,8 @@
 set -u
 ssad=$1
 data=$2
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-check() {  # check NAME COMMAND... : passes when the command succeeds
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name" >&2; fi
-}
-contains() { grep -q -- "$2" <<<"$1"; }
+# shellcheck source=tests/integration/harness.sh
+source "$(dirname "$0")/harness.sh"
 now_ms() { date +%s%3N; }
 wait_until() {  # wait_until MS: returns once now_ms has reached MS (at once when it has)
   local left=$(($1 - $(now_ms)))
