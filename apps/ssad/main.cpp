@@ -91,6 +91,12 @@ void print_report(const ingest::ImportReport& report) {
               static_cast<long long>(report.counts.hosts), static_cast<long long>(report.counts.registrars));
 }
 
+// Reader connections for a configuration: one per thread that may read at once (the workers of the HTTP,
+// HTTPS and WHOIS listeners, the reading threads), so that none is opened and closed per query.
+std::size_t readers_for(const config::Config& config) {
+  return std::size_t{3} * (config.server.workers + config.server.threads) + 2;
+}
+
 // Opens the store. `create` false (serve, show) refuses a database file that does not exist and one
 // whose schema is not the current one, instead of creating or migrating it: a mistyped path must not
 // become an empty registry.
@@ -101,13 +107,10 @@ Result<std::unique_ptr<store::Store>> open_store(const config::Config& config, b
                                           "' does not exist: create it with `ssad migrate`, `ssad import` or "
                                           "`ssad demo`");
   }
-  // A reader connection per thread that may read at once (the workers of the HTTP, HTTPS and WHOIS
-  // listeners, the reading threads' quick checks), so that none is opened and closed per query.
-  const std::size_t readers = std::size_t{3} * (config.server.workers + config.server.threads) + 2;
   return store::sqlite::open_sqlite_store(
       config.store.path, {.create = create,
                           .migrate = create,
-                          .max_readers = readers,
+                          .max_readers = readers_for(config),
                           .read_budget = std::chrono::milliseconds(config.rdap.query_budget_ms)});
 }
 
@@ -192,12 +195,13 @@ rdap::Settings rdap_settings(const config::Config& config) {
 
 // Serves HTTP, HTTPS and WHOIS, as configured, until SIGINT or SIGTERM. The first listener runs on this
 // thread and handles the signals; the others run in the background and are stopped after it.
+
 // Raises the soft limit of open files to the hard one and returns how many connections fit under it,
-// keeping a reserve for the store's files, the listeners and logs: a connection limit above the file
-// limit would let accept() fail (EMFILE) before any limit of ours refuses, and the store could not open
-// a reader.
-unsigned connections_that_fit(unsigned max_connections) {
-  constexpr rlim_t kReserve = 256;
+// keeping a reserve for the store's reader connections (a few files each), the listeners and logs: a
+// connection limit above the file limit would let accept() fail (EMFILE) before any limit of ours
+// refuses, and the store could not open a reader. 0 (no limit) is given a limit too.
+unsigned connections_that_fit(unsigned max_connections, std::size_t readers) {
+  const rlim_t reserve = 64 + 3 * static_cast<rlim_t>(readers);
   rlimit files{};
   if (getrlimit(RLIMIT_NOFILE, &files) != 0) return max_connections;
   if (files.rlim_cur < files.rlim_max) {
@@ -205,11 +209,15 @@ unsigned connections_that_fit(unsigned max_connections) {
     if (setrlimit(RLIMIT_NOFILE, &files) != 0) (void)getrlimit(RLIMIT_NOFILE, &files);
   }
   if (files.rlim_cur == RLIM_INFINITY) return max_connections;
-  const rlim_t fit = files.rlim_cur > 2 * kReserve ? files.rlim_cur - kReserve : files.rlim_cur / 2;
+  const rlim_t fit =
+      std::max<rlim_t>(1, files.rlim_cur > 2 * reserve ? files.rlim_cur - reserve : files.rlim_cur / 2);
   if (max_connections != 0 && max_connections <= fit) return max_connections;
   spdlog::warn(
-      "server.max_connections {} does not fit the open-file limit {}: serving at most {} connections",
-      max_connections, static_cast<unsigned long long>(files.rlim_cur), static_cast<unsigned long long>(fit));
+      "server.max_connections {} does not fit the open-file limit {} (less {} for the store and "
+      "listeners): serving at most {} connections",
+      max_connections == 0 ? std::string("0 (no limit)") : std::to_string(max_connections),
+      static_cast<unsigned long long>(files.rlim_cur), static_cast<unsigned long long>(reserve),
+      static_cast<unsigned long long>(fit));
   return static_cast<unsigned>(std::min<rlim_t>(fit, std::numeric_limits<unsigned>::max()));
 }
 
@@ -244,14 +252,15 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                                                  .limiter = http_limiter,
                                                  .health_limiter = health_limiter});
   auto handler = [&router](const http::Request& request) { return router.handle(request); };
-  auto trusted_proxies =
-      http::TrustedProxies::parse(config.server.trusted_proxies, config.server.forwarded_header);
+  auto trusted_proxies = http::TrustedProxies::parse(
+      config.server.trusted_proxies,
+      config.server.forwarded_header.empty() ? "x-forwarded-for" : config.server.forwarded_header);
   if (!trusted_proxies)
     return report_error(with_context(trusted_proxies.error(), "server.trusted_proxies: "));
   // One set of connection limits for every listener: file descriptors are one pool.
-  const auto connection_limits = std::make_shared<http::ConnectionLimits>(
-      http::ConnectionLimitOptions{.max_connections = connections_that_fit(config.server.max_connections),
-                                   .max_connections_per_address = config.server.max_connections_per_address});
+  const auto connection_limits = std::make_shared<http::ConnectionLimits>(http::ConnectionLimitOptions{
+      .max_connections = connections_that_fit(config.server.max_connections, readers_for(config)),
+      .max_connections_per_address = config.server.max_connections_per_address});
   std::unique_ptr<http::Server> plain, secure;
   http::ServerHooks hooks;
   hooks.access_log = access_log_sink(config);

@@ -35,6 +35,15 @@ Version DataVersion::current() {
                            std::memory_order_release);
     }
   }
+  return snapshot();
+}
+
+std::optional<Version> DataVersion::known() const {
+  if (elapsed_ns() >= next_check_ns_.load(std::memory_order_acquire)) return std::nullopt;
+  return snapshot();
+}
+
+Version DataVersion::snapshot() const {
   // The time is stored before the generation moves and read after it: a reader may pair a new time with
   // the old generation (harmless: that generation's entries are dropped soon), never an old time with
   // the new one.

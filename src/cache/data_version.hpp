@@ -32,8 +32,12 @@ class DataVersion {
   /// The last change as last read; asks the store first when the interval has passed. A store error keeps
   /// the last value (and is tried again after the interval).
   [[nodiscard]] Version current();
+  /// current() when that would not ask the store now; nullopt when a read is due (then the caller goes
+  /// where a store read may wait: a worker thread). Never blocks, never reads the store.
+  [[nodiscard]] std::optional<Version> known() const;
 
  private:
+  [[nodiscard]] Version snapshot() const;
   static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::min();
   [[nodiscard]] std::int64_t elapsed_ns() const;
 

@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <set>
@@ -153,9 +155,16 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
              1000000);
     r.texts(*t, "server", "trusted_proxies", config.server.trusted_proxies);
     r.text(*t, "server", "forwarded_header", config.server.forwarded_header);
-    if (config.server.forwarded_header != "x-forwarded-for" &&
-        config.server.forwarded_header != "forwarded") {
+    std::string& header = config.server.forwarded_header;
+    std::transform(header.begin(), header.end(), header.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    // No default: a proxy that writes one header passes the other through as the client sent it, so the
+    // wrong guess would let every client choose its own address.
+    if (!header.empty() && header != "x-forwarded-for" && header != "forwarded") {
       r.bad("server.forwarded_header", "must be x-forwarded-for or forwarded");
+    } else if (header.empty() && !config.server.trusted_proxies.empty()) {
+      r.bad("server.forwarded_header",
+            "must name the header the trusted proxies write: x-forwarded-for or forwarded");
     }
     for (const std::string& entry : config.server.trusted_proxies) {
       if (!is_address_or_cidr(entry)) {

@@ -26,9 +26,9 @@ struct ServerConfig {
   unsigned header_limit_bytes = 8192;   // request line and headers; larger requests get 431
   unsigned body_limit_bytes = 65536;    // request body; larger requests get 413
   unsigned max_connections = 10000;     // open at once over HTTP, HTTPS and WHOIS together; 0 = no limit
-  unsigned max_connections_per_address = 64;         // of those, from one client (IPv4 address, IPv6 /64)
-  std::vector<std::string> trusted_proxies;          // CIDRs whose X-Forwarded-For / Forwarded is believed
-  std::string forwarded_header = "x-forwarded-for";  // the one the proxies write: or "forwarded"
+  unsigned max_connections_per_address = 64;  // of those, from one client (IPv4 address, IPv6 /64)
+  std::vector<std::string> trusted_proxies;   // CIDRs whose X-Forwarded-For / Forwarded is believed
+  std::string forwarded_header;  // the one the trusted proxies write: "x-forwarded-for" or "forwarded"
 };
 
 struct RdapConfig {

@@ -41,6 +41,15 @@ Readiness::Readiness(store::RegistrationReader& store, cache::DataVersion& data_
                      cache::AbuseContactGaps* gaps)
     : store_(store), data_version_(data_version), gaps_(gaps) {}
 
+std::optional<Response> Readiness::quick(const Request& request) {
+  if (auto refused = refuse_unless_plain_get(request)) return std::move(*refused);
+  const std::optional<cache::Version> version = data_version_.known();
+  if (!version || !version->readable || version->generation == 0) return std::nullopt;
+  const std::lock_guard lock(mutex_);
+  if (version->generation != generation_) return std::nullopt;
+  return json(body_);
+}
+
 Response Readiness::handle(const Request& request) {
   if (auto refused = refuse_unless_plain_get(request)) return std::move(*refused);
   const cache::Version version = data_version_.current();

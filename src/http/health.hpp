@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "cache/abuse_contact_gaps.hpp"
@@ -32,6 +33,10 @@ class Readiness {
             cache::AbuseContactGaps* gaps = nullptr);
 
   [[nodiscard]] Response handle(const Request& request);
+  /// handle()'s answer when it reads nothing from the store (the data version is known and the counts
+  /// are those of its generation), for the server's reading thread, so that a load balancer's probe does
+  /// not wait behind store work; nullopt otherwise.
+  [[nodiscard]] std::optional<Response> quick(const Request& request);
 
  private:
   store::RegistrationReader& store_;

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <cstdint>
 #include <memory>
 #include <random>
 #include <utility>
@@ -39,13 +37,13 @@ std::string lookup_key(const rdap::Request& request) {
   if (const auto* domain = std::get_if<rdap::DomainLookup>(&request)) return "domain/" + domain->name.ldh;
   if (const auto* host = std::get_if<rdap::NameserverLookup>(&request)) return "nameserver/" + host->name.ldh;
   if (const auto* entity = std::get_if<rdap::EntityLookup>(&request)) {
-    // A registrar is looked up by its IANA ID: "1", "01" and "0001" are one entity, so one entry.
+    // A digit handle names a registrar by IANA ID, or else a contact of that exact handle: "1", "01" and
+    // "0001" may be one registrar or three contacts. Only the plain spelling is cached, so that leading
+    // zeros cannot multiply entries (the others are answered, not kept).
     const std::string& handle = entity->handle;
-    std::uint64_t iana_id = 0;
-    const auto [end, ec] = std::from_chars(handle.data(), handle.data() + handle.size(), iana_id);
-    if (!handle.empty() && ec == std::errc() && end == handle.data() + handle.size()) {
-      return "registrar/" + std::to_string(iana_id);
-    }
+    const bool digits = !handle.empty() && std::all_of(handle.begin(), handle.end(),
+                                                       [](char c) { return c >= '0' && c <= '9'; });
+    if (digits && handle.size() > 1 && handle.front() == '0') return {};
     return "entity/" + handle;
   }
   return {};
@@ -132,7 +130,9 @@ rdap::Location RdapEndpoint::location_of(const Request& request) const {
 }
 
 Response RdapEndpoint::handle(const Request& request) {
-  Response response = *answer(request, false);
+  std::optional<Response> answered = answer(request, false);  // not quick: always an answer
+  Response response =
+      answered ? std::move(*answered) : error_response(request.path, Error{ErrorCode::internal, "no answer"});
   if (carries_credentials(request)) {
     response.headers.emplace_back("Cache-Control", "private, no-store");
     response.headers.emplace_back("Vary", "Authorization");
@@ -174,7 +174,10 @@ std::optional<Response> RdapEndpoint::answer(const Request& request, bool quick)
     if (!answer) return error_response(request.path, answer.error());
     return rdap_response(200, std::move(answer->body));
   }
-  const cache::Version version = data_version_.current();
+  // The quick path never reads the store: when the data version is due for a check, a worker does it.
+  std::optional<cache::Version> known = quick ? data_version_.known() : data_version_.current();
+  if (!known) return std::nullopt;
+  const cache::Version version = *known;
   if (auto cached = cache_.find(key, version.generation)) {
     return rdap_response(cached->status, splice(*cached, query.location.query_url));
   }

@@ -25,15 +25,16 @@ Router make_routes(FrontDoors doors) {
     return refused;
   });
   // The quick routes answer on the server's reading thread (no store work): RDAP refusals and cached
-  // lookups, and /healthz. The rest, /readyz included (it counts the store after a data change), runs on
-  // the workers.
+  // lookups, /healthz, and /readyz while its counts are those of the current data. The rest runs on the
+  // workers.
   router.prefix(
       "/rdap", [&rdap = doors.rdap](const Request& request) { return rdap.handle(request); },
       [&rdap = doors.rdap](const Request& request) { return rdap.quick(request); });
   router.exact("/healthz", healthz,
                [](const Request& request) { return std::optional<Response>(healthz(request)); });
-  router.exact("/readyz",
-               [&readiness = doors.readiness](const Request& request) { return readiness.handle(request); });
+  router.exact(
+      "/readyz", [&readiness = doors.readiness](const Request& request) { return readiness.handle(request); },
+      [&readiness = doors.readiness](const Request& request) { return readiness.quick(request); });
   return router;
 }
 

@@ -273,7 +273,6 @@ struct Server::Impl {
         ioc(static_cast<int>(thread_count())),
         control(net::make_strand(ioc)),
         acceptor(control) {
-    if (options.workers > 0) workers.emplace(options.workers);
     if (!hooks.access_log) hooks.access_log = [](std::string_view line) { spdlog::info("{}", line); };
     if (!options.connection_limits) options.connection_limits = std::make_shared<ConnectionLimits>();
   }
@@ -296,6 +295,7 @@ struct Server::Impl {
   std::optional<net::signal_set> hangup;   // SIGHUP, only under run()
   // Runs the Handler (options.workers > 0). Declared after ioc: destroyed (stopped and joined) first.
   std::optional<net::thread_pool> workers;
+  std::atomic<std::size_t> pending{0};  // requests waiting for or on a worker
 
   struct Connections {  // the data and its mutex travel together
     std::mutex mutex;
@@ -315,6 +315,9 @@ struct Server::Impl {
       if (connections.serving || connections.stopping) return false;
       connections.serving = true;
     }
+    // Made when serving begins (once: serving is set above), not when the server is created: a server
+    // that never serves starts no threads.
+    if (options.workers > 0) workers.emplace(options.workers);
     net::co_spawn(control, accept_loop(), [](const std::exception_ptr& error) {
       if (error) spdlog::error("http: the accept loop failed");
     });
@@ -623,14 +626,35 @@ struct Server::Impl {
       std::optional<Response> quick = try_quick(request);
       if (quick) co_return std::move(*quick);
     }
+    const std::size_t cap = options.max_pending > 0 ? options.max_pending : std::size_t{64} * options.workers;
+    if (pending.fetch_add(1, std::memory_order_relaxed) >= cap) {
+      pending.fetch_sub(1, std::memory_order_relaxed);
+      Response busy =
+          error_response(request.path, Error{ErrorCode::unavailable, "the workers have too much to do"});
+      busy.headers.emplace_back("Retry-After", "1");
+      co_return busy;
+    }
+    const PendingSlot slot{pending};
     co_return co_await net::co_spawn(
         workers->get_executor(),
         [this, &request]() -> net::awaitable<Response> { co_return answer(request); }, net::use_awaitable);
   }
 
+  // Gives back a place among the pending requests when the request is done (or its session ends).
+  struct PendingSlot {
+    explicit PendingSlot(std::atomic<std::size_t>& pending) : count(pending) {}
+    std::atomic<std::size_t>& count;
+    PendingSlot(const PendingSlot&) = delete;
+    PendingSlot& operator=(const PendingSlot&) = delete;
+    ~PendingSlot() { count.fetch_sub(1, std::memory_order_relaxed); }
+  };
+
   std::optional<Response> try_quick(Request& request) {
     try {
-      return hooks.quick(request);
+      std::optional<Response> response = hooks.quick(request);
+      if (!response || (response->status >= 200 && response->status <= 599)) return response;
+      spdlog::error("http: handler answered {} {} with status {}", request.method, log_safe(request.target),
+                    response->status);
     } catch (const std::exception& e) {
       spdlog::error("http: handler failed on {} {}: {}", request.method, log_safe(request.target), e.what());
     } catch (...) {

@@ -52,6 +52,10 @@ struct ServerOptions {
   // Threads running the Handler, so that a slow one (a store read) never holds the threads that accept
   // and read connections. 0: the Handler runs on those threads.
   unsigned workers = 0;
+  // Requests waiting for or on a worker at once; beyond, one is refused at once (HTTP 503 with
+  // Retry-After, a WHOIS busy line) rather than queued behind more work than the workers can do.
+  // 0: 64 per worker.
+  std::size_t max_pending = 0;
   std::chrono::seconds read_timeout{10};   // to receive one whole request; also a new connection's first
   std::chrono::seconds write_timeout{10};  // to send one whole response
   std::chrono::seconds idle_timeout{30};   // a keep-alive connection waiting for its next request

@@ -146,10 +146,12 @@ Result<Answer> run_search(const Environment& env, const Search& query, std::stri
                           const Location& location, Timestamp now, const RenderResult& render) {
   const bool domains = collection == "domains";
   const store::NameSearch& search = query.search;
-  // "example.*" (a whole last label, no suffix) is one short name range; anything else needs enough of the
-  // wildcard's own label.
+  // "example.*" (a whole last label, no suffix) counts the label before the '*'; anything else the part
+  // of the wildcard's own label before it ("ns1.*.example": none).
   const bool whole_label = search.suffix.empty() && search.value.ends_with('.');
-  if (is_wildcard(query) && !whole_label && wildcard_label_characters(search.value) < env.min_search_prefix) {
+  const std::string_view prefix_counted =
+      whole_label ? std::string_view(search.value).substr(0, search.value.size() - 1) : search.value;
+  if (is_wildcard(query) && wildcard_label_characters(prefix_counted) < env.min_search_prefix) {
     return fail(ErrorCode::unsupported, "A search pattern needs at least " +
                                             std::to_string(env.min_search_prefix) +
                                             " characters before the '*', in the label the '*' ends.");

@@ -167,7 +167,8 @@ Responder::Responder(store::RegistrationReader& store, cache::DataVersion& data_
       cache_(options.cache_bytes) {}
 
 std::string Responder::answer(std::string_view query, std::string_view remote, bool admitted) {
-  return *respond(query, remote, admitted, false);
+  std::optional<std::string> answered = respond(query, remote, admitted, false);  // not quick: always one
+  return answered ? std::move(*answered) : std::string("% Error: the server failed to answer the query\r\n");
 }
 
 std::optional<std::string> Responder::quick(std::string_view query, std::string_view remote) {
@@ -187,7 +188,10 @@ std::optional<std::string> Responder::respond(std::string_view query, std::strin
   auto name = normalize_domain_name(text, MixedLabels::reject);
   if (!name) return "% Error: not a valid domain name.\r\n";
 
-  const cache::Version version = data_version_.current();
+  // The quick path never reads the store: when the data version is due for a check, a worker does it.
+  const std::optional<cache::Version> known = quick ? data_version_.known() : data_version_.current();
+  if (!known) return std::nullopt;
+  const cache::Version& version = *known;
   if (auto cached = cache_.find(name->ldh, version.generation)) return cached->body;
   if (quick) return std::nullopt;
   std::string out = lookup(*name, version);

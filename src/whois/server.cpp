@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -97,7 +98,6 @@ struct Server::Impl {
         control(net::make_strand(ioc)),
         acceptor(control) {
     if (!options.connection_limits) options.connection_limits = std::make_shared<http::ConnectionLimits>();
-    if (options.workers > 0) workers.emplace(options.workers);
   }
 
   [[nodiscard]] unsigned thread_count() const { return std::max(1U, options.threads); }
@@ -114,6 +114,7 @@ struct Server::Impl {
   std::optional<net::signal_set> signals;  // only under run()
   // Runs the Handler (options.workers > 0). Declared after ioc: destroyed (stopped and joined) first.
   std::optional<net::thread_pool> workers;
+  std::atomic<std::size_t> pending{0};  // queries waiting for or on a worker
 
   struct Connections {  // the data and its mutex travel together
     std::mutex mutex;
@@ -132,6 +133,9 @@ struct Server::Impl {
       if (connections.serving || connections.stopping) return false;
       connections.serving = true;
     }
+    // Made when serving begins (once: serving is set above), not when the server is created: a server
+    // that never serves starts no threads.
+    if (options.workers > 0) workers.emplace(options.workers);
     net::co_spawn(control, accept_loop(), [](const std::exception_ptr& error) {
       if (error) spdlog::error("whois: the accept loop failed");
     });
@@ -350,13 +354,32 @@ struct Server::Impl {
         spdlog::error("whois: handler failed on query \"{}\": {}", log_safe(query.line), e.what());
         status = QueryStatus::error;
         co_return std::string();
+      } catch (...) {
+        spdlog::error("whois: handler failed on query \"{}\"", log_safe(query.line));
+        status = QueryStatus::error;
+        co_return std::string();
       }
     }
+    const std::size_t cap = options.max_pending > 0 ? options.max_pending : std::size_t{64} * options.workers;
+    if (pending.fetch_add(1, std::memory_order_relaxed) >= cap) {
+      pending.fetch_sub(1, std::memory_order_relaxed);
+      co_return std::string(kBusyText);
+    }
+    const PendingSlot slot{pending};
     co_return co_await net::co_spawn(
         workers->get_executor(),
         [this, &query, &status]() -> net::awaitable<std::string> { co_return answer(query, status); },
         net::use_awaitable);
   }
+
+  // Gives back a place among the pending queries when the query is done (or its connection ends).
+  struct PendingSlot {
+    explicit PendingSlot(std::atomic<std::size_t>& pending) : count(pending) {}
+    std::atomic<std::size_t>& count;
+    PendingSlot(const PendingSlot&) = delete;
+    PendingSlot& operator=(const PendingSlot&) = delete;
+    ~PendingSlot() { count.fetch_sub(1, std::memory_order_relaxed); }
+  };
 
   // The handler's text; on an exception an empty one, with status set to error.
   std::string answer(const Query& query, QueryStatus& status) {

@@ -46,6 +46,8 @@ using AccessLogSink = std::function<void(std::string_view line)>;
 inline constexpr std::string_view kQueryTooLongText = "% Error: query too long\r\n";
 inline constexpr std::string_view kInvalidQueryText = "% Error: invalid query\r\n";
 inline constexpr std::string_view kServerErrorText = "% Error: the server failed to answer the query\r\n";
+inline constexpr std::string_view kBusyText =
+    "% Error: the server is busy; please try again in a moment.\r\n";
 
 /// How the server listens and what it tolerates.
 struct ServerOptions {
@@ -55,6 +57,10 @@ struct ServerOptions {
   // Threads running the Handler, so that a slow store read never holds the threads that accept and read
   // connections. 0: the Handler runs on those threads.
   unsigned workers = 0;
+  // Requests waiting for or on a worker at once; beyond, one is refused at once (HTTP 503 with
+  // Retry-After, a WHOIS busy line) rather than queued behind more work than the workers can do.
+  // 0: 64 per worker.
+  std::size_t max_pending = 0;
   std::chrono::milliseconds read_timeout{10000};   // from accept to the query's line end, however it
                                                    // trickles in (milliseconds, so that tests wait little)
   std::chrono::milliseconds write_timeout{10000};  // to send the whole response

@@ -190,23 +190,32 @@ TEST(ConfigTest, ReadsTheConnectionLimitsAndTrustedProxies) {
 max_connections = 500
 max_connections_per_address = 0
 trusted_proxies = ["10.0.0.0/8", "2001:db8::/32", "192.0.2.7"]
+forwarded_header = "X-Forwarded-For"
 )");
   ASSERT_TRUE(c.has_value()) << c.error().message;
   EXPECT_EQ(c->server.max_connections, 500U);
   EXPECT_EQ(c->server.max_connections_per_address, 0U);
   EXPECT_EQ(c->server.trusted_proxies,
             (std::vector<std::string>{"10.0.0.0/8", "2001:db8::/32", "192.0.2.7"}));
+  EXPECT_EQ(c->server.forwarded_header, "x-forwarded-for");
+  // Trusted proxies need the header they write named: guessing wrong lets clients choose their address.
+  auto unnamed = parse_config("[server]\ntrusted_proxies = [\"10.0.0.0/8\"]\n");
+  ASSERT_FALSE(unnamed.has_value());
+  EXPECT_NE(unnamed.error().message.find("server.forwarded_header"), std::string::npos)
+      << unnamed.error().message;
+  EXPECT_FALSE(parse_config("[server]\nforwarded_header = \"x-real-ip\"\n").has_value());
 }
 
 TEST(ConfigTest, RefusesABadTrustedProxyByName) {
   for (const char* bad :
        {R"(["10.0.0.0/33"])", R"(["10.1.0.0/8"])", R"(["proxy.example"])", R"("10.0.0.0/8")", R"([10])"}) {
-    auto c = parse_config(std::string("[server]\ntrusted_proxies = ") + bad + "\n");
+    auto c = parse_config(std::string("[server]\nforwarded_header = \"forwarded\"\ntrusted_proxies = ") +
+                          bad + "\n");
     ASSERT_FALSE(c.has_value()) << bad;
     EXPECT_EQ(c.error().code, ErrorCode::invalid_input);
     EXPECT_NE(c.error().message.find("server.trusted_proxies"), std::string::npos) << c.error().message;
   }
-  auto c = parse_config("[server]\ntrusted_proxies = [\"10.1.0.0/8\"]\n");
+  auto c = parse_config("[server]\nforwarded_header = \"forwarded\"\ntrusted_proxies = [\"10.1.0.0/8\"]\n");
   EXPECT_NE(c.error().message.find("'10.1.0.0/8' is not an IP address or CIDR"), std::string::npos)
       << c.error().message;
 }
@@ -266,7 +275,8 @@ const std::vector<Key>& every_key() {
       SSAD_KEY(server, workers, "3"),
       SSAD_KEY(server, max_connections, "500"),
       SSAD_KEY(server, max_connections_per_address, "8"),
-      SSAD_KEY(server, trusted_proxies, R"(["10.0.0.0/8", "2001:db8::/32"])"),
+      needing(SSAD_KEY(server, trusted_proxies, R"(["10.0.0.0/8", "2001:db8::/32"])"),
+              "forwarded_header = \"x-forwarded-for\""),
       SSAD_KEY(server, forwarded_header, R"("forwarded")"),
       SSAD_KEY(rdap, mode, R"("registrar")"),
       SSAD_KEY(rdap, base_url, R"("https://rdap.registrar.example/rdap/")"),

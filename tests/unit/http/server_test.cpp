@@ -560,6 +560,40 @@ TEST(HttpServerTest, ASlowHandlerOnAWorkerDoesNotHoldTheThreadThatReadsConnectio
   EXPECT_EQ(body_of(slow.read()), "worker /slow");
 }
 
+// Work for the workers is bounded: beyond max_pending a request is refused at once with 503 and
+// Retry-After, instead of queueing behind what the workers cannot do.
+TEST(HttpServerTest, BeyondMaxPendingARequestForTheWorkersIsRefusedAtOnce) {
+  std::promise<void> entered;
+  auto entered_future = entered.get_future();
+  std::promise<void> release;
+  auto release_future = release.get_future().share();
+  ServerOptions options = test_options();
+  options.workers = 1;
+  options.max_pending = 1;
+  auto server = start(
+      [&entered, release_future](const Request& request) {
+        if (request.path == "/slow") {
+          entered.set_value();
+          release_future.wait();
+        }
+        return text("worker " + request.path);
+      },
+      options);
+  ASSERT_NE(server, nullptr);
+  Client slow(server->port());
+  slow.send(bhttp::verb::get, "/slow");
+  entered_future.wait();  // the one place is taken
+  Client other(server->port());
+  other.send(bhttp::verb::get, "/other");
+  const auto refused = other.read();
+  release.set_value();
+  EXPECT_EQ(refused.result_int(), 503U);
+  EXPECT_EQ(refused[bhttp::field::retry_after], "1");
+  EXPECT_EQ(body_of(slow.read()), "worker /slow");
+  other.send(bhttp::verb::get, "/other");  // the place is free again
+  EXPECT_EQ(body_of(other.read()), "worker /other");
+}
+
 TEST(HttpServerTest, WithWorkersTheQuickHandlerIsAskedFirstAndItsMarkReachesTheHandler) {
   ServerOptions options = test_options();
   options.workers = 2;

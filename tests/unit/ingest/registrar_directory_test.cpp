@@ -105,7 +105,7 @@ TEST_F(RegistrarDirectoryImportTest, ABadRowNamesFileAndLineAndWritesNothing) {
       {"ID,Abuse Email\n1234,new@example.test\n1234,other@example.test\n",
        ":3: ID 1234 was already given on line 2"},
       {"ID,Abuse Email\n1234,new@example.test\nx12,a@b.example\n",
-       ":3: an IANA Registrar ID is a positive number, not 'x12'"},
+       ":3: an IANA Registrar ID is a positive whole number"},
       {"ID,Abuse Email\n1234,new@example.test\n5\n", ":3: expected 2 fields, found 1"},
       {"ID,Abuse Emial\n1234,new@example.test\n",
        ":1: unknown column 'Abuse Emial' (known: 'ID', "

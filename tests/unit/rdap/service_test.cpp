@@ -249,7 +249,8 @@ TEST_F(RdapUseCaseTest, AWildcardNeedsTheConfiguredNumberOfCharactersBeforeTheSt
   EXPECT_EQ(ask("nameservers", "name=ns1.*.test").error().code, ErrorCode::unsupported);
   EXPECT_EQ(ask("nameservers", "name=ns1.e*.test").error().code, ErrorCode::unsupported);
   EXPECT_TRUE(ask("nameservers", "name=ns1.ex*.test").has_value());
-  EXPECT_TRUE(ask("domains", "name=natural.*").has_value());  // a whole label, no suffix: one name range
+  EXPECT_TRUE(ask("domains", "name=natural.*").has_value());  // a whole label, no suffix: that label counts
+  EXPECT_EQ(ask("domains", "name=n.*").error().code, ErrorCode::unsupported);
   const Service strict(store_->registrations(), *version_, Settings{}, policy::Settings{},
                        {.min_search_prefix = 3});
   auto strict_ask = [&](std::string_view query) {
