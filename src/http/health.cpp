@@ -42,7 +42,7 @@ Readiness::Readiness(store::RegistrationReader& store, cache::DataVersion& data_
     : store_(store), data_version_(data_version), gaps_(gaps) {}
 
 std::optional<Response> Readiness::quick(const Request& request) {
-  if (auto refused = refuse_unless_plain_get(request)) return std::move(*refused);
+  if (auto refused = refuse_unless_plain_get(request)) return refused;
   const std::optional<cache::Version> version = data_version_.known();
   if (!version || !version->readable || version->generation == 0) return std::nullopt;
   const std::lock_guard lock(mutex_);
