@@ -61,4 +61,9 @@ std::size_t ConnectionLimits::open_from(std::string_view address) const {
   return it == per_client_.end() ? 0 : it->second;
 }
 
+ConnectionLimitOptions pending_limits(unsigned workers, std::size_t max_pending, std::size_t per_client) {
+  return {.max_connections = max_pending > 0 ? max_pending : std::size_t{64} * workers,
+          .max_connections_per_address = per_client > 0 ? per_client : std::size_t{16} * workers};
+}
+
 }  // namespace ssad::http

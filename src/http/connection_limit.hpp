@@ -60,4 +60,10 @@ class ConnectionLimits {
   std::unordered_map<std::string, std::size_t> per_client_;
 };
 
+/// The same counting for work waiting for or on a server's worker threads: `max_pending` places in all
+/// (0: 64 per worker) and `per_client` for one client (0: 16 per worker, a quarter of them), so that one
+/// client's burst of costly queries cannot take every place.
+[[nodiscard]] ConnectionLimitOptions pending_limits(unsigned workers, std::size_t max_pending,
+                                                    std::size_t per_client);
+
 }  // namespace ssad::http

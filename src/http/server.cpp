@@ -295,7 +295,8 @@ struct Server::Impl {
   std::optional<net::signal_set> hangup;   // SIGHUP, only under run()
   // Runs the Handler (options.workers > 0). Declared after ioc: destroyed (stopped and joined) first.
   std::optional<net::thread_pool> workers;
-  std::atomic<std::size_t> pending{0};  // requests waiting for or on a worker
+  // Places for requests waiting for or on a worker: counted like connections (ServerOptions::max_pending).
+  std::optional<ConnectionLimits> pending;
 
   struct Connections {  // the data and its mutex travel together
     std::mutex mutex;
@@ -317,7 +318,10 @@ struct Server::Impl {
     }
     // Made when serving begins (once: serving is set above), not when the server is created: a server
     // that never serves starts no threads.
-    if (options.workers > 0) workers.emplace(options.workers);
+    if (options.workers > 0) {
+      workers.emplace(options.workers);
+      pending.emplace(pending_limits(options.workers, options.max_pending, options.max_pending_per_client));
+    }
     net::co_spawn(control, accept_loop(), [](const std::exception_ptr& error) {
       if (error) spdlog::error("http: the accept loop failed");
     });
@@ -621,33 +625,23 @@ struct Server::Impl {
   // The response: from the quick handler on this thread when it has one, else from the Handler on a
   // worker thread (this coroutine waits without holding its thread), else from the Handler here.
   net::awaitable<Response> respond(Request& request) {
-    if (!workers) co_return answer(request);
+    if (!workers || !pending) co_return answer(request);
     if (hooks.quick) {
       std::optional<Response> quick = try_quick(request);
       if (quick) co_return std::move(*quick);
     }
-    const std::size_t cap = options.max_pending > 0 ? options.max_pending : std::size_t{64} * options.workers;
-    if (pending.fetch_add(1, std::memory_order_relaxed) >= cap) {
-      pending.fetch_sub(1, std::memory_order_relaxed);
+    // The place is given back when this coroutine ends, answered or not.
+    const ConnectionLimits::Slot place = pending->acquire(request.remote_address);
+    if (!place.held()) {
       Response busy =
           error_response(request.path, Error{ErrorCode::unavailable, "the workers have too much to do"});
       busy.headers.emplace_back("Retry-After", "1");
       co_return busy;
     }
-    const PendingSlot slot{pending};
     co_return co_await net::co_spawn(
         workers->get_executor(),
         [this, &request]() -> net::awaitable<Response> { co_return answer(request); }, net::use_awaitable);
   }
-
-  // Gives back a place among the pending requests when the request is done (or its session ends).
-  struct PendingSlot {
-    explicit PendingSlot(std::atomic<std::size_t>& pending) : count(pending) {}
-    std::atomic<std::size_t>& count;
-    PendingSlot(const PendingSlot&) = delete;
-    PendingSlot& operator=(const PendingSlot&) = delete;
-    ~PendingSlot() { count.fetch_sub(1, std::memory_order_relaxed); }
-  };
 
   std::optional<Response> try_quick(Request& request) {
     try {

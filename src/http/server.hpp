@@ -52,10 +52,12 @@ struct ServerOptions {
   // Threads running the Handler, so that a slow one (a store read) never holds the threads that accept
   // and read connections. 0: the Handler runs on those threads.
   unsigned workers = 0;
-  // Requests waiting for or on a worker at once; beyond, one is refused at once (HTTP 503 with
-  // Retry-After, a WHOIS busy line) rather than queued behind more work than the workers can do.
-  // 0: 64 per worker.
+  // Requests waiting for or on a worker at once, in all and from one client (counted as the rate limiter
+  // counts: IPv4 address, IPv6 /64; behind a trusted proxy, the client it forwards for); beyond, one is
+  // refused at once (HTTP 503 with Retry-After, a WHOIS busy line) rather than queued behind more work
+  // than the workers can do, or behind one client's. 0: 64 per worker in all, 16 per worker per client.
   std::size_t max_pending = 0;
+  std::size_t max_pending_per_client = 0;
   std::chrono::seconds read_timeout{10};   // to receive one whole request; also a new connection's first
   std::chrono::seconds write_timeout{10};  // to send one whole response
   std::chrono::seconds idle_timeout{30};   // a keep-alive connection waiting for its next request

@@ -114,7 +114,8 @@ struct Server::Impl {
   std::optional<net::signal_set> signals;  // only under run()
   // Runs the Handler (options.workers > 0). Declared after ioc: destroyed (stopped and joined) first.
   std::optional<net::thread_pool> workers;
-  std::atomic<std::size_t> pending{0};  // queries waiting for or on a worker
+  // Places for queries waiting for or on a worker: counted like connections (ServerOptions::max_pending).
+  std::optional<http::ConnectionLimits> pending;
 
   struct Connections {  // the data and its mutex travel together
     std::mutex mutex;
@@ -135,7 +136,11 @@ struct Server::Impl {
     }
     // Made when serving begins (once: serving is set above), not when the server is created: a server
     // that never serves starts no threads.
-    if (options.workers > 0) workers.emplace(options.workers);
+    if (options.workers > 0) {
+      workers.emplace(options.workers);
+      pending.emplace(
+          http::pending_limits(options.workers, options.max_pending, options.max_pending_per_client));
+    }
     net::co_spawn(control, accept_loop(), [](const std::exception_ptr& error) {
       if (error) spdlog::error("whois: the accept loop failed");
     });
@@ -346,7 +351,7 @@ struct Server::Impl {
   // The answer: the quick handler's on this thread when it has one, else the Handler's on a worker thread
   // (this coroutine waits without holding its thread), else the Handler's here.
   net::awaitable<std::string> respond(Query& query, QueryStatus& status) {
-    if (!workers) co_return answer(query, status);
+    if (!workers || !pending) co_return answer(query, status);
     if (quick) {
       try {
         if (std::optional<std::string> quick_answer = quick(query)) co_return std::move(*quick_answer);
@@ -360,26 +365,14 @@ struct Server::Impl {
         co_return std::string();
       }
     }
-    const std::size_t cap = options.max_pending > 0 ? options.max_pending : std::size_t{64} * options.workers;
-    if (pending.fetch_add(1, std::memory_order_relaxed) >= cap) {
-      pending.fetch_sub(1, std::memory_order_relaxed);
-      co_return std::string(kBusyText);
-    }
-    const PendingSlot slot{pending};
+    // The place is given back when this coroutine ends, answered or not.
+    const http::ConnectionLimits::Slot place = pending->acquire(query.remote_address);
+    if (!place.held()) co_return std::string(kBusyText);
     co_return co_await net::co_spawn(
         workers->get_executor(),
         [this, &query, &status]() -> net::awaitable<std::string> { co_return answer(query, status); },
         net::use_awaitable);
   }
-
-  // Gives back a place among the pending queries when the query is done (or its connection ends).
-  struct PendingSlot {
-    explicit PendingSlot(std::atomic<std::size_t>& pending) : count(pending) {}
-    std::atomic<std::size_t>& count;
-    PendingSlot(const PendingSlot&) = delete;
-    PendingSlot& operator=(const PendingSlot&) = delete;
-    ~PendingSlot() { count.fetch_sub(1, std::memory_order_relaxed); }
-  };
 
   // The handler's text; on an exception an empty one, with status set to error.
   std::string answer(const Query& query, QueryStatus& status) {

@@ -57,10 +57,12 @@ struct ServerOptions {
   // Threads running the Handler, so that a slow store read never holds the threads that accept and read
   // connections. 0: the Handler runs on those threads.
   unsigned workers = 0;
-  // Requests waiting for or on a worker at once; beyond, one is refused at once (HTTP 503 with
-  // Retry-After, a WHOIS busy line) rather than queued behind more work than the workers can do.
-  // 0: 64 per worker.
+  // Requests waiting for or on a worker at once, in all and from one client (counted as the rate limiter
+  // counts: IPv4 address, IPv6 /64; behind a trusted proxy, the client it forwards for); beyond, one is
+  // refused at once (HTTP 503 with Retry-After, a WHOIS busy line) rather than queued behind more work
+  // than the workers can do, or behind one client's. 0: 64 per worker in all, 16 per worker per client.
   std::size_t max_pending = 0;
+  std::size_t max_pending_per_client = 0;
   std::chrono::milliseconds read_timeout{10000};   // from accept to the query's line end, however it
                                                    // trickles in (milliseconds, so that tests wait little)
   std::chrono::milliseconds write_timeout{10000};  // to send the whole response

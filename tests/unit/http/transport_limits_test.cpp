@@ -228,6 +228,48 @@ TEST(HttpConnectionLimitTest, OneAddressCannotHoldMoreThanItsShareOthersStillGet
   EXPECT_EQ(again.get("/x"), beast::error_code{});
 }
 
+// Work for the workers is counted like connections: one client cannot take more than its share of the
+// places, so that another's query still gets one.
+TEST(HttpPendingWorkTest, OneClientCannotTakeEveryPlaceForTheWorkers) {
+  std::promise<void> entered;
+  auto entered_future = entered.get_future();
+  std::promise<void> release;
+  auto release_future = release.get_future().share();
+  auto options = limited(100, 0);
+  options.workers = 1;
+  options.max_pending = 10;
+  options.max_pending_per_client = 1;
+  auto created = Server::create(std::move(options), [&entered, release_future](const Request& request) {
+    if (request.path == "/slow") {
+      entered.set_value();
+      release_future.wait();
+    }
+    return remote_of(request);
+  });
+  ASSERT_TRUE(created.has_value()) << created.error().message;
+  auto server = std::move(*created);
+  server->start_background();
+  auto slow = std::async(std::launch::async, [port = server->port()] {
+    Client client(port);
+    bhttp::response<bhttp::string_body> response;
+    return client.get("/slow", {}, &response) ? 0U : response.result_int();
+  });
+  entered_future.wait();  // 127.0.0.1 holds its one place
+  Client same(server->port());
+  bhttp::response<bhttp::string_body> refused;
+  ASSERT_EQ(same.get("/x", {}, &refused), beast::error_code{});
+  EXPECT_EQ(refused.result_int(), 503U);
+  EXPECT_EQ(refused[bhttp::field::retry_after], "1");
+  auto other = std::async(std::launch::async, [port = server->port()] {
+    Client client(port, "127.0.0.2");
+    bhttp::response<bhttp::string_body> response;
+    return client.get("/x", {}, &response) ? std::string() : response.body();
+  });
+  release.set_value();
+  EXPECT_EQ(slow.get(), 200U);
+  EXPECT_EQ(other.get(), "127.0.0.2");  // queued behind the slow one, then answered
+}
+
 TEST(HttpConnectionLimitTest, TheTotalLimitHoldsAcrossAddresses) {
   auto server = start(limited(3, 0));
   ASSERT_NE(server, nullptr);
