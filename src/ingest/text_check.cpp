@@ -5,43 +5,10 @@
 #include <optional>
 #include <string>
 
+#include "core/utf8.hpp"
+
 namespace ssad::ingest {
 namespace {
-
-// The code point of the well-formed UTF-8 sequence (RFC 3629) at `text[pos]`, whose first byte is 0x80
-// or above, advancing `pos` past it; nullopt when it is malformed. Each lead byte admits only the
-// second bytes that make a shortest form below U+10FFFF and outside the surrogates (RFC 3629 §4).
-std::optional<char32_t> decode(std::string_view text, std::size_t& pos) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
-  const unsigned char lead = byte(0);
-  std::size_t length = 0;
-  unsigned char second_min = 0x80;
-  unsigned char second_max = 0xBF;
-  char32_t code = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    code = lead & 0x1FU;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    code = lead & 0x0FU;
-    if (lead == 0xE0) second_min = 0xA0;  // overlong
-    if (lead == 0xED) second_max = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    code = lead & 0x07U;
-    if (lead == 0xF0) second_min = 0x90;  // overlong
-    if (lead == 0xF4) second_max = 0x8F;  // above U+10FFFF
-  } else {
-    return std::nullopt;
-  }
-  if (text.size() - pos < length || byte(1) < second_min || byte(1) > second_max) return std::nullopt;
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xC0U) != 0x80U) return std::nullopt;
-    code = (code << 6U) | (byte(i) & 0x3FU);
-  }
-  pos += length;
-  return code;
-}
 
 // What kind of refused character `c` is; nullptr for one that may be stored.
 const char* refused(char32_t c) {
@@ -68,14 +35,9 @@ std::string code_point(char32_t c) {
 Result<void> check_text_value(std::string_view value) {
   std::size_t pos = 0;
   while (pos < value.size()) {
-    char32_t c = static_cast<unsigned char>(value[pos]);
-    if (c < 0x80) {
-      ++pos;
-    } else if (auto decoded = decode(value, pos)) {
-      c = *decoded;
-    } else {
-      return fail(ErrorCode::invalid_input, "is not UTF-8");
-    }
+    const std::optional<char32_t> decoded = decode_utf8(value, pos);
+    if (!decoded) return fail(ErrorCode::invalid_input, "is not UTF-8");
+    const char32_t c = *decoded;
     if (const char* what = refused(c)) {
       return fail(ErrorCode::invalid_input, std::string("holds ") + what + " " + code_point(c));
     }

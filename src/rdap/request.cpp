@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "core/domain_name.hpp"
+#include "core/utf8.hpp"
 
 namespace ssad::rdap {
 namespace {
@@ -54,41 +55,6 @@ std::optional<std::string> percent_decode(std::string_view text) {
   }
   if (!is_utf8(out)) return std::nullopt;
   return out;
-}
-
-bool is_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    std::uint32_t code = 0;
-    if ((byte & 0xE0) == 0xC0) {
-      length = 2;
-      code = byte & 0x1FU;
-    } else if ((byte & 0xF0) == 0xE0) {
-      length = 3;
-      code = byte & 0x0FU;
-    } else if ((byte & 0xF8) == 0xF0) {
-      length = 4;
-      code = byte & 0x07U;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6U) | (next & 0x3FU);
-    }
-    const std::uint32_t minimum = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
-    if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
 }
 
 std::optional<QueryParameters> parse_query(std::string_view query) {

@@ -17,9 +17,6 @@ namespace ssad::rdap {
 /// malformed escape ("%", "%G1"), an encoded NUL, or bytes that are not UTF-8. '+' stays '+'.
 [[nodiscard]] std::optional<std::string> percent_decode(std::string_view text);
 
-/// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
-[[nodiscard]] bool is_utf8(std::string_view text);
-
 /// Query parameters in order, decoded. nullopt when one is malformed (see percent_decode).
 using QueryParameters = std::vector<std::pair<std::string, std::string>>;
 [[nodiscard]] std::optional<QueryParameters> parse_query(std::string_view query);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/utf8.hpp"
 #include "rdap/response.hpp"
 
 namespace ssad::rdap {
@@ -120,17 +121,11 @@ void write_subsetting(json::JsonWriter& out, const Search& query, bool domains) 
   out.end_object();
 }
 
-// Characters (code points) of a UTF-8 text.
-std::size_t characters(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(
-      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
-}
-
 // The characters of the label the '*' stands in: "exam*" 4, "ns1.ex*" 2, "ns1.*" 0. What comes before that
 // label narrows nothing when the suffix is read row by row ("ns1.*.example" reads every "ns1." name).
 std::size_t wildcard_label_characters(std::string_view prefix) {
   const std::size_t dot = prefix.rfind('.');
-  return characters(dot == std::string_view::npos ? prefix : prefix.substr(dot + 1));
+  return utf8_characters(dot == std::string_view::npos ? prefix : prefix.substr(dot + 1));
 }
 
 bool is_wildcard(const Search& query) {

@@ -4,43 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.hpp"
+
 // Written by hand rather than with RapidJSON: a log line per query is on the hot path, and the query may
 // be any bytes, which RapidJSON's Writer would copy into the line unchecked (invalid UTF-8, invalid JSON).
 
 namespace ssad::whois {
-namespace {
-
-bool is_continuation(unsigned char byte) { return (byte & 0xC0U) == 0x80U; }
-
-// The length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing
-// above U+10FFFF) that starts `text`, whose first byte is 0x80 or above; 0 when it is malformed.
-std::size_t utf8_sequence_length(std::string_view text) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(0);
-  std::size_t length = 0;
-  unsigned char second_min = 0x80;
-  unsigned char second_max = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) second_min = 0xA0;  // overlong
-    if (lead == 0xED) second_max = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) second_min = 0x90;  // overlong
-    if (lead == 0xF4) second_max = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (text.size() < length || byte(1) < second_min || byte(1) > second_max) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (!is_continuation(byte(i))) return 0;
-  }
-  return length;
-}
-
-}  // namespace
 
 std::string_view to_string(QueryStatus status) {
   switch (status) {
@@ -74,9 +43,8 @@ void append_json_string(std::string& out, std::string_view text) {
       out += kHex[byte >> 4U];
       out += kHex[byte & 0x0FU];
       ++i;
-    } else if (const std::size_t length = utf8_sequence_length(text.substr(i)); length != 0) {
-      out.append(text.substr(i, length));
-      i += length;
+    } else if (const std::size_t from = i; decode_utf8(text, i)) {
+      out.append(text.substr(from, i - from));
     } else {
       out += "\\ufffd";
       ++i;
