@@ -11,6 +11,7 @@ find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 
 # RapidJSON and Boost headers warn under our flags: expose them as system headers.
 find_path(RAPIDJSON_INCLUDE_DIR rapidjson/document.h REQUIRED)
