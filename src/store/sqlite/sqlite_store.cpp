@@ -9,22 +9,14 @@
 #include <unordered_set>
 #include <vector>
 
+#include "store/row_reading.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite.hpp"
 
 namespace ssad::store::sqlite {
 namespace {
 
-std::optional<std::int64_t> ms(const std::optional<Timestamp>& t) {
-  if (!t) return std::nullopt;
-  return to_unix_ms(*t);
-}
-
-std::optional<Timestamp> time_column(const Statement& stmt, int column) {
-  auto value = stmt.optional_integer(column);
-  if (!value) return std::nullopt;
-  return from_unix_ms(*value);
-}
+using namespace rows;  // NOLINT(google-build-using-namespace): the shared row readers
 
 // A connection with its prepared statements, so each SQL text is prepared once per connection.
 class Connection {
@@ -58,130 +50,6 @@ class Connection {
 
 Error not_found(std::string_view what, std::string_view key) {
   return Error{ErrorCode::not_found, std::string(what) + " '" + std::string(key) + "' not found"};
-}
-
-// Column lists shared by the lookups of one object and of a whole registration, so that both read the
-// same columns in the same order. Macros, because each SQL text must be one string literal (Connection
-// keys its prepared statements by the literal's address).
-//
-// A registrar (23 columns), as `r`, with its registrar directory entry merged in: the query must
-// `SSAD_JOIN_REGISTRAR_DIRECTORY`. The directory's value wins where it is not empty (store/
-// registrar_directory.hpp).
-#define SSAD_REGISTRAR_COLUMNS                                                                         \
-  "r.handle, r.name, r.iana_id, r.status, r.street1, r.street2, r.street3, r.city, r.state_province, " \
-  "r.postal_code, r.country_code, r.voice, r.voice_ext, r.fax, r.fax_ext, r.email, "                   \
-  "coalesce(nullif(rd.url, ''), r.url), r.whois_server, "                                              \
-  "coalesce(nullif(rd.rdap_base_url, ''), r.rdap_base_url), "                                          \
-  "coalesce(nullif(rd.abuse_email, ''), r.abuse_email), "                                              \
-  "coalesce(nullif(rd.abuse_phone, ''), r.abuse_phone), r.created_ms, r.updated_ms"
-#define SSAD_JOIN_REGISTRAR_DIRECTORY " LEFT JOIN registrar_directory rd ON rd.iana_id = r.iana_id "
-// A contact (14 columns from its id) as `c`, with its sponsoring registrar LEFT JOINed as `cr`.
-#define SSAD_CONTACT_COLUMNS                                                                           \
-  "c.id, c.handle, c.roid, c.voice, c.voice_ext, c.fax, c.fax_ext, c.email, coalesce(cr.handle, ''), " \
-  "c.person_type, c.consent, c.privacy_service, c.created_ms, c.updated_ms"
-// A postal info (10 columns, all NULL when LEFT JOINed and absent), as `p`.
-#define SSAD_POSTAL_COLUMNS                                                                     \
-  "p.type, p.name, p.organization, p.street1, p.street2, p.street3, p.city, p.state_province, " \
-  "p.postal_code, p.country_code"
-// A host (8 columns from its id) as `h`, with its sponsoring registrar LEFT JOINed as `hr`, then one of
-// its addresses (2 columns, NULL when it has none) as `a`.
-#define SSAD_HOST_COLUMNS                                                                       \
-  "h.id, h.name, coalesce(h.unicode_name, ''), h.roid, coalesce(hr.handle, ''), h.created_ms, " \
-  "h.updated_ms, h.transferred_ms, a.address, a.version"
-
-constexpr int kContactColumnCount = 14;  // where the postal columns start after SSAD_CONTACT_COLUMNS
-constexpr int kHostAddressColumn = 8;    // where the address columns start in SSAD_HOST_COLUMNS
-
-model::Registrar read_registrar(const Statement& s, int first) {
-  model::Registrar r;
-  r.handle = s.text(first + 0);
-  r.name = s.text(first + 1);
-  r.iana_id = s.optional_integer(first + 2);
-  r.status = s.text(first + 3);
-  r.address.street[0] = s.text(first + 4);
-  r.address.street[1] = s.text(first + 5);
-  r.address.street[2] = s.text(first + 6);
-  r.address.city = s.text(first + 7);
-  r.address.state_province = s.text(first + 8);
-  r.address.postal_code = s.text(first + 9);
-  r.address.country_code = s.text(first + 10);
-  r.voice = s.text(first + 11);
-  r.voice_ext = s.text(first + 12);
-  r.fax = s.text(first + 13);
-  r.fax_ext = s.text(first + 14);
-  r.email = s.text(first + 15);
-  r.url = s.text(first + 16);
-  r.whois_server = s.text(first + 17);
-  r.rdap_base_url = s.text(first + 18);
-  r.abuse_email = s.text(first + 19);
-  r.abuse_phone = s.text(first + 20);
-  r.created = time_column(s, first + 21);
-  r.updated = time_column(s, first + 22);
-  return r;
-}
-
-// SSAD_CONTACT_COLUMNS from `first` (its id column), without postal infos and statuses.
-model::Contact read_contact(const Statement& s, int first) {
-  model::Contact c;
-  c.handle = s.text(first + 1);
-  c.roid = s.text(first + 2);
-  c.voice = s.text(first + 3);
-  c.voice_ext = s.text(first + 4);
-  c.fax = s.text(first + 5);
-  c.fax_ext = s.text(first + 6);
-  c.email = s.text(first + 7);
-  c.registrar = s.text(first + 8);
-  c.person_type = model::parse_person_type(s.text(first + 9)).value_or(model::PersonType::unknown);
-  c.consent = static_cast<unsigned>(s.integer(first + 10));
-  c.privacy_service = s.text(first + 11);
-  c.created = time_column(s, first + 12);
-  c.updated = time_column(s, first + 13);
-  return c;
-}
-
-// SSAD_POSTAL_COLUMNS from `first`, when the row has one.
-void read_postal(const Statement& s, int first, model::Contact& c) {
-  if (s.is_null(first)) return;
-  model::PostalInfo& p = c.postal.emplace_back();
-  p.type = s.text(first + 0);
-  p.name = s.text(first + 1);
-  p.organization = s.text(first + 2);
-  p.address.street[0] = s.text(first + 3);
-  p.address.street[1] = s.text(first + 4);
-  p.address.street[2] = s.text(first + 5);
-  p.address.city = s.text(first + 6);
-  p.address.state_province = s.text(first + 7);
-  p.address.postal_code = s.text(first + 8);
-  p.address.country_code = s.text(first + 9);
-}
-
-// SSAD_HOST_COLUMNS from `first` (its id column), without the address and statuses.
-model::Host read_host(const Statement& s, int first) {
-  model::Host h;
-  h.name.ldh = s.text(first + 1);
-  h.name.unicode = s.text(first + 2);
-  h.roid = s.text(first + 3);
-  h.registrar = s.text(first + 4);
-  h.created = time_column(s, first + 5);
-  h.updated = time_column(s, first + 6);
-  h.transferred = time_column(s, first + 7);
-  return h;
-}
-
-// The address columns of SSAD_HOST_COLUMNS from `first`, when the row has one.
-void read_address(const Statement& s, int first, model::Host& h) {
-  if (s.is_null(first)) return;
-  (s.integer(first + 1) == 4 ? h.ipv4 : h.ipv6).emplace_back(s.text(first));
-}
-
-model::Status read_status(const Statement& s, int first) {
-  return {std::string(s.text(first)), std::string(s.text(first + 1))};
-}
-
-// Sorts `items` by one member (a few items: the children of one object).
-template <class T, class Key>
-void sort_by(std::vector<T>& items, Key T::* key) {
-  std::sort(items.begin(), items.end(), [key](const T& a, const T& b) { return a.*key < b.*key; });
 }
 
 // The registration repository's reads, on one connection.
@@ -281,9 +149,7 @@ class Queries {
   Result<model::Registration> registration(std::string_view ldh_name) {
     SSAD_TRY(
         stmt,
-        c_.statement("SELECT d.id, d.name, coalesce(d.unicode_name, ''), d.roid, d.idn_table, "
-                     "d.reseller, d.max_sig_life, d.created_ms, d.updated_ms, d.expires_ms, "
-                     "d.transferred_ms, " SSAD_REGISTRAR_COLUMNS
+        c_.statement("SELECT " SSAD_DOMAIN_COLUMNS ", " SSAD_REGISTRAR_COLUMNS
                      " FROM domain d JOIN registrar r ON r.id = d.registrar_id" SSAD_JOIN_REGISTRAR_DIRECTORY
                      "WHERE d.name = ?"));
     stmt->bind(1, ldh_name);
@@ -291,118 +157,40 @@ class Queries {
     if (!row) return std::unexpected(not_found("domain", ldh_name));
     model::Registration reg;
     model::Domain& d = reg.domain;
-    const std::int64_t id = stmt->integer(0);
-    d.name.ldh = stmt->text(1);
-    d.name.unicode = stmt->text(2);
-    d.roid = stmt->text(3);
-    d.idn_table = stmt->text(4);
-    d.reseller = stmt->text(5);
-    d.max_sig_life = stmt->optional_integer(6);
-    d.created = time_column(*stmt, 7);
-    d.updated = time_column(*stmt, 8);
-    d.expires = time_column(*stmt, 9);
-    d.transferred = time_column(*stmt, 10);
-    reg.registrar = read_registrar(*stmt, 11);
-    d.registrar = reg.registrar.handle;
+    const std::int64_t id = read_domain(*stmt, reg);
 
     // These three come in their primary key's order, which their ORDER BY names at no cost.
     SSAD_CHECK(each_row("SELECT status, description FROM domain_status WHERE domain_id = ? ORDER BY status",
                         id, [&](const Statement& s) { d.statuses.push_back(read_status(s, 0)); }));
-    SSAD_CHECK(each_row(
-        "SELECT key_tag, algorithm, digest_type, digest FROM domain_ds WHERE domain_id = ? "
-        "ORDER BY key_tag, algorithm, digest_type, digest",
-        id, [&](const Statement& s) {
-          d.ds.push_back({static_cast<std::uint32_t>(s.integer(0)), static_cast<std::uint32_t>(s.integer(1)),
-                          static_cast<std::uint32_t>(s.integer(2)), std::string(s.text(3))});
-        }));
+    SSAD_CHECK(
+        each_row("SELECT key_tag, algorithm, digest_type, digest FROM domain_ds WHERE domain_id = ? "
+                 "ORDER BY key_tag, algorithm, digest_type, digest",
+                 id, [&](const Statement& s) { d.ds.push_back(read_ds(s)); }));
     SSAD_CHECK(
         each_row("SELECT flags, protocol, algorithm, public_key FROM domain_key WHERE domain_id = ? "
                  "ORDER BY flags, protocol, algorithm, public_key",
-                 id, [&](const Statement& s) {
-                   d.keys.push_back({static_cast<std::uint32_t>(s.integer(0)),
-                                     static_cast<std::uint32_t>(s.integer(1)),
-                                     static_cast<std::uint32_t>(s.integer(2)), std::string(s.text(3))});
-                 }));
+                 id, [&](const Statement& s) { d.keys.push_back(read_key(s)); }));
 
-    // One row per role, contact and postal info: a contact in two roles comes twice, whole each time.
-    struct RoleHolder {
-      model::ContactRole role;
-      std::int64_t id;
-      model::Contact contact;
-    };
-    std::vector<RoleHolder> holders;
-    auto holder = [&](model::ContactRole role, std::int64_t contact_id) -> RoleHolder* {
-      for (auto& h : holders) {
-        if (h.role == role && h.id == contact_id) return &h;
-      }
-      return nullptr;
-    };
+    rows::RegistrationAssembly assembly;
     SSAD_CHECK(each_row("SELECT dc.role, " SSAD_CONTACT_COLUMNS ", " SSAD_POSTAL_COLUMNS
                         " FROM domain_contact dc JOIN contact c ON c.id = dc.contact_id "
                         "LEFT JOIN registrar cr ON cr.id = c.registrar_id "
                         "LEFT JOIN contact_postal p ON p.contact_id = c.id WHERE dc.domain_id = ?",
-                        id, [&](const Statement& s) -> Result<void> {
-                          SSAD_TRY(role, model::parse_contact_role(s.text(0)));
-                          RoleHolder* h = holder(role, s.integer(1));
-                          if (h == nullptr) h = &holders.emplace_back(role, s.integer(1), read_contact(s, 1));
-                          read_postal(s, 1 + kContactColumnCount, h->contact);
-                          return {};
-                        }));
-    // One row per role, contact and status, so that each holder takes its own contact's.
+                        id, [&](const Statement& s) { return assembly.contact_row(s); }));
     SSAD_CHECK(
         each_row("SELECT dc.role, s.contact_id, s.status, s.description FROM domain_contact dc "
                  "JOIN contact_status s ON s.contact_id = dc.contact_id WHERE dc.domain_id = ?",
-                 id, [&](const Statement& s) -> Result<void> {
-                   SSAD_TRY(role, model::parse_contact_role(s.text(0)));
-                   if (RoleHolder* h = holder(role, s.integer(1))) {
-                     h->contact.statuses.push_back(read_status(s, 2));
-                   }
-                   return {};
-                 }));
-    // ContactRole's values are in the order roles are listed: registrant, admin, tech, billing.
-    std::sort(holders.begin(), holders.end(), [](const RoleHolder& a, const RoleHolder& b) {
-      return std::tie(a.role, a.contact.handle) < std::tie(b.role, b.contact.handle);
-    });
-    for (auto& h : holders) {
-      sort_by(h.contact.postal, &model::PostalInfo::type);
-      sort_by(h.contact.statuses, &model::Status::value);
-      d.contacts.push_back({h.role, h.contact.handle});
-      reg.contacts.emplace_back(h.role, std::move(h.contact));
-    }
-
-    // One row per nameserver and address, then one per nameserver and status.
-    std::vector<std::int64_t> host_ids;  // of reg.nameservers, index by index
-    auto host_index = [&](std::int64_t host_id) {
-      return static_cast<std::size_t>(std::find(host_ids.begin(), host_ids.end(), host_id) -
-                                      host_ids.begin());
-    };
+                 id, [&](const Statement& s) { return assembly.contact_status_row(s); }));
     SSAD_CHECK(each_row("SELECT " SSAD_HOST_COLUMNS
                         " FROM domain_nameserver dn JOIN host h ON h.id = dn.host_id "
                         "LEFT JOIN registrar hr ON hr.id = h.registrar_id "
                         "LEFT JOIN host_address a ON a.host_id = h.id WHERE dn.domain_id = ?",
-                        id, [&](const Statement& s) {
-                          const std::size_t i = host_index(s.integer(0));
-                          if (i == host_ids.size()) {
-                            host_ids.push_back(s.integer(0));
-                            reg.nameservers.push_back(read_host(s, 0));
-                          }
-                          read_address(s, kHostAddressColumn, reg.nameservers[i]);
-                        }));
+                        id, [&](const Statement& s) { assembly.host_row(s); }));
     SSAD_CHECK(
         each_row("SELECT s.host_id, s.status, s.description FROM domain_nameserver dn "
                  "JOIN host_status s ON s.host_id = dn.host_id WHERE dn.domain_id = ?",
-                 id, [&](const Statement& s) {
-                   const std::size_t i = host_index(s.integer(0));
-                   if (i < host_ids.size()) reg.nameservers[i].statuses.push_back(read_status(s, 1));
-                 }));
-    std::sort(reg.nameservers.begin(), reg.nameservers.end(),
-              [](const model::Host& a, const model::Host& b) { return a.name.ldh < b.name.ldh; });
-    for (auto& h : reg.nameservers) {
-      std::sort(h.ipv4.begin(), h.ipv4.end());
-      std::sort(h.ipv6.begin(), h.ipv6.end());
-      sort_by(h.statuses, &model::Status::value);
-      d.nameservers.push_back(h.name.ldh);
-    }
+                 id, [&](const Statement& s) { assembly.host_status_row(s); }));
+    assembly.finish(reg);
     return reg;
   }
 
