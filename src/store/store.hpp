@@ -1,8 +1,9 @@
 #pragma once
 // The store (DESIGN.md §3.4): read access per repository, and units of work that write through several
 // repositories in one transaction, so that a change and its audit entry commit together. Callers see only
-// these interfaces; store/sqlite/ implements them today and store/postgres/ will without changing callers.
+// these interfaces; store/sqlite/ and store/postgres/ implement them.
 
+#include <functional>
 #include <memory>
 
 #include "core/error.hpp"
@@ -50,6 +51,14 @@ class Store {
   /// Starts a unit of work. Errors: unavailable when another unit of work holds the store for longer
   /// than the backend waits.
   [[nodiscard]] virtual Result<std::unique_ptr<UnitOfWork>> begin() = 0;
+
+  /// Calls `changed` (on a thread of the store's) soon after any unit of work commits on the same
+  /// database, through this store or another process (another node, an import), so that caches refresh
+  /// without waiting for their next check; and again after a lost connection to the database comes
+  /// back. One watcher at a time: a new one replaces the last, and an empty function stops the calls (on
+  /// return none is running); so does the store's destruction. A backend that cannot tell
+  /// (SQLite) never calls it: its users check on an interval.
+  virtual void watch_changes(std::function<void()> changed) { (void)changed; }
 };
 
 }  // namespace ssad::store

@@ -1,6 +1,7 @@
 #pragma once
-// What the store contract tests share: the backends they run against (today SQLite; PostgreSQL joins by
-// adding a factory to backends()) and a fixture holding a fresh store of the backend under test.
+// What the store contract tests share: the backends they run against (SQLite, and PostgreSQL on the ctest
+// fixture's server: tests/support/postgres.hpp) and a fixture holding a fresh store of the backend under
+// test. Every repository's contract tests run on every backend (CONTRIBUTING.md).
 
 #include <functional>
 #include <memory>
@@ -10,20 +11,33 @@
 
 #include <gtest/gtest.h>
 
+#include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
+#include "support/postgres.hpp"
 #include "support/temp_dir.hpp"
 
 namespace ssad::store {
 
+/// Where a test's store lives: a temporary directory (SQLite's file) and, for PostgreSQL, a schema of
+/// its own, dropped when the place goes.
+struct StorePlace {
+  ssad::testing::TempDir dir;
+  std::unique_ptr<ssad::testing::PostgresSchema> schema;
+};
+
 struct Backend {
   const char* name;
-  std::function<std::unique_ptr<Store>(const ssad::testing::TempDir&)> open;
+  /// Opens a fresh store in `place` (the same place each call opens the same store).
+  std::function<std::unique_ptr<Store>(StorePlace& place)> open;
 };
 
 inline std::vector<Backend> backends() {
-  return {{"sqlite", [](const ssad::testing::TempDir& dir) {
-             return sqlite::open_sqlite_store(dir.file("store.db")).value();
+  return {{"sqlite",
+           [](StorePlace& place) { return sqlite::open_sqlite_store(place.dir.file("store.db")).value(); }},
+          {"postgres", [](StorePlace& place) {
+             if (!place.schema) place.schema = std::make_unique<ssad::testing::PostgresSchema>();
+             return postgres::open_postgres_store(place.schema->url()).value();
            }}};
 }
 
@@ -32,10 +46,11 @@ inline void PrintTo(const Backend& backend, std::ostream* out) { *out << backend
 
 class StoreContract : public ::testing::TestWithParam<Backend> {
  protected:
-  void SetUp() override { store_ = GetParam().open(dir_); }
+  void SetUp() override { store_ = GetParam().open(place_); }
+  void TearDown() override { store_.reset(); }
   RegistrationReader& reader() { return store_->registrations(); }
 
-  ssad::testing::TempDir dir_;
+  StorePlace place_;
   std::unique_ptr<Store> store_;
 };
 

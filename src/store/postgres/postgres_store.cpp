@@ -1,0 +1,266 @@
+#include "store/postgres/postgres_store.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <condition_variable>
+#include <thread>
+#include <utility>
+
+#include <poll.h>
+
+#include "core/embedded.hpp"
+#include "store/postgres/postgres_reads.hpp"
+#include "store/postgres/postgres_writes.hpp"
+#include "store/postgres/pq.hpp"
+
+namespace ssad::embedded {
+std::span<const EmbeddedFile> postgres_migrations();
+}
+
+namespace ssad::store::postgres {
+namespace {
+
+// Advisory lock keys: one unit of work at a time across every node (as SQLite's one writer), and one
+// migration at a time.
+constexpr std::int64_t kWriteLock = 0x55AD'0001;
+constexpr std::int64_t kMigrationLock = 0x55AD'0002;
+// The channel a commit notifies and every node listens on.
+constexpr const char* kChannel = "ssad_data_changed";
+
+int version_of(std::string_view file_name) {
+  int version = 0;
+  std::from_chars(file_name.data(), file_name.data() + file_name.size(), version);
+  return version;
+}
+
+int latest_schema_version() {
+  int latest = 0;
+  for (const auto& file : embedded::postgres_migrations()) latest = std::max(latest, version_of(file.name));
+  return latest;
+}
+
+// The highest migration applied; 0 when none (no schema_migration table in the search path).
+Result<int> schema_version(Connection& conn) {
+  SSAD_TRY(exists, conn.exec("SELECT to_regclass('schema_migration') IS NOT NULL"));
+  if (!exists.boolean(0, 0)) return 0;
+  SSAD_TRY(rows, conn.exec("SELECT coalesce(max(version), 0) FROM schema_migration"));
+  return static_cast<int>(rows.integer(0, 0));
+}
+
+// Applies every migration newer than the database's, all in one transaction (PostgreSQL's DDL is
+// transactional: a failed migration leaves nothing behind), holding a lock so that two nodes starting at
+// once migrate once.
+Result<void> migrate(Connection& conn) {
+  SSAD_CHECK(conn.exec("BEGIN"));
+  auto applied = [&]() -> Result<void> {
+    SSAD_CHECK(conn.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")"));
+    SSAD_CHECK(
+        conn.exec("CREATE TABLE IF NOT EXISTS schema_migration (version integer PRIMARY KEY, name text NOT "
+                  "NULL, applied_ms bigint NOT NULL)"));
+    SSAD_TRY(current, schema_version(conn));
+    if (current > latest_schema_version()) {
+      return fail(ErrorCode::conflict, "the database has schema version " + std::to_string(current) +
+                                           ", newer than this binary's " +
+                                           std::to_string(latest_schema_version()));
+    }
+    for (const auto& file : embedded::postgres_migrations()) {
+      const int version = version_of(file.name);
+      if (version <= current) continue;
+      if (auto ok = conn.exec(file.text); !ok) {
+        return std::unexpected(with_context(ok.error(), "migration " + std::string(file.name)));
+      }
+      SSAD_CHECK(
+          conn.query("INSERT INTO schema_migration (version, name, applied_ms) VALUES ($1::integer, $2, "
+                     "(extract(epoch FROM clock_timestamp()) * 1000)::bigint)",
+                     {std::int64_t{version}, std::string_view(file.name)}));
+    }
+    return {};
+  }();
+  if (!applied) {
+    (void)conn.exec("ROLLBACK");
+    return applied;
+  }
+  SSAD_CHECK(conn.exec("COMMIT"));
+  return {};
+}
+
+Result<void> check_version(Connection& conn) {
+  SSAD_TRY(version, schema_version(conn));
+  if (version > latest_schema_version()) {
+    return fail(ErrorCode::conflict, "the database has schema version " + std::to_string(version) +
+                                         ", newer than this binary's " +
+                                         std::to_string(latest_schema_version()));
+  }
+  if (version < latest_schema_version()) {
+    return fail(ErrorCode::conflict, "the database needs migrating (schema " + std::to_string(version) +
+                                         " < " + std::to_string(latest_schema_version()) +
+                                         "): run `ssad migrate`");
+  }
+  return {};
+}
+
+// One unit of work: a transaction on its own connection, holding the write lock.
+class PostgresUnitOfWork final : public UnitOfWork {
+ public:
+  explicit PostgresUnitOfWork(std::unique_ptr<Connection> conn)
+      : conn_(std::move(conn)),
+        registrations_(make_registration_writer(*conn_)),
+        directory_(make_registrar_directory_writer(*conn_)) {}
+
+  ~PostgresUnitOfWork() override {
+    // Uncommitted: everything is rolled back (closing the connection would do it too).
+    if (!committed_ && conn_->healthy()) (void)conn_->exec("ROLLBACK");
+  }
+  PostgresUnitOfWork(const PostgresUnitOfWork&) = delete;
+  PostgresUnitOfWork& operator=(const PostgresUnitOfWork&) = delete;
+
+  RegistrationWriter& registrations() override { return *registrations_; }
+  RegistrarDirectoryWriter& registrar_directory() override { return *directory_; }
+
+  Result<void> commit(Timestamp now) override {
+    if (committed_) return fail(ErrorCode::internal, "the unit of work has already committed");
+    SSAD_CHECK(registrations_->flush());
+    // The directory changes what lookups return, so it counts as a change of the registration data. The
+    // notification is sent when (and only if) the transaction commits.
+    if (registrations_->written() || directory_->written()) {
+      SSAD_CHECK(
+          conn_->query("INSERT INTO store_meta (key, value) VALUES ('data_updated_ms', $1) "
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                       {std::to_string(to_unix_ms(now))}));
+      SSAD_CHECK(conn_->exec(std::string("NOTIFY ") + kChannel));
+    }
+    if (auto ok = conn_->exec("COMMIT"); !ok) {
+      // A COMMIT whose answer is lost may or may not have happened; either way this unit is over.
+      return fail(ErrorCode::unavailable, "the changes could not be committed: " + ok.error().message);
+    }
+    committed_ = true;
+    registrations_->finish();
+    directory_->finish();
+    return {};
+  }
+
+ private:
+  std::unique_ptr<Connection> conn_;
+  std::unique_ptr<BufferedRegistrationWriter> registrations_;
+  std::unique_ptr<DirectoryWriter> directory_;
+  bool committed_ = false;
+};
+
+// Listens for the commits of every node (NOTIFY on kChannel) on a connection of its own and calls the
+// watcher for each. When the connection is lost it connects again (every second) and calls the watcher
+// once connected, since a notification may have been missed meanwhile.
+class ChangeListener {
+ public:
+  ChangeListener(std::string url, std::function<void()> changed)
+      : url_(std::move(url)), changed_(std::move(changed)), thread_([this] { run(); }) {}
+  ~ChangeListener() {
+    stop_ = true;
+    thread_.join();
+  }
+  ChangeListener(const ChangeListener&) = delete;
+  ChangeListener& operator=(const ChangeListener&) = delete;
+
+ private:
+  void run() {
+    bool first = true;
+    while (!stop_) {
+      auto conn = Connection::open(url_, std::string("LISTEN ") + kChannel);
+      if (!conn) {
+        wait_ms(1000);
+        continue;
+      }
+      if (!first) changed_();
+      first = false;
+      while (!stop_ && (*conn)->healthy()) {
+        pollfd fd{PQsocket((*conn)->handle()), POLLIN, 0};
+        // A short timeout so that the destructor's stop is seen soon.
+        if (::poll(&fd, 1, 200) <= 0) continue;
+        if (PQconsumeInput((*conn)->handle()) != 1) break;
+        bool notified = false;
+        while (PGnotify* notify = PQnotifies((*conn)->handle())) {
+          notified = true;
+          PQfreemem(notify);
+        }
+        if (notified) changed_();
+      }
+    }
+  }
+  void wait_ms(int ms) {
+    for (int waited = 0; waited < ms && !stop_; waited += 100) ::poll(nullptr, 0, 100);
+  }
+
+  std::string url_;
+  std::function<void()> changed_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;  // last: starts once the rest is ready
+};
+
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(std::string url, const PostgresOptions& options)
+      : url_(std::move(url)),
+        options_(options),
+        pool_(options.replica_url.empty() ? url_ : options.replica_url, reader_settings(options),
+              options.max_readers),
+        registrations_(make_registration_reader(pool_)),
+        directory_(make_registrar_directory_reader(pool_)) {}
+
+  Result<void> init() {
+    SSAD_TRY(conn, Connection::open(url_));
+    if (options_.migrate) SSAD_CHECK(migrate(*conn));
+    SSAD_CHECK(check_version(*conn));
+    return pool_.warm_up();
+  }
+
+  RegistrationReader& registrations() override { return *registrations_; }
+  RegistrarDirectoryReader& registrar_directory() override { return *directory_; }
+
+  Result<std::unique_ptr<UnitOfWork>> begin() override {
+    SSAD_TRY(conn, Connection::open(url_));
+    SSAD_CHECK(conn->exec("BEGIN"));
+    // As SQLite's busy timeout: wait up to 10 s for another unit of work (on any node) to finish.
+    SSAD_CHECK(conn->exec("SET LOCAL lock_timeout = '10s'"));
+    if (auto locked = conn->exec("SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");
+        !locked) {
+      return fail(ErrorCode::unavailable,
+                  "another import or change holds the store: " + locked.error().message);
+    }
+    SSAD_CHECK(conn->exec("SET LOCAL lock_timeout = 0"));
+    return std::unique_ptr<UnitOfWork>(std::make_unique<PostgresUnitOfWork>(std::move(conn)));
+  }
+
+  void watch_changes(std::function<void()> changed) override {
+    listener_.reset();  // joins its thread: no call to the old watcher after this
+    if (changed) listener_ = std::make_unique<ChangeListener>(url_, std::move(changed));
+  }
+
+ private:
+  // Reader connections: every lookup's statements read one snapshot (REPEATABLE READ), never write, and
+  // stop after the read budget.
+  static std::string reader_settings(const PostgresOptions& options) {
+    std::string settings =
+        "SET default_transaction_isolation = 'repeatable read'; SET default_transaction_read_only = on";
+    if (options.read_budget.count() > 0) {
+      settings += "; SET statement_timeout = " + std::to_string(options.read_budget.count());
+    }
+    return settings;
+  }
+
+  std::string url_;
+  PostgresOptions options_;
+  ReaderPool pool_;
+  std::unique_ptr<RegistrationReader> registrations_;
+  std::unique_ptr<RegistrarDirectoryReader> directory_;
+  std::unique_ptr<ChangeListener> listener_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url, const PostgresOptions& options) {
+  auto store = std::make_unique<PostgresStore>(url, options);
+  SSAD_CHECK(store->init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace ssad::store::postgres
