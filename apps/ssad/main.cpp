@@ -30,7 +30,7 @@
 #include "json/json_writer.hpp"
 #include "model/registration_text.hpp"
 #include "rdap/service.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/open/open_store.hpp"
 #include "whois/responder.hpp"
 #include "whois/server.hpp"
 
@@ -46,7 +46,8 @@ struct Common {
 
 void add_common(CLI::App* command, Common& common) {
   command->add_option("--config", common.config_path, "Configuration file (ssad.toml; docs/config.md)");
-  command->add_option("--db", common.db_path, "SQLite database file (overrides store.path)");
+  command->add_option("--db", common.db_path,
+                      "SQLite database file or postgresql:// URL (overrides store.path)");
 }
 
 Result<config::Config> load(const Common& common) {
@@ -101,17 +102,12 @@ std::size_t readers_for(const config::Config& config) {
 // whose schema is not the current one, instead of creating or migrating it: a mistyped path must not
 // become an empty registry.
 Result<std::unique_ptr<store::Store>> open_store(const config::Config& config, bool create) {
-  std::error_code ec;
-  if (!create && !std::filesystem::exists(config.store.path, ec)) {
-    return fail(ErrorCode::not_found, "database '" + config.store.path +
-                                          "' does not exist: create it with `ssad migrate`, `ssad import` or "
-                                          "`ssad demo`");
-  }
-  return store::sqlite::open_sqlite_store(
-      config.store.path, {.create = create,
-                          .migrate = create,
-                          .max_readers = readers_for(config),
-                          .read_budget = std::chrono::milliseconds(config.rdap.query_budget_ms)});
+  return store::open_store(config.store.path,
+                           {.create = create,
+                            .migrate = create,
+                            .max_readers = readers_for(config),
+                            .read_budget = std::chrono::milliseconds(config.rdap.query_budget_ms),
+                            .replica_url = config.store.replica_url});
 }
 
 // Loads the config, opens the store and runs `command` with both; returns the exit code. `create` false
@@ -223,6 +219,13 @@ unsigned connections_that_fit(unsigned max_connections, std::size_t readers) {
 
 int serve(const config::Config& config, store::Store& store, const std::string& http_override,
           const std::string& whois_override) {
+  if (store::is_postgres_url(config.store.path) && config.rdap.cursor_secret.empty()) {
+    // Several nodes share a PostgreSQL store: a paging cursor one made must work on the others.
+    return report_error(
+        Error{ErrorCode::invalid_input,
+              "rdap.cursor_secret is required with a PostgreSQL store, the same on every node "
+              "(for example: openssl rand -base64 32)"});
+  }
   // SIGHUP reloads the HTTPS certificate where there is one (the HTTP listener's handler); elsewhere, a
   // log rotation's SIGHUP must not end the process.
   std::signal(SIGHUP, SIG_IGN);
@@ -230,6 +233,13 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   const SystemClock clock;
   // One data-change tracker for RDAP and WHOIS: both caches follow it.
   cache::DataVersion data_version(registrations, clock, std::chrono::seconds(1));
+  // A PostgreSQL store announces every commit (any node's, any import's) at once; SQLite's are seen
+  // within the interval above.
+  store.watch_changes([&data_version] { data_version.invalidate(); });
+  struct StopWatching {
+    store::Store& store;
+    ~StopWatching() { store.watch_changes({}); }  // before data_version goes
+  } stop_watching{store};
   rdap::ServiceOptions rdap_options;
   rdap_options.page_size = config.rdap.page_size;
   rdap_options.cursor_key = config.rdap.cursor_secret;
@@ -346,7 +356,8 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   }
 
   // The banner goes to standard error: standard output carries only the access log's JSON lines.
-  std::fprintf(stderr, "ssad %s: serving %s on %s\n", SSAD_VERSION, config.store.path.c_str(),
+  std::fprintf(stderr, "ssad %s: serving %s on %s\n", SSAD_VERSION,
+               store::printable_location(config.store.path).c_str(),
                plain ? ("http://" + plain->address()).c_str() : "(no plain HTTP)");
   const std::string http_base =
       plain ? "http://" + plain->address() : "https://" + (secure ? secure->address() : "");
@@ -415,7 +426,8 @@ int main(int argc, char** argv) {
   add_common(migrate_cmd, common);
   migrate_cmd->callback([&] {
     exit_code = with_store(common, [](const config::Config& config, store::Store&) {
-      std::printf("database %s is at the current schema\n", config.store.path.c_str());
+      std::printf("database %s is at the current schema\n",
+                  store::printable_location(config.store.path).c_str());
       return 0;
     });
   });
@@ -464,7 +476,11 @@ int main(int argc, char** argv) {
   demo_cmd->add_flag("--deposit-only", deposit_only, "Write the deposit but do not import it");
   demo_cmd->callback([&] {
     exit_code = with_store(common, [&](const config::Config& config, store::Store& store) {
-      const std::filesystem::path out = demo_out.empty() ? config.store.path + ".deposit" : demo_out;
+      // Beside a SQLite file; in the working directory for a PostgreSQL store.
+      const std::filesystem::path out = !demo_out.empty() ? demo_out
+                                        : store::is_postgres_url(config.store.path)
+                                            ? "ssad-demo.deposit"
+                                            : config.store.path + ".deposit";
       auto xml = demo::write_demo_deposit(demo_options, out);
       if (!xml) return report_error(xml.error());
       std::printf("wrote demo deposit %s\n", xml->c_str());

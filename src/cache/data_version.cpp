@@ -21,6 +21,7 @@ Version DataVersion::current() {
       (void)lock.try_lock();
     }
     if (lock.owns_lock() && now_ns >= next_check_ns_.load(std::memory_order_relaxed)) {
+      const std::uint64_t invalidations = invalidations_.load(std::memory_order_acquire);
       auto updated = store_.data_updated();
       readable_.store(updated.has_value(), std::memory_order_release);
       if (updated) {
@@ -31,11 +32,19 @@ Version DataVersion::current() {
           generation_.fetch_add(1, std::memory_order_acq_rel);
         }
       }
-      next_check_ns_.store(now_ns + std::chrono::nanoseconds(check_interval_).count(),
+      // A change announced while the store was being read may not be in what was read: check again.
+      next_check_ns_.store(invalidations_.load(std::memory_order_acquire) != invalidations
+                               ? kNever
+                               : now_ns + std::chrono::nanoseconds(check_interval_).count(),
                            std::memory_order_release);
     }
   }
   return snapshot();
+}
+
+void DataVersion::invalidate() {
+  invalidations_.fetch_add(1, std::memory_order_acq_rel);
+  next_check_ns_.store(kNever, std::memory_order_release);
 }
 
 std::optional<Version> DataVersion::known() const {

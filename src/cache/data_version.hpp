@@ -35,6 +35,9 @@ class DataVersion {
   /// current() when that would not ask the store now; nullopt when a read is due (then the caller goes
   /// where a store read may wait: a worker thread). Never blocks, never reads the store.
   [[nodiscard]] std::optional<Version> known() const;
+  /// The store says its data changed (Store::watch_changes): the next current() asks the store, however
+  /// recently it last did. Thread-safe; never blocks.
+  void invalidate();
 
  private:
   [[nodiscard]] Version snapshot() const;
@@ -50,6 +53,7 @@ class DataVersion {
   std::atomic<std::int64_t> updated_ms_{kNever};
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<bool> readable_{false};
+  std::atomic<std::uint64_t> invalidations_{0};
 };
 
 }  // namespace ssad::cache

@@ -132,8 +132,9 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   Reader r{parsed, source, std::nullopt};
   r.only(parsed, "", {"store", "server", "rdap", "whois", "log"});
   if (const auto* t = r.section("store")) {
-    r.only(*t, "store.", {"path"});
+    r.only(*t, "store.", {"path", "replica_url"});
     r.text(*t, "store", "path", config.store.path);
+    r.text(*t, "store", "replica_url", config.store.replica_url);
   }
   if (const auto* t = r.section("server")) {
     r.only(*t, "server.",

@@ -11,7 +11,8 @@
 namespace ssad::config {
 
 struct StoreConfig {
-  std::string path = "ssad.db";  // the SQLite database file
+  std::string path = "ssad.db";  // the SQLite database file, or a postgresql:// URL
+  std::string replica_url;       // PostgreSQL: a read replica that serves lookups; "" = the primary
 };
 
 struct ServerConfig {

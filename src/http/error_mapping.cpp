@@ -111,6 +111,9 @@ Response error_response(std::string_view path, const Error& error) {
   }
   out.end_object();
   response.body = std::string(out.view());
+  // RFC 9110 §10.2.3: the store (a database restarting, a lost connection) should be back soon; a
+  // client may try again after a second. A server too busy says so itself (server.cpp).
+  if (error.code == ErrorCode::unavailable) response.headers.emplace_back("Retry-After", "1");
   return response;
 }
 

@@ -633,10 +633,9 @@ struct Server::Impl {
     // The place is given back when this coroutine ends, answered or not.
     const ConnectionLimits::Slot place = pending->acquire(request.remote_address);
     if (!place.held()) {
-      Response busy =
-          error_response(request.path, Error{ErrorCode::unavailable, "the workers have too much to do"});
-      busy.headers.emplace_back("Retry-After", "1");
-      co_return busy;
+      // 503 with Retry-After: 1 (error_response's, as for any unavailable).
+      co_return error_response(request.path,
+                               Error{ErrorCode::unavailable, "the workers have too much to do"});
     }
     co_return co_await net::co_spawn(
         workers->get_executor(),

@@ -87,6 +87,22 @@ TEST_F(DataVersionTest, SeesAChangeOnceItsIntervalHasPassed) {
   EXPECT_EQ(version.current().generation, second.generation);  // no change, same generation
 }
 
+// Store::watch_changes announces a commit made elsewhere (another node, an import): the next read sees
+// it at once instead of after the interval.
+TEST_F(DataVersionTest, AnAnnouncedChangeIsSeenWithoutWaitingForTheInterval) {
+  DataVersion version(store_->registrations(), clock_, std::chrono::seconds(1));
+  const Version first = version.current();
+  change("2026-02-01T00:00:00Z");
+  EXPECT_EQ(version.current().generation, first.generation);  // not yet asked again
+  ASSERT_TRUE(version.known().has_value());
+  version.invalidate();
+  EXPECT_FALSE(version.known().has_value());  // the quick paths now hand over to a worker
+  const Version seen = version.current();
+  EXPECT_GT(seen.generation, first.generation);
+  EXPECT_EQ(seen.updated, ssad::testing::at("2026-02-01T00:00:00Z"));
+  EXPECT_TRUE(version.known().has_value());  // and the interval starts again
+}
+
 TEST_F(DataVersionTest, AWallClockJumpDoesNotDelayOrHurryTheCheck) {
   DataVersion version(store_->registrations(), clock_, std::chrono::seconds(1));
   const Version first = version.current();

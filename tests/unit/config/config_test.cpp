@@ -262,6 +262,7 @@ Key needing(Key key, std::string_view needs) {
 const std::vector<Key>& every_key() {
   static const std::vector<Key> keys = {
       SSAD_KEY(store, path, R"("/var/lib/ssad/other.db")"),
+      SSAD_KEY(store, replica_url, R"("postgresql://ssad@replica.internal/ssad")"),
       SSAD_KEY(server, http, R"("[::1]:9090")"),
       needing(SSAD_KEY(server, https, R"("0.0.0.0:8443")"),
               "tls_certificate = \"c.pem\"\ntls_private_key = \"k.pem\""),

@@ -137,6 +137,18 @@ TEST(ErrorMappingTest, RdapPathsGetRfc9083AndEveryOtherPathRfc9457) {
   EXPECT_EQ(error_response("/rdap", error).header("content-type"), "application/rdap+json");
 }
 
+// A store that cannot be used right now (a database restarting) is worth asking again soon, in both
+// dialects; other errors say nothing of retrying.
+TEST(ErrorMappingTest, UnavailableSaysWhenToTryAgain) {
+  for (const char* path : {"/rdap/domain/example.test", "/v1/requests"}) {
+    const Response r = error_response(path, Error{ErrorCode::unavailable, "PostgreSQL connection lost"});
+    EXPECT_EQ(r.status, 503U);
+    EXPECT_EQ(r.header("retry-after"), "1");
+    EXPECT_FALSE(error_response(path, Error{ErrorCode::timed_out, "over budget"}).header("retry-after"));
+    EXPECT_FALSE(error_response(path, Error{ErrorCode::internal, "bug"}).header("retry-after"));
+  }
+}
+
 TEST(ErrorMappingTest, InternalMessagesNeverReachTheClient) {
   for (const ErrorCode code : {ErrorCode::internal, ErrorCode::unavailable}) {
     const Response r = error_response("/rdap/domain/x", Error{code, "sqlite: contact 'nat1' is locked"});
