@@ -67,12 +67,19 @@ class PostgresSchema {
 
   /// Runs one statement that returns no rows on a new connection to `url`; throws with the server's
   /// message when it fails.
-  static void execute(const std::string& url, const std::string& sql) {
+  static void execute(const std::string& url, const std::string& sql) { (void)query_value(url, sql); }
+
+  /// Runs one statement on a new connection to `url` and returns the first column of its first row ("" when
+  /// it returns none); throws with the server's message when it fails.
+  static std::string query_value(const std::string& url, const std::string& sql) {
     const Connection connection = connect(url);
     const Result result(PQexec(connection.get(), sql.c_str()), &PQclear);
-    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       throw std::runtime_error("`" + sql + "` failed: " + PQresultErrorMessage(result.get()));
     }
+    if (status != PGRES_TUPLES_OK || PQntuples(result.get()) == 0) return {};
+    return PQgetvalue(result.get(), 0, 0);
   }
 
  private:

@@ -26,12 +26,18 @@ class ReaderPool {
   /// Opens one connection now (so that a bad URL fails at start) and keeps it.
   [[nodiscard]] Result<void> warm_up();
 
-  /// Runs `f` on a borrowed connection.
+  /// Runs `f` on a borrowed connection. When the connection turns out to be lost (the server restarted
+  /// since it was last used), `f` runs once more on a new one: reads may be repeated.
   template <class F>
   auto with_connection(F&& f) -> decltype(f(std::declval<Connection&>())) {
     auto conn = borrow();
     if (!conn) return std::unexpected(conn.error());
     auto result = f(**conn);
+    if (!result && !(*conn)->healthy()) {
+      conn = Connection::open(url_, settings_);
+      if (!conn) return std::unexpected(conn.error());
+      result = f(**conn);
+    }
     put_back(std::move(*conn));
     return result;
   }

@@ -364,6 +364,7 @@ class PostgresRegistrationWriter final : public BufferedRegistrationWriter {
     }
     existing->put = true;
     roid->id = existing->id;
+    roid->put = true;
     const Owner owner{existing->id, false};
     for (const auto& c : d.contacts) {
       SSAD_TRY(contact_id,
@@ -525,7 +526,7 @@ class PostgresRegistrationWriter final : public BufferedRegistrationWriter {
     SSAD_CHECK(flush());
     SSAD_TRY(deleted, conn_.query("DELETE FROM domain WHERE tld = $1", {tld}));
     std::erase_if(domains_.by_key, [](const auto& kv) { return !kv.second.put; });
-    std::erase_if(domain_roids_.by_key, [this](const auto& kv) { return !is_put_domain(kv.second.id); });
+    std::erase_if(domain_roids_.by_key, [](const auto& kv) { return !kv.second.put; });
     SSAD_TRY(empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM domain)"));
     if (empty) {
       domains_.by_key.clear();
@@ -585,7 +586,6 @@ class PostgresRegistrationWriter final : public BufferedRegistrationWriter {
       SSAD_CHECK(conn_.copy_in(kCopySql[t], buffers_[t]));
       buffers_[t].clear();
     }
-    buffered_ = 0;
     for (auto& pending : pending_) {
       if (pending.values.empty()) continue;
       std::vector<std::int64_t> ids, values;
@@ -656,21 +656,23 @@ class PostgresRegistrationWriter final : public BufferedRegistrationWriter {
     return &it->second;
   }
 
+  // The id of an object referred to (a contact of a domain, a nameserver) or deleted.
   Result<std::int64_t> existing_id(IdCache& cache, std::string_view key, const char* sql,
                                    std::string_view what, ErrorCode absent = ErrorCode::invalid_input) {
-    SSAD_TRY(owner, owner_of(cache, key, sql, what, absent));
-    return owner.id;
-  }
-
-  Result<Owner> owner_of(IdCache& cache, std::string_view key, const char* sql, std::string_view what,
-                         ErrorCode absent = ErrorCode::invalid_input) {
     SSAD_TRY(entry, lookup_entry(cache, key, sql));
     if (entry->id == 0) {
       cache.by_key.erase(cache.by_key.find(key));
       return fail(absent, "unknown " + std::string(what) + " '" + std::string(key) + "'");
     }
-    if (entry->stored) dirty_.insert(entry->id);
-    return Owner{entry->id, entry->stored && !entry->put};
+    return entry->id;
+  }
+
+  // The object a child row or an update is added to; a stored one is marked as having buffered rows.
+  Result<Owner> owner_of(IdCache& cache, std::string_view key, const char* sql, std::string_view what) {
+    SSAD_TRY(id, existing_id(cache, key, sql, what));
+    const IdCache::Entry& entry = cache.by_key.find(key)->second;
+    if (entry.stored) dirty_.insert(id);
+    return Owner{id, entry.stored && !entry.put};
   }
 
   Result<std::int64_t> registrar_id_of(std::string_view handle) {
@@ -679,13 +681,6 @@ class PostgresRegistrationWriter final : public BufferedRegistrationWriter {
       return fail(ErrorCode::invalid_input, "unknown registrar '" + std::string(handle) + "'");
     }
     return it->second.id;
-  }
-
-  bool is_put_domain(std::int64_t id) const {
-    for (const auto& [name, entry] : domains_.by_key) {
-      if (entry.id == id && entry.put) return true;
-    }
-    return false;
   }
 
   // The name of a host (for its address rows).
@@ -715,18 +710,12 @@ class PostgresRegistrationWriter final : public BufferedRegistrationWriter {
     return {};
   }
 
-  std::string& buffer(Table table) {
-    // Counted before the row is appended; close enough to bound the buffers' size.
-    buffered_ += 128;
-    return buffers_[table];
-  }
+  std::string& buffer(Table table) { return buffers_[table]; }
 
   Result<void> maybe_flush() {
     std::size_t bytes = 0;
-    if (buffered_ < kFlushBytes / 128) return {};
     for (const auto& b : buffers_) bytes += b.size();
-    if (bytes < kFlushBytes) return {};
-    return flush();
+    return bytes < kFlushBytes ? Result<void>() : flush();
   }
 
   // Adds a child row unless it is a duplicate: one seen in this unit of work, or in the database when
@@ -880,7 +869,6 @@ class PostgresRegistrationWriter final : public BufferedRegistrationWriter {
   IdCache registrars_, contacts_, domains_, domain_roids_, hosts_by_name_, hosts_by_roid_;
   std::unordered_map<std::int64_t, std::string> host_names_;  // of hosts put or read in this unit of work
   std::array<std::string, kTableCount> buffers_;
-  std::size_t buffered_ = 0;  // an estimate of the buffers' size, to check them only now and then
   std::array<PendingUpdate, kPendingCount> pending_{{
       {"UPDATE contact SET consent = u.v FROM unnest($1::bigint[], $2::bigint[]) AS u(id, v) WHERE "
        "contact.id = u.id",

@@ -91,7 +91,17 @@ void append_copy_text(std::string& out, std::string_view value) {
 }
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& url, std::string_view settings) {
-  PGconn* conn = PQconnectdb(url.c_str());
+  // Defaults the URL may override (it comes after them): give up connecting after 5 s rather than
+  // hang, and notice a server that vanished without closing the connection (keepalives).
+  const char* const keywords[] = {"connect_timeout",
+                                  "keepalives_idle",
+                                  "keepalives_interval",
+                                  "keepalives_count",
+                                  "application_name",
+                                  "dbname",
+                                  nullptr};
+  const char* const values[] = {"5", "30", "10", "3", "ssad", url.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keywords, values, 1);
   if (conn == nullptr) return fail(ErrorCode::unavailable, "PostgreSQL: out of memory");
   auto connection = std::unique_ptr<Connection>(new Connection(conn));
   // Notices ("relation already exists, skipping") are not for the operator's terminal.

@@ -86,15 +86,13 @@ TEST(PostgresNodesTest, ARolledBackUnitOfWorkIsNeitherVisibleNorAnnounced) {
 // One unit of work at a time across nodes (as SQLite's one writer): a second one waits for the first.
 // True once some session waits for an advisory lock (asked up to 10,000 times).
 bool a_waiter_shows(const std::string& url) {
-  PGconn* conn = PQconnectdb(url.c_str());
-  bool seen = false;
-  for (int i = 0; i < 10000 && !seen && PQstatus(conn) == CONNECTION_OK; ++i) {
-    PGresult* r = PQexec(conn, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
-    seen = PQresultStatus(r) == PGRES_TUPLES_OK && std::string(PQgetvalue(r, 0, 0)) != "0";
-    PQclear(r);
+  for (int i = 0; i < 10000; ++i) {
+    if (ssad::testing::PostgresSchema::query_value(
+            url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") != "0") {
+      return true;
+    }
   }
-  PQfinish(conn);
-  return seen;
+  return false;
 }
 
 TEST(PostgresNodesTest, UnitsOfWorkOnTwoNodesTakeTurns) {
@@ -135,6 +133,39 @@ TEST(PostgresNodesTest, AStoreWithAnOlderSchemaIsRefusedWithoutMigrating) {
   EXPECT_NE(refused.error().message.find("ssad migrate"), std::string::npos);
   ASSERT_TRUE(open_postgres_store(schema.url()).has_value());
   EXPECT_TRUE(open_postgres_store(schema.url(), {.migrate = false}).has_value());
+}
+
+// Cuts every connection whose application_name is `name` (as a server restart would).
+void cut_connections(const std::string& admin_url, const std::string& name) {
+  ssad::testing::PostgresSchema::execute(
+      admin_url,
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + name + "'");
+}
+
+// After a restart of the server every pooled connection is dead; a read notices, connects anew and reads
+// again, instead of failing once per pooled connection. The change listener connects again too, and
+// announces a change (one may have been missed while it was away).
+TEST(PostgresNodesTest, CutConnectionsAreReplacedWithoutAFailedReadAndTheListenerComesBack) {
+  ssad::testing::PostgresSchema schema;
+  const std::string name = "cut_" + schema.name();
+  auto store = open_postgres_store(schema.url() + "&application_name=" + name).value();
+  ASSERT_TRUE(put_registrar(*store, "registrarC", 7, "2026-01-01T00:00:00Z").has_value());
+  ASSERT_TRUE(store->registrations().find_registrar("registrarC").has_value());  // a pooled connection
+  Announcements heard;
+  store->watch_changes([&] { heard.announce(); });
+  // Wait until the listener is connected: its session shows in pg_stat_activity.
+  bool listening = false;
+  for (int i = 0; i < 10000 && !listening; ++i) {
+    listening = ssad::testing::PostgresSchema::query_value(
+                    schema.admin_url(), "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
+                                            name + "' AND query LIKE 'LISTEN%'") != "0";
+  }
+  ASSERT_TRUE(listening);
+  cut_connections(schema.admin_url(), name);
+  auto again = store->registrations().find_registrar("registrarC");
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(again->iana_id, 7);
+  EXPECT_TRUE(heard.wait_for(1));  // reconnected, and said so
 }
 
 TEST(PostgresNodesTest, AnUnreachableServerIsUnavailable) {
