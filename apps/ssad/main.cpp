@@ -239,7 +239,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   struct StopWatching {
     store::Store& store;
     ~StopWatching() { store.watch_changes({}); }  // before data_version goes
-  } stop_watching{store};
+  } const stop_watching{store};
   rdap::ServiceOptions rdap_options;
   rdap_options.page_size = config.rdap.page_size;
   rdap_options.cursor_key = config.rdap.cursor_secret;

@@ -334,6 +334,7 @@ class PostgresRegistrationReader final : public RegistrationReader {
                              "r.handle = $1 AND d.name > $2 ORDER BY d.name LIMIT $3",
                              {handle, std::string_view(page.after), limit_of(page)}));
       std::vector<std::string> out;
+      out.reserve(static_cast<std::size_t>(rows.size()));
       for (int i = 0; i < rows.size(); ++i) out.emplace_back(rows.text(i, 0));
       return out;
     });
@@ -431,6 +432,7 @@ class PostgresRegistrarDirectoryReader final : public RegistrarDirectoryReader {
       SSAD_TRY(rows, c.query("SELECT iana_id, name, status, rdap_base_url, url, abuse_email, abuse_phone, "
                              "updated_ms FROM registrar_directory ORDER BY iana_id"));
       std::vector<RegistrarDirectoryEntry> entries;
+      entries.reserve(static_cast<std::size_t>(rows.size()));
       for (int i = 0; i < rows.size(); ++i) {
         entries.push_back({rows.integer(i, 0), std::string(rows.text(i, 1)), std::string(rows.text(i, 2)),
                            std::string(rows.text(i, 3)), std::string(rows.text(i, 4)),
@@ -451,6 +453,7 @@ class PostgresRegistrarDirectoryReader final : public RegistrarDirectoryReader {
                              "OR coalesce(nullif(rd.abuse_phone, ''), r.abuse_phone) = '' "
                              "ORDER BY r.iana_id IS NULL, r.iana_id, r.handle"));
       std::vector<RegistrarWithoutAbuseContact> out;
+      out.reserve(static_cast<std::size_t>(rows.size()));
       for (int i = 0; i < rows.size(); ++i) {
         out.push_back({rows.optional_integer(i, 0), std::string(rows.text(i, 1)),
                        std::string(rows.text(i, 2)), rows.boolean(i, 3), rows.boolean(i, 4)});

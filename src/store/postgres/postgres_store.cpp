@@ -78,7 +78,8 @@ Result<void> migrate(Connection& conn) {
     return {};
   }();
   if (!applied) {
-    (void)conn.exec("ROLLBACK");
+    // The error above is the one to report.
+    (void)conn.exec("ROLLBACK");  // NOLINT(bugprone-unused-return-value)
     return applied;
   }
   SSAD_CHECK(conn.exec("COMMIT"));
@@ -110,7 +111,9 @@ class PostgresUnitOfWork final : public UnitOfWork {
 
   ~PostgresUnitOfWork() override {
     // Uncommitted: everything is rolled back (closing the connection would do it too).
-    if (!committed_ && conn_->healthy()) (void)conn_->exec("ROLLBACK");
+    if (!committed_ && conn_->healthy()) {
+      (void)conn_->exec("ROLLBACK");  // NOLINT(bugprone-unused-return-value): nothing to report it to
+    }
   }
   PostgresUnitOfWork(const PostgresUnitOfWork&) = delete;
   PostgresUnitOfWork& operator=(const PostgresUnitOfWork&) = delete;

@@ -54,7 +54,7 @@ class FingerprintSet {
 
  private:
   void grow() {
-    std::vector<std::uint64_t> old = std::move(slots_);
+    const std::vector<std::uint64_t> old = std::move(slots_);
     slots_.assign(old.empty() ? 1024 : old.size() * 2, 0);
     size_ = 0;
     for (const std::uint64_t f : old) {
