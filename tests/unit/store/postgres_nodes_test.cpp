@@ -51,9 +51,9 @@ Result<void> put_registrar(Store& store, const char* handle, std::int64_t iana_i
 
 TEST(PostgresNodesTest, ACommitOnOneNodeIsAnnouncedToTheOtherAndVisibleThere) {
   ssad::testing::PostgresSchema schema;
+  Announcements heard;  // before the stores: it must outlive b's listener thread
   auto a = open_postgres_store(schema.url()).value();
   auto b = open_postgres_store(schema.url()).value();
-  Announcements heard;
   b->watch_changes([&] { heard.announce(); });
   // The listener connects in the background; a commit before it listens is not announced, so commit
   // until one is heard (each commit is a real change).
@@ -148,10 +148,10 @@ void cut_connections(const std::string& admin_url, const std::string& name) {
 TEST(PostgresNodesTest, CutConnectionsAreReplacedWithoutAFailedReadAndTheListenerComesBack) {
   ssad::testing::PostgresSchema schema;
   const std::string name = "cut_" + schema.name();
+  Announcements heard;  // before the store: it must outlive the listener thread
   auto store = open_postgres_store(schema.url() + "&application_name=" + name).value();
   ASSERT_TRUE(put_registrar(*store, "registrarC", 7, "2026-01-01T00:00:00Z").has_value());
   ASSERT_TRUE(store->registrations().find_registrar("registrarC").has_value());  // a pooled connection
-  Announcements heard;
   store->watch_changes([&] { heard.announce(); });
   // Wait until the listener is connected: its session shows in pg_stat_activity.
   bool listening = false;
