@@ -13,22 +13,24 @@ bool is_postgres_url(std::string_view location) {
 
 std::string printable_location(std::string_view location) {
   if (!is_postgres_url(location)) return std::string(location);
+  std::string out(location);
   // scheme://user:password@host/... : the password lies between the first ':' after the scheme and the
   // last '@' of the authority.
-  const std::size_t start = location.find("://") + 3;
-  const std::size_t authority_end = location.find_first_of("/?", start);
-  const std::string_view authority = location.substr(start, authority_end - start);
+  const std::size_t start = out.find("://") + 3;
+  const std::size_t authority_end = out.find_first_of("/?", start);
+  const std::string_view authority = std::string_view(out).substr(start, authority_end - start);
   const std::size_t at = authority.rfind('@');
-  if (at == std::string_view::npos) return std::string(location);
   const std::size_t colon = authority.find(':');
-  if (colon == std::string_view::npos || colon > at) return std::string(location);
-  std::string out(location.substr(0, start + colon + 1));
-  out += "***";
-  out += location.substr(start + at);
-  // A password can also come as a query parameter.
-  if (const std::size_t p = out.find("password="); p != std::string::npos) {
-    const std::size_t end = out.find('&', p);
-    out.replace(p + 9, end == std::string::npos ? std::string::npos : end - p - 9, "***");
+  if (at != std::string_view::npos && colon != std::string_view::npos && colon < at) {
+    out.replace(start + colon + 1, at - colon - 1, "***");
+  }
+  // A password can also come as a query parameter, whatever the authority holds.
+  for (std::size_t p = out.find('?'); p != std::string::npos; p = out.find('&', p)) {
+    ++p;
+    if (out.compare(p, 9, "password=") != 0) continue;
+    const std::size_t value = p + 9;
+    const std::size_t end = out.find('&', value);
+    out.replace(value, end == std::string::npos ? std::string::npos : end - value, "***");
   }
   return out;
 }

@@ -26,8 +26,12 @@ namespace ssad::store::postgres {
 /// One bound parameter, sent as text: a string, a number, or NULL.
 class Param {
  public:
-  Param(std::nullptr_t) {}                                       // NOLINT(google-explicit-constructor): NULL
-  Param(std::string_view text) : text_(text), null_(false) {}    // NOLINT(google-explicit-constructor)
+  Param(std::nullptr_t) {}  // NOLINT(google-explicit-constructor): NULL
+  // libpq reads a text-format parameter up to a terminating NUL (it ignores the lengths given for text),
+  // and a string_view need not end in one: a key cut from a CSV row would run on into the rest of the file,
+  // so the view's text is copied. A std::string or a C string ends in a NUL and is bound where it lies.
+  Param(std::string_view text)  // NOLINT(google-explicit-constructor)
+      : owned_(text), text_(owned_), null_(false) {}
   Param(const std::string& text) : text_(text), null_(false) {}  // NOLINT(google-explicit-constructor)
   Param(const char* text) : text_(text), null_(false) {}         // NOLINT(google-explicit-constructor)
   Param(std::string&& text)  // NOLINT(google-explicit-constructor): owns the text

@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 
 #include "ingest/escrow_import.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 #include "support/search_names.hpp"
+#include "support/store_backends.hpp"
 #include "support/temp_dir.hpp"
 
 namespace ssad::demo {
@@ -24,14 +24,15 @@ std::string slurp(const fs::path& path) {
   return s.str();
 }
 
-class DemoRegistryTest : public ::testing::Test {
+// The demo deposit imported into a fresh store of each backend (tests/support/store_backends.hpp).
+class DemoRegistryTest : public ::testing::TestWithParam<ssad::testing::Backend> {
  protected:
   void SetUp() override {
     options_.domains = 300;
     auto xml = write_demo_deposit(options_, dir_.path() / "deposit");
     ASSERT_TRUE(xml.has_value()) << xml.error().message;
     xml_ = *xml;
-    store_ = store::sqlite::open_sqlite_store(dir_.file("demo.db")).value();
+    store_ = GetParam().open(place_);
     auto report = ingest::import_escrow(*store_, xml_.string(), clock_);
     ASSERT_TRUE(report.has_value()) << report.error().message;
   }
@@ -40,21 +41,23 @@ class DemoRegistryTest : public ::testing::Test {
   ssad::testing::TempDir dir_;
   fs::path xml_;
   SystemClock clock_;
+  ssad::testing::StorePlace place_;
   std::unique_ptr<store::Store> store_;
 };
 
-TEST_F(DemoRegistryTest, TheSameOptionsWriteTheSameDeposit) {
+TEST_P(DemoRegistryTest, TheSameOptionsWriteTheSameDeposit) {
   auto again = write_demo_deposit(options_, dir_.path() / "again");
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(slurp(xml_), slurp(*again));  // the XML carries every file's CRC32
 }
 
-TEST_F(DemoRegistryTest, DomainIIsTheSameWhateverTheTotal) {
+TEST_P(DemoRegistryTest, DomainIIsTheSameWhateverTheTotal) {
   DemoOptions bigger = options_;
   bigger.domains = 400;
   auto xml = write_demo_deposit(bigger, dir_.path() / "bigger");
   ASSERT_TRUE(xml.has_value());
-  auto other = store::sqlite::open_sqlite_store(dir_.file("bigger.db")).value();
+  ssad::testing::StorePlace other_place;
+  auto other = GetParam().open(other_place);
   ASSERT_TRUE(ingest::import_escrow(*other, xml->string(), clock_).has_value());
   auto a = store_->registrations().find_registration("paypa1.example").value();
   auto b = other->registrations().find_registration("paypa1.example").value();
@@ -62,7 +65,7 @@ TEST_F(DemoRegistryTest, DomainIIsTheSameWhateverTheTotal) {
   EXPECT_EQ(a.contacts.at(0).second, b.contacts.at(0).second);
 }
 
-TEST_F(DemoRegistryTest, HoldsAClusterSharingRegistrantEmailAndNameservers) {
+TEST_P(DemoRegistryTest, HoldsAClusterSharingRegistrantEmailAndNameservers) {
   const auto patterns = demo_patterns(options_);
   ASSERT_EQ(patterns.cluster_domains.size(), 25U);
   for (const auto& name : patterns.cluster_domains) {
@@ -79,7 +82,7 @@ TEST_F(DemoRegistryTest, HoldsAClusterSharingRegistrantEmailAndNameservers) {
             25U);
 }
 
-TEST_F(DemoRegistryTest, HoldsInconsistentContactsAndFreshLookalikes) {
+TEST_P(DemoRegistryTest, HoldsInconsistentContactsAndFreshLookalikes) {
   const auto patterns = demo_patterns(options_);
   for (const auto& name : patterns.phone_country_mismatch) {
     const auto c = store_->registrations().find_registration(name).value().contacts.at(0).second;
@@ -105,7 +108,7 @@ TEST_F(DemoRegistryTest, HoldsInconsistentContactsAndFreshLookalikes) {
   }
 }
 
-TEST_F(DemoRegistryTest, MixesPersonsPrivacyServicesIdnsDnssecAndRegistrars) {
+TEST_P(DemoRegistryTest, MixesPersonsPrivacyServicesIdnsDnssecAndRegistrars) {
   std::set<model::PersonType> persons;
   std::set<std::string> registrars;
   int idns = 0, signed_domains = 0, privacy = 0;
@@ -128,6 +131,9 @@ TEST_F(DemoRegistryTest, MixesPersonsPrivacyServicesIdnsDnssecAndRegistrars) {
   EXPECT_GE(signed_domains, 20);
   EXPECT_GE(privacy, 20);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, DemoRegistryTest, ::testing::ValuesIn(ssad::testing::backends()),
+                         ssad::testing::backend_name);
 
 TEST(DemoOptionsTest, RefusesABadTld) {
   ssad::testing::TempDir dir;

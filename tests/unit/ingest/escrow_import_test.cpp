@@ -5,6 +5,7 @@
 #include <fstream>
 #include <functional>
 #include <sstream>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -12,14 +13,15 @@
 #include "ingest/csv.hpp"
 #include "ingest/escrow_deposit.hpp"
 #include "ingest/registrar_directory.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 #include "support/fake_clock.hpp"
+#include "support/store_backends.hpp"
 #include "support/temp_dir.hpp"
 
 namespace ssad::ingest {
 namespace {
 
 namespace fs = std::filesystem;
+using ssad::testing::Backend;
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -30,13 +32,15 @@ std::string slurp(const fs::path& path) {
 
 void spit(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
-class EscrowImportTest : public ::testing::Test {
+// The deposits of RFC 9022's examples in a directory of the test's own (the tests rewrite them), and a
+// fresh store of one backend; every test runs on every backend (tests/support/store_backends.hpp).
+class EscrowImportFixture : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void open(const Backend& backend) {
     for (const char* name : {"rfc9022-full", "rfc9022-diff"}) {
       fs::copy(fs::path(SSAD_TEST_DATA_DIR) / "escrow" / name, dir_.path() / name);
     }
-    store_ = store::sqlite::open_sqlite_store(dir_.file("store.db")).value();
+    store_ = backend.open(place_);
   }
 
   std::string full() const { return dir_.file("rfc9022-full/deposit.xml"); }
@@ -72,12 +76,18 @@ class EscrowImportTest : public ::testing::Test {
     EXPECT_EQ(store_->registrations().last_deposit().value()->id, "20101017001");
   }
 
-  ssad::testing::TempDir dir_;
+  ssad::testing::TempDir dir_;                                                     // the deposits
   ssad::testing::FakeClock clock_{parse_rfc3339("2024-06-01T12:00:00Z").value()};  // stamps imports
+  ssad::testing::StorePlace place_;
   std::unique_ptr<store::Store> store_;
 };
 
-TEST_F(EscrowImportTest, ImportsTheRfc9022FullExample) {
+class EscrowImportTest : public EscrowImportFixture, public ::testing::WithParamInterface<Backend> {
+ protected:
+  void SetUp() override { open(GetParam()); }
+};
+
+TEST_P(EscrowImportTest, ImportsTheRfc9022FullExample) {
   auto report = import(full());
   ASSERT_TRUE(report.has_value()) << report.error().message;
   EXPECT_FALSE(report->already_imported);
@@ -121,7 +131,7 @@ TEST_F(EscrowImportTest, ImportsTheRfc9022FullExample) {
 }
 
 // Everything RFC 9022's registrar CSV says about a registrar is kept (issue 9, item 1).
-TEST_F(EscrowImportTest, KeepsEverythingTheDepositSaysAboutARegistrar) {
+TEST_P(EscrowImportTest, KeepsEverythingTheDepositSaysAboutARegistrar) {
   ASSERT_TRUE(import(full()).has_value());
   model::Registrar expected;
   expected.handle = "EXAMPLE";
@@ -147,7 +157,7 @@ TEST_F(EscrowImportTest, KeepsEverythingTheDepositSaysAboutARegistrar) {
 
 // The operator's registrar directory is not the deposit's: a later FULL deposit, which replaces every
 // registrar it carries, keeps it.
-TEST_F(EscrowImportTest, AReimportKeepsTheRegistrarDirectory) {
+TEST_P(EscrowImportTest, AReimportKeepsTheRegistrarDirectory) {
   ASSERT_TRUE(import(full()).has_value());
   ASSERT_TRUE(set_registrar_directory(*store_,
                                       {.iana_id = 1234,
@@ -174,7 +184,7 @@ TEST_F(EscrowImportTest, AReimportKeepsTheRegistrarDirectory) {
   EXPECT_EQ(merged.url, "http://www.example.test");
 }
 
-TEST_F(EscrowImportTest, ImportingTheSameDepositTwiceChangesNothing) {
+TEST_P(EscrowImportTest, ImportingTheSameDepositTwiceChangesNothing) {
   ASSERT_TRUE(import(full()).has_value());
   const auto updated = store_->registrations().data_updated().value();
   const auto before = store_->registrations().find_registration("domain1.test").value().domain;
@@ -186,7 +196,7 @@ TEST_F(EscrowImportTest, ImportingTheSameDepositTwiceChangesNothing) {
   EXPECT_EQ(store_->registrations().counts().value(), (store::StoreCounts{3, 3, 2, 4}));
 }
 
-TEST_F(EscrowImportTest, AppliesADiffAfterItsPredecessor) {
+TEST_P(EscrowImportTest, AppliesADiffAfterItsPredecessor) {
   ASSERT_TRUE(import(full()).has_value());
   auto report = import(diff());
   ASSERT_TRUE(report.has_value()) << report.error().message;
@@ -201,7 +211,7 @@ TEST_F(EscrowImportTest, AppliesADiffAfterItsPredecessor) {
   EXPECT_EQ(report->counts.domains, 4);
 }
 
-TEST_F(EscrowImportTest, RefusesADiffOutOfSequence) {
+TEST_P(EscrowImportTest, RefusesADiffOutOfSequence) {
   auto result = import(diff());
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::conflict);
@@ -209,7 +219,7 @@ TEST_F(EscrowImportTest, RefusesADiffOutOfSequence) {
       << result.error().message;
 }
 
-TEST_F(EscrowImportTest, WrongChecksumAbortsTheImport) {
+TEST_P(EscrowImportTest, WrongChecksumAbortsTheImport) {
   {
     const fs::path csv = dir_.path() / "rfc9022-diff" / "domain-YYYYMMDD.csv";
     spit(csv, slurp(csv) + "domain9.test,D9-TEST,,,sh8013,registrarX,,,,,,,2030-01-01T00:00:00Z\n");
@@ -224,19 +234,19 @@ TEST_F(EscrowImportTest, WrongChecksumAbortsTheImport) {
                   }());
 }
 
-TEST_F(EscrowImportTest, MissingFileAbortsTheImport) {
+TEST_P(EscrowImportTest, MissingFileAbortsTheImport) {
   fs::remove(dir_.path() / "rfc9022-diff" / "domainStatuses-YYYYMMDD.csv");
   expect_failure_leaves_store_alone(diff(),
                                     "csv 'domainStatuses': missing file 'domainStatuses-YYYYMMDD.csv'");
 }
 
-TEST_F(EscrowImportTest, WrongColumnCountNamesFileAndLine) {
+TEST_P(EscrowImportTest, WrongColumnCountNamesFileAndLine) {
   rewrite("rfc9022-diff", "domainContacts-YYYYMMDD.csv",
           [](std::string s) { return s + "domain3.test,sh8013\n"; });
   expect_failure_leaves_store_alone(diff(), "domainContacts-YYYYMMDD.csv line 3: expected 3 fields, found 2");
 }
 
-TEST_F(EscrowImportTest, BadDateNamesFileAndLine) {
+TEST_P(EscrowImportTest, BadDateNamesFileAndLine) {
   rewrite("rfc9022-diff", "domain-YYYYMMDD.csv", [](std::string s) {
     return s.replace(s.find("2011-10-17T10:00:00.0Z"), 22, "2011-02-30T10:00:00.0Z");
   });
@@ -244,7 +254,7 @@ TEST_F(EscrowImportTest, BadDateNamesFileAndLine) {
       diff(), "domain-YYYYMMDD.csv line 2: bad RFC 3339 date-time '2011-02-30T10:00:00.0Z': no such date");
 }
 
-TEST_F(EscrowImportTest, UnknownRegistrarNamesFileAndLine) {
+TEST_P(EscrowImportTest, UnknownRegistrarNamesFileAndLine) {
   rewrite("rfc9022-diff", "domain-YYYYMMDD.csv", [](std::string s) {
     return s.replace(s.find("domain3.test,Ddomain3-TEST,,,sh8013,registrarX"), 46,
                      "domain3.test,Ddomain3-TEST,,,sh8013,registrarQ");
@@ -252,20 +262,20 @@ TEST_F(EscrowImportTest, UnknownRegistrarNamesFileAndLine) {
   expect_failure_leaves_store_alone(diff(), "domain-YYYYMMDD.csv line 2: unknown registrar 'registrarQ'");
 }
 
-TEST_F(EscrowImportTest, DuplicateKeyNamesFileAndLine) {
+TEST_P(EscrowImportTest, DuplicateKeyNamesFileAndLine) {
   rewrite("rfc9022-diff", "domain-YYYYMMDD.csv",
           [](std::string s) { return s + s.substr(0, s.find('\n') + 1); });
   expect_failure_leaves_store_alone(diff(), "domain-YYYYMMDD.csv line 3: duplicate domain 'domain2.test'");
 }
 
-TEST_F(EscrowImportTest, ADomainOutsideTheTldIsRefused) {
+TEST_P(EscrowImportTest, ADomainOutsideTheTldIsRefused) {
   rewrite("rfc9022-diff", "domain-YYYYMMDD.csv",
           [](std::string s) { return s.replace(s.find("domain3.test,"), 13, "domain3.example,"); });
   expect_failure_leaves_store_alone(
       diff(), "domain-YYYYMMDD.csv line 2: domain 'domain3.example' is not under the deposit's TLD 'test'");
 }
 
-TEST_F(EscrowImportTest, AQuotedLineBreakThatWouldForgeAWhoisLineIsRefused) {
+TEST_P(EscrowImportTest, AQuotedLineBreakThatWouldForgeAWhoisLineIsRefused) {
   rewrite("rfc9022-diff", "domain-YYYYMMDD.csv", [](std::string s) {
     return s.replace(s.find("Ddomain3-TEST"), 13, "\"Ddomain3-TEST\r\nRegistrant Email: x@forged.test\"");
   });
@@ -283,38 +293,48 @@ struct BadText {
 
 void PrintTo(const BadText& input, std::ostream* out) { *out << input.name; }
 
-class EscrowBadTextTest : public EscrowImportTest, public ::testing::WithParamInterface<BadText> {};
+class EscrowBadTextTest : public EscrowImportFixture,
+                          public ::testing::WithParamInterface<std::tuple<Backend, BadText>> {
+ protected:
+  void SetUp() override { open(std::get<Backend>(GetParam())); }
+  static const BadText& input() { return std::get<BadText>(GetParam()); }
+};
 
 TEST_P(EscrowBadTextTest, IsRefusedWithFileLineAndColumnAndNothingIsStored) {
   rewrite("rfc9022-full", "contactPostal-YYYYMMDD.csv",
-          [](std::string s) { return s.replace(s.find("Rita Registrant"), 15, GetParam().replacement); });
+          [](std::string s) { return s.replace(s.find("Rita Registrant"), 15, input().replacement); });
   auto result = import(full());
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::invalid_input);
-  EXPECT_EQ(result.error().message, "contactPostal-YYYYMMDD.csv line 3: field fName " + GetParam().problem);
+  EXPECT_EQ(result.error().message, "contactPostal-YYYYMMDD.csv line 3: field fName " + input().problem);
   EXPECT_EQ(store_->registrations().counts().value(), (store::StoreCounts{}));
   EXPECT_FALSE(store_->registrations().last_deposit().value().has_value());
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Escrow, EscrowBadTextTest,
-    ::testing::Values(
-        BadText{"Tab", "Rita\tRegistrant", "holds the control character U+0009"},
-        BadText{"Nul", std::string("Rita\0Registrant", 15), "holds the control character U+0000"},
-        BadText{"Del", "Rita\x7FRegistrant", "holds the control character U+007F"},
-        BadText{"NextLine", "Rita\xC2\x85Registrant", "holds the control character U+0085"},
-        BadText{"LineSeparator", "Rita\xE2\x80\xA8Registrant", "holds the line separator U+2028"},
-        BadText{"ParagraphSeparator", "Rita\xE2\x80\xA9Registrant", "holds the line separator U+2029"},
-        BadText{"RightToLeftOverride", "Rita\xE2\x80\xAERegistrant",
-                "holds the bidirectional formatting character U+202E"},
-        BadText{"FirstStrongIsolate", "Rita\xE2\x81\xA8Registrant",
-                "holds the bidirectional formatting character U+2068"},
-        BadText{"Latin1", "Rita R\xE9gistrant", "is not UTF-8"},
-        BadText{"Overlong", "Rita\xC0\x8ARegistrant", "is not UTF-8"},
-        BadText{"Surrogate", "Rita\xED\xA0\x80Registrant", "is not UTF-8"},
-        BadText{"Truncated", "Rita Registran\xE2\x80", "is not UTF-8"}));
+    ::testing::Combine(
+        ::testing::ValuesIn(ssad::testing::backends()),
+        ::testing::Values(
+            BadText{"Tab", "Rita\tRegistrant", "holds the control character U+0009"},
+            BadText{"Nul", std::string("Rita\0Registrant", 15), "holds the control character U+0000"},
+            BadText{"Del", "Rita\x7FRegistrant", "holds the control character U+007F"},
+            BadText{"NextLine", "Rita\xC2\x85Registrant", "holds the control character U+0085"},
+            BadText{"LineSeparator", "Rita\xE2\x80\xA8Registrant", "holds the line separator U+2028"},
+            BadText{"ParagraphSeparator", "Rita\xE2\x80\xA9Registrant", "holds the line separator U+2029"},
+            BadText{"RightToLeftOverride", "Rita\xE2\x80\xAERegistrant",
+                    "holds the bidirectional formatting character U+202E"},
+            BadText{"FirstStrongIsolate", "Rita\xE2\x81\xA8Registrant",
+                    "holds the bidirectional formatting character U+2068"},
+            BadText{"Latin1", "Rita R\xE9gistrant", "is not UTF-8"},
+            BadText{"Overlong", "Rita\xC0\x8ARegistrant", "is not UTF-8"},
+            BadText{"Surrogate", "Rita\xED\xA0\x80Registrant", "is not UTF-8"},
+            BadText{"Truncated", "Rita Registran\xE2\x80", "is not UTF-8"})),
+    [](const ::testing::TestParamInfo<std::tuple<Backend, BadText>>& param) {
+      return std::string(std::get<Backend>(param.param).name) + "_" + std::get<BadText>(param.param).name;
+    });
 
-TEST_F(EscrowImportTest, RightToLeftTextAndItsMarksAreStored) {
+TEST_P(EscrowImportTest, RightToLeftTextAndItsMarksAreStored) {
   const std::string name = "\xD7\xA8\xD7\x99\xD7\x98\xD7\x94\xE2\x80\x8F (Rita) \xE2\x80\x8E\xD8\x9C";
   rewrite("rfc9022-full", "contactPostal-YYYYMMDD.csv",
           [&](std::string s) { return s.replace(s.find("Rita Registrant"), 15, name); });
@@ -323,7 +343,7 @@ TEST_F(EscrowImportTest, RightToLeftTextAndItsMarksAreStored) {
   EXPECT_EQ(store_->registrations().find_contact("registrantid").value().postal.at(0).name, name);
 }
 
-TEST_F(EscrowImportTest, AFullDepositWhoseHeaderCountDisagreesIsRefused) {
+TEST_P(EscrowImportTest, AFullDepositWhoseHeaderCountDisagreesIsRefused) {
   std::string xml = slurp(full());
   xml.replace(xml.find("      4\n"), 8, "      5\n");
   spit(full(), xml);
@@ -333,7 +353,7 @@ TEST_F(EscrowImportTest, AFullDepositWhoseHeaderCountDisagreesIsRefused) {
   EXPECT_EQ(store_->registrations().counts().value(), (store::StoreCounts{}));
 }
 
-TEST_F(EscrowImportTest, NotADepositIsRefused) {
+TEST_P(EscrowImportTest, NotADepositIsRefused) {
   spit(full(), "<html/>");
   auto result = import(full());
   ASSERT_FALSE(result.has_value());
@@ -366,7 +386,7 @@ void edit_xml(const fs::path& xml, const std::string& from, const std::string& t
 }
 
 // An INCR deposit is applied like a DIFF, but follows the last FULL (RFC 9022 §3): not a DIFF or INCR.
-TEST_F(EscrowImportTest, AppliesAnIncrAfterTheFullItNamesAndNotAfterAnotherIncr) {
+TEST_P(EscrowImportTest, AppliesAnIncrAfterTheFullItNamesAndNotAfterAnotherIncr) {
   fs::copy(dir_.path() / "rfc9022-diff", dir_.path() / "incr");
   edit_xml(dir_.path() / "incr" / "deposit.xml", R"(type="DIFF")", R"(type="INCR")");
   edit_xml(dir_.path() / "incr" / "deposit.xml", R"(id="20101018001")", R"(id="20101018009")");
@@ -392,7 +412,7 @@ TEST_F(EscrowImportTest, AppliesAnIncrAfterTheFullItNamesAndNotAfterAnotherIncr)
 
 // A FULL deposit replaces the one before it: domains it no longer holds are gone, with the hosts and
 // contacts nothing uses any more; the domains it holds take its values.
-TEST_F(EscrowImportTest, AFullDepositReplacesTheFullBeforeIt) {
+TEST_P(EscrowImportTest, AFullDepositReplacesTheFullBeforeIt) {
   ASSERT_TRUE(import(full()).has_value());
   fs::copy(dir_.path() / "rfc9022-full", dir_.path() / "full2");
   for (const char* file :
@@ -424,7 +444,7 @@ TEST_F(EscrowImportTest, AFullDepositReplacesTheFullBeforeIt) {
 
 // Deleting a host a domain still names is refused with the file and line of the delete, and nothing of
 // the deposit stays applied (its domain delete, which ran first, included).
-TEST_F(EscrowImportTest, ADiffDeletingAHostStillInUseIsRefusedAndRolledBack) {
+TEST_P(EscrowImportTest, ADiffDeletingAHostStillInUseIsRefusedAndRolledBack) {
   rewrite("rfc9022-diff", "host-delete-YYYYMMDD.csv",
           [](const std::string&) { return "Hns1_example_test-TEST\nHns1_example_test2-TEST\n"; });
   expect_failure_leaves_store_alone(diff(),
@@ -434,7 +454,7 @@ TEST_F(EscrowImportTest, ADiffDeletingAHostStillInUseIsRefusedAndRolledBack) {
   EXPECT_TRUE(store_->registrations().find_host("ns1.domain1.test").has_value());
 }
 
-TEST_F(EscrowImportTest, ADepositIdAlreadyImportedWithOtherContentIsRefused) {
+TEST_P(EscrowImportTest, ADepositIdAlreadyImportedWithOtherContentIsRefused) {
   ASSERT_TRUE(import(full()).has_value());
   const auto updated = store_->registrations().data_updated().value();
   // The same id, but a file of other content (and so another checksum in the XML).
@@ -448,7 +468,7 @@ TEST_F(EscrowImportTest, ADepositIdAlreadyImportedWithOtherContentIsRefused) {
 }
 
 // --ignore-sequence applies a DIFF whose predecessor is not the store's last deposit.
-TEST_F(EscrowImportTest, IgnoreSequenceAppliesADiffOutOfSequence) {
+TEST_P(EscrowImportTest, IgnoreSequenceAppliesADiffOutOfSequence) {
   ASSERT_TRUE(import(full()).has_value());
   edit_xml(diff(), R"(prevId="20101017001")", R"(prevId="20101016001")");
   const auto refused = import(diff());
@@ -461,6 +481,10 @@ TEST_F(EscrowImportTest, IgnoreSequenceAppliesADiffOutOfSequence) {
   EXPECT_EQ(store_->registrations().last_deposit().value()->id, "20101018001");
 }
 
+INSTANTIATE_TEST_SUITE_P(Backends, EscrowImportTest, ::testing::ValuesIn(ssad::testing::backends()),
+                         ssad::testing::backend_name);
+
+// The CSV reader and the checksum read files, not a store: they run once.
 TEST(CsvReaderTest, HandlesQuotesEscapesAndLineNumbers) {
   CsvReader reader("a,\"b, c\",\"say \"\"hi\"\"\"\r\n\nx,,\"multi\nline\"\ny,z,w", ',');
   std::vector<std::string_view> f;

@@ -2,19 +2,21 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
-#include "store/sqlite/sqlite_store.hpp"
 #include "support/fake_clock.hpp"
 #include "support/registration_fixtures.hpp"
 #include "support/search_names.hpp"
+#include "support/store_backends.hpp"
 #include "support/temp_dir.hpp"
 
 namespace ssad::ingest {
 namespace {
 
 using ssad::testing::at;
+using ssad::testing::Backend;
 
 // What tests/data/jsonl/registry.jsonl holds, as the store gives it back.
 model::Registrar expected_reg1() {
@@ -150,9 +152,11 @@ void expect_same(const model::Registration& actual, const model::Registration& e
   EXPECT_EQ(actual.nameservers, expected.nameservers);
 }
 
-class JsonlImportTest : public ::testing::Test {
+// A fresh store of one backend, and a directory for the files a test writes; every test runs on every
+// backend (tests/support/store_backends.hpp).
+class JsonlImportFixture : public ::testing::Test {
  protected:
-  void SetUp() override { store_ = store::sqlite::open_sqlite_store(dir_.file("store.db")).value(); }
+  void open(const Backend& backend) { store_ = backend.open(place_); }
 
   static std::string registry() { return std::string(SSAD_TEST_DATA_DIR) + "/jsonl/registry.jsonl"; }
 
@@ -163,12 +167,18 @@ class JsonlImportTest : public ::testing::Test {
     return dir_.file(name);
   }
 
-  ssad::testing::TempDir dir_;
+  ssad::testing::TempDir dir_;                                                     // the files to import
   ssad::testing::FakeClock clock_{parse_rfc3339("2024-06-01T12:00:00Z").value()};  // stamps imports
+  ssad::testing::StorePlace place_;
   std::unique_ptr<store::Store> store_;
 };
 
-TEST_F(JsonlImportTest, ImportsRegistrarsAndDomainsWithTheirContactsHostsAndKeys) {
+class JsonlImportTest : public JsonlImportFixture, public ::testing::WithParamInterface<Backend> {
+ protected:
+  void SetUp() override { open(GetParam()); }
+};
+
+TEST_P(JsonlImportTest, ImportsRegistrarsAndDomainsWithTheirContactsHostsAndKeys) {
   auto report = import(registry());
   ASSERT_TRUE(report.has_value()) << report.error().message;
   EXPECT_EQ(report->type, "JSONL");
@@ -212,7 +222,7 @@ TEST_F(JsonlImportTest, ImportsRegistrarsAndDomainsWithTheirContactsHostsAndKeys
             (std::vector<std::string>{"example.test", "xn--bcher-kva.test"}));
 }
 
-TEST_F(JsonlImportTest, ImportingTheSameFileTwiceChangesNothing) {
+TEST_P(JsonlImportTest, ImportingTheSameFileTwiceChangesNothing) {
   auto first = import(registry());
   ASSERT_TRUE(first.has_value()) << first.error().message;
   const auto before = store_->registrations().find_registration("example.test").value();
@@ -230,7 +240,7 @@ TEST_F(JsonlImportTest, ImportingTheSameFileTwiceChangesNothing) {
   expect_same(store_->registrations().find_registration("xn--bcher-kva.test").value(), idn_before);
 }
 
-TEST_F(JsonlImportTest, ALaterFileMayReferToStoredContactsAndHosts) {
+TEST_P(JsonlImportTest, ALaterFileMayReferToStoredContactsAndHosts) {
   ASSERT_TRUE(import(registry()).has_value());
   const std::string file =
       write("more.jsonl",
@@ -245,7 +255,7 @@ TEST_F(JsonlImportTest, ALaterFileMayReferToStoredContactsAndHosts) {
   EXPECT_EQ(more.nameservers, std::vector<model::Host>{expected_ns1()});
 }
 
-TEST_F(JsonlImportTest, AFileWithoutRecordsChangesNothing) {
+TEST_P(JsonlImportTest, AFileWithoutRecordsChangesNothing) {
   ASSERT_TRUE(import(registry()).has_value());
   const auto counts = store_->registrations().counts().value();
   auto report = import(write("empty.jsonl", "# nothing yet\n\n   \n"));
@@ -254,7 +264,7 @@ TEST_F(JsonlImportTest, AFileWithoutRecordsChangesNothing) {
   EXPECT_EQ(report->counts, counts);
 }
 
-TEST_F(JsonlImportTest, AMissingFileIsInvalidInput) {
+TEST_P(JsonlImportTest, AMissingFileIsInvalidInput) {
   auto result = import(dir_.file("absent.jsonl"));
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::invalid_input);
@@ -285,7 +295,7 @@ std::string domain_line(const std::string& members) {
          "}}\n";
 }
 
-TEST_F(JsonlImportTest, TheChangesBeforeEachBadLineApplyOnTheirOwn) {
+TEST_P(JsonlImportTest, TheChangesBeforeEachBadLineApplyOnTheirOwn) {
   // Without the bad line, the lines of the bad-input tests below do change the store, so that those
   // tests show a rollback rather than lines that were never applied.
   ASSERT_TRUE(import(registry()).has_value());
@@ -297,14 +307,22 @@ TEST_F(JsonlImportTest, TheChangesBeforeEachBadLineApplyOnTheirOwn) {
   EXPECT_EQ(report->counts, (store::StoreCounts{2, 4, 3, 4}));
 }
 
-TEST_F(JsonlImportTest, DeeplyNestedJsonIsRefusedWithoutExhaustingTheStack) {
+TEST_P(JsonlImportTest, DeeplyNestedJsonIsRefusedWithoutExhaustingTheStack) {
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
   auto result = import(write("deep.jsonl", "{\"domain\": {\"name\": " + deep + "}}\n"));
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().message, "deep.jsonl line 1: domain.name: expected a string, found an array");
 }
 
-class JsonlBadInputTest : public JsonlImportTest, public ::testing::WithParamInterface<BadInput> {};
+INSTANTIATE_TEST_SUITE_P(Backends, JsonlImportTest, ::testing::ValuesIn(ssad::testing::backends()),
+                         ssad::testing::backend_name);
+
+class JsonlBadInputTest : public JsonlImportFixture,
+                          public ::testing::WithParamInterface<std::tuple<Backend, BadInput>> {
+ protected:
+  void SetUp() override { open(std::get<Backend>(GetParam())); }
+  static const BadInput& input() { return std::get<BadInput>(GetParam()); }
+};
 
 TEST_P(JsonlBadInputTest, FailsWithFileLineAndReasonAndLeavesTheStoreAsItWas) {
   ASSERT_TRUE(import(registry()).has_value());
@@ -312,10 +330,10 @@ TEST_P(JsonlBadInputTest, FailsWithFileLineAndReasonAndLeavesTheStoreAsItWas) {
   const auto updated = store_->registrations().data_updated().value();
   const auto example = store_->registrations().find_registration("example.test").value();
 
-  auto result = import(write("bad.jsonl", kChanges + GetParam().lines));
+  auto result = import(write("bad.jsonl", kChanges + input().lines));
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::invalid_input);
-  EXPECT_EQ(result.error().message, GetParam().message);
+  EXPECT_EQ(result.error().message, input().message);
   EXPECT_EQ(store_->registrations().counts().value(), counts);
   EXPECT_EQ(store_->registrations().data_updated().value(), updated);
   expect_same(store_->registrations().find_registration("example.test").value(), example);
@@ -324,116 +342,132 @@ TEST_P(JsonlBadInputTest, FailsWithFileLineAndReasonAndLeavesTheStoreAsItWas) {
 
 INSTANTIATE_TEST_SUITE_P(
     Jsonl, JsonlBadInputTest,
-    ::testing::Values(
-        BadInput{"BadJson", "{\"domain\": {\"name\": \"bad.test\",}}\n",
-                 "bad.jsonl line 5: invalid JSON at offset 31: Missing a name for object member."},
-        BadInput{"TrailingJson", "{\"registrar\": {\"handle\": \"r\", \"name\": \"R\"}} {}\n",
-                 "bad.jsonl line 5: invalid JSON at offset 44: The document root must not be followed by "
-                 "other values."},
-        BadInput{"NotAnObject", "[1, 2]\n", "bad.jsonl line 5: expected an object, found an array"},
-        BadInput{"UnknownKind", "{\"domian\": {}}\n",
-                 "bad.jsonl line 5: unknown member 'domian' (a line holds \"registrar\" or \"domain\")"},
-        BadInput{"TwoKinds", "{\"registrar\": {}, \"domain\": {}}\n",
-                 "bad.jsonl line 5: a line holds one member, \"registrar\" or \"domain\"; this one holds 2"},
-        BadInput{"UnknownMember", domain_line(", \"expiry\": \"2030-01-01T00:00:00Z\""),
-                 "bad.jsonl line 5: domain: unknown member 'expiry'"},
-        BadInput{"UnknownNestedMember",
-                 domain_line(", \"contacts\": {\"registrant\": {\"handle\": \"C10\", \"roid\": \"C10-TEST\", "
-                             "\"postal\": [{\"town\": \"Reston\"}]}}"),
-                 "bad.jsonl line 5: domain.contacts.registrant.postal[0]: unknown member 'town'"},
-        BadInput{"RepeatedMember", domain_line(", \"roid\": \"D11-TEST\""),
-                 "bad.jsonl line 5: domain: member 'roid' appears twice"},
-        BadInput{"MissingMember", "{\"domain\": {\"name\": \"bad.test\", \"registrar\": \"reg1\"}}\n",
-                 "bad.jsonl line 5: domain: member 'roid' is required"},
-        BadInput{"WrongType", domain_line(", \"status\": \"ok\""),
-                 "bad.jsonl line 5: domain.status: expected an array, found a string"},
-        BadInput{"WrongNumber", domain_line(", \"secureDNS\": {\"dsData\": [{\"keyTag\": 70000}]}"),
-                 "bad.jsonl line 5: domain.secureDNS.dsData[0].keyTag: must be an integer from 0 to 65535"},
-        BadInput{"BadDate", domain_line(", \"expires\": \"2030-02-30T00:00:00Z\""),
-                 "bad.jsonl line 5: domain.expires: bad RFC 3339 date-time '2030-02-30T00:00:00Z': no such "
-                 "date"},
-        BadInput{"BadDomainName",
-                 "{\"domain\": {\"name\": \"bad..test\", \"roid\": \"D10-TEST\", \"registrar\": \"reg1\"}}\n",
-                 "bad.jsonl line 5: domain.name: invalid domain name 'bad..test': empty label"},
-        BadInput{"UnknownRegistrar",
-                 "{\"domain\": {\"name\": \"bad.test\", \"roid\": \"D10-TEST\", \"registrar\": \"regQ\"}}\n",
-                 "bad.jsonl line 5: unknown registrar 'regQ'"},
-        BadInput{"UnknownContact", domain_line(", \"contacts\": {\"registrant\": \"C404\"}"),
-                 "bad.jsonl line 5: unknown contact 'C404'"},
-        BadInput{
-            "BadContactRole", domain_line(", \"contacts\": {\"owner\": \"C1\"}"),
-            "bad.jsonl line 5: domain.contacts: unknown contact type 'owner' (registrant, admin, tech or "
-            "billing)"},
-        BadInput{"DuplicateDomain",
-                 "{\"domain\": {\"name\": \"NEW.test\", \"roid\": \"D9-TEST\", \"registrar\": \"reg1\"}}\n",
-                 "bad.jsonl line 5: duplicate domain 'new.test' (first on line 4)"},
-        BadInput{"DuplicateRegistrar",
-                 "{\"registrar\": {\"handle\": \"reg1\", \"name\": \"Renamed Registrar\"}}\n",
-                 "bad.jsonl line 5: duplicate registrar 'reg1' (first on line 2)"},
-        BadInput{"ContactRedefinedDifferently",
-                 domain_line(", \"contacts\": {\"registrant\": {\"handle\": \"C9\", \"roid\": \"C9-TEST\", "
-                             "\"email\": \"b@new.test\"}}"),
-                 "bad.jsonl line 5: domain.contacts.registrant: contact 'C9' differs from its definition on "
-                 "line 4"},
-        BadInput{
-            "HostRedefinedDifferently",
-            domain_line(", \"nameservers\": [{\"name\": \"ns9.new.test\", \"roid\": \"H9-TEST\"}]"),
-            "bad.jsonl line 5: domain.nameservers[0]: host 'ns9.new.test' differs from its definition on "
-            "line 4"},
-        BadInput{"HostWithoutRoid", domain_line(", \"nameservers\": [{\"name\": \"ns10.new.test\"}]"),
-                 "bad.jsonl line 5: domain.nameservers[0]: member 'roid' is required"},
-        BadInput{"BadStatus", domain_line(", \"status\": [\"ok\", \"clientHeld\"]"),
-                 "bad.jsonl line 5: domain.status[1]: unknown EPP status 'clientHeld'"},
-        BadInput{"BadIpAddress",
-                 domain_line(", \"nameservers\": [{\"name\": \"ns10.new.test\", \"roid\": \"H10-TEST\", "
-                             "\"ipv4\": [\"192.0.2.300\"]}]"),
-                 "bad.jsonl line 5: domain.nameservers[0].ipv4[0]: invalid IP address '192.0.2.300'"},
-        BadInput{"AddressOfTheWrongVersion",
-                 domain_line(", \"nameservers\": [{\"name\": \"ns10.new.test\", \"roid\": \"H10-TEST\", "
-                             "\"ipv4\": [\"2001:db8::10\"]}]"),
-                 "bad.jsonl line 5: domain.nameservers[0].ipv4[0]: '2001:db8::10' is not an IPv4 address"},
-        BadInput{"BadConsent",
-                 domain_line(", \"contacts\": {\"tech\": [{\"handle\": \"C10\", \"roid\": \"C10-TEST\", "
-                             "\"consent\": [\"phone\"]}]}"),
-                 "bad.jsonl line 5: domain.contacts.tech[0].consent[0]: unknown element 'phone' (name, "
-                 "organization, address, voice, fax or email)"},
-        BadInput{"BadDigest",
-                 domain_line(", \"secureDNS\": {\"dsData\": [{\"keyTag\": 1, \"algorithm\": 13, "
-                             "\"digestType\": 2, \"digest\": \"XYZ\"}]}"),
-                 "bad.jsonl line 5: domain.secureDNS.dsData[0].digest: is not hexadecimal"},
-        BadInput{
-            "LineBreakInAContactName",
-            domain_line(
-                ", \"contacts\": {\"registrant\": {\"handle\": \"C10\", \"roid\": \"C10-TEST\", "
-                "\"postal\": [{\"type\": \"loc\", \"name\": \"Eve\\r\\nRegistrant Email: x@y.test\"}]}}"),
-            "bad.jsonl line 5: domain.contacts.registrant.postal[0].name: holds the control character "
-            "U+000D"},
-        BadInput{
-            "TabInAStreet",
-            domain_line(", \"contacts\": {\"tech\": [\"C1\", {\"handle\": \"C10\", \"roid\": \"C10-TEST\", "
-                        "\"postal\": [{\"type\": \"loc\", \"street\": [\"1 Main St.\", \"a\\tb\"]}]}]}"),
-            "bad.jsonl line 5: domain.contacts.tech[1].postal[0].street[1]: holds the control character "
-            "U+0009"},
-        BadInput{"NulInAnEmail", domain_line(", \"reseller\": \"a\\u0000b\""),
-                 "bad.jsonl line 5: domain.reseller: holds the control character U+0000"},
-        BadInput{"NextLineInAnEmail",
-                 domain_line(", \"contacts\": {\"admin\": {\"handle\": \"C10\", \"roid\": \"C10-TEST\", "
-                             "\"email\": \"a\\u0085@b.test\"}}"),
-                 "bad.jsonl line 5: domain.contacts.admin.email: holds the control character U+0085"},
-        BadInput{"LineSeparatorAsUtf8", domain_line(", \"reseller\": \"a\xE2\x80\xA8z\""),
-                 "bad.jsonl line 5: domain.reseller: holds the line separator U+2028"},
-        BadInput{"RightToLeftOverride", domain_line(", \"idnTable\": \"\\u202Eabc\""),
-                 "bad.jsonl line 5: domain.idnTable: holds the bidirectional formatting character U+202E"},
-        BadInput{"LoneLowSurrogate", domain_line(", \"reseller\": \"\\uDC00\""),
-                 "bad.jsonl line 5: domain.reseller: is not UTF-8"},
-        BadInput{"ControlInAMemberName", domain_line(", \"x\\u0007\": 1"),
-                 "bad.jsonl line 5: domain: a member name holds the control character U+0007"},
-        BadInput{"ControlInATopLevelMemberName", "{\"\\n\": {}}\n",
-                 "bad.jsonl line 5: a member name holds the control character U+000A"},
-        BadInput{"TheFirstBadLineWins",
-                 domain_line(", \"status\": [\"clientHeld\"]") + "{\"domian\": {}}\n" + "not JSON at all\n",
-                 "bad.jsonl line 5: domain.status[0]: unknown EPP status 'clientHeld'"}),
-    [](const ::testing::TestParamInfo<BadInput>& param) { return std::string(param.param.name); });
+    ::testing::Combine(
+        ::testing::ValuesIn(ssad::testing::backends()),
+        ::testing::Values(
+            BadInput{"BadJson", "{\"domain\": {\"name\": \"bad.test\",}}\n",
+                     "bad.jsonl line 5: invalid JSON at offset 31: Missing a name for object member."},
+            BadInput{"TrailingJson", "{\"registrar\": {\"handle\": \"r\", \"name\": \"R\"}} {}\n",
+                     "bad.jsonl line 5: invalid JSON at offset 44: The document root must not be followed by "
+                     "other values."},
+            BadInput{"NotAnObject", "[1, 2]\n", "bad.jsonl line 5: expected an object, found an array"},
+            BadInput{"UnknownKind", "{\"domian\": {}}\n",
+                     "bad.jsonl line 5: unknown member 'domian' (a line holds \"registrar\" or \"domain\")"},
+            BadInput{
+                "TwoKinds", "{\"registrar\": {}, \"domain\": {}}\n",
+                "bad.jsonl line 5: a line holds one member, \"registrar\" or \"domain\"; this one holds 2"},
+            BadInput{"UnknownMember", domain_line(", \"expiry\": \"2030-01-01T00:00:00Z\""),
+                     "bad.jsonl line 5: domain: unknown member 'expiry'"},
+            BadInput{
+                "UnknownNestedMember",
+                domain_line(", \"contacts\": {\"registrant\": {\"handle\": \"C10\", \"roid\": \"C10-TEST\", "
+                            "\"postal\": [{\"town\": \"Reston\"}]}}"),
+                "bad.jsonl line 5: domain.contacts.registrant.postal[0]: unknown member 'town'"},
+            BadInput{"RepeatedMember", domain_line(", \"roid\": \"D11-TEST\""),
+                     "bad.jsonl line 5: domain: member 'roid' appears twice"},
+            BadInput{"MissingMember", "{\"domain\": {\"name\": \"bad.test\", \"registrar\": \"reg1\"}}\n",
+                     "bad.jsonl line 5: domain: member 'roid' is required"},
+            BadInput{"WrongType", domain_line(", \"status\": \"ok\""),
+                     "bad.jsonl line 5: domain.status: expected an array, found a string"},
+            BadInput{
+                "WrongNumber", domain_line(", \"secureDNS\": {\"dsData\": [{\"keyTag\": 70000}]}"),
+                "bad.jsonl line 5: domain.secureDNS.dsData[0].keyTag: must be an integer from 0 to 65535"},
+            BadInput{
+                "BadDate", domain_line(", \"expires\": \"2030-02-30T00:00:00Z\""),
+                "bad.jsonl line 5: domain.expires: bad RFC 3339 date-time '2030-02-30T00:00:00Z': no such "
+                "date"},
+            BadInput{
+                "BadDomainName",
+                "{\"domain\": {\"name\": \"bad..test\", \"roid\": \"D10-TEST\", \"registrar\": \"reg1\"}}\n",
+                "bad.jsonl line 5: domain.name: invalid domain name 'bad..test': empty label"},
+            BadInput{
+                "UnknownRegistrar",
+                "{\"domain\": {\"name\": \"bad.test\", \"roid\": \"D10-TEST\", \"registrar\": \"regQ\"}}\n",
+                "bad.jsonl line 5: unknown registrar 'regQ'"},
+            BadInput{"UnknownContact", domain_line(", \"contacts\": {\"registrant\": \"C404\"}"),
+                     "bad.jsonl line 5: unknown contact 'C404'"},
+            BadInput{
+                "BadContactRole", domain_line(", \"contacts\": {\"owner\": \"C1\"}"),
+                "bad.jsonl line 5: domain.contacts: unknown contact type 'owner' (registrant, admin, tech or "
+                "billing)"},
+            BadInput{
+                "DuplicateDomain",
+                "{\"domain\": {\"name\": \"NEW.test\", \"roid\": \"D9-TEST\", \"registrar\": \"reg1\"}}\n",
+                "bad.jsonl line 5: duplicate domain 'new.test' (first on line 4)"},
+            BadInput{"DuplicateRegistrar",
+                     "{\"registrar\": {\"handle\": \"reg1\", \"name\": \"Renamed Registrar\"}}\n",
+                     "bad.jsonl line 5: duplicate registrar 'reg1' (first on line 2)"},
+            BadInput{
+                "ContactRedefinedDifferently",
+                domain_line(", \"contacts\": {\"registrant\": {\"handle\": \"C9\", \"roid\": \"C9-TEST\", "
+                            "\"email\": \"b@new.test\"}}"),
+                "bad.jsonl line 5: domain.contacts.registrant: contact 'C9' differs from its definition on "
+                "line 4"},
+            BadInput{
+                "HostRedefinedDifferently",
+                domain_line(", \"nameservers\": [{\"name\": \"ns9.new.test\", \"roid\": \"H9-TEST\"}]"),
+                "bad.jsonl line 5: domain.nameservers[0]: host 'ns9.new.test' differs from its definition on "
+                "line 4"},
+            BadInput{"HostWithoutRoid", domain_line(", \"nameservers\": [{\"name\": \"ns10.new.test\"}]"),
+                     "bad.jsonl line 5: domain.nameservers[0]: member 'roid' is required"},
+            BadInput{"BadStatus", domain_line(", \"status\": [\"ok\", \"clientHeld\"]"),
+                     "bad.jsonl line 5: domain.status[1]: unknown EPP status 'clientHeld'"},
+            BadInput{"BadIpAddress",
+                     domain_line(", \"nameservers\": [{\"name\": \"ns10.new.test\", \"roid\": \"H10-TEST\", "
+                                 "\"ipv4\": [\"192.0.2.300\"]}]"),
+                     "bad.jsonl line 5: domain.nameservers[0].ipv4[0]: invalid IP address '192.0.2.300'"},
+            BadInput{
+                "AddressOfTheWrongVersion",
+                domain_line(", \"nameservers\": [{\"name\": \"ns10.new.test\", \"roid\": \"H10-TEST\", "
+                            "\"ipv4\": [\"2001:db8::10\"]}]"),
+                "bad.jsonl line 5: domain.nameservers[0].ipv4[0]: '2001:db8::10' is not an IPv4 address"},
+            BadInput{"BadConsent",
+                     domain_line(", \"contacts\": {\"tech\": [{\"handle\": \"C10\", \"roid\": \"C10-TEST\", "
+                                 "\"consent\": [\"phone\"]}]}"),
+                     "bad.jsonl line 5: domain.contacts.tech[0].consent[0]: unknown element 'phone' (name, "
+                     "organization, address, voice, fax or email)"},
+            BadInput{"BadDigest",
+                     domain_line(", \"secureDNS\": {\"dsData\": [{\"keyTag\": 1, \"algorithm\": 13, "
+                                 "\"digestType\": 2, \"digest\": \"XYZ\"}]}"),
+                     "bad.jsonl line 5: domain.secureDNS.dsData[0].digest: is not hexadecimal"},
+            BadInput{
+                "LineBreakInAContactName",
+                domain_line(
+                    ", \"contacts\": {\"registrant\": {\"handle\": \"C10\", \"roid\": \"C10-TEST\", "
+                    "\"postal\": [{\"type\": \"loc\", \"name\": \"Eve\\r\\nRegistrant Email: x@y.test\"}]}}"),
+                "bad.jsonl line 5: domain.contacts.registrant.postal[0].name: holds the control character "
+                "U+000D"},
+            BadInput{
+                "TabInAStreet",
+                domain_line(
+                    ", \"contacts\": {\"tech\": [\"C1\", {\"handle\": \"C10\", \"roid\": \"C10-TEST\", "
+                    "\"postal\": [{\"type\": \"loc\", \"street\": [\"1 Main St.\", \"a\\tb\"]}]}]}"),
+                "bad.jsonl line 5: domain.contacts.tech[1].postal[0].street[1]: holds the control character "
+                "U+0009"},
+            BadInput{"NulInAnEmail", domain_line(", \"reseller\": \"a\\u0000b\""),
+                     "bad.jsonl line 5: domain.reseller: holds the control character U+0000"},
+            BadInput{"NextLineInAnEmail",
+                     domain_line(", \"contacts\": {\"admin\": {\"handle\": \"C10\", \"roid\": \"C10-TEST\", "
+                                 "\"email\": \"a\\u0085@b.test\"}}"),
+                     "bad.jsonl line 5: domain.contacts.admin.email: holds the control character U+0085"},
+            BadInput{"LineSeparatorAsUtf8", domain_line(", \"reseller\": \"a\xE2\x80\xA8z\""),
+                     "bad.jsonl line 5: domain.reseller: holds the line separator U+2028"},
+            BadInput{
+                "RightToLeftOverride", domain_line(", \"idnTable\": \"\\u202Eabc\""),
+                "bad.jsonl line 5: domain.idnTable: holds the bidirectional formatting character U+202E"},
+            BadInput{"LoneLowSurrogate", domain_line(", \"reseller\": \"\\uDC00\""),
+                     "bad.jsonl line 5: domain.reseller: is not UTF-8"},
+            BadInput{"ControlInAMemberName", domain_line(", \"x\\u0007\": 1"),
+                     "bad.jsonl line 5: domain: a member name holds the control character U+0007"},
+            BadInput{"ControlInATopLevelMemberName", "{\"\\n\": {}}\n",
+                     "bad.jsonl line 5: a member name holds the control character U+000A"},
+            BadInput{
+                "TheFirstBadLineWins",
+                domain_line(", \"status\": [\"clientHeld\"]") + "{\"domian\": {}}\n" + "not JSON at all\n",
+                "bad.jsonl line 5: domain.status[0]: unknown EPP status 'clientHeld'"})),
+    [](const ::testing::TestParamInfo<std::tuple<Backend, BadInput>>& param) {
+      return std::string(std::get<Backend>(param.param).name) + "_" + std::get<BadInput>(param.param).name;
+    });
 
 }  // namespace
 }  // namespace ssad::ingest

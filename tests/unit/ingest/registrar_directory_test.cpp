@@ -7,17 +7,18 @@
 
 #include <gtest/gtest.h>
 
-#include "store/sqlite/sqlite_store.hpp"
 #include "support/fake_clock.hpp"
 #include "support/registration_fixtures.hpp"
+#include "support/store_backends.hpp"
 #include "support/temp_dir.hpp"
 
 namespace ssad::ingest {
 namespace {
 
-class RegistrarDirectoryImportTest : public ::testing::Test {
+// A fresh store of each backend (tests/support/store_backends.hpp), and a directory for the CSV files.
+class RegistrarDirectoryImportTest : public ::testing::TestWithParam<ssad::testing::Backend> {
  protected:
-  void SetUp() override { store_ = store::sqlite::open_sqlite_store(dir_.file("store.db")).value(); }
+  void SetUp() override { store_ = GetParam().open(place_); }
 
   std::string write(const std::string& name, const std::string& text) {
     const std::string path = dir_.file(name);
@@ -31,14 +32,15 @@ class RegistrarDirectoryImportTest : public ::testing::Test {
     return store_->registrar_directory().entries().value();
   }
 
-  ssad::testing::TempDir dir_;
+  ssad::testing::TempDir dir_;  // the files to import
   ssad::testing::FakeClock clock_{ssad::testing::at("2026-03-01T00:00:00Z")};
+  ssad::testing::StorePlace place_;
   std::unique_ptr<store::Store> store_;
 };
 
 // IANA's file as published: a header row, quoted names (with commas), CRLF line ends, reserved IDs
 // without an RDAP base URL.
-TEST_F(RegistrarDirectoryImportTest, ReadsIanasRegistrarIdsFile) {
+TEST_P(RegistrarDirectoryImportTest, ReadsIanasRegistrarIdsFile) {
   const std::string path = write("registrar-ids-1.csv",
                                  "ID,Registrar Name,Status,RDAP Base URL\r\n"
                                  "1,Reserved,Reserved,\r\n"
@@ -58,7 +60,7 @@ TEST_F(RegistrarDirectoryImportTest, ReadsIanasRegistrarIdsFile) {
 }
 
 // The operator's abuse-contact file after IANA's: each sets its own columns and keeps the other's.
-TEST_F(RegistrarDirectoryImportTest, TheAbuseContactFileKeepsWhatIanasFileSet) {
+TEST_P(RegistrarDirectoryImportTest, TheAbuseContactFileKeepsWhatIanasFileSet) {
   ASSERT_TRUE(import(write("iana.csv",
                            "ID,Registrar Name,Status,RDAP Base URL\n"
                            "1234,\"Example Inc.\",Accredited,https://rdap.example.test/\n"))
@@ -89,7 +91,7 @@ TEST_F(RegistrarDirectoryImportTest, TheAbuseContactFileKeepsWhatIanasFileSet) {
 
 // A bad row is reported with its file and line, and nothing of the file is written, rows before it
 // included.
-TEST_F(RegistrarDirectoryImportTest, ABadRowNamesFileAndLineAndWritesNothing) {
+TEST_P(RegistrarDirectoryImportTest, ABadRowNamesFileAndLineAndWritesNothing) {
   ASSERT_TRUE(import(write("first.csv", "ID,Abuse Email\n1234,abuse@example.test\n")).has_value());
   const auto before = entries();
   const struct {
@@ -127,7 +129,7 @@ TEST_F(RegistrarDirectoryImportTest, ABadRowNamesFileAndLineAndWritesNothing) {
   }
 }
 
-TEST_F(RegistrarDirectoryImportTest, SetChecksItsValuesAndChangesOnlyWhatItNames) {
+TEST_P(RegistrarDirectoryImportTest, SetChecksItsValuesAndChangesOnlyWhatItNames) {
   ASSERT_TRUE(set_registrar_directory(
                   *store_, {.iana_id = 1234, .rdap_base_url = "https://rdap.example.test/"}, clock_)
                   .has_value());
@@ -162,6 +164,9 @@ TEST_F(RegistrarDirectoryImportTest, SetChecksItsValuesAndChangesOnlyWhatItNames
   EXPECT_FALSE(parse_iana_id("0").has_value());
   EXPECT_FALSE(parse_iana_id("12a").has_value());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, RegistrarDirectoryImportTest,
+                         ::testing::ValuesIn(ssad::testing::backends()), ssad::testing::backend_name);
 
 }  // namespace
 }  // namespace ssad::ingest

@@ -448,6 +448,34 @@ TEST_P(RegistrationStoreContract, DeletesRespectReferences) {
   EXPECT_EQ(reader().counts().value(), (StoreCounts{1, 1, 1, 0}));
 }
 
+// Importers hand the store keys cut from a larger text (a CSV row of a deposit): a key is its own
+// characters, not what follows it. (PostgreSQL's store once sent such a key on to the end of the text,
+// and an escrow DIFF could not delete a host it had stored.)
+TEST_P(RegistrationStoreContract, AKeyCutFromALargerTextIsOnlyItsOwnCharacters) {
+  load_example();
+  const std::string row = "example.test,H2-TEST,registrant1,registrarX,ns1.example.test,tail";
+  const auto cut = [&row](std::string_view key) {
+    return std::string_view(row).substr(row.find(key), key.size());
+  };
+  EXPECT_TRUE(reader().find_registration(cut("example.test")).has_value());
+  EXPECT_TRUE(reader().find_contact(cut("registrant1")).has_value());
+  EXPECT_TRUE(reader().find_registrar(cut("registrarX")).has_value());
+  EXPECT_TRUE(reader().find_host(cut("ns1.example.test")).has_value());
+
+  auto work = store_->begin().value();
+  RegistrationWriter& w = work->registrations();
+  auto ok = w.add_domain_status(cut("example.test"), {"serverHold", ""});
+  EXPECT_TRUE(ok.has_value()) << ok.error().message;
+  ok = w.delete_domain(cut("example.test"));
+  EXPECT_TRUE(ok.has_value()) << ok.error().message;
+  ok = w.delete_host_by_roid(cut("H2-TEST"));
+  EXPECT_TRUE(ok.has_value()) << ok.error().message;
+  ok = w.delete_contact(cut("registrant1"));
+  EXPECT_TRUE(ok.has_value()) << ok.error().message;
+  ASSERT_TRUE(work->commit(at("2024-01-02T00:00:00Z")).has_value());
+  EXPECT_EQ(reader().counts().value(), (StoreCounts{1, 1, 1, 0}));
+}
+
 TEST_P(RegistrationStoreContract, FullReplacementKeepsOnlyWhatIsReferencedOrPut) {
   load_example();
   auto work = store_->begin().value();
