@@ -88,8 +88,6 @@ class PostgresSchema {
 
   static Connection connect(const std::string& url) {
     Connection connection(PQconnectdb(url.c_str()), &PQfinish);
-    if (connection)
-      PQsetNoticeProcessor(connection.get(), [](void*, const char*) {}, nullptr);  // "drop cascades"
     if (connection == nullptr || PQstatus(connection.get()) != CONNECTION_OK) {
       throw std::runtime_error("cannot connect to the test PostgreSQL server at " + url + ": " +
                                (connection ? PQerrorMessage(connection.get()) : "out of memory"));
