@@ -13,9 +13,16 @@
 #   pg_server.sh restart DIR      stop the server cleanly (-m fast: sessions are ended), keep the data and
 #                                 start it again on the same port.
 #   pg_server.sh url DIR          print the server's URL.
+#   pg_server.sh replica PRIMARY_DIR DIR
+#                                 make DIR a streaming replica (hot standby) of the running server of
+#                                 PRIMARY_DIR: pg_basebackup -R over a replication connection (initdb -A trust
+#                                 allows those from 127.0.0.1), then start it on a free port; DIR/url and
+#                                 DIR/log as for start. stop, kill, start-again and restart take DIR as any
+#                                 server's folder.
 #
 # Other scripts may run it, or source it and call pg_server_start DIR, pg_server_stop DIR, pg_server_kill
-# DIR, pg_server_start_again DIR, pg_server_restart DIR, pg_server_url DIR: each runs in a subshell, leaves
+# DIR, pg_server_start_again DIR, pg_server_restart DIR, pg_server_url DIR, pg_server_replica PRIMARY_DIR
+# DIR: each runs in a subshell, leaves
 # the caller's shell options alone and returns non-zero, with a message on stderr, when it fails.
 #
 # Why another user: initdb and postgres refuse to run as root (a server that runs code SQL can load must
@@ -214,6 +221,53 @@ pg_server_restart() (
   pg_server_start_again "$dir"
 )
 
+pg_server_replica() (
+  primary=$(_pg_server_dir "${1:-}") || exit 1
+  dir=$(_pg_server_dir "${2:-}") || exit 1
+  [ "$primary" != "$dir" ] || _pg_server_fail "a replica needs a folder of its own"
+  _pg_server_check_install
+  [ -x "$pg_server_bin/pg_basebackup" ] ||
+    _pg_server_fail "postgresql-client-15 is not installed ($pg_server_bin/pg_basebackup is missing): run scripts/setup"
+  _pg_server_answers "$primary" || _pg_server_fail "no server answers in $primary: start it first"
+  if _pg_server_answers "$dir"; then exit 0; fi
+  _pg_server_halt "$dir" immediate
+  _pg_server_remove "$dir"
+  if ! mkdir -p -- "$dir" || ! touch "$dir/.pg_server"; then _pg_server_fail "cannot make $dir"; fi
+  _pg_server_hand_over "$dir"
+
+  # -R writes standby.signal and primary_conninfo; --checkpoint=fast does not wait for the primary's next
+  # checkpoint; -X stream copies the WAL written meanwhile.
+  _pg_server_as_owner "$pg_server_bin/pg_basebackup" -h 127.0.0.1 -p "$(cat "$primary/port")" -U ssad \
+    -D "$dir/data" -R -X stream --checkpoint=fast --no-sync >"$dir/basebackup.log" 2>&1 || {
+    cat "$dir/basebackup.log" >&2
+    _pg_server_fail "pg_basebackup from $primary failed"
+  }
+  # The copied postgresql.conf names the primary's socket folder; the last setting wins.
+  local sockets=$dir socket_name=/.s.PGSQL.65535
+  if [ $((${#dir} + ${#socket_name})) -gt 107 ]; then sockets=""; fi
+  cat >>"$dir/data/postgresql.conf" <<EOF
+
+# pg_server.sh: a streaming replica of $primary (hot standby: it answers reads only).
+unix_socket_directories = '${sockets//\'/\'\'}'
+EOF
+
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    _pg_server_free_port >"$dir/port" || _pg_server_fail "python3 could not find a free port"
+    if _pg_server_launch "$dir"; then
+      printf 'postgresql://ssad@127.0.0.1:%s/postgres\n' "$(cat "$dir/port")" >"$dir/url.new"
+      chmod 0644 "$dir/url.new"
+      mv "$dir/url.new" "$dir/url"
+      exit 0
+    fi
+    _pg_server_halt "$dir" immediate
+    grep -q 'could not bind' "$dir/log" 2>/dev/null || break
+    echo "pg_server.sh: port $(cat "$dir/port") was taken; trying another (attempt $attempt)" >&2
+  done
+  tail -n 20 "$dir/log" >&2 2>/dev/null
+  _pg_server_fail "the replica in $dir did not start; its log is $dir/log"
+)
+
 pg_server_url() (
   dir=$(_pg_server_dir "${1:-}") || exit 1
   [ -f "$dir/url" ] || _pg_server_fail "no server was started in $dir"
@@ -221,15 +275,13 @@ pg_server_url() (
 )
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  if [ $# -ne 2 ]; then
-    echo "usage: $0 start|stop|kill|start-again|restart|url DIR" >&2
-    exit 2
-  fi
-  case $1 in
-    start | stop | kill | restart | url) "pg_server_$1" "$2" ;;
-    start-again) pg_server_start_again "$2" ;;
+  usage="usage: $0 start|stop|kill|start-again|restart|url DIR, or $0 replica PRIMARY_DIR DIR"
+  case ${1:-}:$# in
+    start:2 | stop:2 | kill:2 | restart:2 | url:2) "pg_server_$1" "$2" ;;
+    start-again:2) pg_server_start_again "$2" ;;
+    replica:3) pg_server_replica "$2" "$3" ;;
     *)
-      echo "usage: $0 start|stop|kill|start-again|restart|url DIR" >&2
+      echo "$usage" >&2
       exit 2
       ;;
   esac
