@@ -152,11 +152,15 @@ class PostgresUnitOfWork final : public UnitOfWork {
 
 // Listens for the commits of every node (NOTIFY on kChannel) on a connection of its own and calls the
 // watcher for each. When the connection is lost it connects again (every second) and calls the watcher
-// once connected, since a notification may have been missed meanwhile.
+// once connected, since a notification may have been missed meanwhile. With reads on a replica, the
+// watcher is called once the replica has replayed the commit (see wait_for_replica).
 class ChangeListener {
  public:
-  ChangeListener(std::string url, std::function<void()> changed)
-      : url_(std::move(url)), changed_(std::move(changed)), thread_([this] { run(); }) {}
+  ChangeListener(std::string url, std::string replica_url, std::function<void()> changed)
+      : url_(std::move(url)),
+        replica_url_(std::move(replica_url)),
+        changed_(std::move(changed)),
+        thread_([this] { run(); }) {}
   ~ChangeListener() {
     stop_ = true;
     thread_.join();
@@ -180,13 +184,46 @@ class ChangeListener {
         // A short timeout so that the destructor's stop is seen soon.
         if (::poll(&fd, 1, 200) <= 0) continue;
         if (PQconsumeInput((*conn)->handle()) != 1) break;
-        bool notified = false;
-        while (PGnotify* notify = PQnotifies((*conn)->handle())) {
-          notified = true;
-          PQfreemem(notify);
+        // Notifications that arrive while waiting for the replica wait in libpq's queue, not on the
+        // socket: they are taken here too, before polling again.
+        while (take_notifications(**conn)) {
+          wait_for_replica(**conn);
+          changed_();
         }
-        if (notified) changed_();
       }
+    }
+  }
+  static bool take_notifications(Connection& conn) {
+    bool notified = false;
+    while (PGnotify* notify = PQnotifies(conn.handle())) {
+      notified = true;
+      PQfreemem(notify);
+    }
+    return notified;
+  }
+  // A commit is announced by the primary before a streaming replica has replayed it. A watcher called
+  // then would read the old data from the replica and keep it until its next check (DataVersion: a
+  // second later), so this waits until the replica has replayed the primary's WAL as it stood after the
+  // announcement, asking every 10 ms, for up to 5 s (then the watcher is called anyway). The insert
+  // position, not the write position: with synchronous_commit off the commit record may not be written
+  // yet when the notification arrives.
+  void wait_for_replica(Connection& primary) {
+    if (replica_url_.empty()) return;
+    auto position = primary.exec("SELECT pg_current_wal_insert_lsn()");
+    if (!position || position->empty()) return;
+    const std::string lsn(position->text(0, 0));
+    for (int waited = 0; waited < 5000 && !stop_; waited += 10) {
+      if (!replica_) {
+        if (auto opened = Connection::open(replica_url_)) replica_ = std::move(*opened);
+      }
+      if (replica_) {
+        // NULL when the replica URL names a server that is not replaying (a primary): nothing to wait for.
+        auto replayed =
+            replica_->query("SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, true)", {lsn});
+        if (replayed && replayed->boolean(0, 0)) return;
+        if (!replica_->healthy()) replica_.reset();
+      }
+      ::poll(nullptr, 0, 10);
     }
   }
   void wait_ms(int ms) {
@@ -194,6 +231,8 @@ class ChangeListener {
   }
 
   std::string url_;
+  std::string replica_url_;
+  std::unique_ptr<Connection> replica_;  // on the listener's thread only
   std::function<void()> changed_;
   std::atomic<bool> stop_{false};
   std::thread thread_;  // last: starts once the rest is ready
@@ -235,7 +274,7 @@ class PostgresStore final : public Store {
 
   void watch_changes(std::function<void()> changed) override {
     listener_.reset();  // joins its thread: no call to the old watcher after this
-    if (changed) listener_ = std::make_unique<ChangeListener>(url_, std::move(changed));
+    if (changed) listener_ = std::make_unique<ChangeListener>(url_, options_.replica_url, std::move(changed));
   }
 
  private:
