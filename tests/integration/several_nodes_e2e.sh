@@ -381,6 +381,9 @@ for _ in $(seq 1 20); do
   curl -s --max-time 10 -o /dev/null -w '%{http_code}\n' "http://$c_http/rdap/domain/example.test"
 done >"$work/outage.codes"
 check "node c answers 503 as long as PostgreSQL is down" test "$(grep -c '^503$' "$work/outage.codes")" -eq 20
+moment=$(now_ms)
+ms=$(wait_for "http://$c_http/readyz" "status=503" "$moment" $((moment + 3000)))
+check "with PostgreSQL down node c is not ready (/readyz 503 after ${ms:-never} ms)" test -n "$ms"
 # A node with a cache answers what it has cached (every change goes through the database, so nothing has
 # changed meanwhile), and 503 for the rest. Node b cached every demo domain in the load above.
 check "with PostgreSQL down node b answers a domain it has cached" \
