@@ -101,22 +101,24 @@ std::size_t readers_for(const config::Config& config) {
 // Opens the store. `create` false (serve, show) refuses a database file that does not exist and one
 // whose schema is not the current one, instead of creating or migrating it: a mistyped path must not
 // become an empty registry.
-Result<std::unique_ptr<store::Store>> open_store(const config::Config& config, bool create) {
+// Only `serve` reads from store.replica_url: the other commands read what they (or an import just now)
+// wrote, on the primary.
+Result<std::unique_ptr<store::Store>> open_store(const config::Config& config, bool create, bool serving) {
   return store::open_store(config.store.path,
                            {.create = create,
                             .migrate = create,
                             .max_readers = readers_for(config),
                             .read_budget = std::chrono::milliseconds(config.rdap.query_budget_ms),
-                            .replica_url = config.store.replica_url});
+                            .replica_url = serving ? config.store.replica_url : std::string()});
 }
 
 // Loads the config, opens the store and runs `command` with both; returns the exit code. `create` false
 // for the commands that only read (see open_store).
 template <class Command>
-int with_store(const Common& common, Command&& command, bool create = true) {
+int with_store(const Common& common, Command&& command, bool create = true, bool serving = false) {
   auto config = load(common);
   if (!config) return report_error(config.error());
-  auto store = open_store(*config, create);
+  auto store = open_store(*config, create, serving);
   if (!store) return report_error(store.error());
   return command(*config, **store);
 }
@@ -419,7 +421,7 @@ int main(int argc, char** argv) {
           }
           return serve(config, store, http_listen, whois_listen);
         },
-        false);
+        /*create=*/false, /*serving=*/true);
   });
 
   auto* migrate_cmd = app.add_subcommand("migrate", "Create the database or bring its schema up to date");

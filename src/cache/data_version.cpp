@@ -33,18 +33,21 @@ Version DataVersion::current() {
         }
       }
       // A change announced while the store was being read may not be in what was read: check again.
-      next_check_ns_.store(invalidations_.load(std::memory_order_acquire) != invalidations
-                               ? kNever
-                               : now_ns + std::chrono::nanoseconds(check_interval_).count(),
-                           std::memory_order_release);
+      // invalidate() counts before it marks the check due, so a count seen unchanged after the next
+      // check time is stored means any later invalidate() marks it due after this store.
+      next_check_ns_.store(now_ns + std::chrono::nanoseconds(check_interval_).count(),
+                           std::memory_order_seq_cst);
+      if (invalidations_.load(std::memory_order_seq_cst) != invalidations) {
+        next_check_ns_.store(kNever, std::memory_order_seq_cst);
+      }
     }
   }
   return snapshot();
 }
 
 void DataVersion::invalidate() {
-  invalidations_.fetch_add(1, std::memory_order_acq_rel);
-  next_check_ns_.store(kNever, std::memory_order_release);
+  invalidations_.fetch_add(1, std::memory_order_seq_cst);
+  next_check_ns_.store(kNever, std::memory_order_seq_cst);
 }
 
 std::optional<Version> DataVersion::known() const {

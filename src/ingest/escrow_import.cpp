@@ -783,7 +783,12 @@ Result<ImportReport> import_escrow(store::Store& store, const std::string& xml_p
   const std::string digest = sha256_hex(*xml);
 
   store::RegistrationReader& registrations = store.registrations();
-  auto previous = registrations.find_deposit(deposit.id);
+  // The checks read through the unit of work: under its write lock, on the database it writes to, so
+  // that an import on another node (or a replica's lag) cannot slip between the checks and the writes.
+  auto work = store.begin();
+  if (!work) return std::unexpected(work.error());
+  store::RegistrationWriter& checked = (*work)->registrations();
+  auto previous = checked.find_deposit(deposit.id);
   if (!previous) return std::unexpected(previous.error());
   if (const std::optional<store::DepositRecord>& prior = *previous; prior.has_value()) {
     if (prior->sha256 != digest) {
@@ -791,17 +796,18 @@ Result<ImportReport> import_escrow(store::Store& store, const std::string& xml_p
                   "deposit '" + deposit.id + "' was already imported with different content");
     }
     report.already_imported = true;
+    work->reset();  // nothing to write: the lock goes before the counts are read
     auto counts = registrations.counts();
     if (!counts) return std::unexpected(counts.error());
     report.counts = *counts;
     return report;
   }
   if (deposit.type != "FULL" && !options.ignore_sequence) {
-    auto last_result = registrations.last_deposit();
+    auto last_result = checked.last_deposit();
     if (!last_result) return std::unexpected(last_result.error());
     const std::optional<store::DepositRecord>& last = *last_result;
     auto anchor =
-        deposit.type == "DIFF" ? last : registrations.find_deposit(deposit.prev_id).value_or(std::nullopt);
+        deposit.type == "DIFF" ? last : checked.find_deposit(deposit.prev_id).value_or(std::nullopt);
     if (!anchor || anchor->id != deposit.prev_id || (deposit.type == "INCR" && anchor->type != "FULL")) {
       return fail(ErrorCode::conflict, deposit.type + " deposit '" + deposit.id + "' follows '" +
                                            deposit.prev_id + "', but the store's last deposit is " +
@@ -810,8 +816,6 @@ Result<ImportReport> import_escrow(store::Store& store, const std::string& xml_p
     }
   }
 
-  auto work = store.begin();
-  if (!work) return std::unexpected(work.error());
   store::RegistrationWriter& writer = (*work)->registrations();
   Importer importer(deposit, path.parent_path(), report);
   if (auto ok = importer.run(writer); !ok) return std::unexpected(ok.error());

@@ -678,17 +678,19 @@ Result<ImportReport> import_jsonl(store::Store& store, const std::string& path, 
   const std::string digest = sha256_hex(content);
   report.deposit_id = "jsonl-" + digest.substr(0, 16);
   store::RegistrationReader& registrations = store.registrations();
-  auto previous = registrations.find_deposit(report.deposit_id);
+  // Checked through the unit of work: under its write lock, on the database it writes to.
+  auto work = store.begin();
+  if (!work) return std::unexpected(work.error());
+  auto previous = (*work)->registrations().find_deposit(report.deposit_id);
   if (!previous) return std::unexpected(previous.error());
   if (*previous) {
     report.already_imported = true;
+    work->reset();  // nothing to write: the lock goes before the counts are read
     auto counts = registrations.counts();
     if (!counts) return std::unexpected(counts.error());
     report.counts = *counts;
     return report;
   }
-  auto work = store.begin();
-  if (!work) return std::unexpected(work.error());
   Importer importer((*work)->registrations(), report);
   std::istringstream lines(content);
   std::string line;

@@ -103,6 +103,10 @@ class RegistrationReader {
 /// object may be put once per unit of work (a second put fails with conflict). add_* adds one child row
 /// to an object put in this unit of work or already stored. References (registrar, contact, host) must
 /// exist: invalid_input otherwise.
+///
+/// After an error other than those documented (conflict, invalid_input, not_found from the checks
+/// above), treat the unit of work as failed and drop it: on PostgreSQL a server-side error aborts the
+/// transaction, and every later write fails.
 class RegistrationWriter {
  public:
   virtual ~RegistrationWriter() = default;
@@ -146,6 +150,12 @@ class RegistrationWriter {
   [[nodiscard]] virtual Result<void> delete_unreferenced_contacts_and_hosts() = 0;
 
   [[nodiscard]] virtual Result<void> record_deposit(const DepositRecord& deposit) = 0;
+
+  /// The imports applied, as this unit of work sees them: read under the unit of work's write lock and
+  /// on the database it writes to (never a replica), so that an import's sequence checks and its writes
+  /// see the same state, whatever another node imports meanwhile.
+  [[nodiscard]] virtual Result<std::optional<DepositRecord>> find_deposit(std::string_view id) = 0;
+  [[nodiscard]] virtual Result<std::optional<DepositRecord>> last_deposit() = 0;
 };
 
 }  // namespace ssad::store

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include <libpq-fe.h>
+
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -13,25 +15,29 @@ bool is_postgres_url(std::string_view location) {
 
 std::string printable_location(std::string_view location) {
   if (!is_postgres_url(location)) return std::string(location);
-  std::string out(location);
-  // scheme://user:password@host/... : the password lies between the first ':' after the scheme and the
-  // last '@' of the authority.
-  const std::size_t start = out.find("://") + 3;
-  const std::size_t authority_end = out.find_first_of("/?", start);
-  const std::string_view authority = std::string_view(out).substr(start, authority_end - start);
-  const std::size_t at = authority.rfind('@');
-  const std::size_t colon = authority.find(':');
-  if (at != std::string_view::npos && colon != std::string_view::npos && colon < at) {
-    out.replace(start + colon + 1, at - colon - 1, "***");
+  // Rebuilt from what libpq reads (user, host, port, database), so that no spelling of a password — in
+  // the user part, as a parameter, with characters libpq reads differently than a URL parser — is shown.
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(std::string(location).c_str(), &error);
+  if (options == nullptr) {
+    PQfreemem(error);
+    return "postgresql://(a URL that cannot be parsed)";
   }
-  // A password can also come as a query parameter, whatever the authority holds.
-  for (std::size_t p = out.find('?'); p != std::string::npos; p = out.find('&', p)) {
-    ++p;
-    if (out.compare(p, 9, "password=") != 0) continue;
-    const std::size_t value = p + 9;
-    const std::size_t end = out.find('&', value);
-    out.replace(value, end == std::string::npos ? std::string::npos : end - value, "***");
+  std::string user, host, port, dbname;
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    const std::string_view key = o->keyword;
+    const std::string value = o->val != nullptr ? o->val : "";
+    if (key == "user") user = value;
+    if (key == "host" || (key == "hostaddr" && host.empty())) host = value;
+    if (key == "port") port = value;
+    if (key == "dbname") dbname = value;
   }
+  PQconninfoFree(options);
+  std::string out = "postgresql://";
+  if (!user.empty()) out += user + "@";
+  out += host;
+  if (!port.empty()) out += ":" + port;
+  if (!dbname.empty()) out += "/" + dbname;
   return out;
 }
 
@@ -44,6 +50,12 @@ Result<std::unique_ptr<Store>> open_store(const std::string& location, const Ope
   }
   if (!options.replica_url.empty()) {
     return fail(ErrorCode::invalid_input, "a read replica (store.replica_url) needs a PostgreSQL store");
+  }
+  if (location.find("dbname=") != std::string::npos || location.find("host=") != std::string::npos) {
+    // A libpq key=value string would otherwise become the name of a new SQLite file.
+    return fail(ErrorCode::invalid_input,
+                "store.path takes a file name or a postgresql:// URL, not a key=value "
+                "connection string");
   }
   std::error_code ec;
   if (!options.create && !std::filesystem::exists(location, ec)) {

@@ -33,6 +33,14 @@ void ReaderPool::put_back(std::unique_ptr<Connection> conn) {
   if (idle_.size() < max_idle_) idle_.push_back(std::move(conn));
 }
 
+std::optional<DepositRecord> deposit_of(const Rows& rows) {
+  if (rows.empty()) return std::nullopt;
+  return DepositRecord{std::string(rows.text(0, 0)),     std::string(rows.text(0, 1)),
+                       std::string(rows.text(0, 2)),     std::string(rows.text(0, 3)),
+                       from_unix_ms(rows.integer(0, 4)), std::string(rows.text(0, 5)),
+                       from_unix_ms(rows.integer(0, 6))};
+}
+
 namespace {
 
 using namespace rows;  // NOLINT(google-build-using-namespace): the shared row readers
@@ -205,14 +213,6 @@ DomainName name_of(const Rows& rows, int i) {
                     rows.is_null(i, 1) ? std::string() : std::string(rows.text(i, 1))};
 }
 
-std::optional<DepositRecord> deposit_of(const Rows& rows) {
-  if (rows.empty()) return std::nullopt;
-  return DepositRecord{std::string(rows.text(0, 0)),     std::string(rows.text(0, 1)),
-                       std::string(rows.text(0, 2)),     std::string(rows.text(0, 3)),
-                       from_unix_ms(rows.integer(0, 4)), std::string(rows.text(0, 5)),
-                       from_unix_ms(rows.integer(0, 6))};
-}
-
 class PostgresRegistrationReader final : public RegistrationReader {
  public:
   explicit PostgresRegistrationReader(ReaderPool& pool) : pool_(pool) {}
@@ -330,9 +330,11 @@ class PostgresRegistrationReader final : public RegistrationReader {
 
   Result<std::vector<std::string>> domains_by_registrar(std::string_view handle, const Page& page) override {
     return pool_.with_connection([&](Connection& c) -> Result<std::vector<std::string>> {
-      SSAD_TRY(rows, c.query("SELECT d.name FROM registrar r JOIN domain d ON d.registrar_id = r.id WHERE "
-                             "r.handle = $1 AND d.name > $2 ORDER BY d.name LIMIT $3",
-                             {handle, std::string_view(page.after), limit_of(page)}));
+      // One range of domain_by_registrar (registrar_id, name), as for the nameserver search.
+      SSAD_TRY(rows,
+               c.query("SELECT d.name FROM domain d WHERE d.registrar_id = (SELECT id FROM registrar WHERE "
+                       "handle = $1) AND d.name > $2 ORDER BY d.name LIMIT $3",
+                       {handle, std::string_view(page.after), limit_of(page)}));
       std::vector<std::string> out;
       out.reserve(static_cast<std::size_t>(rows.size()));
       for (int i = 0; i < rows.size(); ++i) out.emplace_back(rows.text(i, 0));
@@ -395,18 +397,14 @@ class PostgresRegistrationReader final : public RegistrationReader {
 
   Result<std::optional<DepositRecord>> last_deposit() override {
     return pool_.with_connection([&](Connection& c) -> Result<std::optional<DepositRecord>> {
-      SSAD_TRY(rows, c.query("SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM "
-                             "escrow_deposit WHERE type IN ('FULL', 'DIFF', 'INCR') "
-                             "ORDER BY imported_ms DESC, seq DESC LIMIT 1"));
+      SSAD_TRY(rows, c.query(kLastDepositSql));
       return deposit_of(rows);
     });
   }
 
   Result<std::optional<DepositRecord>> find_deposit(std::string_view id) override {
     return pool_.with_connection([&](Connection& c) -> Result<std::optional<DepositRecord>> {
-      SSAD_TRY(rows, c.query("SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM "
-                             "escrow_deposit WHERE id = $1",
-                             {id}));
+      SSAD_TRY(rows, c.query(kFindDepositSql, {id}));
       return deposit_of(rows);
     });
   }

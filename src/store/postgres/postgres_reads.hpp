@@ -53,6 +53,15 @@ class ReaderPool {
   std::vector<std::unique_ptr<Connection>> idle_;
 };
 
+// The imports applied (readers and units of work read them alike): by id ($1), and the last escrow
+// deposit; deposit_of() reads their one row.
+inline constexpr const char* kFindDepositSql =
+    "SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM escrow_deposit WHERE id = $1";
+inline constexpr const char* kLastDepositSql =
+    "SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM escrow_deposit WHERE type IN "
+    "('FULL', 'DIFF', 'INCR') ORDER BY imported_ms DESC, seq DESC LIMIT 1";
+[[nodiscard]] std::optional<DepositRecord> deposit_of(const Rows& rows);
+
 [[nodiscard]] std::unique_ptr<RegistrationReader> make_registration_reader(ReaderPool& pool);
 [[nodiscard]] std::unique_ptr<RegistrarDirectoryReader> make_registrar_directory_reader(ReaderPool& pool);
 

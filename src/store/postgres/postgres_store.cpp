@@ -21,12 +21,17 @@ std::span<const EmbeddedFile> postgres_migrations();
 namespace ssad::store::postgres {
 namespace {
 
-// Advisory lock keys: one unit of work at a time across every node (as SQLite's one writer), and one
-// migration at a time.
-constexpr std::int64_t kWriteLock = 0x55AD'0001;
-constexpr std::int64_t kMigrationLock = 0x55AD'0002;
-// The channel a commit notifies and every node listens on.
-constexpr const char* kChannel = "ssad_data_changed";
+// Advisory locks: one unit of work at a time across every node (as SQLite's one writer), and one
+// migration at a time, per schema (several OpenSSAD stores may share a server, each in a schema of its
+// own: they do not wait for each other).
+constexpr const char* kWriteLock =
+    "SELECT pg_advisory_xact_lock(hashtext('ssad write ' || current_schema()))";
+constexpr const char* kMigrationLock =
+    "SELECT pg_advisory_xact_lock(hashtext('ssad migrate ' || current_schema()))";
+// The channel a commit notifies and every node of the same store listens on: one per schema, named by
+// its hash (an identifier of hex digits: no quoting, under PostgreSQL's 63 bytes).
+constexpr const char* kChannelName = "SELECT 'ssad_' || md5(current_schema())";
+constexpr const char* kNotify = "SELECT pg_notify('ssad_' || md5(current_schema()), '')";
 
 int version_of(std::string_view file_name) {
   int version = 0;
@@ -54,7 +59,7 @@ Result<int> schema_version(Connection& conn) {
 Result<void> migrate(Connection& conn) {
   SSAD_CHECK(conn.exec("BEGIN"));
   auto applied = [&]() -> Result<void> {
-    SSAD_CHECK(conn.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")"));
+    SSAD_CHECK(conn.exec(kMigrationLock));
     SSAD_CHECK(
         conn.exec("CREATE TABLE IF NOT EXISTS schema_migration (version integer PRIMARY KEY, name text NOT "
                   "NULL, applied_ms bigint NOT NULL)"));
@@ -131,11 +136,16 @@ class PostgresUnitOfWork final : public UnitOfWork {
           conn_->query("INSERT INTO store_meta (key, value) VALUES ('data_updated_ms', $1) "
                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                        {std::to_string(to_unix_ms(now))}));
-      SSAD_CHECK(conn_->exec(std::string("NOTIFY ") + kChannel));
+      SSAD_CHECK(conn_->exec(kNotify));
     }
-    if (auto ok = conn_->exec("COMMIT"); !ok) {
+    auto done = conn_->exec("COMMIT");
+    if (!done) {
       // A COMMIT whose answer is lost may or may not have happened; either way this unit is over.
-      return fail(ErrorCode::unavailable, "the changes could not be committed: " + ok.error().message);
+      return fail(ErrorCode::unavailable, "the changes could not be committed: " + done.error().message);
+    }
+    if (done->command() != "COMMIT") {
+      // PostgreSQL answers ROLLBACK to the COMMIT of a transaction an error had aborted.
+      return fail(ErrorCode::unavailable, "the changes could not be committed: the transaction had failed");
     }
     committed_ = true;
     registrations_->finish();
@@ -150,8 +160,8 @@ class PostgresUnitOfWork final : public UnitOfWork {
   bool committed_ = false;
 };
 
-// Listens for the commits of every node (NOTIFY on kChannel) on a connection of its own and calls the
-// watcher for each. When the connection is lost it connects again (every second) and calls the watcher
+// Listens for the commits of every node (NOTIFY on the store's channel) on a connection of its own and calls
+// the watcher for each. When the connection is lost it connects again (every second) and calls the watcher
 // once connected, since a notification may have been missed meanwhile. With reads on a replica, the
 // watcher is called once the replica has replayed the commit (see wait_for_replica).
 class ChangeListener {
@@ -172,8 +182,9 @@ class ChangeListener {
   void run() {
     bool first = true;
     while (!stop_) {
-      auto conn = Connection::open(url_, std::string("LISTEN ") + kChannel);
-      if (!conn) {
+      auto conn = Connection::open(url_);
+      auto channel = conn ? (*conn)->exec(kChannelName) : Result<Rows>(std::unexpected(conn.error()));
+      if (!conn || !channel || !(*conn)->exec("LISTEN " + std::string(channel->text(0, 0)))) {
         wait_ms(1000);
         continue;
       }
@@ -250,6 +261,14 @@ class PostgresStore final : public Store {
 
   Result<void> init() {
     SSAD_TRY(conn, Connection::open(url_));
+    // Names and text are UTF-8 throughout (byte order is code point order): a database in another
+    // encoding would change what is stored and how it sorts.
+    SSAD_TRY(encoding, conn->exec("SHOW server_encoding"));
+    if (encoding.text(0, 0) != "UTF8") {
+      return fail(ErrorCode::invalid_input, "the PostgreSQL database must use the UTF8 encoding, not " +
+                                                std::string(encoding.text(0, 0)) +
+                                                " (createdb --encoding=UTF8 --template=template0)");
+    }
     if (options_.migrate) SSAD_CHECK(migrate(*conn));
     SSAD_CHECK(check_version(*conn));
     return pool_.warm_up();
@@ -263,8 +282,7 @@ class PostgresStore final : public Store {
     SSAD_CHECK(conn->exec("BEGIN"));
     // As SQLite's busy timeout: wait up to 10 s for another unit of work (on any node) to finish.
     SSAD_CHECK(conn->exec("SET LOCAL lock_timeout = '10s'"));
-    if (auto locked = conn->exec("SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");
-        !locked) {
+    if (auto locked = conn->exec(kWriteLock); !locked) {
       return fail(ErrorCode::unavailable,
                   "another import or change holds the store: " + locked.error().message);
     }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/domain_name.hpp"
+#include "store/postgres/postgres_reads.hpp"
 #include "store/row_reading.hpp"
 
 namespace ssad::store::postgres {
@@ -525,8 +526,16 @@ class PostgresRegistrationWriter final : public BufferedRegistrationWriter {
     SSAD_CHECK(writing());
     SSAD_CHECK(flush());
     SSAD_TRY(deleted, conn_.query("DELETE FROM domain WHERE tld = $1", {tld}));
-    std::erase_if(domains_.by_key, [](const auto& kv) { return !kv.second.put; });
-    std::erase_if(domain_roids_.by_key, [](const auto& kv) { return !kv.second.put; });
+    // Forget the domains deleted (those of the TLD, put in this unit of work or not) and every stored one
+    // (a later lookup reads the database again); keep those of other TLDs put in this unit of work.
+    std::unordered_set<std::int64_t> gone;
+    std::erase_if(domains_.by_key, [&](const auto& kv) {
+      const bool of_tld = top_level_label(kv.first) == tld;
+      if (of_tld) gone.insert(kv.second.id);
+      return of_tld || !kv.second.put;
+    });
+    std::erase_if(domain_roids_.by_key,
+                  [&](const auto& kv) { return gone.contains(kv.second.id) || !kv.second.put; });
     SSAD_TRY(empty, table_is_empty("SELECT NOT EXISTS (SELECT 1 FROM domain)"));
     if (empty) {
       domains_.by_key.clear();
@@ -578,6 +587,16 @@ class PostgresRegistrationWriter final : public BufferedRegistrationWriter {
                     params));
     if (inserted.affected() == 0) return fail(ErrorCode::conflict, "duplicate deposit '" + d.id + "'");
     return {};
+  }
+
+  Result<std::optional<DepositRecord>> find_deposit(std::string_view id) override {
+    SSAD_TRY(rows, conn_.query(kFindDepositSql, {id}));
+    return deposit_of(rows);
+  }
+
+  Result<std::optional<DepositRecord>> last_deposit() override {
+    SSAD_TRY(rows, conn_.query(kLastDepositSql));
+    return deposit_of(rows);
   }
 
   Result<void> flush() override {
@@ -827,8 +846,8 @@ class PostgresRegistrationWriter final : public BufferedRegistrationWriter {
                             std::to_string(ds.digest_type) + '/' + ds.digest;
     return add_child(
         kDomainDs, owner, key,
-        {"SELECT EXISTS (SELECT 1 FROM domain_ds WHERE domain_id = $1 AND key_tag = $2::integer AND "
-         "algorithm = $3::integer AND digest_type = $4::integer AND digest = $5)",
+        {"SELECT EXISTS (SELECT 1 FROM domain_ds WHERE domain_id = $1 AND key_tag = $2::bigint AND "
+         "algorithm = $3::bigint AND digest_type = $4::bigint AND digest = $5)",
          {owner.id, std::int64_t{ds.key_tag}, std::int64_t{ds.algorithm}, std::int64_t{ds.digest_type},
           ds.digest}},
         "DS record of domain '" + std::string(domain) + "'", [&](std::string& out) {
@@ -846,8 +865,8 @@ class PostgresRegistrationWriter final : public BufferedRegistrationWriter {
                             std::to_string(k.algorithm) + '/' + k.public_key;
     return add_child(
         kDomainKey, owner, key,
-        {"SELECT EXISTS (SELECT 1 FROM domain_key WHERE domain_id = $1 AND flags = $2::integer AND "
-         "protocol = $3::integer AND algorithm = $4::integer AND public_key = $5)",
+        {"SELECT EXISTS (SELECT 1 FROM domain_key WHERE domain_id = $1 AND flags = $2::bigint AND "
+         "protocol = $3::bigint AND algorithm = $4::bigint AND public_key = $5)",
          {owner.id, std::int64_t{k.flags}, std::int64_t{k.protocol}, std::int64_t{k.algorithm},
           k.public_key}},
         "DNSKEY of domain '" + std::string(domain) + "'", [&](std::string& out) {

@@ -38,6 +38,43 @@ ErrorCode code_of_state(std::string_view state) {
 
 }  // namespace
 
+std::string without_password(const std::string& url, std::string message) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (options == nullptr) {
+    // libpq could not read the URL; its message quotes pieces of it, which may be the password.
+    PQfreemem(error);
+    return "the connection URL cannot be parsed (check its syntax; percent-encode @ : / ? in a password)";
+  }
+  std::string password;
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (std::string_view(o->keyword) == "password" && o->val != nullptr) password = o->val;
+  }
+  PQconninfoFree(options);
+  // A URL that may hold a password, even one libpq reads as something else ("user:pass/word@host" gives
+  // the port "pass"): every quoted piece of libpq's message is hidden, and the password wherever it is.
+  const std::size_t start = url.find("://");
+  const std::size_t at = url.find('@', start == std::string::npos ? 0 : start);
+  const bool user_part_has_colon = at != std::string::npos && url.find(':', start + 3) < at;
+  if (password.empty() && !user_part_has_colon && url.find("password") == std::string::npos) return message;
+  std::string out;
+  bool quoted = false;
+  for (const char c : message) {
+    if (c == '"') {
+      out += quoted ? "***\"" : "\"";
+      quoted = !quoted;
+    } else if (!quoted) {
+      out += c;
+    }
+  }
+  if (!password.empty()) {
+    for (std::size_t p = out.find(password); p != std::string::npos; p = out.find(password, p + 3)) {
+      out.replace(p, password.size(), "***");
+    }
+  }
+  return out;
+}
+
 std::int64_t Rows::integer(int row, int column) const {
   const std::string_view value = text(row, column);
   std::int64_t out = 0;
@@ -57,12 +94,20 @@ std::int64_t Rows::affected() const {
   return out;
 }
 
+// The first line of libpq's connection message: its later lines can hold an earlier error's DETAIL and
+// CONTEXT, which quote row values.
+static std::string first_line(const char* message) {
+  std::string text = trimmed(message);
+  if (const std::size_t end = text.find('\n'); end != std::string::npos) text.resize(end);
+  return text;
+}
+
 Error error_of(PGconn* conn, const PGresult* result) {
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
-    return Error{ErrorCode::unavailable,
-                 "PostgreSQL connection lost: " + trimmed(conn != nullptr ? PQerrorMessage(conn) : "")};
+    return Error{ErrorCode::unavailable, "PostgreSQL connection lost"};
   }
-  if (result == nullptr) return Error{ErrorCode::unavailable, "PostgreSQL: " + trimmed(PQerrorMessage(conn))};
+  if (result == nullptr)
+    return Error{ErrorCode::unavailable, "PostgreSQL: " + first_line(PQerrorMessage(conn))};
   const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
   const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
   const std::string message = trimmed(primary != nullptr ? primary : PQresultErrorMessage(result));
@@ -107,8 +152,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& url, std
   // Notices ("relation already exists, skipping") are not for the operator's terminal.
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   if (PQstatus(conn) != CONNECTION_OK) {
-    // libpq's message names the host and port, never the password.
-    return fail(ErrorCode::unavailable, "cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(conn)));
+    return fail(ErrorCode::unavailable,
+                "cannot connect to PostgreSQL: " + without_password(url, first_line(PQerrorMessage(conn))));
   }
   if (!settings.empty()) SSAD_CHECK(connection->exec(settings));
   return connection;

@@ -74,6 +74,8 @@ class Rows {
   [[nodiscard]] std::int64_t integer(int row, int column) const;
   [[nodiscard]] std::optional<std::int64_t> optional_integer(int row, int column) const;
   [[nodiscard]] bool boolean(int row, int column) const { return text(row, column) == "t"; }
+  /// The command tag ("COMMIT", "ROLLBACK", "INSERT 0 1" …).
+  [[nodiscard]] std::string_view command() const { return result_ ? PQcmdStatus(result_.get()) : ""; }
   /// Rows changed by an INSERT, UPDATE or DELETE.
   [[nodiscard]] std::int64_t affected() const;
 
@@ -129,6 +131,10 @@ class Connection {
 /// server shutting down: unavailable; statement_timeout: timed_out; unique violation: conflict;
 /// foreign key: invalid_input; else internal), with PostgreSQL's primary message.
 [[nodiscard]] Error error_of(PGconn* conn, const PGresult* result);
+
+/// `message` with the password of the connection URL `url` (as given, and as the URL spells it) replaced
+/// by "***"; a fixed message when libpq cannot parse the URL (its own message would quote pieces of it).
+[[nodiscard]] std::string without_password(const std::string& url, std::string message);
 
 /// Appends `value` to a COPY text-format row, escaped (backslash, tab, newline, carriage return).
 void append_copy_text(std::string& out, std::string_view value);

@@ -52,6 +52,13 @@ Error not_found(std::string_view what, std::string_view key) {
   return Error{ErrorCode::not_found, std::string(what) + " '" + std::string(key) + "' not found"};
 }
 
+// The imports applied (readers and units of work read them alike).
+constexpr const char* kFindDepositSql =
+    "SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM escrow_deposit WHERE id = ?";
+constexpr const char* kLastDepositSql =
+    "SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM escrow_deposit "
+    "WHERE type IN ('FULL', 'DIFF', 'INCR') ORDER BY imported_ms DESC, rowid DESC LIMIT 1";
+
 // The registration repository's reads, on one connection.
 class Queries {
  public:
@@ -513,20 +520,11 @@ class SqliteRegistrationReader final : public RegistrationReader {
   }
 
   Result<std::optional<DepositRecord>> last_deposit() override {
-    return pool_.with_connection([&](Connection& c) {
-      return Queries(c).deposit(
-          "SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM escrow_deposit "
-          "WHERE type IN ('FULL', 'DIFF', 'INCR') ORDER BY imported_ms DESC, rowid DESC LIMIT 1",
-          {});
-    });
+    return pool_.with_connection([&](Connection& c) { return Queries(c).deposit(kLastDepositSql, {}); });
   }
 
   Result<std::optional<DepositRecord>> find_deposit(std::string_view id) override {
-    return pool_.with_connection([&](Connection& c) {
-      return Queries(c).deposit(
-          "SELECT id, type, prev_id, tld, watermark_ms, sha256, imported_ms FROM escrow_deposit WHERE id = ?",
-          id);
-    });
+    return pool_.with_connection([&](Connection& c) { return Queries(c).deposit(kFindDepositSql, id); });
   }
 
  private:
@@ -974,6 +972,14 @@ class SqliteRegistrationWriter final : public RegistrationWriter {
     stmt->bind(1, d.id).bind(2, d.type).bind(3, d.prev_id).bind(4, d.tld).bind(5, to_unix_ms(d.watermark));
     stmt->bind(6, d.sha256).bind(7, to_unix_ms(d.imported));
     return duplicate_is_conflict(stmt->run(), "deposit '" + d.id + "'");
+  }
+
+  Result<std::optional<DepositRecord>> find_deposit(std::string_view id) override {
+    return Queries(*conn_).deposit(kFindDepositSql, id);
+  }
+
+  Result<std::optional<DepositRecord>> last_deposit() override {
+    return Queries(*conn_).deposit(kLastDepositSql, {});
   }
 
   /// Whether any write was called (the unit of work then stamps data_updated).

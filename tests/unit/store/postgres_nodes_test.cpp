@@ -125,6 +125,21 @@ TEST(PostgresNodesTest, UnitsOfWorkOnTwoNodesTakeTurns) {
   EXPECT_EQ(a->registrations().find_registrar("registrarA").value().iana_id, 2);
 }
 
+// Two stores in two schemas of one server are independent: one's unit of work does not wait for the
+// other's (with one lock for the whole server it would, and fail after 10 s).
+TEST(PostgresNodesTest, StoresInTwoSchemasDoNotWaitForEachOther) {
+  ssad::testing::PostgresSchema first_schema, second_schema;
+  auto first = open_postgres_store(first_schema.url()).value();
+  auto second = open_postgres_store(second_schema.url()).value();
+  auto held = first->begin().value();  // holds the first store's write lock
+  ASSERT_TRUE(held->registrations().put_registrar(sample_registrar("registrarH", 1)).has_value());
+  auto other = put_registrar(*second, "registrarS", 2, "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(other.has_value()) << other.error().message;
+  ASSERT_TRUE(held->commit(at("2026-02-01T00:00:00Z")).has_value());
+  EXPECT_EQ(first->registrations().find_registrar("registrarS").error().code, ErrorCode::not_found);
+  EXPECT_EQ(second->registrations().find_registrar("registrarS").value().iana_id, 2);
+}
+
 TEST(PostgresNodesTest, AStoreWithAnOlderSchemaIsRefusedWithoutMigrating) {
   ssad::testing::PostgresSchema schema;
   auto refused = open_postgres_store(schema.url(), {.migrate = false});

@@ -476,6 +476,42 @@ TEST_P(RegistrationStoreContract, AKeyCutFromALargerTextIsOnlyItsOwnCharacters) 
   EXPECT_EQ(reader().counts().value(), (StoreCounts{1, 1, 1, 0}));
 }
 
+// Both stores take the same numbers: DS and DNSKEY fields as wide as the importers accept (unsigned 32
+// bits), where PostgreSQL's integer would stop at 2^31 - 1 and abort the import.
+TEST_P(RegistrationStoreContract, TakesDnssecNumbersAsWideAsTheImportersAccept) {
+  load_example();
+  auto work = store_->begin().value();
+  RegistrationWriter& w = work->registrations();
+  auto ok = w.add_domain_ds("example.test", {3000000000U, 4000000000U, 4294967295U, "AB"}, 4294967295);
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  ok = w.add_domain_key("example.test", {4294967295U, 3, 4000000000U, "KEY"}, std::nullopt);
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  ASSERT_TRUE(work->commit(at("2024-01-02T00:00:00Z")).has_value());
+  const auto reg = reader().find_registration("example.test").value();
+  ASSERT_EQ(reg.domain.ds.size(), 2U);
+  EXPECT_EQ(reg.domain.ds[1].key_tag, 3000000000U);
+  EXPECT_EQ(reg.domain.ds[1].digest_type, 4294967295U);
+  EXPECT_EQ(reg.domain.max_sig_life, 4294967295);
+  ASSERT_EQ(reg.domain.keys.size(), 1U);
+  EXPECT_EQ(reg.domain.keys[0].flags, 4294967295U);
+}
+
+// A domain put and then deleted with its TLD frees its ROID for another domain in the same unit of work.
+TEST_P(RegistrationStoreContract, ARoidFreedByDeletingItsTldCanBeUsedAgain) {
+  load_example();
+  auto work = store_->begin().value();
+  RegistrationWriter& w = work->registrations();
+  ASSERT_TRUE(w.put_domain(sample_domain("new.test", "D9-TEST")).has_value());
+  ASSERT_TRUE(w.put_domain(sample_domain("kept.other", "D8-TEST")).has_value());
+  ASSERT_EQ(w.delete_domains_of_tld("test").value(), 2);
+  auto again = w.put_domain(sample_domain("renamed.test", "D9-TEST"));
+  EXPECT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(w.put_domain(sample_domain("twice.other", "D8-TEST")).error().code, ErrorCode::conflict);
+  ASSERT_TRUE(work->commit(at("2024-01-02T00:00:00Z")).has_value());
+  EXPECT_EQ(reader().find_registration("renamed.test").value().domain.roid, "D9-TEST");
+  EXPECT_EQ(reader().find_registration("new.test").error().code, ErrorCode::not_found);
+}
+
 TEST_P(RegistrationStoreContract, FullReplacementKeepsOnlyWhatIsReferencedOrPut) {
   load_example();
   auto work = store_->begin().value();

@@ -1,6 +1,6 @@
 -- Registration data (DESIGN.md C1) for PostgreSQL: the same tables and columns as the SQLite schema
 -- (../sqlite/0001..0004), so that both backends answer alike. Times are milliseconds since the Unix epoch
--- (UTC). Names are A-label, lower-case, without the trailing dot. Names, handles and addresses compare
+-- (UTC). Numbers are bigint, as wide as SQLite's INTEGER, so that both stores take the same values. Names are A-label, lower-case, without the trailing dot. Names, handles and addresses compare
 -- byte-wise (COLLATE "C"), as SQLite's BINARY collation does, so that search pages come in the same order
 -- and a prefix is one range of an index whatever the database's locale.
 --
@@ -48,7 +48,7 @@ CREATE TABLE contact (
   email           text NOT NULL DEFAULT '',
   registrar_id    bigint REFERENCES registrar (id),
   person_type     text NOT NULL DEFAULT 'unknown' CHECK (person_type IN ('unknown', 'natural', 'legal')),
-  consent         integer NOT NULL DEFAULT 0,   -- bit set of model::ConsentElement
+  consent         bigint NOT NULL DEFAULT 0,   -- bit set of model::ConsentElement
   privacy_service text NOT NULL DEFAULT '',
   created_ms      bigint,
   updated_ms      bigint
@@ -152,18 +152,18 @@ CREATE INDEX domain_nameserver_by_host ON domain_nameserver (host_id, domain_nam
 
 CREATE TABLE domain_ds (
   domain_id   bigint NOT NULL REFERENCES domain (id) ON DELETE CASCADE,
-  key_tag     integer NOT NULL,
-  algorithm   integer NOT NULL,
-  digest_type integer NOT NULL,
+  key_tag     bigint NOT NULL,
+  algorithm   bigint NOT NULL,
+  digest_type bigint NOT NULL,
   digest      text COLLATE "C" NOT NULL,
   PRIMARY KEY (domain_id, key_tag, algorithm, digest_type, digest)
 );
 
 CREATE TABLE domain_key (
   domain_id  bigint NOT NULL REFERENCES domain (id) ON DELETE CASCADE,
-  flags      integer NOT NULL,
-  protocol   integer NOT NULL,
-  algorithm  integer NOT NULL,
+  flags      bigint NOT NULL,
+  protocol   bigint NOT NULL,
+  algorithm  bigint NOT NULL,
   public_key text COLLATE "C" NOT NULL,
   PRIMARY KEY (domain_id, flags, protocol, algorithm, public_key)
 );
