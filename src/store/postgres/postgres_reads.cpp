@@ -141,10 +141,12 @@ SearchPlan search_plan(const NameSearch& search) {
       return parent ? SSAD_PG_BY_PARENT("host", "unicode_name", "unicode_name IS NOT NULL")
                     : SSAD_PG_RANGE("host", "unicode_name", "unicode_name IS NOT NULL");
     case Kind::domain_by_nameserver:
+      // The host's id first (a subquery), so that the page is one range of (host_id, domain_name): a join
+      // on the name would read and sort every domain of the host on every page.
       return {
-          "SELECT dn.domain_name, d.unicode_name FROM host h JOIN domain_nameserver dn ON dn.host_id = "
-          "h.id JOIN domain d ON d.id = dn.domain_id WHERE h.name = $1 AND dn.domain_name > $2 ORDER BY "
-          "dn.domain_name LIMIT $3",
+          "SELECT dn.domain_name, d.unicode_name FROM domain_nameserver dn JOIN domain d ON d.id = "
+          "dn.domain_id WHERE dn.host_id = (SELECT id FROM host WHERE name = $1) AND dn.domain_name > $2 "
+          "ORDER BY dn.domain_name LIMIT $3",
           {P::value, P::after, P::limit},
           "SELECT count(*) FROM host h JOIN domain_nameserver dn ON dn.host_id = h.id WHERE h.name = $1",
           {P::value}};
