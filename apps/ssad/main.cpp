@@ -101,14 +101,16 @@ std::size_t readers_for(const config::Config& config) {
 // Opens the store. `create` false (serve, show) refuses a database file that does not exist and one
 // whose schema is not the current one, instead of creating or migrating it: a mistyped path must not
 // become an empty registry.
-// Only `serve` reads from store.replica_url: the other commands read what they (or an import just now)
-// wrote, on the primary.
+// Only `serve` reads from store.replica_url (the other commands read what they, or an import just now,
+// wrote, on the primary) and only serve's reads have a time budget (an import's report counts every
+// domain, which takes longer than a query may on a large store).
 Result<std::unique_ptr<store::Store>> open_store(const config::Config& config, bool create, bool serving) {
   return store::open_store(config.store.path,
                            {.create = create,
                             .migrate = create,
                             .max_readers = readers_for(config),
-                            .read_budget = std::chrono::milliseconds(config.rdap.query_budget_ms),
+                            .read_budget = serving ? std::chrono::milliseconds(config.rdap.query_budget_ms)
+                                                   : std::chrono::milliseconds(0),
                             .replica_url = serving ? config.store.replica_url : std::string()});
 }
 
