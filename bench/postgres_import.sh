@@ -2,8 +2,9 @@
 # Escrow import (`ssad import escrow`) of a demo deposit into PostgreSQL (issue 10) against the floor for a
 # PostgreSQL load: psql's \copy of the same CSV files, in one transaction, into tables that mirror each
 # file with the same keys, indexes and foreign keys as OpenSSAD's PostgreSQL schema
-# (src/store/schema/postgres/), the same idea as bench/import.sh's SQLite floor. A second floor without
-# the foreign keys shows what those cost. Targets alternate, each run on a fresh database; medians.
+# (src/store/schema/postgres/) but no foreign keys, the same idea as bench/import.sh's SQLite floor. A
+# second floor with the foreign keys (on the files' text keys) shows what those cost PostgreSQL. Targets
+# alternate, each run on a fresh database; medians.
 #
 # The server is a durable one (fsync, synchronous_commit and full_page_writes on, as PostgreSQL ships)
 # with shared_buffers=1GB, max_wal_size=8GB, checkpoint_timeout=30min (PG_SETTINGS), started with
@@ -12,14 +13,14 @@
 # no one's time). After each run its database is dropped, except the last import by ssad (database
 # ssad_DOMAINS, which bench/postgres_lookup.sh reads).
 #
-# Usage: bench/postgres_import.sh [DOMAINS]   (default 1000000; env: RUNS=3 NOFK=1 WORK=/tmp/ssad-bench-pg
+# Usage: bench/postgres_import.sh [DOMAINS]   (default 1000000; env: RUNS=3 FK=1 WORK=/tmp/ssad-bench-pg
 #                                              DEPOSITS=/tmp/ssad-bench-import FLOOR=1)
-#   NOFK=0 leaves out the floor without foreign keys; FLOOR=0 measures ssad alone (the scale runs).
+#   FK=0 leaves out the floor with foreign keys; FLOOR=0 measures ssad alone (the scale runs).
 # Needs the release build: cmake --preset release && cmake --build --preset release --target ssad
 set -euo pipefail
 domains=${1:-1000000}
 runs=${RUNS:-3}
-nofk=${NOFK:-1}
+with_fk=${FK:-1}
 with_floor=${FLOOR:-1}
 root=$(cd "$(dirname "$0")/.." && pwd)
 ssad=$root/build/release/apps/ssad/ssad
@@ -48,8 +49,8 @@ sql() { PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1
 # The floor: one table per file, every column text, with the keys our schema has for the same rows: a
 # bigint identity primary key where our table has an id, the unique names, handles and roids, primary keys
 # on the child rows' text keys, the same secondary indexes (on the text columns, and the same expression
-# index for the parent domain), and foreign keys from each text key to its parent's (our schema checks
-# the same references by id). With NOFK=1 the REFERENCES clauses go.
+# index for the parent domain). The second floor adds foreign keys from each text key to its parent's
+# (our schema checks the same references by id).
 floor_sql() {
   local fk=$1
   ref() { [ "$fk" = 1 ] && echo "REFERENCES $1"; }
@@ -103,28 +104,40 @@ CREATE TABLE domain_key(name text $(ref 'domain(name)'),c2 text,c3 text,c4 text,
 COMMIT;
 SQL
 }
-floor_sql 1 >"$work/floor.sql"
-floor_sql 0 >"$work/floor-nofk.sql"
+floor_sql 0 >"$work/floor.sql"
+floor_sql 1 >"$work/floor-fk.sql"
 
 # postmaster_ticks: CPU time of the server's exited children (the backends of finished sessions), in ticks.
-postmaster_ticks() { awk '{print $16 + $17}' "/proc/$(head -n1 "$work/pg/data/postmaster.pid")/stat"; }
+postmaster=$(head -n1 "$work/pg/data/postmaster.pid")
+postmaster_ticks() { awk '{print $16 + $17}' "/proc/$postmaster/stat"; }
+# reaped COUNT: waits (10 s at most) until the postmaster has no more than COUNT children, i.e. until it
+# has reaped the backend of the session that just ended (its CPU time counts from then on).
+reaped() {
+  local tries=100
+  while [ "$(pgrep -c -P "$postmaster")" -gt "$1" ] && [ "$tries" -gt 0 ]; do
+    sleep 0.1
+    tries=$((tries - 1))
+  done
+}
 wal_lsn() { sql "select pg_current_wal_lsn()"; }
 
 # run TARGET DATABASE: one run on a fresh database; appends "wall_s peak_rss_kib server_cpu_s wal_mib
 # db_mib" to the TARGET series and prints the run.
 declare -A results
 run() {
-  local target=$1 db=$2 loaded before_lsn before_ticks after_ticks wall rss wal size cpu
+  local target=$1 db=$2 client loaded before_lsn before_ticks after_ticks wall rss wal size cpu
   sql "DROP DATABASE IF EXISTS $db" >/dev/null
   sql "CREATE DATABASE $db" >/dev/null
   sql "CHECKPOINT" >/dev/null
   before_lsn=$(wal_lsn)
+  reaped "$children"
   before_ticks=$(postmaster_ticks)
   case $target in
     ssad) /usr/bin/time -v -o "$work/time-$target" "$ssad" import escrow "$xml" --db "$(url_of "$db")" >/dev/null ;;
     floor) /usr/bin/time -v -o "$work/time-$target" psql -X -q "$(url_of "$db")" -f "$work/floor.sql" >/dev/null ;;
-    floor-nofk) /usr/bin/time -v -o "$work/time-$target" psql -X -q "$(url_of "$db")" -f "$work/floor-nofk.sql" >/dev/null ;;
+    floor-fk) /usr/bin/time -v -o "$work/time-$target" psql -X -q "$(url_of "$db")" -f "$work/floor-fk.sql" >/dev/null ;;
   esac
+  reaped "$children"
   after_ticks=$(postmaster_ticks)
   loaded=$(psql -X -Atc 'select count(*) from domain' "$(url_of "$db")")
   [ "$loaded" = "$domains" ] || { echo "$target loaded $loaded domains, not $domains" >&2; exit 1; }
@@ -132,12 +145,15 @@ run() {
   size=$(sql "select round(pg_database_size('$db') / 1048576.0)")
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$work/time-$target")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time-$target")
+  client=$(awk -F': ' '/(User|System) time \(seconds\)/ {s += $2} END {printf "%.1f", s}' "$work/time-$target")
   cpu=$(awk -v a="$before_ticks" -v b="$after_ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz}')
-  results[$target]+="$wall $rss $cpu $wal $size;"
-  printf '  %-10s %7.2f s  peak RSS %4d MiB  server backends %6.1f s CPU  WAL %5d MiB  database %5d MiB\n' \
-    "$target" "$wall" "$((rss / 1024))" "$cpu" "$wal" "$size"
+  results[$target]+="$wall $rss $cpu $wal $size $client;"
+  printf '  %-10s %7.2f s  peak RSS %4d MiB  CPU: client %6.1f s, server backends %6.1f s  WAL %5d MiB  database %5d MiB\n' \
+    "$target" "$wall" "$((rss / 1024))" "$client" "$cpu" "$wal" "$size"
 }
 
+sleep 1
+children=$(pgrep -c -P "$postmaster")  # the server's own processes, no session
 echo "machine and date:"
 machine_facts
 echo "- PostgreSQL $(sql 'show server_version'), $(sql "select string_agg(name || '=' || current_setting(name), ' ' order by name) from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'wal_level')")"
@@ -150,9 +166,9 @@ for r in $(seq 1 "$runs"); do
   if [ "$with_floor" = 1 ]; then
     run floor floor_"$domains"
     sql "DROP DATABASE floor_$domains" >/dev/null
-    if [ "$nofk" = 1 ]; then
-      run floor-nofk floor_nofk_"$domains"
-      sql "DROP DATABASE floor_nofk_$domains" >/dev/null
+    if [ "$with_fk" = 1 ]; then
+      run floor-fk floor_fk_"$domains"
+      sql "DROP DATABASE floor_fk_$domains" >/dev/null
     fi
   fi
 done
@@ -162,24 +178,24 @@ echo "after: load average $(cut -d' ' -f1-3 /proc/loadavg)"
 field() { tr ';' '\n' <<<"${results[$1]}" | awk -v n="$2" 'NF {print $n}'; }
 # shellcheck disable=SC2046
 summary() {  # summary SERIES LABEL: one table row of medians
-  printf '| %s | %s s (runs %s) | %s MiB | %s s | %s MiB | %s MiB |\n' "$2" "$(median $(field "$1" 1))" \
+  printf '| %s | %s s (runs %s) | %s MiB | %s s | %s s | %s MiB | %s MiB |\n' "$2" "$(median $(field "$1" 1))" \
     "$(field "$1" 1 | paste -sd, | sed 's/,/, /g')" "$(($(median $(field "$1" 2)) / 1024))" \
-    "$(median $(field "$1" 3))" "$(median $(field "$1" 4))" "$(median $(field "$1" 5))"
+    "$(median $(field "$1" 6))" "$(median $(field "$1" 3))" "$(median $(field "$1" 4))" "$(median $(field "$1" 5))"
 }
 echo
 echo "## PostgreSQL escrow import: bench/postgres_import.sh $domains"
 echo
-echo "| target | wall (median of $runs) | peak RSS (client) | server backends' CPU | WAL written | database size |"
-echo "|---|---|---|---|---|---|"
+echo "| target | wall (median of $runs) | client peak RSS | client CPU | server backends' CPU | WAL written | database size |"
+echo "|---|---|---|---|---|---|---|"
 summary ssad "ssad import escrow"
 if [ "$with_floor" = 1 ]; then
-  summary floor "floor: psql \\copy, same keys, indexes and foreign keys"
-  [ "$nofk" = 1 ] && summary floor-nofk "floor without foreign keys"
+  summary floor "floor: psql \\copy, same keys and indexes"
+  [ "$with_fk" = 1 ] && summary floor-fk "floor with foreign keys"
   # shellcheck disable=SC2046
   echo
   # shellcheck disable=SC2046
   echo "- ratio ssad / floor: $(ratio "$(median $(field ssad 1))" "$(median $(field floor 1))") (goal <= 2)"
   # shellcheck disable=SC2046
-  [ "$nofk" = 1 ] && echo "- ratio ssad / floor without foreign keys: $(ratio "$(median $(field ssad 1))" "$(median $(field floor-nofk 1))")"
+  [ "$with_fk" = 1 ] && echo "- ratio ssad / floor with foreign keys: $(ratio "$(median $(field ssad 1))" "$(median $(field floor-fk 1))")"
 fi
 echo "- rows in ssad_$domains: $(psql -X -Atc "select (select count(*) from domain) || ' domains, ' || (select count(*) from contact) || ' contacts, ' || (select count(*) from domain_contact) || ' domain contacts, ' || (select count(*) from domain_nameserver) || ' nameserver rows'" "$(url_of "ssad_$domains")")"
