@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by bench/rdap.sh and bench/whois.sh (sourced, not run): packages, free ports, the processes a
+# Shared by the scripts in bench/ (sourced, not run): packages, free ports, the processes a
 # script starts and must stop, medians, and the machine facts every result is reported with.
 
 # need_packages PKG...: installs the Debian packages that are missing, as scripts/setup does. When all
