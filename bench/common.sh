@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by bench/rdap.sh and bench/whois.sh (sourced, not run): packages, free ports, the processes a
+# Shared by the scripts in bench/ (sourced, not run): packages, free ports, the processes a
 # script starts and must stop, medians, and the machine facts every result is reported with.
 
 # need_packages PKG...: installs the Debian packages that are missing, as scripts/setup does. When all
@@ -88,4 +88,39 @@ machine_facts() {
   echo "- machine: nproc $(nproc), CPU $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)," \
     "$(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), kernel $(uname -r)," \
     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# --- PostgreSQL (bench/postgres_*.sh) ------------------------------------------------------------------
+
+# The server settings the PostgreSQL benchmarks run with: PostgreSQL's durable defaults (fsync,
+# synchronous_commit, full_page_writes on; tests/support/pg_server.sh turns them off for tests) with more
+# memory and fewer checkpoints than the stock 128 MB / 1 GB / 5 min.
+pg_bench_settings=${PG_SETTINGS:-"fsync=on synchronous_commit=on full_page_writes=on shared_buffers=1GB max_wal_size=8GB checkpoint_timeout=30min"}
+
+# pg_server_start, pg_server_start_again, pg_server_kill, ...
+# shellcheck source=tests/support/pg_server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../tests/support/pg_server.sh"
+
+# pg_bench_start DIR: the benchmark server in DIR, started (with pg_bench_settings) or started again
+# from the data a previous run left. Refuses a server in DIR that runs with fsync off (a test server).
+pg_bench_start() {
+  local pgdir=$1
+  if [ -f "$pgdir/data/PG_VERSION" ]; then
+    pg_server_start_again "$pgdir"
+  else
+    PG_EXTRA_OPTS=$pg_bench_settings pg_server_start "$pgdir"
+  fi
+  if [ "$(psql -X -Atc 'show fsync' "$(cat "$pgdir/url")")" != on ]; then
+    echo "the server in $pgdir runs with fsync off: not a benchmark server (remove $pgdir)" >&2
+    return 1
+  fi
+}
+
+# pg_bench_stop DIR: stops the server of DIR, keeping its data (a checkpoint first, so that starting it
+# again replays nothing).
+pg_bench_stop() {
+  local pgdir=$1
+  [ -f "$pgdir/url" ] || return 0
+  psql -X -q -Atc 'CHECKPOINT' "$(cat "$pgdir/url")" >/dev/null 2>&1 || true
+  pg_server_kill "$pgdir"
 }

@@ -20,6 +20,11 @@
 #                                 DIR/log as for start. stop, kill, start-again and restart take DIR as any
 #                                 server's folder.
 #
+# PG_EXTRA_OPTS (environment, read by start): more settings for the new server, as whitespace-separated
+# name=value words, e.g. "fsync=on synchronous_commit=on shared_buffers=1GB". They are written to
+# postgresql.conf after the test settings below, so they override them (the benchmarks in bench/ use it
+# for a durable server). Unset or empty: the test settings alone, as before.
+#
 # Other scripts may run it, or source it and call pg_server_start DIR, pg_server_stop DIR, pg_server_kill
 # DIR, pg_server_start_again DIR, pg_server_restart DIR, pg_server_url DIR, pg_server_replica PRIMARY_DIR
 # DIR: each runs in a subshell, leaves
@@ -170,6 +175,18 @@ full_page_writes = off
 max_connections = 300
 shared_buffers = 128MB
 EOF
+  if [ -n "${PG_EXTRA_OPTS:-}" ]; then
+    local setting name value settings
+    read -r -a settings <<<"$PG_EXTRA_OPTS"
+    echo "# PG_EXTRA_OPTS" >>"$dir/data/postgresql.conf"
+    for setting in "${settings[@]}"; do
+      name=${setting%%=*}
+      value=${setting#*=}
+      [[ "$setting" == *=* && "$name" =~ ^[A-Za-z_][A-Za-z0-9_.]*$ ]] ||
+        _pg_server_fail "PG_EXTRA_OPTS: '$setting' is not name=value"
+      printf "%s = '%s'\\n" "$name" "${value//\'/\'\'}" >>"$dir/data/postgresql.conf"
+    done
+  fi
 
   # Another process may take the port between choosing it and binding it: then choose again.
   local attempt
