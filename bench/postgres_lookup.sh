@@ -7,15 +7,18 @@
 # on one worker; more are refused with 503). The targets alternate; medians.
 #
 # Usage: bench/postgres_lookup.sh [DOMAINS]   (default 1000000; env: COUNT=100000 RUNS=3 DURATION=10
-#        CONNECTIONS=16 WORK=/tmp/ssad-bench-pg DEPOSITS=/tmp/ssad-bench-import SQLITE_DB=WORK/sqlite-DOMAINS.db)
+#        WARMUP=DURATION CONNECTIONS=16 WORK=/tmp/ssad-bench-pg DEPOSITS=/tmp/ssad-bench-import
+#        SQLITE_DB=WORK/sqlite-DOMAINS.db)
 # Stores: the PostgreSQL database ssad_DOMAINS on the server in WORK/pg (bench/postgres_import.sh leaves
-# it) and the SQLite file SQLITE_DB; either is imported from the demo deposit when missing.
+# it) and the SQLite file SQLITE_DB; either is imported from the demo deposit when missing. The
+# PostgreSQL database is vacuumed and analysed first.
 # Needs the release build: cmake --preset release && cmake --build --preset release --target ssad
 set -euo pipefail
 domains=${1:-1000000}
 count=${COUNT:-100000}
 runs=${RUNS:-3}
 duration=${DURATION:-10}
+warmup=${WARMUP:-$duration}
 connections=${CONNECTIONS:-16}
 root=$(cd "$(dirname "$0")/.." && pwd)
 ssad=$root/build/release/apps/ssad/ssad
@@ -67,6 +70,11 @@ if [ ! -f "$sqlite_db" ] || [ "$(sqlite3 "$sqlite_db" 'select count(*) from doma
   "$ssad" import escrow "$xml" --db "$sqlite_db" >/dev/null
 fi
 "$ssad" migrate --db "$sqlite_db" >/dev/null
+# A store in its steady state: a fresh import leaves PostgreSQL's tables without hint bits, visibility map
+# and statistics, and autovacuum would otherwise set them during the runs (on core 0, counted as the
+# server's CPU). VACUUM ANALYZE does it first, as autovacuum does some minutes after an import.
+echo "VACUUM ANALYZE on ssad_$domains..."
+psql -X -q -v ON_ERROR_STOP=1 -c 'VACUUM (ANALYZE)' "$pg_url"
 
 # Everything PostgreSQL runs on core 0: the postmaster and the processes it has started (backends
 # started later inherit its affinity).
@@ -167,16 +175,22 @@ load() {
   echo "$result"
 }
 
+# paged_in: KiB read from disk into memory since boot (/proc/vmstat pgpgin); a run that reads much is
+# not served from memory (the store does not fit in the page cache, or has not been read yet).
+paged_in() { awk '/^pgpgin / {print $2}' /proc/vmstat; }
+
 declare -A rps p50 p99 cpu dbcpu
-# measure SERIES URL: one run; ssad's CPU per request and, for PostgreSQL, the server's.
+# measure SERIES URL: one run; ssad's CPU per request and, for PostgreSQL, the server's; disk reads.
 measure() {
-  local series=$1 url=$2 pid=$sqlite_pid before after pg_before pg_after result r p5 p9 n c d=0
+  local series=$1 url=$2 pid=$sqlite_pid before after pg_before pg_after io_before io result r p5 p9 n c d=0
   [ "$series" = sqlite ] || pid=$pg_pid
   before=$(cpu_ticks "$pid")
   pg_before=$(pg_ticks)
+  io_before=$(paged_in)
   result=$(load "$duration" "$url")
   after=$(cpu_ticks "$pid")
   pg_after=$(pg_ticks)
+  io=$(awk -v a="$io_before" -v b="$(paged_in)" -v s="$duration" 'BEGIN {printf "%.1f", (b - a) / 1024 / s}')
   read -r r p5 p9 n _ <<<"$result"
   c=$(cpu_per_request "$before" "$after" "$n")
   [ "$series" = sqlite ] || d=$(cpu_per_request "$pg_before" "$pg_after" "$n")
@@ -185,8 +199,8 @@ measure() {
   p99[$series]+="$p9 "
   cpu[$series]+="$c "
   dbcpu[$series]+="$d "
-  printf '  %-9s %8.0f req/s  p50 %s  p99 %s  ssad CPU %s µs/request  PostgreSQL CPU %s µs/request\n' \
-    "$series" "$r" "$(ms "$p5")" "$(ms "$p9")" "$c" "$d"
+  printf '  %-9s %8.0f req/s  p50 %s  p99 %s  ssad CPU %s µs/request  PostgreSQL CPU %s µs/request  disk reads %s MB/s\n' \
+    "$series" "$r" "$(ms "$p5")" "$(ms "$p9")" "$c" "$d" "$io"
 }
 
 echo "machine and date:"
@@ -194,11 +208,11 @@ machine_facts
 echo "- stores: $sqlite_db ($(du -h "$sqlite_db" | cut -f1)), $pg_url ($(sql "select pg_size_pretty(pg_database_size('ssad_$domains'))"));" \
   "PostgreSQL $(sql 'show server_version' | cut -d' ' -f1), $(sql "select string_agg(name || '=' || current_setting(name), ' ' order by name) from pg_settings where name in ('fsync', 'synchronous_commit', 'shared_buffers')")"
 echo "- $count random names of $domains; wrk -t1 -c$connections -d${duration}s on core 1; ssad (threads 1," \
-  "workers 1, no cache) and PostgreSQL on core 0; $runs alternated runs after one warm-up each"
+  "workers 1, no cache) and PostgreSQL on core 0; $runs alternated runs after a ${warmup}s warm-up each"
 cat "$sqlite_db" >/dev/null  # the SQLite file in the page cache; PostgreSQL's pages come in with the warm-up
 echo "warm-up..."
-load "$duration" "$sqlite_url" >/dev/null
-load "$duration" "$pg_url_http" >/dev/null
+load "$warmup" "$sqlite_url" >/dev/null
+load "$warmup" "$pg_url_http" >/dev/null
 for run in $(seq 1 "$runs"); do
   echo " run $run (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   measure sqlite "$sqlite_url"
