@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "model/registration.hpp"
+#include "store/registration_store.hpp"
 
 namespace ssad::store::rows {
 
@@ -189,6 +190,27 @@ template <class Row>
 model::KeyData read_key(const Row& s) {
   return {static_cast<std::uint32_t>(s.integer(0)), static_cast<std::uint32_t>(s.integer(1)),
           static_cast<std::uint32_t>(s.integer(2)), std::string(s.text(3))};
+}
+
+/// The most rows a page reads, whatever the caller asks.
+inline std::int64_t limit_of(const Page& page) {
+  return static_cast<std::int64_t>(std::min<std::size_t>(page.limit, 10000));
+}
+
+/// True when a prefix search can use the (parent, name) index: it has a suffix, and its prefix lies
+/// within the first label.
+inline bool by_parent(const NameSearch& search) {
+  return !search.suffix.empty() && search.value.find('.') == std::string::npos;
+}
+
+/// The first pages of several hosts' domains (a search by nameserver address) made one page: in name
+/// order, each name once, at most the page's limit.
+inline void merge_pages(std::vector<DomainName>& found, const Page& page) {
+  std::sort(found.begin(), found.end(),
+            [](const DomainName& a, const DomainName& b) { return a.ldh < b.ldh; });
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  if (found.size() > static_cast<std::size_t>(limit_of(page)))
+    found.resize(static_cast<std::size_t>(limit_of(page)));
 }
 
 // Sorts `items` by one member (a few items: the children of one object).

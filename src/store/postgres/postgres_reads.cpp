@@ -74,10 +74,6 @@ Error not_found(std::string_view what, std::string_view key) {
   return Error{ErrorCode::not_found, std::string(what) + " '" + std::string(key) + "' not found"};
 }
 
-std::int64_t limit_of(const Page& page) {
-  return static_cast<std::int64_t>(std::min<std::size_t>(page.limit, 10000));  // as the SQLite store
-}
-
 // A search's statements and the parameters each takes, in order. PostgreSQL infers each parameter's
 // type from its use, so a statement names only the parameters it uses.
 enum class P { value, after, end, suffix, limit, parent };
@@ -119,12 +115,6 @@ struct SearchPlan {
       P::value, P::end, P::parent                                                                         \
     }                                                                                                     \
   }
-
-// True when a prefix search can use the (parent, name) index: it has a suffix, and its prefix lies
-// within the first label.
-bool by_parent(const NameSearch& search) {
-  return !search.suffix.empty() && search.value.find('.') == std::string::npos;
-}
 
 SearchPlan search_plan(const NameSearch& search) {
   using Kind = NameSearch::Kind;
@@ -362,12 +352,7 @@ class PostgresRegistrationReader final : public RegistrationReader {
       // A page reads at most (hosts × limit) rows, however many domains the hosts serve.
       SSAD_TRY(hosts, c.query("SELECT host_id FROM host_address WHERE address = $1", {search.value}));
       for (int i = 0; i < hosts.size(); ++i) SSAD_CHECK(read(hosts.text(i, 0)));
-      std::sort(found.begin(), found.end(),
-                [](const DomainName& a, const DomainName& b) { return a.ldh < b.ldh; });
-      found.erase(std::unique(found.begin(), found.end()), found.end());
-      if (found.size() > static_cast<std::size_t>(limit_of(page))) {
-        found.resize(static_cast<std::size_t>(limit_of(page)));
-      }
+      merge_pages(found, page);
       return found;
     });
   }

@@ -242,10 +242,6 @@ std::string prefix_end(std::string_view prefix) {
   return {};
 }
 
-std::int64_t limit_of(const Page& page) {
-  return static_cast<std::int64_t>(std::min<std::size_t>(page.limit, 10000));
-}
-
 // How a search reads the store. Every plan pages from an index in the result order: a page reads the rows
 // it returns (plus what the filter skips), never every match sorted again.
 //  - range: a prefix is a name range [?1, ?3) of the name index; a suffix (?4) is checked per row.
@@ -277,12 +273,6 @@ struct SearchPlan {
              "SELECT count(*) FROM " table " WHERE " filter                               \
              " AND " SSAD_PARENT(col) " = ?6 AND " col " >= ?1 AND " col                  \
                                       " < ?3 AND ?2 = ?2 AND ?4 = ?4 AND ?5 = ?5"}
-
-// True when a prefix search can use the (parent, name) index: it has a suffix, and its prefix lies
-// within the first label.
-bool by_parent(const NameSearch& search) {
-  return !search.suffix.empty() && search.value.find('.') == std::string::npos;
-}
 
 SearchPlan search_plan(const NameSearch& search) {
   using Kind = NameSearch::Kind;
@@ -476,12 +466,7 @@ class SqliteRegistrationReader final : public RegistrationReader {
         }
       }
       for (const std::int64_t host : hosts) SSAD_CHECK(read(host));
-      std::sort(found.begin(), found.end(),
-                [](const DomainName& a, const DomainName& b) { return a.ldh < b.ldh; });
-      found.erase(std::unique(found.begin(), found.end()), found.end());
-      if (found.size() > static_cast<std::size_t>(limit_of(page))) {
-        found.resize(static_cast<std::size_t>(limit_of(page)));
-      }
+      merge_pages(found, page);
       return found;
     });
   }

@@ -102,7 +102,6 @@ TEST(PostgresNodesTest, UnitsOfWorkOnTwoNodesTakeTurns) {
   auto first = a->begin().value();
   ASSERT_TRUE(first->registrations().put_registrar(sample_registrar("registrarA", 1)).has_value());
   std::mutex mutex;
-  std::condition_variable done;
   bool second_began = false;
   std::thread other([&] {
     auto second = b->begin();
@@ -112,7 +111,6 @@ TEST(PostgresNodesTest, UnitsOfWorkOnTwoNodesTakeTurns) {
     EXPECT_TRUE((*second)->commit(at("2026-03-01T00:00:00Z")).has_value());
     const std::lock_guard lock(mutex);
     second_began = true;
-    done.notify_all();
   });
   // The second waits for the lock the first holds: seen in pg_locks (asked again until it shows).
   ASSERT_TRUE(a_waiter_shows(schema.admin_url()));
