@@ -215,7 +215,10 @@ class PostgresRegistrationReader final : public RegistrationReader {
   // REPEATABLE READ transaction (the reader connections' default), so they read one snapshot.
   Result<model::Registration> find_registration(std::string_view ldh_name) override {
     return pool_.with_connection([&](Connection& c) -> Result<model::Registration> {
-      const Param name(ldh_name);
+      // One NUL-terminated copy, bound in place by every statement (a Param made from a string_view
+      // would copy it again for each).
+      const std::string text(ldh_name);
+      const Param name(text);
       const std::array<Query, 8> queries{{
           {"SELECT " SSAD_DOMAIN_COLUMNS ", " SSAD_REGISTRAR_COLUMNS
            " FROM domain d JOIN registrar r ON r.id = d.registrar_id" SSAD_JOIN_REGISTRAR_DIRECTORY
@@ -268,7 +271,8 @@ class PostgresRegistrationReader final : public RegistrationReader {
   // Two statements in one round trip: the contact with its postal infos, then its statuses.
   Result<model::Contact> find_contact(std::string_view handle) override {
     return pool_.with_connection([&](Connection& c) -> Result<model::Contact> {
-      const Param key(handle);
+      const std::string text(handle);
+      const Param key(text);
       const std::array<Query, 2> queries{{
           {"SELECT " SSAD_CONTACT_COLUMNS ", " SSAD_POSTAL_COLUMNS
            " FROM contact c LEFT JOIN registrar cr ON cr.id = c.registrar_id "
@@ -290,7 +294,8 @@ class PostgresRegistrationReader final : public RegistrationReader {
   // Two statements in one round trip: the host with its addresses, then its statuses.
   Result<model::Host> find_host(std::string_view ldh_name) override {
     return pool_.with_connection([&](Connection& c) -> Result<model::Host> {
-      const Param key(ldh_name);
+      const std::string text(ldh_name);
+      const Param key(text);
       const std::array<Query, 2> queries{{
           {"SELECT " SSAD_HOST_COLUMNS " FROM host h LEFT JOIN registrar hr ON hr.id = h.registrar_id "
            "LEFT JOIN host_address a ON a.host_id = h.id WHERE h.name = $1 ORDER BY a.address",
