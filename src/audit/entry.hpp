@@ -45,12 +45,12 @@ inline constexpr std::uint8_t kEncodingVersion = 1;
 
 /// Who may act. Later issues add kinds here; an encoding stores the spelling, not the index, so the order
 /// is free.
-inline constexpr std::array<std::string_view, 6> kActorKinds = {"operator", "requestor", "reviewer",
-                                                                "auditor",  "system",    "subject"};
+inline constexpr auto kActorKinds =
+    std::to_array<std::string_view>({"operator", "requestor", "reviewer", "auditor", "system", "subject"});
 /// What may be acted on.
-inline constexpr std::array<std::string_view, 13> kObjectKinds = {
-    "domain", "request", "requestor", "registrar",     "credential", "deposit",     "registrar_directory",
-    "server", "store",   "audit_log", "accreditation", "user",       "organisation"};
+inline constexpr auto kObjectKinds = std::to_array<std::string_view>(
+    {"domain", "request", "requestor", "registrar", "credential", "deposit", "registrar_directory", "server",
+     "store", "audit_log", "accreditation", "user", "organisation"});
 
 /// Limits checked by validate(), in bytes (UTF-8) or counts.
 inline constexpr std::size_t kMaxActionBytes = 64;
