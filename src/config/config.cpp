@@ -130,7 +130,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   }
   Config config;
   Reader r{parsed, source, std::nullopt};
-  r.only(parsed, "", {"store", "server", "rdap", "whois", "log"});
+  r.only(parsed, "", {"store", "server", "rdap", "whois", "audit", "log"});
   if (const auto* t = r.section("store")) {
     r.only(*t, "store.", {"path", "replica_url"});
     r.text(*t, "store", "path", config.store.path);
@@ -222,6 +222,11 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     if (!r.error && !config.whois.listen.empty()) {
       if (auto hp = parse_host_port(config.whois.listen); !hp) r.bad("whois.listen", hp.error().message);
     }
+  }
+  if (const auto* t = r.section("audit")) {
+    r.only(*t, "audit.", {"signing_key", "checkpoint_interval_seconds"});
+    r.text(*t, "audit", "signing_key", config.audit.signing_key);
+    r.number(*t, "audit", "checkpoint_interval_seconds", config.audit.checkpoint_interval_seconds, 1, 86400);
   }
   if (const auto* t = r.section("log")) {
     r.only(*t, "log.", {"level", "access_log"});

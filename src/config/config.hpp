@@ -52,6 +52,11 @@ struct WhoisConfig {
   unsigned timeout_seconds = 10;     // to receive the query line, and to send the answer
 };
 
+struct AuditConfig {
+  std::string signing_key;                // Ed25519 key file (`ssad audit keygen`) signing checkpoints; "" = none
+  unsigned checkpoint_interval_seconds = 60;  // serve signs a checkpoint this often when the log grew
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error
   bool access_log = true;      // one JSON line per HTTP request
@@ -62,6 +67,7 @@ struct Config {
   ServerConfig server;
   RdapConfig rdap;
   WhoisConfig whois;
+  AuditConfig audit;
   LogConfig log;
 };
 

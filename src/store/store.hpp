@@ -8,13 +8,14 @@
 
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "store/audit_log.hpp"
 #include "store/registrar_directory.hpp"
 #include "store/registration_store.hpp"
 
 namespace ssad::store {
 
 /// One unit of work: every repository written through it commits or rolls back together. Destroying it
-/// without commit() rolls everything back. Later repositories (requestors, requests, audit) join here.
+/// without commit() rolls everything back. Later repositories (requestors, requests) join here.
 ///
 /// A unit of work is used by one thread at a time. Reads through Store see committed data only, never
 /// this unit's changes. A backend may run one unit of work at a time (SQLite does: begin() waits for the
@@ -27,11 +28,15 @@ class UnitOfWork {
   [[nodiscard]] virtual RegistrationWriter& registrations() = 0;
   /// The registrar directory, written in this unit of work.
   [[nodiscard]] virtual RegistrarDirectoryWriter& registrar_directory() = 0;
+  /// The audit log, appended to in this unit of work (audit::record() is the one call that does it).
+  [[nodiscard]] virtual AuditLogWriter& audit_log() = 0;
 
   /// Makes every change durable and visible at once; stamps the registration data's change time
   /// (RegistrationReader::data_updated) with `now` when registration data or the registrar directory
   /// (which lookups merge in) was written, that is when any write was called on registrations() or
-  /// registrar_directory() (even one that failed). Afterwards the unit of work is finished:
+  /// registrar_directory() (even one that failed); appends to the audit log alone do not count as a change
+  /// of the registration data. Entries appended to the audit log are durable (fsync) when commit returns.
+  /// Afterwards the unit of work is finished:
   /// writes through it fail with internal. Errors: unavailable when the changes cannot be made durable
   /// (nothing is then visible, and destroying the unit of work rolls everything back); internal when
   /// already committed.
@@ -47,10 +52,19 @@ class Store {
   [[nodiscard]] virtual RegistrationReader& registrations() = 0;
   /// The committed registrar directory. Safe to use from several threads at once.
   [[nodiscard]] virtual RegistrarDirectoryReader& registrar_directory() = 0;
+  /// The committed audit log. Safe to use from several threads at once.
+  [[nodiscard]] virtual AuditLogReader& audit_log() = 0;
 
-  /// Starts a unit of work. Errors: unavailable when another unit of work holds the store for longer
-  /// than the backend waits.
+  /// Starts a unit of work that may write anything: the registration data and the registrar directory
+  /// are written by one such unit of work at a time, across every node. Errors: unavailable when
+  /// another holds the store for longer than the backend waits.
   [[nodiscard]] virtual Result<std::unique_ptr<UnitOfWork>> begin() = 0;
+  /// Starts a unit of work that only appends to the audit log or adds checkpoints: on a backend with
+  /// several writers (PostgreSQL) it does not wait for a unit of work from begin() that is writing
+  /// registration data (an import), only for the moment another commits its own audit entries. Writing
+  /// registration data or the directory through it makes commit fail (internal). SQLite has one writer:
+  /// there it waits as begin() does.
+  [[nodiscard]] virtual Result<std::unique_ptr<UnitOfWork>> begin_audit() = 0;
 
   /// Calls `changed` (on a thread of the store's) soon after any unit of work commits on the same
   /// database, through this store or another process (another node, an import), so that caches refresh

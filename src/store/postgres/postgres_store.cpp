@@ -4,12 +4,14 @@
 #include <atomic>
 #include <charconv>
 #include <condition_variable>
+#include <mutex>
 #include <thread>
 #include <utility>
 
 #include <poll.h>
 
 #include "core/embedded.hpp"
+#include "store/postgres/postgres_audit_log.hpp"
 #include "store/postgres/postgres_reads.hpp"
 #include "store/postgres/postgres_writes.hpp"
 #include "store/postgres/pq.hpp"
@@ -106,38 +108,84 @@ Result<void> check_version(Connection& conn) {
   return {};
 }
 
-// One unit of work: a transaction on its own connection, holding the write lock.
+// Connections for units of work, kept between them: connecting costs a server process each time, which
+// group-committed audit appends would otherwise pay per batch.
+class WriterPool {
+ public:
+  explicit WriterPool(std::string url) : url_(std::move(url)) {}
+
+  Result<std::unique_ptr<Connection>> borrow() {
+    {
+      const std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        auto conn = std::move(idle_.back());
+        idle_.pop_back();
+        return conn;
+      }
+    }
+    return Connection::open(url_);
+  }
+  /// Keeps a connection whose transaction ended cleanly (committed or rolled back).
+  void put_back(std::unique_ptr<Connection> conn) {
+    if (!conn->healthy()) return;
+    const std::lock_guard lock(mutex_);
+    if (idle_.size() < kMaxIdle) idle_.push_back(std::move(conn));
+  }
+
+ private:
+  static constexpr std::size_t kMaxIdle = 4;
+  std::string url_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+// One unit of work: a transaction on its own connection. One that may write registration data holds the
+// write lock from its start; an audit-only one takes no lock but the audit head's, at commit.
 class PostgresUnitOfWork final : public UnitOfWork {
  public:
-  explicit PostgresUnitOfWork(std::unique_ptr<Connection> conn)
+  PostgresUnitOfWork(std::unique_ptr<Connection> conn, WriterPool& pool, bool audit_only)
       : conn_(std::move(conn)),
+        pool_(pool),
+        audit_only_(audit_only),
         registrations_(make_registration_writer(*conn_)),
-        directory_(make_registrar_directory_writer(*conn_)) {}
+        directory_(make_registrar_directory_writer(*conn_)),
+        audit_(*conn_) {}
 
   ~PostgresUnitOfWork() override {
     // Uncommitted: everything is rolled back (closing the connection would do it too).
-    if (!committed_ && conn_->healthy()) {
-      (void)conn_->exec("ROLLBACK");  // NOLINT(bugprone-unused-return-value): nothing to report it to
-    }
+    bool clean = committed_;
+    if (!committed_ && conn_->healthy()) clean = conn_->exec("ROLLBACK").has_value();
+    // The writers hold the connection: they go first.
+    registrations_.reset();
+    directory_.reset();
+    if (clean) pool_.put_back(std::move(conn_));
   }
   PostgresUnitOfWork(const PostgresUnitOfWork&) = delete;
   PostgresUnitOfWork& operator=(const PostgresUnitOfWork&) = delete;
 
   RegistrationWriter& registrations() override { return *registrations_; }
   RegistrarDirectoryWriter& registrar_directory() override { return *directory_; }
+  AuditLogWriter& audit_log() override { return audit_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_) return fail(ErrorCode::internal, "the unit of work has already committed");
+    const bool data_written = registrations_->written() || directory_->written();
+    if (audit_only_ && data_written) {
+      return fail(ErrorCode::internal,
+                  "an audit-only unit of work wrote registration data: nothing committed");
+    }
     SSAD_CHECK(registrations_->flush());
     // The directory changes what lookups return, so it counts as a change of the registration data. The
     // notification is sent when (and only if) the transaction commits.
-    if (registrations_->written() || directory_->written()) {
+    if (data_written) {
       SSAD_CHECK(
           conn_->query("INSERT INTO store_meta (key, value) VALUES ('data_updated_ms', $1) "
                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                        {std::to_string(to_unix_ms(now))}));
       SSAD_CHECK(conn_->exec(kNotify));
     }
+    // Last: the audit head stays locked only from here to the COMMIT.
+    SSAD_CHECK(audit_.flush());
     auto done = conn_->exec("COMMIT");
     if (!done) {
       // A COMMIT whose answer is lost may or may not have happened; either way this unit is over.
@@ -150,13 +198,17 @@ class PostgresUnitOfWork final : public UnitOfWork {
     committed_ = true;
     registrations_->finish();
     directory_->finish();
+    audit_.finish();
     return {};
   }
 
  private:
   std::unique_ptr<Connection> conn_;
+  WriterPool& pool_;
+  bool audit_only_;
   std::unique_ptr<BufferedRegistrationWriter> registrations_;
   std::unique_ptr<DirectoryWriter> directory_;
+  PostgresAuditLogWriter audit_;
   bool committed_ = false;
 };
 
@@ -256,8 +308,10 @@ class PostgresStore final : public Store {
         options_(options),
         pool_(options.replica_url.empty() ? url_ : options.replica_url, reader_settings(options),
               options.max_readers),
+        writers_(url_),
         registrations_(make_registration_reader(pool_)),
-        directory_(make_registrar_directory_reader(pool_)) {}
+        directory_(make_registrar_directory_reader(pool_)),
+        audit_(make_audit_log_reader(pool_)) {}
 
   Result<void> init() {
     SSAD_TRY(conn, Connection::open(url_));
@@ -276,18 +330,28 @@ class PostgresStore final : public Store {
 
   RegistrationReader& registrations() override { return *registrations_; }
   RegistrarDirectoryReader& registrar_directory() override { return *directory_; }
+  AuditLogReader& audit_log() override { return *audit_; }
 
   Result<std::unique_ptr<UnitOfWork>> begin() override {
-    SSAD_TRY(conn, Connection::open(url_));
+    SSAD_TRY(conn, writers_.borrow());
     SSAD_CHECK(conn->exec("BEGIN"));
     // As SQLite's busy timeout: wait up to 10 s for another unit of work (on any node) to finish.
     SSAD_CHECK(conn->exec("SET LOCAL lock_timeout = '10s'"));
     if (auto locked = conn->exec(kWriteLock); !locked) {
+      (void)conn->exec("ROLLBACK");  // NOLINT(bugprone-unused-return-value): the lock's error is the one
       return fail(ErrorCode::unavailable,
                   "another import or change holds the store: " + locked.error().message);
     }
-    SSAD_CHECK(conn->exec("SET LOCAL lock_timeout = 0"));
-    return std::unique_ptr<UnitOfWork>(std::make_unique<PostgresUnitOfWork>(std::move(conn)));
+    // The audit head's lock waits as long as the write lock would.
+    return std::unique_ptr<UnitOfWork>(
+        std::make_unique<PostgresUnitOfWork>(std::move(conn), writers_, false));
+  }
+
+  Result<std::unique_ptr<UnitOfWork>> begin_audit() override {
+    SSAD_TRY(conn, writers_.borrow());
+    SSAD_CHECK(conn->exec("BEGIN"));
+    SSAD_CHECK(conn->exec("SET LOCAL lock_timeout = '10s'"));
+    return std::unique_ptr<UnitOfWork>(std::make_unique<PostgresUnitOfWork>(std::move(conn), writers_, true));
   }
 
   void watch_changes(std::function<void()> changed) override {
@@ -310,8 +374,10 @@ class PostgresStore final : public Store {
   std::string url_;
   PostgresOptions options_;
   ReaderPool pool_;
+  WriterPool writers_;
   std::unique_ptr<RegistrationReader> registrations_;
   std::unique_ptr<RegistrarDirectoryReader> directory_;
+  std::unique_ptr<AuditLogReader> audit_;
   std::unique_ptr<ChangeListener> listener_;
 };
 

@@ -73,6 +73,8 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::optional<std::int64_t> value);
   Statement& bind_null(int index);
+  /// Binds bytes as a BLOB (not copied either).
+  Statement& bind_blob(int index, std::string_view bytes);
   /// The largest parameter index in the statement (?N).
   [[nodiscard]] int parameter_count() const;
 
@@ -85,6 +87,8 @@ class Statement {
   void reset();
 
   [[nodiscard]] std::string_view text(int column) const;
+  /// A BLOB column's bytes (valid until the next step or reset).
+  [[nodiscard]] std::string_view blob(int column) const;
   [[nodiscard]] std::int64_t integer(int column) const;
   [[nodiscard]] std::optional<std::int64_t> optional_integer(int column) const;
   [[nodiscard]] bool is_null(int column) const;

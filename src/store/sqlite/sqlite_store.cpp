@@ -10,43 +10,15 @@
 #include <vector>
 
 #include "store/row_reading.hpp"
+#include "store/sqlite/connection.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite.hpp"
+#include "store/sqlite/sqlite_audit_log.hpp"
 
 namespace ssad::store::sqlite {
 namespace {
 
 using namespace rows;  // NOLINT(google-build-using-namespace): the shared row readers
-
-// A connection with its prepared statements, so each SQL text is prepared once per connection.
-class Connection {
- public:
-  explicit Connection(std::unique_ptr<Database> db) : db_(std::move(db)) {}
-
-  Database& db() { return *db_; }
-
-  /// The prepared statement for `sql`, reset and ready to bind. `sql` must be a string literal.
-  Result<Statement*> statement(const char* sql) {
-    auto it = statements_.find(sql);
-    if (it == statements_.end()) {
-      auto prepared = db_->prepare(sql);
-      if (!prepared) return std::unexpected(prepared.error());
-      it = statements_.emplace(sql, std::move(*prepared)).first;
-    }
-    it->second.reset();
-    return &it->second;
-  }
-
-  /// Resets every statement, ending the read transaction a half-read SELECT holds open (in WAL mode an
-  /// open read transaction pins its snapshot, so later commits would stay invisible to it).
-  void reset_all() {
-    for (auto& [sql, stmt] : statements_) stmt.reset();
-  }
-
- private:
-  std::unique_ptr<Database> db_;
-  std::unordered_map<const char*, Statement> statements_;
-};
 
 Error not_found(std::string_view what, std::string_view key) {
   return Error{ErrorCode::not_found, std::string(what) + " '" + std::string(key) + "' not found"};
@@ -341,68 +313,6 @@ struct SearchBindings {
 DomainName name_of(const Statement& s) {
   return DomainName{std::string(s.text(0)), s.is_null(1) ? std::string() : std::string(s.text(1))};
 }
-
-// The reader connections, shared by every repository's reader: a call borrows one and hands it back.
-class ReaderPool {
- public:
-  ReaderPool(std::string path, const SqliteOptions& options)
-      : path_(std::move(path)),
-        options_(options),
-        clock_(options.clock != nullptr ? *options.clock : system_) {}
-
-  /// Applies the reader settings to `db` and keeps it as an idle reader connection.
-  Result<void> add(std::unique_ptr<Database> db) {
-    SSAD_TRY(conn, reader(std::move(db)));
-    put_back(std::move(conn));
-    return {};
-  }
-
-  // Runs `f` on a borrowed reader connection.
-  template <class F>
-  auto with_connection(F&& f) -> decltype(f(std::declval<Connection&>())) {
-    std::unique_ptr<Connection> conn;
-    {
-      const std::lock_guard lock(mutex_);
-      if (!idle_.empty()) {
-        conn = std::move(idle_.back());
-        idle_.pop_back();
-      }
-    }
-    if (!conn) {
-      auto db = Database::open_read_only(path_);
-      if (!db) return std::unexpected(db.error());
-      auto opened = reader(std::move(*db));
-      if (!opened) return std::unexpected(opened.error());
-      conn = std::move(*opened);
-    }
-    if (options_.read_budget.count() > 0) {
-      conn->db().set_deadline(clock_, clock_.monotonic() + options_.read_budget);
-    }
-    auto result = f(*conn);
-    put_back(std::move(conn));
-    return result;
-  }
-
- private:
-  Result<std::unique_ptr<Connection>> reader(std::unique_ptr<Database> db) const {
-    SSAD_CHECK(db->exec("PRAGMA mmap_size = " + std::to_string(options_.reader_mmap_mib << 20) +
-                        "; PRAGMA temp_store = MEMORY"));
-    return std::make_unique<Connection>(std::move(db));
-  }
-
-  void put_back(std::unique_ptr<Connection> conn) {
-    conn->reset_all();
-    const std::lock_guard lock(mutex_);
-    if (idle_.size() < options_.max_readers) idle_.push_back(std::move(conn));
-  }
-
-  std::string path_;
-  SqliteOptions options_;
-  SystemClock system_;
-  const Clock& clock_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<Connection>> idle_;
-};
 
 class SqliteRegistrationReader final : public RegistrationReader {
  public:
@@ -1183,8 +1093,13 @@ Result<void> stamp_data_updated(Connection& conn, Timestamp now) {
 // One unit of work: a write transaction on its own connection, which every repository writes through.
 class SqliteUnitOfWork final : public UnitOfWork {
  public:
-  SqliteUnitOfWork(std::unique_ptr<Connection> conn, Transaction txn)
-      : conn_(std::move(conn)), txn_(std::move(txn)), registrations_(*conn_), directory_(*conn_) {}
+  SqliteUnitOfWork(std::unique_ptr<Connection> conn, Transaction txn, bool audit_only)
+      : conn_(std::move(conn)),
+        txn_(std::move(txn)),
+        registrations_(*conn_),
+        directory_(*conn_),
+        audit_(*conn_),
+        audit_only_(audit_only) {}
 
   Result<void> init(std::int64_t cache_mib) {
     return conn_->db().exec("PRAGMA cache_size = -" + std::to_string(cache_mib * 1024));
@@ -1192,15 +1107,23 @@ class SqliteUnitOfWork final : public UnitOfWork {
 
   RegistrationWriter& registrations() override { return registrations_; }
   RegistrarDirectoryWriter& registrar_directory() override { return directory_; }
+  AuditLogWriter& audit_log() override { return audit_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_) return fail(ErrorCode::internal, "the unit of work has already committed");
+    const bool data_written = registrations_.written() || directory_.written();
+    if (audit_only_ && data_written) {
+      return fail(ErrorCode::internal,
+                  "an audit-only unit of work wrote registration data: nothing committed");
+    }
     // The directory changes what lookups return, so it counts as a change of the registration data.
-    if (registrations_.written() || directory_.written()) SSAD_CHECK(stamp_data_updated(*conn_, now));
+    if (data_written) SSAD_CHECK(stamp_data_updated(*conn_, now));
+    SSAD_CHECK(audit_.flush());
     SSAD_CHECK(txn_.commit());
     committed_ = true;
     registrations_.finish();
     directory_.finish();
+    audit_.finish();
     return {};
   }
 
@@ -1211,6 +1134,8 @@ class SqliteUnitOfWork final : public UnitOfWork {
   Transaction txn_;
   SqliteRegistrationWriter registrations_;
   SqliteRegistrarDirectoryWriter directory_;
+  SqliteAuditLogWriter audit_;
+  bool audit_only_;
   bool committed_ = false;
 };
 
@@ -1221,7 +1146,8 @@ class SqliteStore final : public Store {
         options_(options),
         pool_(path_, options_),
         registrations_(pool_),
-        directory_(pool_) {}
+        directory_(pool_),
+        audit_(make_audit_log_reader(pool_)) {}
 
   Result<void> init() {
     if (options_.migrate) {
@@ -1246,22 +1172,28 @@ class SqliteStore final : public Store {
 
   RegistrationReader& registrations() override { return registrations_; }
   RegistrarDirectoryReader& registrar_directory() override { return directory_; }
+  AuditLogReader& audit_log() override { return *audit_; }
 
-  Result<std::unique_ptr<UnitOfWork>> begin() override {
+  Result<std::unique_ptr<UnitOfWork>> begin() override { return begin_work(false); }
+  // One writer: an audit-only unit of work waits as any other does.
+  Result<std::unique_ptr<UnitOfWork>> begin_audit() override { return begin_work(true); }
+
+ private:
+  Result<std::unique_ptr<UnitOfWork>> begin_work(bool audit_only) {
     SSAD_TRY(db, Database::open(path_, false));
     auto conn = std::make_unique<Connection>(std::move(db));
     SSAD_TRY(txn, Transaction::begin(conn->db()));
-    auto work = std::make_unique<SqliteUnitOfWork>(std::move(conn), std::move(txn));
+    auto work = std::make_unique<SqliteUnitOfWork>(std::move(conn), std::move(txn), audit_only);
     SSAD_CHECK(work->init(options_.import_cache_mib));
     return std::unique_ptr<UnitOfWork>(std::move(work));
   }
 
- private:
   std::string path_;
   SqliteOptions options_;
   ReaderPool pool_;
   SqliteRegistrationReader registrations_;
   SqliteRegistrarDirectoryReader directory_;
+  std::unique_ptr<AuditLogReader> audit_;
 };
 
 }  // namespace

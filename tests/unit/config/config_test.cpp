@@ -293,6 +293,8 @@ const std::vector<Key>& every_key() {
       SSAD_KEY(whois, listen, R"("0.0.0.0:43")"),
       SSAD_KEY(whois, query_limit_bytes, "128"),
       SSAD_KEY(whois, timeout_seconds, "3"),
+      SSAD_KEY(audit, signing_key, R"("/etc/ssad/audit.key")"),
+      SSAD_KEY(audit, checkpoint_interval_seconds, "300"),
       SSAD_KEY(log, level, R"("debug")"),
       SSAD_KEY(log, access_log, "false"),
   };
@@ -412,7 +414,7 @@ TEST(ConfigKeysTest, NumbersAreCheckedAgainstTheirDocumentedRange) {
       EXPECT_NE(c.error().message.find(name), std::string::npos) << c.error().message;
     }
   }
-  EXPECT_EQ(ranges, 16);  // every number key has one
+  EXPECT_EQ(ranges, 17);  // every number key has one
 }
 
 }  // namespace

@@ -1,0 +1,52 @@
+#pragma once
+// The audit log on PostgreSQL (store/audit_log.hpp), internal to store/postgres/. Appending units of work
+// lock the head row from their append to their commit, so that every node appends to one sequence and
+// one tree; concurrent appenders wait for each other only for that moment.
+
+#include <memory>
+#include <vector>
+
+#include "store/audit_log.hpp"
+#include "store/postgres/postgres_reads.hpp"
+#include "store/postgres/pq.hpp"
+
+namespace ssad::store::postgres {
+
+/// The committed log, read through the reader pool.
+[[nodiscard]] std::unique_ptr<AuditLogReader> make_audit_log_reader(ReaderPool& pool);
+
+/// Appends and checkpoints in a unit of work's transaction.
+class PostgresAuditLogWriter final : public AuditLogWriter {
+ public:
+  explicit PostgresAuditLogWriter(Connection& conn) : conn_(&conn) {}
+
+  Result<void> append(AuditRecord record) override;
+  [[nodiscard]] std::optional<std::uint64_t> first_appended() const override { return first_; }
+  Result<AuditHead> lock_head() override;
+  Result<std::optional<AuditCheckpoint>> latest_checkpoint() override;
+  Result<void> add_checkpoint(const AuditCheckpoint& checkpoint) override;
+
+  /// Locks the head and writes the appended entries: called by commit, inside the transaction, last,
+  /// so that the head stays locked only until the COMMIT right after.
+  [[nodiscard]] Result<void> flush();
+  /// After commit.
+  void finish() {
+    finished_ = true;
+    first_ = flushed_first_;
+  }
+
+ private:
+  Connection* conn_;
+  std::vector<AuditRecord> pending_;
+  std::optional<std::uint64_t> first_;
+  std::optional<std::uint64_t> flushed_first_;
+  bool locked_ = false;
+  bool finished_ = false;
+};
+
+/// Bytes as a bytea parameter in text form ("\x" and hex), and a bytea column's text form read back;
+/// nullopt when it is not that form.
+[[nodiscard]] std::string bytea_param(std::string_view bytes);
+[[nodiscard]] std::optional<std::string> bytea_of(std::string_view text);
+
+}  // namespace ssad::store::postgres

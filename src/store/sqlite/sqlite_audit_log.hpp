@@ -1,0 +1,44 @@
+#pragma once
+// The audit log on SQLite (store/audit_log.hpp), internal to store/sqlite/.
+
+#include <memory>
+#include <vector>
+
+#include "store/audit_log.hpp"
+#include "store/sqlite/connection.hpp"
+
+namespace ssad::store::sqlite {
+
+/// The committed log, read through the reader pool.
+[[nodiscard]] std::unique_ptr<AuditLogReader> make_audit_log_reader(ReaderPool& pool);
+
+/// Appends and checkpoints in a unit of work's transaction. SQLite's unit of work holds the only write
+/// transaction, so the head needs no lock of its own.
+class SqliteAuditLogWriter final : public AuditLogWriter {
+ public:
+  explicit SqliteAuditLogWriter(Connection& conn) : conn_(&conn) {}
+
+  Result<void> append(AuditRecord record) override;
+  [[nodiscard]] std::optional<std::uint64_t> first_appended() const override { return first_; }
+  Result<AuditHead> lock_head() override;
+  Result<std::optional<AuditCheckpoint>> latest_checkpoint() override;
+  Result<void> add_checkpoint(const AuditCheckpoint& checkpoint) override;
+
+  /// Writes the appended entries: called by commit, inside the transaction, last.
+  [[nodiscard]] Result<void> flush();
+  /// After commit: later calls fail.
+  void finish() {
+    finished_ = true;
+    first_ = flushed_first_;
+  }
+
+ private:
+  Connection* conn_;
+  std::vector<AuditRecord> pending_;
+  std::optional<std::uint64_t> first_;
+  std::optional<std::uint64_t> flushed_first_;
+  bool locked_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace ssad::store::sqlite
