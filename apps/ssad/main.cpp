@@ -1,23 +1,35 @@
 // The composition root (DESIGN.md §3): reads the command line and the config, opens the store, builds
 // the services and runs the command. The only code the tests do not link; it holds no business rules.
 
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <limits>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "abuse/rate_limiter.hpp"
+#include "audit/checkpoints.hpp"
+#include "audit/keys.hpp"
+#include "audit/log.hpp"
+#include "audit_commands.hpp"
 #include "cache/abuse_contact_gaps.hpp"
 #include "cache/data_version.hpp"
+#include "cli.hpp"
 #include "config/config.hpp"
 #include "demo/demo_registry.hpp"
+#include "http/audit_endpoint.hpp"
 #include "http/client_address.hpp"
 #include "http/connection_limit.hpp"
 #include "http/health.hpp"
@@ -29,6 +41,7 @@
 #include "ingest/registrar_directory.hpp"
 #include "json/json_writer.hpp"
 #include "model/registration_text.hpp"
+#include "policy/decision.hpp"
 #include "rdap/service.hpp"
 #include "store/open/open_store.hpp"
 #include "whois/responder.hpp"
@@ -37,44 +50,7 @@
 namespace {
 
 using namespace ssad;
-
-// Options every store-opening command shares.
-struct Common {
-  std::string config_path;
-  std::string db_path;
-};
-
-void add_common(CLI::App* command, Common& common) {
-  command->add_option("--config", common.config_path, "Configuration file (ssad.toml; docs/config.md)");
-  command->add_option("--db", common.db_path,
-                      "SQLite database file or postgresql:// URL (overrides store.path)");
-}
-
-Result<config::Config> load(const Common& common) {
-  config::Config config;
-  if (!common.config_path.empty()) {
-    auto loaded = config::load_config(common.config_path);
-    if (!loaded) return std::unexpected(loaded.error());
-    config = *loaded;
-  }
-  if (!common.db_path.empty()) config.store.path = common.db_path;
-  spdlog::set_level(spdlog::level::from_str(config.log.level));
-  return config;
-}
-
-int report_error(const Error& error) {
-  std::fprintf(stderr, "ssad: %s\n", error.message.c_str());
-  switch (error.code) {
-    case ErrorCode::invalid_input:
-      return 2;
-    case ErrorCode::not_found:
-      return 3;
-    case ErrorCode::conflict:
-      return 4;
-    default:
-      return 1;
-  }
-}
+using namespace ssad::cli;  // NOLINT(google-build-using-namespace): the commands' shared pieces
 
 void print_report(const ingest::ImportReport& report) {
   if (report.already_imported) {
@@ -90,39 +66,6 @@ void print_report(const ingest::ImportReport& report) {
   std::printf("store holds %lld domains, %lld contacts, %lld hosts, %lld registrars\n",
               static_cast<long long>(report.counts.domains), static_cast<long long>(report.counts.contacts),
               static_cast<long long>(report.counts.hosts), static_cast<long long>(report.counts.registrars));
-}
-
-// Reader connections for a configuration: one per thread that may read at once (the workers of the HTTP,
-// HTTPS and WHOIS listeners, the reading threads), so that none is opened and closed per query.
-std::size_t readers_for(const config::Config& config) {
-  return std::size_t{3} * (config.server.workers + config.server.threads) + 2;
-}
-
-// Opens the store. `create` false (serve, show) refuses a database file that does not exist and one
-// whose schema is not the current one, instead of creating or migrating it: a mistyped path must not
-// become an empty registry.
-// Only `serve` reads from store.replica_url (the other commands read what they, or an import just now,
-// wrote, on the primary) and only serve's reads have a time budget (an import's report counts every
-// domain, which takes longer than a query may on a large store).
-Result<std::unique_ptr<store::Store>> open_store(const config::Config& config, bool create, bool serving) {
-  return store::open_store(config.store.path,
-                           {.create = create,
-                            .migrate = create,
-                            .max_readers = readers_for(config),
-                            .read_budget = serving ? std::chrono::milliseconds(config.rdap.query_budget_ms)
-                                                   : std::chrono::milliseconds(0),
-                            .replica_url = serving ? config.store.replica_url : std::string()});
-}
-
-// Loads the config, opens the store and runs `command` with both; returns the exit code. `create` false
-// for the commands that only read (see open_store).
-template <class Command>
-int with_store(const Common& common, Command&& command, bool create = true, bool serving = false) {
-  auto config = load(common);
-  if (!config) return report_error(config.error());
-  auto store = open_store(*config, create, serving);
-  if (!store) return report_error(store.error());
-  return command(*config, **store);
 }
 
 // Prints an import's outcome, or its error; returns the exit code.
@@ -221,8 +164,68 @@ unsigned connections_that_fit(unsigned max_connections, std::size_t readers) {
   return static_cast<unsigned>(std::min<rlim_t>(fit, std::numeric_limits<unsigned>::max()));
 }
 
+// The SHA-256 of the config file ("" when there is none: the defaults).
+std::string config_fingerprint(const std::string& path) {
+  if (path.empty()) return "defaults";
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return tlog::hex(tlog::sha256(text));
+}
+
+std::string host_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "localhost";
+  return host;
+}
+
+// Signs a checkpoint at start when one is due, then every quarter of the interval (so that one is made
+// within 1.25 intervals of the log growing; with several nodes, the first node to look signs it).
+class CheckpointSchedule {
+ public:
+  CheckpointSchedule(audit::Checkpointer& signer, std::chrono::seconds interval)
+      : signer_(signer), period_(std::max<std::chrono::seconds>(std::chrono::seconds(1), interval / 4)) {
+    sign();
+    thread_ = std::thread([this] { run(); });
+  }
+  ~CheckpointSchedule() {
+    {
+      const std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  CheckpointSchedule(const CheckpointSchedule&) = delete;
+  CheckpointSchedule& operator=(const CheckpointSchedule&) = delete;
+
+ private:
+  void run() {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, period_, [this] { return stop_; })) {
+      lock.unlock();
+      sign();
+      lock.lock();
+    }
+  }
+  void sign() {
+    auto made = signer_.sign_if_due();
+    if (!made) {
+      spdlog::error("cannot sign an audit checkpoint: {}", made.error().message);
+    } else if (*made) {
+      spdlog::info("signed the audit checkpoint of size {}", (*made)->size);
+    }
+  }
+
+  audit::Checkpointer& signer_;
+  std::chrono::seconds period_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts once the rest is ready
+};
+
 int serve(const config::Config& config, store::Store& store, const std::string& http_override,
-          const std::string& whois_override) {
+          const std::string& whois_override, const std::string& config_path) {
   if (store::is_postgres_url(config.store.path) && config.rdap.cursor_secret.empty()) {
     // Several nodes share a PostgreSQL store: a paging cursor one made must work on the others.
     return report_error(
@@ -244,6 +247,46 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     store::Store& store;
     ~StopWatching() { store.watch_changes({}); }  // before data_version goes
   } const stop_watching{store};
+  // The audit log: the start, with the config and the rules in force, before anything is served; then
+  // checkpoints, when there is a key to sign them.
+  std::optional<tlog::SigningKey> signing_key;
+  if (!config.audit.signing_key.empty()) {
+    auto key = audit::read_signing_key(config.audit.signing_key);
+    if (!key) return report_error(with_context(key.error(), "audit.signing_key: "));
+    signing_key = *key;
+  } else {
+    spdlog::warn(
+        "audit.signing_key is not set: the audit log records everything, but no checkpoint is signed "
+        "(ssad audit keygen --out FILE; docs/audit.md)");
+  }
+  {
+    audit::Entry start;
+    start.time = clock.now();
+    start.actor = {"system", host_name()};
+    start.action = "server.start";
+    start.object = {"server", host_name()};
+    start.detail = {{"version", SSAD_VERSION},
+                    {"config_sha256", config_fingerprint(config_path)},
+                    {"policy_sha256", policy::fingerprint(policy::Settings{operator_of(config)})},
+                    {"pid", std::to_string(::getpid())}};
+    if (signing_key)
+      start.detail.emplace_back("signing_key", tlog::format_verifier_key(tlog::verifier_of(*signing_key)));
+    audit::Appender appender(store);
+    if (auto logged = appender.append(std::move(start)); !logged) {
+      return report_error(with_context(logged.error(), "cannot write the start to the audit log: "));
+    }
+  }
+  std::optional<audit::Checkpointer> checkpointer;
+  std::optional<CheckpointSchedule> checkpoint_schedule;
+  if (signing_key) {
+    checkpointer.emplace(store, *signing_key, clock,
+                         std::chrono::seconds(config.audit.checkpoint_interval_seconds));
+    checkpoint_schedule.emplace(*checkpointer,
+                                std::chrono::seconds(config.audit.checkpoint_interval_seconds));
+  }
+  const http::AuditEndpoint audit_endpoint(
+      store.audit_log(),
+      signing_key ? std::optional<tlog::VerifierKey>(tlog::verifier_of(*signing_key)) : std::nullopt);
   rdap::ServiceOptions rdap_options;
   rdap_options.page_size = config.rdap.page_size;
   rdap_options.cursor_key = config.rdap.cursor_secret;
@@ -264,7 +307,8 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   const http::Router router = http::make_routes({.rdap = rdap_endpoint,
                                                  .readiness = readiness,
                                                  .limiter = http_limiter,
-                                                 .health_limiter = health_limiter});
+                                                 .health_limiter = health_limiter,
+                                                 .audit = &audit_endpoint});
   auto handler = [&router](const http::Request& request) { return router.handle(request); };
   auto trusted_proxies = http::TrustedProxies::parse(
       config.server.trusted_proxies,
@@ -421,7 +465,7 @@ int main(int argc, char** argv) {
             }
             config.rdap.base_url = base_url;
           }
-          return serve(config, store, http_listen, whois_listen);
+          return serve(config, store, http_listen, whois_listen, common.config_path);
         },
         /*create=*/false, /*serving=*/true);
   });
@@ -661,6 +705,8 @@ int main(int argc, char** argv) {
         },
         false);
   });
+
+  add_audit_commands(app, common, exit_code);
 
   try {
     app.parse(argc, argv);

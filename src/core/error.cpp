@@ -24,6 +24,8 @@ std::string_view to_string(ErrorCode code) {
       return "too_large";
     case ErrorCode::header_too_large:
       return "header_too_large";
+    case ErrorCode::unauthenticated:
+      return "unauthenticated";
     case ErrorCode::unavailable:
       return "unavailable";
     case ErrorCode::timed_out:

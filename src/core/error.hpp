@@ -14,6 +14,7 @@ enum class ErrorCode {
   invalid_input,       // the caller's input is wrong: a bad name, a bad row, a bad option
   not_found,           // the thing asked for does not exist
   conflict,            // the request contradicts the current state (duplicate key, out-of-sequence deposit)
+  unauthenticated,     // the caller must prove who it is first (no credential, or one not accepted)
   forbidden,           // the caller may not do this
   unsupported,         // well-formed, but a variant this server does not offer (an RDAP partial match)
   not_implemented,     // a whole kind of query this server does not offer (RDAP reverse search, ip)

@@ -11,6 +11,8 @@ std::string_view reason_of(unsigned status) {
   switch (status) {
     case 400:
       return "Bad Request";
+    case 401:
+      return "Unauthorized";
     case 403:
       return "Forbidden";
     case 404:
@@ -49,6 +51,8 @@ unsigned status_of(ErrorCode code) {
   switch (code) {
     case ErrorCode::invalid_input:
       return 400;
+    case ErrorCode::unauthenticated:
+      return 401;
     case ErrorCode::forbidden:
       return 403;
     case ErrorCode::not_found:
@@ -114,6 +118,8 @@ Response error_response(std::string_view path, const Error& error) {
   // RFC 9110 §10.2.3: the store (a database restarting, a lost connection) should be back soon; a
   // client may try again after a second. A server too busy says so itself (server.cpp).
   if (error.code == ErrorCode::unavailable) response.headers.emplace_back("Retry-After", "1");
+  // RFC 9110 §11.6.1: a 401 names the scheme to authenticate with (RFC 6750 bearer tokens).
+  if (error.code == ErrorCode::unauthenticated) response.headers.emplace_back("WWW-Authenticate", "Bearer");
   return response;
 }
 

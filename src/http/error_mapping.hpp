@@ -12,7 +12,8 @@
 
 namespace ssad::http {
 
-/// The HTTP status of an error code: invalid_input 400, forbidden 403, not_found 404, method_not_allowed
+/// The HTTP status of an error code: invalid_input 400, unauthenticated 401 (with WWW-Authenticate:
+/// Bearer), forbidden 403, not_found 404, method_not_allowed
 /// 405, conflict 409, too_large 413, unsupported 422, too_many_requests 429, header_too_large 431,
 /// internal 500, not_implemented 501, unavailable 503.
 [[nodiscard]] unsigned status_of(ErrorCode code);

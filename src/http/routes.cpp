@@ -2,7 +2,12 @@
 
 #include <string>
 
+#include "core/embedded.hpp"
 #include "http/error_mapping.hpp"
+
+namespace ssad::embedded {
+std::span<const EmbeddedFile> openapi_document();
+}
 
 namespace ssad::http {
 namespace {
@@ -35,6 +40,22 @@ Router make_routes(FrontDoors doors) {
   router.exact(
       "/readyz", [&readiness = doors.readiness](const Request& request) { return readiness.handle(request); },
       [&readiness = doors.readiness](const Request& request) { return readiness.quick(request); });
+  if (doors.audit != nullptr) {
+    router.prefix("/v1/audit",
+                  [audit = doors.audit](const Request& request) { return audit->handle(request); });
+  }
+  router.exact("/v1/openapi.json", [](const Request& request) {
+    if (request.method != "GET") {
+      Response refused =
+          error_response(request.path, Error{ErrorCode::method_not_allowed, "Only GET and HEAD."});
+      refused.headers.emplace_back("Allow", "GET, HEAD");
+      return refused;
+    }
+    Response response;
+    response.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "no-cache"}};
+    response.body = std::string(embedded::openapi_document().front().text);
+    return response;
+  });
   return router;
 }
 

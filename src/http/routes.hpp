@@ -4,6 +4,7 @@
 // same table.
 
 #include "abuse/rate_limiter.hpp"
+#include "http/audit_endpoint.hpp"
 #include "http/health.hpp"
 #include "http/rdap_endpoint.hpp"
 #include "http/router.hpp"
@@ -20,9 +21,12 @@ struct FrontDoors {
   // /healthz and /readyz: their own bucket per client, so that a load balancer's polling neither spends
   // nor is refused for the queries of the address it shares (a proxy's, say).
   abuse::RateLimiter& health_limiter;
+  // "/v1/audit" and below; none: those paths are 404.
+  const AuditEndpoint* audit = nullptr;
 };
 
-/// "/rdap" and below: RDAP; "/healthz", "/readyz": health; anything else: 404 (RFC 9457).
+/// "/rdap" and below: RDAP; "/healthz", "/readyz": health; "/v1/audit" and below: the audit log;
+/// "/v1/openapi.json": the OpenAPI 3.1 document of /v1/; anything else: 404 (RFC 9457).
 [[nodiscard]] Router make_routes(FrontDoors doors);
 
 }  // namespace ssad::http

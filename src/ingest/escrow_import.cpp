@@ -1,6 +1,7 @@
 #include "ingest/escrow_import.hpp"
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -14,9 +15,15 @@
 #include "ingest/csv.hpp"
 #include "ingest/escrow_deposit.hpp"
 #include "ingest/text_check.hpp"
+#include "tlog/hash.hpp"
 
 namespace ssad::ingest {
 namespace {
+
+std::string lower(std::string hex) {
+  for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return hex;
+}
 
 using namespace escrow;
 
@@ -226,7 +233,9 @@ class Importer {
                           const std::vector<std::size_t>& required_positions, store::RegistrationWriter& w) {
     auto data = read_file(dir_ / file.name);
     if (!data) return std::unexpected(with_context(data.error(), "csv '" + def.name + "'"));
-    const std::string actual = file.checksum_algorithm == "CRC32" ? crc32_hex(*data) : sha256_hex(*data);
+    const std::string sha256 = sha256_hex(*data);
+    const std::string actual = file.checksum_algorithm == "CRC32" ? crc32_hex(*data) : sha256;
+    report_.files.emplace_back(file.name, lower(sha256));
     if (actual != file.checksum) {
       return fail(ErrorCode::invalid_input, file.name + ": " + file.checksum_algorithm + " checksum is " +
                                                 actual + ", the deposit says " + file.checksum);
@@ -781,6 +790,7 @@ Result<ImportReport> import_escrow(store::Store& store, const std::string& xml_p
   report.deposit_id = deposit.id;
   report.type = deposit.type;
   const std::string digest = sha256_hex(*xml);
+  report.files.emplace_back(path.filename().string(), lower(digest));
 
   store::RegistrationReader& registrations = store.registrations();
   // The checks read through the unit of work: under its write lock, on the database it writes to, so
@@ -828,11 +838,38 @@ Result<ImportReport> import_escrow(store::Store& store, const std::string& xml_p
       !ok) {
     return std::unexpected(ok.error());
   }
+  if (auto ok = record_import(**work, report, "import.escrow", options.actor, now); !ok) {
+    return std::unexpected(ok.error());
+  }
   if (auto ok = (*work)->commit(now); !ok) return std::unexpected(ok.error());
+  report.audit_entry = (*work)->audit_log().first_appended();
   auto counts = registrations.counts();
   if (!counts) return std::unexpected(counts.error());
   report.counts = *counts;
   return report;
+}
+
+Result<void> record_import(store::UnitOfWork& work, const ImportReport& report, std::string_view action,
+                           const audit::Actor& actor, Timestamp now) {
+  audit::Entry entry;
+  entry.time = now;
+  entry.actor = actor;
+  entry.action = std::string(action);
+  entry.object = {"deposit", report.deposit_id};
+  std::string rows;
+  for (const auto& [kind, count] : report.rows) {
+    rows += (rows.empty() ? "" : " ") + kind + "=" + std::to_string(count);
+  }
+  // The files as "name=sha256" separated by spaces, and the SHA-256 of that text (which still fits when
+  // a deposit has so many files that the list does not).
+  std::string files;
+  for (const auto& [name, sha256] : report.files) files += (files.empty() ? "" : " ") + name + "=" + sha256;
+  entry.detail = {{"type", report.type},
+                  {"rows", rows},
+                  {"deleted", std::to_string(report.deleted)},
+                  {"files_sha256", tlog::hex(tlog::sha256(files))}};
+  if (files.size() <= audit::kMaxDetailValueBytes) entry.detail.emplace_back("files", files);
+  return audit::record(work, std::move(entry));
 }
 
 }  // namespace ssad::ingest

@@ -13,9 +13,12 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "audit/log.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "store/store.hpp"
@@ -24,6 +27,7 @@ namespace ssad::ingest {
 
 struct EscrowImportOptions {
   bool ignore_sequence = false;  // apply a DIFF/INCR even when its prevId is not the last deposit applied
+  audit::Actor actor = audit::console_operator();  // who imports, for the audit log
 };
 
 struct ImportReport {
@@ -34,7 +38,16 @@ struct ImportReport {
   std::int64_t deleted = 0;                  // objects removed (deletes, and a FULL's replaced domains)
   std::vector<std::string> notes;            // ignored columns and files, for the operator
   store::StoreCounts counts;                 // what the store holds afterwards
+  // Every file read (the XML, the CSV files) and its SHA-256 (lower-case hex), in the order read: what
+  // the audit log records of the import.
+  std::vector<std::pair<std::string, std::string>> files;
+  std::optional<std::uint64_t> audit_entry;  // the import's entry in the audit log (nullopt: nothing changed)
 };
+
+/// Appends the import's entry (`action`: "import.escrow", "import.jsonl") to the audit log in `work`:
+/// deposit id and type, rows per kind, objects removed, and each file's SHA-256.
+[[nodiscard]] Result<void> record_import(store::UnitOfWork& work, const ImportReport& report,
+                                         std::string_view action, const audit::Actor& actor, Timestamp now);
 
 /// Imports the deposit whose XML is at `xml_path`; its CSV files are looked up beside it.
 /// Errors: invalid_input ("domain-20240101.csv line 7: unknown registrar 'X'"), conflict (out of

@@ -20,6 +20,7 @@
 #include "ingest/checksum.hpp"
 #include "ingest/text_check.hpp"
 #include "model/registration.hpp"
+#include "tlog/hash.hpp"
 
 namespace ssad::ingest {
 namespace {
@@ -653,7 +654,8 @@ bool is_record(std::string_view line) {
 
 }  // namespace
 
-Result<ImportReport> import_jsonl(store::Store& store, const std::string& path, const Clock& clock) {
+Result<ImportReport> import_jsonl(store::Store& store, const std::string& path, const Clock& clock,
+                                  const audit::Actor& actor) {
   const std::filesystem::path file(path);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) {
@@ -676,6 +678,7 @@ Result<ImportReport> import_jsonl(store::Store& store, const std::string& path, 
   report.rows["domain"] = 0;
   // A file is recorded by its SHA-256, so that importing the same file again changes nothing at all.
   const std::string digest = sha256_hex(content);
+  report.files.emplace_back(file_name, tlog::hex(tlog::sha256(content)));
   report.deposit_id = "jsonl-" + digest.substr(0, 16);
   store::RegistrationReader& registrations = store.registrations();
   // Checked through the unit of work: under its write lock, on the database it writes to.
@@ -716,7 +719,9 @@ Result<ImportReport> import_jsonl(store::Store& store, const std::string& path, 
     const Timestamp now = clock.now();
     SSAD_CHECK(
         (*work)->registrations().record_deposit({report.deposit_id, "JSONL", "", "", now, digest, now}));
+    SSAD_CHECK(record_import(**work, report, "import.jsonl", actor, now));
     SSAD_CHECK((*work)->commit(now));
+    report.audit_entry = (*work)->audit_log().first_appended();
   }
   work->reset();  // ends the unit of work (rolls back when nothing was read)
   auto counts = registrations.counts();

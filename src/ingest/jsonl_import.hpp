@@ -47,6 +47,7 @@ using JsonlRecord = std::variant<model::Registrar, JsonlDomain>;
 /// or registrar given twice, a contact or host given twice with different data) and for a missing
 /// file; unavailable when the file or the database cannot be read or written.
 [[nodiscard]] Result<ImportReport> import_jsonl(store::Store& store, const std::string& path,
-                                                const Clock& clock);
+                                                const Clock& clock,
+                                                const audit::Actor& actor = audit::console_operator());
 
 }  // namespace ssad::ingest

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -9,6 +10,7 @@
 
 #include "ingest/csv.hpp"
 #include "ingest/text_check.hpp"
+#include "tlog/hash.hpp"
 
 namespace ssad::ingest {
 namespace {
@@ -141,16 +143,31 @@ Result<void> check_directory_change(const RegistrarDirectoryChange& change) {
 }
 
 Result<void> set_registrar_directory(store::Store& store, const RegistrarDirectoryChange& change,
-                                     const Clock& clock) {
+                                     const Clock& clock, const audit::Actor& actor) {
   SSAD_CHECK(check_directory_change(change));
   SSAD_TRY(work, store.begin());
   const Timestamp now = clock.now();
   SSAD_CHECK(work->registrar_directory().apply(change, now));
+  // The names of the fields set, not their values.
+  std::string fields;
+  const std::pair<const char*, const std::optional<std::string>*> named[] = {
+      {"name", &change.name}, {"status", &change.status},           {"rdap_base_url", &change.rdap_base_url},
+      {"url", &change.url},   {"abuse_email", &change.abuse_email}, {"abuse_phone", &change.abuse_phone}};
+  for (const auto& [name, value] : named) {
+    if (value->has_value()) fields += (fields.empty() ? "" : " ") + std::string(name);
+  }
+  audit::Entry entry;
+  entry.time = now;
+  entry.actor = actor;
+  entry.action = "registrar.set";
+  entry.object = {"registrar", std::to_string(change.iana_id)};
+  entry.detail = {{"fields", fields}};
+  SSAD_CHECK(audit::record(*work, std::move(entry)));
   return work->commit(now);
 }
 
 Result<DirectoryImportReport> import_registrar_directory(store::Store& store, const std::string& path,
-                                                         const Clock& clock) {
+                                                         const Clock& clock, const audit::Actor& actor) {
   SSAD_TRY(text, read_text(path));
   std::string_view data = text;
   if (data.starts_with("\xEF\xBB\xBF")) data.remove_prefix(3);  // a UTF-8 byte order mark
@@ -223,6 +240,19 @@ Result<DirectoryImportReport> import_registrar_directory(store::Store& store, co
     if (auto ok = writer.apply(change, now); !ok) return std::unexpected(at(path, line, ok.error().message));
     ++report.rows;
   }
+  // The file is recorded by its name and SHA-256: with the file in hand, an auditor sees every value set.
+  std::string columns_text;
+  for (const auto& column : report.columns) columns_text += (columns_text.empty() ? "" : ",") + column;
+  audit::Entry entry;
+  entry.time = now;
+  entry.actor = actor;
+  entry.action = "registrar.import";
+  entry.object = {"registrar_directory", ""};
+  entry.detail = {{"file", std::filesystem::path(path).filename().string()},
+                  {"sha256", tlog::hex(tlog::sha256(text))},
+                  {"rows", std::to_string(report.rows)},
+                  {"columns", columns_text}};
+  SSAD_CHECK(audit::record(*work, std::move(entry)));
   SSAD_CHECK(work->commit(now));
   return report;
 }

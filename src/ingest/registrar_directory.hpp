@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "audit/log.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "store/store.hpp"
@@ -26,9 +27,11 @@ namespace ssad::ingest {
 [[nodiscard]] Result<void> check_directory_change(const store::RegistrarDirectoryChange& change);
 
 /// Checks and applies one change (`ssad registrar set`). Errors: invalid_input, unavailable.
+/// Audited as "registrar.set" on the registrar, naming the fields set (not their values).
 [[nodiscard]] Result<void> set_registrar_directory(store::Store& store,
                                                    const store::RegistrarDirectoryChange& change,
-                                                   const Clock& clock);
+                                                   const Clock& clock,
+                                                   const audit::Actor& actor = audit::console_operator());
 
 struct DirectoryImportReport {
   std::int64_t rows = 0;             // entries changed (one per data row)
@@ -37,9 +40,10 @@ struct DirectoryImportReport {
 
 /// Reads and applies a directory CSV file. Errors: invalid_input as "FILE:LINE: reason" (an unknown or
 /// repeated column, a row with the wrong number of fields, a bad or repeated ID, a bad value), nothing
-/// being written then; unavailable when the file or the store cannot be used.
-[[nodiscard]] Result<DirectoryImportReport> import_registrar_directory(store::Store& store,
-                                                                       const std::string& path,
-                                                                       const Clock& clock);
+/// being written then; unavailable when the file or the store cannot be used. Audited as
+/// "registrar.import": the file's name and SHA-256, the rows and the columns.
+[[nodiscard]] Result<DirectoryImportReport> import_registrar_directory(
+    store::Store& store, const std::string& path, const Clock& clock,
+    const audit::Actor& actor = audit::console_operator());
 
 }  // namespace ssad::ingest

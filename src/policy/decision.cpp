@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "tlog/hash.hpp"
+
 namespace ssad::policy {
 namespace {
 
@@ -148,6 +150,19 @@ Decision decide(const identity::Caller& caller, const model::Registration& regis
     if (!any) decision.omit_contact(role);
   }
   return decision;
+}
+
+std::string fingerprint(const Settings& settings) {
+  std::string text = "policy v1\nrole ";
+  text += settings.role == model::Operator::registrar ? "registrar" : "registry";
+  text += '\n';
+  for (const catalog::Field& field : catalog::all_fields()) {
+    text += field.key;
+    text += field.personal_data ? " personal " : " not-personal ";
+    text += catalog::to_string(field.default_visibility);
+    text += '\n';
+  }
+  return tlog::hex(tlog::sha256(text));
 }
 
 }  // namespace ssad::policy

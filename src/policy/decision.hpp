@@ -12,6 +12,7 @@
 #include <array>
 #include <bitset>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -95,6 +96,11 @@ class Decision {
 struct Settings {
   model::Operator role = model::Operator::registry;
 };
+
+/// A fingerprint of the rules in force: the SHA-256 (hex) of their text — the operator's role, then each
+/// catalogue field's key, personal-data flag and default visibility, one per line. It changes when the
+/// rules do; the audit log records it at start-up.
+[[nodiscard]] std::string fingerprint(const Settings& settings);
 
 /// The decision for `caller` about `registration`. For the anonymous caller:
 /// - public_always fields: disclosed (rule public-element);

@@ -1,0 +1,65 @@
+#include "cli.hpp"
+
+#include <cstdio>
+
+#include <spdlog/spdlog.h>
+
+#include "store/open/open_store.hpp"
+
+namespace ssad::cli {
+
+void add_common(CLI::App* command, Common& common) {
+  command->add_option("--config", common.config_path, "Configuration file (ssad.toml; docs/config.md)");
+  command->add_option("--db", common.db_path,
+                      "SQLite database file or postgresql:// URL (overrides store.path)");
+}
+
+Result<config::Config> load(const Common& common) {
+  config::Config config;
+  if (!common.config_path.empty()) {
+    auto loaded = config::load_config(common.config_path);
+    if (!loaded) return std::unexpected(loaded.error());
+    config = *loaded;
+  }
+  if (!common.db_path.empty()) config.store.path = common.db_path;
+  spdlog::set_level(spdlog::level::from_str(config.log.level));
+  return config;
+}
+
+int report_error(const Error& error) {
+  std::fprintf(stderr, "ssad: %s\n", error.message.c_str());
+  switch (error.code) {
+    case ErrorCode::invalid_input:
+      return 2;
+    case ErrorCode::not_found:
+      return 3;
+    case ErrorCode::conflict:
+      return 4;
+    default:
+      return 1;
+  }
+}
+
+// Reader connections for a configuration: one per thread that may read at once (the workers of the HTTP,
+// HTTPS and WHOIS listeners, the reading threads), so that none is opened and closed per query.
+std::size_t readers_for(const config::Config& config) {
+  return std::size_t{3} * (config.server.workers + config.server.threads) + 2;
+}
+
+// Opens the store. `create` false (serve, show) refuses a database file that does not exist and one
+// whose schema is not the current one, instead of creating or migrating it: a mistyped path must not
+// become an empty registry.
+// Only `serve` reads from store.replica_url (the other commands read what they, or an import just now,
+// wrote, on the primary) and only serve's reads have a time budget (an import's report counts every
+// domain, which takes longer than a query may on a large store).
+Result<std::unique_ptr<store::Store>> open_store(const config::Config& config, bool create, bool serving) {
+  return store::open_store(config.store.path,
+                           {.create = create,
+                            .migrate = create,
+                            .max_readers = readers_for(config),
+                            .read_budget = serving ? std::chrono::milliseconds(config.rdap.query_budget_ms)
+                                                   : std::chrono::milliseconds(0),
+                            .replica_url = serving ? config.store.replica_url : std::string()});
+}
+
+}  // namespace ssad::cli

@@ -1,0 +1,47 @@
+#pragma once
+// What the commands of the composition root share: the options of every store-opening command, loading
+// the config, opening the store, and turning an error into a message and an exit code.
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "config/config.hpp"
+#include "core/error.hpp"
+#include "store/store.hpp"
+
+namespace ssad::cli {
+
+// Options every store-opening command shares.
+struct Common {
+  std::string config_path;
+  std::string db_path;
+};
+
+void add_common(CLI::App* command, Common& common);
+
+/// The config file (or the defaults) with --db applied; sets the log level.
+[[nodiscard]] Result<config::Config> load(const Common& common);
+
+/// Prints `error` on standard error; returns the exit code for it.
+int report_error(const Error& error);
+
+/// Reader connections for a configuration (see cli.cpp).
+[[nodiscard]] std::size_t readers_for(const config::Config& config);
+
+/// Opens the store (see cli.cpp for `create` and `serving`).
+[[nodiscard]] Result<std::unique_ptr<store::Store>> open_store(const config::Config& config, bool create,
+                                                               bool serving);
+
+// Loads the config, opens the store and runs `command` with both; returns the exit code. `create` false
+// for the commands that only read (see open_store).
+template <class Command>
+int with_store(const Common& common, Command&& command, bool create = true, bool serving = false) {
+  auto config = load(common);
+  if (!config) return report_error(config.error());
+  auto store = open_store(*config, create, serving);
+  if (!store) return report_error(store.error());
+  return command(*config, **store);
+}
+
+}  // namespace ssad::cli

@@ -1,0 +1,51 @@
+#include "audit/checkpoints.hpp"
+
+#include "audit/proofs.hpp"
+
+namespace ssad::audit {
+
+Result<void> check_extends(store::AuditLogReader& log, const store::AuditCheckpoint& older,
+                           std::uint64_t size, const tlog::Hash& root) {
+  if (older.size > size) {
+    return fail(ErrorCode::internal, "the audit log has " + std::to_string(size) +
+                                         " entries, fewer than its checkpoint of size " +
+                                         std::to_string(older.size));
+  }
+  SSAD_TRY(proof, consistency_proof(log, older.size, size, size));
+  if (!tlog::verify_consistency(older.size, size, older.root, root, proof)) {
+    return fail(ErrorCode::internal, "the audit log's tree of " + std::to_string(size) +
+                                         " entries does not extend its checkpoint of size " +
+                                         std::to_string(older.size));
+  }
+  return {};
+}
+
+Result<std::optional<store::AuditCheckpoint>> Checkpointer::sign_if_due() { return sign(false); }
+
+Result<store::AuditCheckpoint> Checkpointer::sign_now() {
+  SSAD_TRY(signed_one, sign(true));
+  if (signed_one) return *signed_one;
+  SSAD_TRY(latest, store_.audit_log().latest_checkpoint());
+  if (!latest) return fail(ErrorCode::not_found, "the audit log is empty: there is nothing to sign");
+  return *latest;
+}
+
+Result<std::optional<store::AuditCheckpoint>> Checkpointer::sign(bool on_demand) {
+  SSAD_TRY(work, store_.begin_audit());
+  // Under the head's lock: no entry is appended and no other node signs until this commits.
+  SSAD_TRY(head, work->audit_log().lock_head());
+  SSAD_TRY(latest, work->audit_log().latest_checkpoint());
+  const Timestamp now = clock_.now();
+  if (head.size == 0 || (latest && latest->size >= head.size)) return std::optional<store::AuditCheckpoint>();
+  if (!on_demand && latest && now - latest->signed_at < interval_)
+    return std::optional<store::AuditCheckpoint>();
+  if (latest) SSAD_CHECK(check_extends(store_.audit_log(), *latest, head.size, head.root));
+  const std::string text = tlog::checkpoint_text({key_.name, head.size, head.root});
+  SSAD_TRY(note, tlog::sign_note(text, key_));
+  store::AuditCheckpoint checkpoint{head.size, head.root, now, std::move(note)};
+  SSAD_CHECK(work->audit_log().add_checkpoint(checkpoint));
+  SSAD_CHECK(work->commit(now));
+  return std::optional<store::AuditCheckpoint>(std::move(checkpoint));
+}
+
+}  // namespace ssad::audit

@@ -1,0 +1,86 @@
+#include "audit/log.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <pwd.h>
+#include <unistd.h>
+
+namespace ssad::audit {
+
+Actor console_operator() {
+  // SUDO_USER names the person behind sudo; the effective account otherwise. An account name, not
+  // personal registration data.
+  if (const char* sudo = std::getenv("SUDO_USER"); sudo != nullptr && *sudo != '\0')
+    return {"operator", sudo};
+  if (const passwd* account = ::getpwuid(::geteuid()); account != nullptr && account->pw_name != nullptr) {
+    return {"operator", account->pw_name};
+  }
+  return {"operator", "uid " + std::to_string(::geteuid())};
+}
+
+Result<store::AuditRecord> make_record(Entry entry, std::span<const ServedValue> served) {
+  entry.nonce = random_nonce();
+  store::AuditRecord out;
+  if (!served.empty()) {
+    entry.fields.clear();
+    for (const auto& [key, value] : served) entry.fields.push_back(key);
+    out.values_salt = random_bytes(32);
+    entry.values_commitment = commit_values(served, out.values_salt);
+  }
+  entry = normalised(std::move(entry));
+  SSAD_TRY(encoding, encode(entry));
+  out.time = entry.time;
+  out.actor_kind = entry.actor.kind;
+  out.actor_id = entry.actor.id;
+  out.action = entry.action;
+  out.object_kind = entry.object.kind;
+  out.object_id = entry.object.id;
+  out.encoding = std::move(encoding);
+  return out;
+}
+
+Result<void> record(store::UnitOfWork& work, Entry entry, std::span<const ServedValue> served) {
+  SSAD_TRY(made, make_record(std::move(entry), served));
+  return work.audit_log().append(std::move(made));
+}
+
+Result<std::uint64_t> Appender::append(Entry entry, std::span<const ServedValue> served) {
+  SSAD_TRY(made, make_record(std::move(entry), served));
+  Pending pending{std::move(made), std::nullopt};
+  std::unique_lock lock(mutex_);
+  queue_.push_back(&pending);
+  // Group commit: whoever finds no batch being written writes everything queued so far, in one unit of
+  // work, while later callers queue up for the next batch; everyone else waits for their answer.
+  while (!pending.result) {
+    if (writing_) {
+      done_.wait(lock);
+      continue;
+    }
+    writing_ = true;
+    const std::size_t count = std::min(queue_.size(), kMaxBatch);
+    std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+    lock.unlock();
+    const auto first = write(batch);
+    lock.lock();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->result =
+          first ? Result<std::uint64_t>(*first + i) : Result<std::uint64_t>(std::unexpected(first.error()));
+    }
+    writing_ = false;
+    done_.notify_all();
+  }
+  return *pending.result;
+}
+
+Result<std::uint64_t> Appender::write(std::span<Pending* const> batch) {
+  SSAD_TRY(work, store_.begin_audit());
+  for (Pending* pending : batch) SSAD_CHECK(work->audit_log().append(pending->record));
+  SSAD_CHECK(work->commit(batch.front()->record.time));
+  const auto first = work->audit_log().first_appended();
+  if (!first) return fail(ErrorCode::internal, "the audit log numbered no entry");
+  return *first;
+}
+
+}  // namespace ssad::audit
