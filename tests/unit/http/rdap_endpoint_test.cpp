@@ -24,6 +24,7 @@
 #include "http/routes.hpp"
 #include "rdap/service.hpp"
 #include "support/fake_clock.hpp"
+#include "support/openapi.hpp"
 #include "unit/rdap/rdap_fixture.hpp"
 
 namespace ssad::http {
@@ -154,6 +155,23 @@ class RdapEndpointTest : public ::testing::Test {
   ssad::testing::FakeClock clock_{ssad::testing::at("2026-06-01T00:00:00Z")};
   std::unique_ptr<Door> registry_, registrar_;
 };
+
+TEST_F(RdapEndpointTest, TheRouteTableServesItsOpenApiDocumentWhichDescribesItself) {
+  Request request;
+  request.method = "GET";
+  request.target = request.path = "/v1/openapi.json";
+  request.remote_address = "192.0.2.1";
+  const Response response = service().handle(request);
+  EXPECT_EQ(response.status, 200U);
+  EXPECT_EQ(response.header("Content-Type"), "application/json");
+  const ssad::testing::OpenApi api(response.body);
+  ASSERT_TRUE(api.parsed());
+  EXPECT_EQ(api.check("GET", "/v1/openapi.json", response), "");
+  EXPECT_EQ(parse(response.body)["openapi"].GetString(), std::string("3.1.0"));
+  // Without an audit door (a route table built without one), its paths are not found.
+  request.target = request.path = "/v1/audit/checkpoint";
+  EXPECT_EQ(service().handle(request).status, 404U);
+}
 
 struct GoldenCase {
   const char* file;
