@@ -178,13 +178,18 @@ std::string host_name() {
   return host;
 }
 
-// Signs a checkpoint at start when one is due, then every quarter of the interval (so that one is made
-// within 1.25 intervals of the log growing; with several nodes, the first node to look signs it).
+// Signs a checkpoint at start (covering the start's own entry), then looks every quarter of the interval
+// (so that one is made within 1.25 intervals of the log growing; with several nodes, the first node to
+// look signs it).
 class CheckpointSchedule {
  public:
   CheckpointSchedule(audit::Checkpointer& signer, std::chrono::seconds interval)
       : signer_(signer), period_(std::max<std::chrono::seconds>(std::chrono::seconds(1), interval / 4)) {
-    sign();
+    if (auto made = signer_.sign_now(); !made) {
+      spdlog::error("cannot sign an audit checkpoint: {}", made.error().message);
+    } else {
+      spdlog::info("the audit checkpoint is of size {}", made->size);
+    }
     thread_ = std::thread([this] { run(); });
   }
   ~CheckpointSchedule() {
