@@ -5,6 +5,8 @@
 
 DEMO_DOMAINS ?= 10000
 DEMO_DB      ?= var/demo.db
+DEMO_KEY     ?= var/demo-audit.key
+DEMO_CONFIG  := var/demo.toml
 HTTP         ?= 127.0.0.1:8080
 WHOIS        ?= 127.0.0.1:4343
 BASE_URL     ?=
@@ -23,10 +25,14 @@ release: setup
 	cmake --preset release >/dev/null
 	cmake --build --preset release --target ssad
 
+# The demo signs its audit log's checkpoints with a key of its own (docs/audit.md), made once.
 demo: release
-	@mkdir -p $(dir $(DEMO_DB))
-	$(SSAD_RELEASE) demo --domains $(DEMO_DOMAINS) --db $(DEMO_DB)
-	$(SSAD_RELEASE) serve --db $(DEMO_DB) --http $(HTTP) --whois $(WHOIS) $(if $(BASE_URL),--base-url $(BASE_URL))
+	@mkdir -p $(dir $(DEMO_DB)) $(dir $(DEMO_KEY))
+	@test -f $(DEMO_KEY) || $(SSAD_RELEASE) audit keygen --out $(DEMO_KEY) --name demo.openssad.invalid/audit
+	@printf '[audit]\nsigning_key = "%s"\n' "$(abspath $(DEMO_KEY))" > $(DEMO_CONFIG)
+	$(SSAD_RELEASE) demo --domains $(DEMO_DOMAINS) --db $(DEMO_DB) --config $(DEMO_CONFIG)
+	$(SSAD_RELEASE) serve --db $(DEMO_DB) --config $(DEMO_CONFIG) --http $(HTTP) --whois $(WHOIS) \
+	  $(if $(BASE_URL),--base-url $(BASE_URL))
 
 test: build
 	ctest --preset debug --output-on-failure -j2
