@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "audit/entry.hpp"
 #include "ingest/checksum.hpp"
 #include "ingest/csv.hpp"
 #include "ingest/escrow_deposit.hpp"
@@ -16,6 +17,7 @@
 #include "support/fake_clock.hpp"
 #include "support/store_backends.hpp"
 #include "support/temp_dir.hpp"
+#include "tlog/hash.hpp"
 
 namespace ssad::ingest {
 namespace {
@@ -74,6 +76,15 @@ class EscrowImportFixture : public ::testing::Test {
     EXPECT_EQ(store_->registrations().counts().value(), counts_before);
     EXPECT_EQ(store_->registrations().find_registration("domain2.test").value().domain, domain_before);
     EXPECT_EQ(store_->registrations().last_deposit().value()->id, "20101017001");
+    EXPECT_EQ(store_->audit_log().head().value().size, 1U);  // the first import's entry only
+  }
+
+  // The audit log's entries, decoded.
+  std::vector<audit::Entry> audit_entries() {
+    std::vector<audit::Entry> out;
+    const auto records = store_->audit_log().entries(0, 100).value();  // kept: the loop reads it
+    for (const auto& r : records) out.push_back(audit::decode(r.encoding).value());
+    return out;
   }
 
   ssad::testing::TempDir dir_;                                                     // the deposits
@@ -182,6 +193,38 @@ TEST_P(EscrowImportTest, AReimportKeepsTheRegistrarDirectory) {
   EXPECT_EQ(merged.abuse_phone, "+1.7035555500");
   EXPECT_EQ(merged.rdap_base_url, "https://rdap.example.test/");
   EXPECT_EQ(merged.url, "http://www.example.test");
+}
+
+TEST_P(EscrowImportTest, AnImportIsAuditedWithItsDepositRowsAndFileHashesInItsOwnTransaction) {
+  auto report = import(full(), {.actor = {"operator", "alice"}});
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  EXPECT_EQ(report->audit_entry, 0U);
+  const auto entries = audit_entries();
+  ASSERT_EQ(entries.size(), 1U);
+  const audit::Entry& e = entries[0];
+  EXPECT_EQ(e.actor, (audit::Actor{"operator", "alice"}));
+  EXPECT_EQ(e.action, "import.escrow");
+  EXPECT_EQ(e.object, (audit::Object{"deposit", "20101017001"}));
+  EXPECT_EQ(e.time, clock_.now());
+  auto detail = [&](std::string_view key) {
+    for (const auto& [k, v] : e.detail) {
+      if (k == key) return v;
+    }
+    return std::string("(none)");
+  };
+  EXPECT_EQ(detail("type"), "FULL");
+  EXPECT_NE(detail("rows").find("domain=4"), std::string::npos) << detail("rows");
+  const std::string csv = slurp(dir_.path() / "rfc9022-full" / "domain-YYYYMMDD.csv");
+  EXPECT_NE(detail("files").find("domain-YYYYMMDD.csv=" + tlog::hex(tlog::sha256(csv))), std::string::npos)
+      << detail("files");
+  EXPECT_NE(detail("files").find("deposit.xml="), std::string::npos);
+  EXPECT_EQ(detail("files_sha256"), tlog::hex(tlog::sha256(detail("files"))));
+  // The same deposit again changes nothing, so it records nothing; a DIFF records its own entry.
+  ASSERT_TRUE(import(full()).has_value());
+  EXPECT_EQ(audit_entries().size(), 1U);
+  ASSERT_TRUE(import(diff()).has_value());
+  ASSERT_EQ(audit_entries().size(), 2U);
+  EXPECT_EQ(audit_entries()[1].object.id, "20101018001");
 }
 
 TEST_P(EscrowImportTest, ImportingTheSameDepositTwiceChangesNothing) {

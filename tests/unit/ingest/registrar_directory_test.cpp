@@ -7,10 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include "audit/entry.hpp"
 #include "support/fake_clock.hpp"
 #include "support/registration_fixtures.hpp"
 #include "support/store_backends.hpp"
 #include "support/temp_dir.hpp"
+#include "tlog/hash.hpp"
 
 namespace ssad::ingest {
 namespace {
@@ -126,7 +128,38 @@ TEST_P(RegistrarDirectoryImportTest, ABadRowNamesFileAndLineAndWritesNothing) {
     EXPECT_EQ(result.error().code, ErrorCode::invalid_input);
     EXPECT_EQ(result.error().message, path + c.message);
     EXPECT_EQ(entries(), before);
+    EXPECT_EQ(store_->audit_log().head().value().size, 1U);  // the first import's entry only
   }
+}
+
+TEST_P(RegistrarDirectoryImportTest, ChangesAreAuditedByFieldNameAndFileHashNeverByValue) {
+  const std::string text = "ID,Abuse Email,URL\n1234,abuse@example.test,https://r.example/\n";
+  ASSERT_TRUE(
+      import_registrar_directory(*store_, write("dir.csv", text), clock_, {"operator", "bob"}).has_value());
+  ASSERT_TRUE(set_registrar_directory(*store_, {.iana_id = 1234, .abuse_phone = "+44.2071234567"}, clock_,
+                                      {"operator", "carol"})
+                  .has_value());
+  const auto records = store_->audit_log().entries(0, 10).value();
+  ASSERT_EQ(records.size(), 2U);
+  const audit::Entry imported = audit::decode(records[0].encoding).value();
+  EXPECT_EQ(imported.action, "registrar.import");
+  EXPECT_EQ(imported.actor.id, "bob");
+  EXPECT_EQ(imported.detail,
+            (std::vector<std::pair<std::string, std::string>>{{"columns", "ID,Abuse Email,URL"},
+                                                              {"file", "dir.csv"},
+                                                              {"rows", "1"},
+                                                              {"sha256", tlog::hex(tlog::sha256(text))}}));
+  const audit::Entry set = audit::decode(records[1].encoding).value();
+  EXPECT_EQ(set.action, "registrar.set");
+  EXPECT_EQ(set.object, (audit::Object{"registrar", "1234"}));
+  EXPECT_EQ(set.detail, (std::vector<std::pair<std::string, std::string>>{{"fields", "abuse_phone"}}));
+  for (const auto& r : records) {
+    EXPECT_EQ(r.encoding.find("abuse@example.test"), std::string::npos);
+    EXPECT_EQ(r.encoding.find("2071234567"), std::string::npos);
+  }
+  // A refused change records nothing.
+  EXPECT_FALSE(set_registrar_directory(*store_, {.iana_id = 1234, .abuse_email = "x"}, clock_).has_value());
+  EXPECT_EQ(store_->audit_log().head().value().size, 2U);
 }
 
 TEST_P(RegistrarDirectoryImportTest, SetChecksItsValuesAndChangesOnlyWhatItNames) {
