@@ -62,8 +62,8 @@ int verify(const config::Config& config, store::Store& store, const Options& o) 
   }
   auto report = audit::verify(store.audit_log(), options);
   if (!report) return report_error(report.error());
-  if (report->problem) {
-    std::fprintf(stderr, "ssad: the audit log does not verify: %s\n", report->problem->c_str());
+  if (const std::optional<std::string>& problem = report->problem; problem.has_value()) {
+    std::fprintf(stderr, "ssad: the audit log does not verify: %s\n", problem->c_str());
     return 5;
   }
   std::printf(

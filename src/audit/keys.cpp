@@ -1,9 +1,9 @@
 #include "audit/keys.hpp"
 
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -32,7 +32,8 @@ Result<tlog::SigningKey> write_new_signing_key(const std::filesystem::path& path
   if (fd < 0) {
     if (errno == EEXIST)
       return fail(ErrorCode::conflict, "'" + path.string() + "' exists: a key is never overwritten");
-    return fail(ErrorCode::unavailable, "cannot create '" + path.string() + "': " + std::strerror(errno));
+    return fail(ErrorCode::unavailable, "cannot create '" + path.string() + "': " +
+                                            std::error_code(errno, std::generic_category()).message());
   }
   const std::string text = tlog::format_signing_key(key) + "\n";
   const bool written =
@@ -48,8 +49,8 @@ Result<tlog::SigningKey> write_new_signing_key(const std::filesystem::path& path
 Result<tlog::SigningKey> read_signing_key(const std::filesystem::path& path) {
   struct stat info{};
   if (::stat(path.c_str(), &info) != 0) {
-    return fail(ErrorCode::unavailable,
-                "cannot read the signing key '" + path.string() + "': " + std::strerror(errno));
+    return fail(ErrorCode::unavailable, "cannot read the signing key '" + path.string() + "': " +
+                                            std::error_code(errno, std::generic_category()).message());
   }
   if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     return fail(ErrorCode::forbidden,

@@ -1,6 +1,7 @@
 #include "audit/log.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 
 #include <pwd.h>
@@ -11,10 +12,17 @@ namespace ssad::audit {
 Actor console_operator() {
   // SUDO_USER names the person behind sudo; the effective account otherwise. An account name, not
   // personal registration data.
-  if (const char* sudo = std::getenv("SUDO_USER"); sudo != nullptr && *sudo != '\0')
+  // The CLI reads its environment once, before any thread starts.
+  if (const char* sudo = std::getenv("SUDO_USER");  // NOLINT(concurrency-mt-unsafe)
+      sudo != nullptr && *sudo != '\0') {
     return {"operator", sudo};
-  if (const passwd* account = ::getpwuid(::geteuid()); account != nullptr && account->pw_name != nullptr) {
-    return {"operator", account->pw_name};
+  }
+  passwd account{};
+  passwd* found = nullptr;
+  std::array<char, 4096> buffer{};
+  if (::getpwuid_r(::geteuid(), &account, buffer.data(), buffer.size(), &found) == 0 && found != nullptr &&
+      found->pw_name != nullptr) {
+    return {"operator", found->pw_name};
   }
   return {"operator", "uid " + std::to_string(::geteuid())};
 }

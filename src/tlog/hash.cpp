@@ -24,7 +24,7 @@ Hash sha256(std::string_view bytes) {
 Hash sha256(std::span<const std::string_view> parts) {
   // One context per call: EVP_MD_CTX is cheap next to the hashing of even a short leaf, and a context
   // shared between threads would need a lock.
-  std::unique_ptr<EVP_MD_CTX, DigestContextFree> context(EVP_MD_CTX_new());
+  const std::unique_ptr<EVP_MD_CTX, DigestContextFree> context(EVP_MD_CTX_new());
   Hash out{};
   unsigned int length = 0;
   if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) std::abort();

@@ -221,6 +221,7 @@ class PostgresAuditLogReader final : public AuditLogReader {
                              {after ? as_int(*after) : std::int64_t{-1},
                               static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX))}));
       std::vector<AuditCheckpoint> out;
+      out.reserve(static_cast<std::size_t>(rows.size()));
       for (int i = 0; i < rows.size(); ++i) out.push_back(read_checkpoint(rows, i));
       return out;
     });

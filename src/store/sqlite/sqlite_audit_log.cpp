@@ -26,6 +26,17 @@ AuditRecord read_record(const Statement& s) {
   return r;
 }
 
+// A checkpoint's row (size, root, signed_ms, note). A damaged root reads as zeros: the verifier reports
+// it as not matching the tree.
+AuditCheckpoint read_checkpoint(const Statement& s) {
+  AuditCheckpoint out;
+  out.size = static_cast<std::uint64_t>(s.integer(0));
+  out.root = audit_rows::hash_of(s.blob(1)).value_or(tlog::Hash{});
+  out.signed_at = from_unix_ms(s.integer(2));
+  out.note = s.text(3);
+  return out;
+}
+
 Result<AuditHead> read_head(Connection& c) {
   SSAD_TRY(stmt, c.statement(kHeadSql));
   SSAD_TRY(row, stmt->step());
@@ -41,16 +52,7 @@ Result<std::optional<AuditCheckpoint>> read_latest_checkpoint(Connection& c) {
   SSAD_TRY(stmt, c.statement(kLatestCheckpointSql));
   SSAD_TRY(row, stmt->step());
   if (!row) return std::optional<AuditCheckpoint>();
-  AuditCheckpoint out;
-  out.size = static_cast<std::uint64_t>(stmt->integer(0));
-  const auto root = audit_rows::hash_of(stmt->blob(1));
-  if (!root)
-    return fail(ErrorCode::internal,
-                "the audit checkpoint of size " + std::to_string(out.size) + " is damaged");
-  out.root = *root;
-  out.signed_at = from_unix_ms(stmt->integer(2));
-  out.note = stmt->text(3);
-  return std::optional<AuditCheckpoint>(std::move(out));
+  return std::optional<AuditCheckpoint>(read_checkpoint(*stmt));
 }
 
 std::int64_t as_int(std::uint64_t value) { return static_cast<std::int64_t>(value); }
@@ -71,13 +73,7 @@ Result<void> scan_in(Connection& c, std::uint64_t begin,
     for (;;) {
       SSAD_TRY(more, stmt->step());
       if (!more) break;
-      AuditCheckpoint checkpoint;
-      checkpoint.size = static_cast<std::uint64_t>(stmt->integer(0));
-      // A damaged root reads as zeros: the verifier reports it as not matching the tree.
-      checkpoint.root = audit_rows::hash_of(stmt->blob(1)).value_or(tlog::Hash{});
-      checkpoint.signed_at = from_unix_ms(stmt->integer(2));
-      checkpoint.note = stmt->text(3);
-      head.checkpoints.push_back(std::move(checkpoint));
+      head.checkpoints.push_back(read_checkpoint(*stmt));
     }
   }
   SSAD_CHECK(start(head));
@@ -218,13 +214,7 @@ class SqliteAuditLogReader final : public AuditLogReader {
       for (;;) {
         SSAD_TRY(more, stmt->step());
         if (!more) return out;
-        AuditCheckpoint checkpoint;
-        checkpoint.size = static_cast<std::uint64_t>(stmt->integer(0));
-        // A damaged root reads as zeros: the verifier reports it as not matching the tree.
-        checkpoint.root = audit_rows::hash_of(stmt->blob(1)).value_or(tlog::Hash{});
-        checkpoint.signed_at = from_unix_ms(stmt->integer(2));
-        checkpoint.note = stmt->text(3);
-        out.push_back(std::move(checkpoint));
+        out.push_back(read_checkpoint(*stmt));
       }
     });
   }
