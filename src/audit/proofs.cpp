@@ -23,7 +23,10 @@ std::string beyond(std::uint64_t size, std::uint64_t committed) {
 Result<std::vector<tlog::Hash>> leaf_hashes(store::AuditLogReader& log, std::uint64_t start,
                                             std::uint64_t end) {
   if (start > end) return fail(ErrorCode::invalid_input, "start must not be greater than end");
-  const std::uint64_t last = std::min(end, start + (kMaxRange - 1));
+  if (start > static_cast<std::uint64_t>(INT64_MAX)) {
+    return fail(ErrorCode::not_found, "the audit log has no entry " + std::to_string(start));
+  }
+  const std::uint64_t last = end - start >= kMaxRange ? start + (kMaxRange - 1) : end;  // no overflow
   SSAD_TRY(hashes, log.leaf_hashes(start, last + 1));
   if (hashes.empty())
     return fail(ErrorCode::not_found, "the audit log has no entry " + std::to_string(start));

@@ -27,7 +27,8 @@ Response text(std::string body) {
   return response;
 }
 
-// A decimal parameter: digits only, no sign, no leading zeros, within 64 bits.
+// A decimal parameter: digits only, no sign, no leading zeros, at most 2^63 - 1 (the largest leaf index a
+// store can hold; larger values would wrap where they are added to or stored).
 Result<std::uint64_t> number(const rdap::QueryParameters& parameters, std::string_view name) {
   const std::string* value = rdap::find_parameter(parameters, name);
   if (value == nullptr)
@@ -36,7 +37,7 @@ Result<std::uint64_t> number(const rdap::QueryParameters& parameters, std::strin
   const char* end = value->data() + value->size();
   const auto [ptr, ec] = std::from_chars(value->data(), end, out);
   if (value->empty() || (*value)[0] == '+' || ec != std::errc{} || ptr != end ||
-      (value->size() > 1 && (*value)[0] == '0')) {
+      (value->size() > 1 && (*value)[0] == '0') || out > static_cast<std::uint64_t>(INT64_MAX)) {
     return fail(ErrorCode::invalid_input, "the parameter " + std::string(name) + " must be a whole number");
   }
   return out;

@@ -8,6 +8,7 @@
 
 #include "audit/checkpoints.hpp"
 #include "audit/log.hpp"
+#include "audit/proofs.hpp"
 #include "core/embedded.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "support/fake_clock.hpp"
@@ -160,6 +161,9 @@ TEST_F(AuditEndpointTest, BadParametersAreProblemsThatSayWhich) {
        {"/v1/audit/leaves?start=0", "/v1/audit/leaves?start=-1&end=2", "/v1/audit/leaves?start=01&end=2",
         "/v1/audit/leaves?start=+1&end=2", "/v1/audit/leaves?start=2&end=1",
         "/v1/audit/leaves?start=1x&end=2", "/v1/audit/leaves?start=99999999999999999999&end=2",
+        "/v1/audit/leaves?start=18446744073709551615&end=18446744073709551615",
+        "/v1/audit/leaves?start=9223372036854775808&end=9223372036854775808",
+        "/v1/audit/proof/inclusion?index=18446744073709551615&tree_size=3",
         "/v1/audit/proof/inclusion?index=3&tree_size=3", "/v1/audit/proof/inclusion?index=0&tree_size=4",
         "/v1/audit/proof/consistency?first=0&second=3", "/v1/audit/proof/consistency?first=2&second=4",
         "/v1/audit/leaves?start=%ZZ&end=1"}) {
@@ -168,6 +172,9 @@ TEST_F(AuditEndpointTest, BadParametersAreProblemsThatSayWhich) {
     EXPECT_EQ(response.header("Content-Type"), "application/problem+json") << target;
   }
   EXPECT_EQ(fetch("/v1/audit/leaves?start=3&end=5").status, 404U);
+  EXPECT_EQ(fetch("/v1/audit/leaves?start=9223372036854775807&end=9223372036854775807").status, 404U);
+  EXPECT_EQ(audit::leaf_hashes(store_->audit_log(), UINT64_MAX - 1, UINT64_MAX).error().code,
+            ErrorCode::not_found);
   EXPECT_EQ(endpoint_->handle(get("/v1/audit/nothing")).status, 404U);
 }
 
