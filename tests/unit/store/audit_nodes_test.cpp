@@ -292,6 +292,54 @@ TEST_P(ACheckpointer, RefusesToSignATreeWhoseEntriesWereChangedUnderItsLatestChe
   EXPECT_EQ(stored[0].size, 3U);
 }
 
+// A tree that has not grown since the latest checkpoint must still be the one it signed: rewound to
+// fewer entries (rows deleted and the head set back), the checkpointer neither says "nothing due" nor
+// hands out the checkpoint of a tree that is gone.
+TEST_P(ACheckpointer, RefusesATreeRewoundBelowItsLatestCheckpoint) {
+  Appender appender(*store_);
+  Checkpointer signer(*store_, test_key(), clock_, std::chrono::seconds(60));
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(appender.append(marked("e" + std::to_string(i))).has_value());
+  ASSERT_EQ(signer.sign_now().value().size, 3U);
+  // The head of the tree of 2 entries: its right edge is the one node over entries 0 and 1, kept in
+  // entry 1's row.
+  tamper(GetParam().is("postgres")
+             ? "UPDATE audit_head SET size = 2, frontier = (SELECT substring(nodes FROM 1 FOR 32) FROM "
+               "audit_entry WHERE seq = 1)"
+             : "UPDATE audit_head SET size = 2, frontier = (SELECT substr(nodes, 1, 32) FROM audit_entry "
+               "WHERE seq = 1)");
+  ASSERT_EQ(store_->audit_log().head().value().size, 2U);
+  clock_.advance(std::chrono::seconds(60));
+
+  const auto due = signer.sign_if_due();
+  ASSERT_FALSE(due.has_value());
+  EXPECT_EQ(due.error().code, ErrorCode::internal);
+  const auto now = signer.sign_now();
+  ASSERT_FALSE(now.has_value()) << "handed out the checkpoint of size " << now->size;
+  EXPECT_EQ(now.error().code, ErrorCode::internal);
+  EXPECT_EQ(stored_checkpoints().size(), 1U);
+}
+
+// The same size with another root (the stored right edge replaced) is not the tree that was signed.
+TEST_P(ACheckpointer, RefusesATreeOfTheSameSizeWithAnotherRoot) {
+  Appender appender(*store_);
+  Checkpointer signer(*store_, test_key(), clock_, std::chrono::seconds(60));
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(appender.append(marked("e" + std::to_string(i))).has_value());
+  const store::AuditCheckpoint first = signer.sign_now().value();
+  // Two hashes, as the right edge of 3 entries has (over 0..1, and 2), neither of them right.
+  tamper(GetParam().is("postgres") ? "UPDATE audit_head SET frontier = sha256('a') || sha256('b')"
+                                   : "UPDATE audit_head SET frontier = zeroblob(64)");
+  ASSERT_NE(store_->audit_log().head().value().root, first.root);
+  clock_.advance(std::chrono::seconds(60));
+
+  const auto due = signer.sign_if_due();
+  ASSERT_FALSE(due.has_value());
+  EXPECT_EQ(due.error().code, ErrorCode::internal);
+  const auto now = signer.sign_now();
+  ASSERT_FALSE(now.has_value()) << "handed out the checkpoint of size " << now->size;
+  EXPECT_EQ(now.error().code, ErrorCode::internal);
+  EXPECT_EQ(stored_checkpoints().size(), 1U);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ACheckpointer, ::testing::ValuesIn(ssad::testing::backends()),
                          ssad::testing::backend_name);
 
