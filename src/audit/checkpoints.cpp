@@ -36,7 +36,17 @@ Result<std::optional<store::AuditCheckpoint>> Checkpointer::sign(bool on_demand)
   SSAD_TRY(head, work->audit_log().lock_head());
   SSAD_TRY(latest, work->audit_log().latest_checkpoint());
   const Timestamp now = clock_.now();
-  if (head.size == 0 || (latest && latest->size >= head.size)) return std::optional<store::AuditCheckpoint>();
+  if (latest && latest->size >= head.size) {
+    // Nothing new to sign, provided the tree is still the one signed. A smaller tree, or another root at
+    // the same size, means the log was changed behind the store's back: "nothing due", or handing out the
+    // checkpoint of a tree that is gone, would hide it until the log grows past it again.
+    if (latest->size == head.size && latest->root == head.root)
+      return std::optional<store::AuditCheckpoint>();
+    return fail(ErrorCode::internal, "the audit log's tree of " + std::to_string(head.size) +
+                                         " entries is not the one its checkpoint of size " +
+                                         std::to_string(latest->size) + " signed, nor an extension of it");
+  }
+  if (head.size == 0) return std::optional<store::AuditCheckpoint>();
   if (!on_demand && latest && now - latest->signed_at < interval_)
     return std::optional<store::AuditCheckpoint>();
   if (latest) SSAD_CHECK(check_extends(store_.audit_log(), *latest, head.size, head.root));

@@ -108,6 +108,16 @@ Result<void> check_version(Connection& conn) {
   return {};
 }
 
+// What a unit of work's commit promises (store.hpp): its changes, its audit entries above all, are on
+// disk when commit returns. With synchronous_commit off (a server or role default set for speed, as the
+// tests' server has) PostgreSQL answers COMMIT before its WAL is flushed, and a power loss would take back
+// entries already acknowledged; so the writer connections raise it to on. Every other value (local,
+// remote_write, remote_apply) already waits for the local flush and is kept: remote_apply is how an
+// operator makes replicas current on return (docs/deployment.md). The server's fsync is the operator's.
+constexpr const char* kWriterSettings =
+    "SELECT set_config('synchronous_commit', 'on', false) WHERE current_setting('synchronous_commit') = "
+    "'off'";
+
 // Connections for units of work, kept between them: connecting costs a server process each time, which
 // group-committed audit appends would otherwise pay per batch.
 class WriterPool {
@@ -123,7 +133,7 @@ class WriterPool {
         return conn;
       }
     }
-    return Connection::open(url_);
+    return Connection::open(url_, kWriterSettings);
   }
   /// Keeps a connection whose transaction ended cleanly (committed or rolled back).
   void put_back(std::unique_ptr<Connection> conn) {
