@@ -4,7 +4,7 @@
 
 namespace ssad::audit {
 
-Result<void> check_extends(store::AuditLogReader& log, const store::AuditCheckpoint& older,
+Result<void> check_extends(store::AuditNodeReader& log, const store::AuditCheckpoint& older,
                            std::uint64_t size, const tlog::Hash& root) {
   if (older.size > size) {
     return fail(ErrorCode::internal, "the audit log has " + std::to_string(size) +
@@ -49,7 +49,7 @@ Result<std::optional<store::AuditCheckpoint>> Checkpointer::sign(bool on_demand)
   if (head.size == 0) return std::optional<store::AuditCheckpoint>();
   if (!on_demand && latest && now - latest->signed_at < interval_)
     return std::optional<store::AuditCheckpoint>();
-  if (latest) SSAD_CHECK(check_extends(store_.audit_log(), *latest, head.size, head.root));
+  if (latest) SSAD_CHECK(check_extends(work->audit_log(), *latest, head.size, head.root));
   const std::string text = tlog::checkpoint_text({key_.name, head.size, head.root});
   SSAD_TRY(note, tlog::sign_note(text, key_));
   store::AuditCheckpoint checkpoint{head.size, head.root, now, std::move(note)};

@@ -44,7 +44,7 @@ class Checkpointer {
 
 /// A tree of `size` leaves whose root `root` the store's nodes prove extends the checkpoint `older`
 /// (RFC 9162 §2.1.4: a consistency proof from the stored nodes, checked). Errors: internal when not.
-[[nodiscard]] Result<void> check_extends(store::AuditLogReader& log, const store::AuditCheckpoint& older,
+[[nodiscard]] Result<void> check_extends(store::AuditNodeReader& log, const store::AuditCheckpoint& older,
                                          std::uint64_t size, const tlog::Hash& root);
 
 }  // namespace ssad::audit

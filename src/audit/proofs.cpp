@@ -6,7 +6,7 @@
 namespace ssad::audit {
 namespace {
 
-Result<std::vector<tlog::Hash>> hashes_of(store::AuditLogReader& log,
+Result<std::vector<tlog::Hash>> hashes_of(store::AuditNodeReader& log,
                                           const std::vector<tlog::Range>& ranges) {
   const auto ids = tlog::nodes_for(ranges);
   SSAD_TRY(nodes, log.nodes(ids));
@@ -33,14 +33,14 @@ Result<std::vector<tlog::Hash>> leaf_hashes(store::AuditLogReader& log, std::uin
   return hashes;
 }
 
-Result<std::vector<tlog::Hash>> inclusion_proof(store::AuditLogReader& log, std::uint64_t index,
+Result<std::vector<tlog::Hash>> inclusion_proof(store::AuditNodeReader& log, std::uint64_t index,
                                                 std::uint64_t size, std::uint64_t committed) {
   if (size > committed) return fail(ErrorCode::invalid_input, beyond(size, committed));
   if (index >= size) return fail(ErrorCode::invalid_input, "index must be less than tree_size");
   return hashes_of(log, tlog::inclusion_ranges(index, size));
 }
 
-Result<std::vector<tlog::Hash>> consistency_proof(store::AuditLogReader& log, std::uint64_t first,
+Result<std::vector<tlog::Hash>> consistency_proof(store::AuditNodeReader& log, std::uint64_t first,
                                                   std::uint64_t second, std::uint64_t committed) {
   if (second > committed) return fail(ErrorCode::invalid_input, beyond(second, committed));
   if (first == 0 || first > second) {
@@ -49,7 +49,7 @@ Result<std::vector<tlog::Hash>> consistency_proof(store::AuditLogReader& log, st
   return hashes_of(log, tlog::consistency_ranges(first, second));
 }
 
-Result<tlog::Hash> root_at(store::AuditLogReader& log, std::uint64_t size, std::uint64_t committed) {
+Result<tlog::Hash> root_at(store::AuditNodeReader& log, std::uint64_t size, std::uint64_t committed) {
   if (size > committed) return fail(ErrorCode::invalid_input, beyond(size, committed));
   if (size == 0) return tlog::empty_root();
   const std::vector<tlog::Range> whole = {{0, size}};

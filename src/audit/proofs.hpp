@@ -23,17 +23,18 @@ inline constexpr std::uint64_t kMaxRange = 1000;
 
 /// RFC 9162 §2.1.3.1: the audit path of entry `index` in the tree of `size` entries, within a tree of
 /// `committed` entries. Errors: invalid_input when index >= size or size > committed.
-[[nodiscard]] Result<std::vector<tlog::Hash>> inclusion_proof(store::AuditLogReader& log, std::uint64_t index,
-                                                              std::uint64_t size, std::uint64_t committed);
+[[nodiscard]] Result<std::vector<tlog::Hash>> inclusion_proof(store::AuditNodeReader& log,
+                                                              std::uint64_t index, std::uint64_t size,
+                                                              std::uint64_t committed);
 
 /// RFC 9162 §2.1.4.1: the consistency proof from the tree of `first` entries to that of `second`.
 /// Errors: invalid_input unless 0 < first <= second <= committed.
-[[nodiscard]] Result<std::vector<tlog::Hash>> consistency_proof(store::AuditLogReader& log,
+[[nodiscard]] Result<std::vector<tlog::Hash>> consistency_proof(store::AuditNodeReader& log,
                                                                 std::uint64_t first, std::uint64_t second,
                                                                 std::uint64_t committed);
 
 /// The root of the tree of `size` entries (size <= committed), from the stored nodes.
-[[nodiscard]] Result<tlog::Hash> root_at(store::AuditLogReader& log, std::uint64_t size,
+[[nodiscard]] Result<tlog::Hash> root_at(store::AuditNodeReader& log, std::uint64_t size,
                                          std::uint64_t committed);
 
 }  // namespace ssad::audit

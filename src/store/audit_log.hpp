@@ -71,17 +71,22 @@ struct AuditRow {
   std::vector<tlog::Hash> nodes;
 };
 
-class AuditLogReader {
+/// The stored hashes of the tree's perfect nodes: what proofs are made of. Readers read the committed
+/// tree; a unit of work reads it on its own connection (the primary, under its lock).
+class AuditNodeReader {
  public:
-  virtual ~AuditLogReader() = default;
+  virtual ~AuditNodeReader() = default;
+  /// The hashes of the given perfect nodes. Errors: not_found when one is not complete yet.
+  [[nodiscard]] virtual Result<tlog::NodeHashes> nodes(std::span<const tlog::NodeId> ids) = 0;
+};
 
+class AuditLogReader : public AuditNodeReader {
+ public:
   /// The committed tree's size and root.
   [[nodiscard]] virtual Result<AuditHead> head() = 0;
   /// The leaf hashes of entries [begin, end), in order; fewer when the log is shorter.
   [[nodiscard]] virtual Result<std::vector<tlog::Hash>> leaf_hashes(std::uint64_t begin,
                                                                     std::uint64_t end) = 0;
-  /// The hashes of the given perfect nodes. Errors: not_found when one is not complete yet.
-  [[nodiscard]] virtual Result<tlog::NodeHashes> nodes(std::span<const tlog::NodeId> ids) = 0;
   /// The entries [begin, end), in order; fewer when the log is shorter.
   [[nodiscard]] virtual Result<std::vector<AuditRecord>> entries(std::uint64_t begin, std::uint64_t end) = 0;
   /// Up to `limit` entries after `after` (every entry when nullopt) that match `filter`, in order.
@@ -103,10 +108,8 @@ class AuditLogReader {
 };
 
 /// Appends and checkpoints within a unit of work; nothing is visible until it commits.
-class AuditLogWriter {
+class AuditLogWriter : public AuditNodeReader {
  public:
-  virtual ~AuditLogWriter() = default;
-
   /// Appends `record` (its seq is ignored) when the unit of work commits, after the entries appended
   /// before it in the same unit. Entries of units of work committing at once, on any node, are ordered
   /// by their commits.

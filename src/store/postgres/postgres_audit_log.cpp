@@ -100,6 +100,37 @@ Result<void> scan_in(Connection& c, std::uint64_t begin,
   }
 }
 
+Result<tlog::NodeHashes> nodes_on(Connection& c, std::span<const tlog::NodeId> ids) {
+  // Every row the nodes live in, in one statement.
+  const auto wanted = audit_rows::rows_of(ids);
+  std::string list = "{";
+  for (const std::uint64_t seq : wanted) {
+    if (list.size() > 1) list += ',';
+    list += std::to_string(seq);
+  }
+  list += '}';
+  SSAD_TRY(rows,
+           c.query("SELECT seq, leaf_hash, nodes FROM audit_entry WHERE seq = ANY($1::bigint[])", {list}));
+  std::map<std::uint64_t, std::pair<std::string, std::string>> by_seq;
+  for (int i = 0; i < rows.size(); ++i) {
+    by_seq[static_cast<std::uint64_t>(rows.integer(i, 0))] = {
+        bytea_of(rows.text(i, 1)).value_or(std::string()), bytea_of(rows.text(i, 2)).value_or(std::string())};
+  }
+  tlog::NodeHashes out;
+  for (const tlog::NodeId& id : ids) {
+    const auto row = by_seq.find(audit_rows::row_of(id));
+    const auto hash = row == by_seq.end()
+                          ? std::nullopt
+                          : audit_rows::node_in_row(id, row->second.first, row->second.second);
+    if (!hash) {
+      return fail(ErrorCode::not_found, "the audit tree has no node " + std::to_string(id.index) +
+                                            " at level " + std::to_string(id.level) + " yet");
+    }
+    out.emplace(id, *hash);
+  }
+  return out;
+}
+
 class PostgresAuditLogReader final : public AuditLogReader {
  public:
   explicit PostgresAuditLogReader(ReaderPool& pool) : pool_(pool) {}
@@ -128,37 +159,7 @@ class PostgresAuditLogReader final : public AuditLogReader {
   }
 
   Result<tlog::NodeHashes> nodes(std::span<const tlog::NodeId> ids) override {
-    // Every row the nodes live in, in one statement.
-    const auto wanted = audit_rows::rows_of(ids);
-    std::string list = "{";
-    for (const std::uint64_t seq : wanted) {
-      if (list.size() > 1) list += ',';
-      list += std::to_string(seq);
-    }
-    list += '}';
-    return pool_.with_connection([&](Connection& c) -> Result<tlog::NodeHashes> {
-      SSAD_TRY(rows, c.query("SELECT seq, leaf_hash, nodes FROM audit_entry WHERE seq = ANY($1::bigint[])",
-                             {list}));
-      std::map<std::uint64_t, std::pair<std::string, std::string>> by_seq;
-      for (int i = 0; i < rows.size(); ++i) {
-        by_seq[static_cast<std::uint64_t>(rows.integer(i, 0))] = {
-            bytea_of(rows.text(i, 1)).value_or(std::string()),
-            bytea_of(rows.text(i, 2)).value_or(std::string())};
-      }
-      tlog::NodeHashes out;
-      for (const tlog::NodeId& id : ids) {
-        const auto row = by_seq.find(audit_rows::row_of(id));
-        const auto hash = row == by_seq.end()
-                              ? std::nullopt
-                              : audit_rows::node_in_row(id, row->second.first, row->second.second);
-        if (!hash) {
-          return fail(ErrorCode::not_found, "the audit tree has no node " + std::to_string(id.index) +
-                                                " at level " + std::to_string(id.level) + " yet");
-        }
-        out.emplace(id, *hash);
-      }
-      return out;
-    });
+    return pool_.with_connection([&](Connection& c) { return nodes_on(c, ids); });
   }
 
   Result<std::vector<AuditRecord>> entries(std::uint64_t begin, std::uint64_t end) override {
@@ -265,6 +266,10 @@ Result<void> PostgresAuditLogWriter::append(AuditRecord record) {
   if (locked_) return fail(ErrorCode::internal, "a unit of work that locks the audit head may not append");
   pending_.push_back(std::move(record));
   return {};
+}
+
+Result<tlog::NodeHashes> PostgresAuditLogWriter::nodes(std::span<const tlog::NodeId> ids) {
+  return nodes_on(*conn_, ids);
 }
 
 Result<AuditHead> PostgresAuditLogWriter::lock_head() {

@@ -22,6 +22,7 @@ class PostgresAuditLogWriter final : public AuditLogWriter {
 
   Result<void> append(AuditRecord record) override;
   [[nodiscard]] std::optional<std::uint64_t> first_appended() const override { return first_; }
+  Result<tlog::NodeHashes> nodes(std::span<const tlog::NodeId> ids) override;
   Result<AuditHead> lock_head() override;
   Result<std::optional<AuditCheckpoint>> latest_checkpoint() override;
   Result<void> add_checkpoint(const AuditCheckpoint& checkpoint) override;

@@ -93,6 +93,26 @@ Result<void> scan_in(Connection& c, std::uint64_t begin,
   }
 }
 
+Result<tlog::NodeHashes> nodes_on(Connection& c, std::span<const tlog::NodeId> ids) {
+  SSAD_TRY(stmt, c.statement("SELECT leaf_hash, nodes FROM audit_entry WHERE seq = ?"));
+  tlog::NodeHashes out;
+  // One lookup per row holding a node: a proof needs a few dozen, each a B-tree probe of microseconds.
+  for (const tlog::NodeId& id : ids) {
+    stmt->reset();
+    stmt->bind(1, as_int(audit_rows::row_of(id)));
+    SSAD_TRY(row, stmt->step());
+    if (!row)
+      return fail(ErrorCode::not_found, "the audit tree has no node " + std::to_string(id.index) +
+                                            " at level " + std::to_string(id.level) + " yet");
+    const auto hash = audit_rows::node_in_row(id, stmt->blob(0), stmt->blob(1));
+    if (!hash)
+      return fail(ErrorCode::not_found, "the audit tree has no node " + std::to_string(id.index) +
+                                            " at level " + std::to_string(id.level));
+    out.emplace(id, *hash);
+  }
+  return out;
+}
+
 class SqliteAuditLogReader final : public AuditLogReader {
  public:
   explicit SqliteAuditLogReader(ReaderPool& pool) : pool_(pool) {}
@@ -119,25 +139,7 @@ class SqliteAuditLogReader final : public AuditLogReader {
   }
 
   Result<tlog::NodeHashes> nodes(std::span<const tlog::NodeId> ids) override {
-    return pool_.with_connection([&](Connection& c) -> Result<tlog::NodeHashes> {
-      SSAD_TRY(stmt, c.statement("SELECT leaf_hash, nodes FROM audit_entry WHERE seq = ?"));
-      tlog::NodeHashes out;
-      // One lookup per row holding a node: a proof needs a few dozen, each a B-tree probe of microseconds.
-      for (const tlog::NodeId& id : ids) {
-        stmt->reset();
-        stmt->bind(1, as_int(audit_rows::row_of(id)));
-        SSAD_TRY(row, stmt->step());
-        if (!row)
-          return fail(ErrorCode::not_found, "the audit tree has no node " + std::to_string(id.index) +
-                                                " at level " + std::to_string(id.level) + " yet");
-        const auto hash = audit_rows::node_in_row(id, stmt->blob(0), stmt->blob(1));
-        if (!hash)
-          return fail(ErrorCode::not_found, "the audit tree has no node " + std::to_string(id.index) +
-                                                " at level " + std::to_string(id.level));
-        out.emplace(id, *hash);
-      }
-      return out;
-    });
+    return pool_.with_connection([&](Connection& c) { return nodes_on(c, ids); });
   }
 
   Result<std::vector<AuditRecord>> entries(std::uint64_t begin, std::uint64_t end) override {
@@ -234,6 +236,10 @@ Result<void> SqliteAuditLogWriter::append(AuditRecord record) {
   if (locked_) return fail(ErrorCode::internal, "a unit of work that locks the audit head may not append");
   pending_.push_back(std::move(record));
   return {};
+}
+
+Result<tlog::NodeHashes> SqliteAuditLogWriter::nodes(std::span<const tlog::NodeId> ids) {
+  return nodes_on(*conn_, ids);
 }
 
 Result<AuditHead> SqliteAuditLogWriter::lock_head() {

@@ -88,6 +88,17 @@ TEST_P(AuditLogContract, StoredNodesGiveEveryProofAtEverySize) {
   EXPECT_EQ(log().nodes(missing).error().code, ErrorCode::not_found);
 }
 
+TEST_P(AuditLogContract, AUnitOfWorkReadsTheCommittedNodesAsReadersDo) {
+  append(0, 11);
+  const auto ranges = tlog::consistency_ranges(3, 11);
+  const auto ids = tlog::nodes_for(ranges);
+  auto work = store_->begin_audit().value();
+  ASSERT_TRUE(work->audit_log().lock_head().has_value());
+  EXPECT_EQ(work->audit_log().nodes(ids).value(), log().nodes(ids).value());
+  const tlog::NodeId missing[] = {{4, 0}};
+  EXPECT_EQ(work->audit_log().nodes(missing).error().code, ErrorCode::not_found);
+}
+
 TEST_P(AuditLogContract, AnUncommittedAppendLeavesNoTrace) {
   append(0, 2);
   {
