@@ -216,8 +216,8 @@ class CheckpointSchedule {
     auto made = signer_.sign_if_due();
     if (!made) {
       spdlog::error("cannot sign an audit checkpoint: {}", made.error().message);
-    } else if (*made) {
-      spdlog::info("signed the audit checkpoint of size {}", (*made)->size);
+    } else if (const std::optional<store::AuditCheckpoint>& checkpoint = *made; checkpoint.has_value()) {
+      spdlog::info("signed the audit checkpoint of size {}", checkpoint->size);
     }
   }
 

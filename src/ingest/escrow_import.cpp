@@ -863,7 +863,10 @@ Result<void> record_import(store::UnitOfWork& work, const ImportReport& report, 
   // The files as "name=sha256" separated by spaces, and the SHA-256 of that text (which still fits when
   // a deposit has so many files that the list does not).
   std::string files;
-  for (const auto& [name, sha256] : report.files) files += (files.empty() ? "" : " ") + name + "=" + sha256;
+  for (const auto& [name, sha256] : report.files) {
+    if (!files.empty()) files += ' ';
+    files.append(name).append("=").append(sha256);
+  }
   entry.detail = {{"type", report.type},
                   {"rows", rows},
                   {"deleted", std::to_string(report.deleted)},
