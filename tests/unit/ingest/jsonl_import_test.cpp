@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "audit/entry.hpp"
 #include "support/fake_clock.hpp"
 #include "support/registration_fixtures.hpp"
 #include "support/search_names.hpp"
@@ -238,6 +239,19 @@ TEST_P(JsonlImportTest, ImportingTheSameFileTwiceChangesNothing) {
             updated);  // not even the "last update" time moves
   expect_same(store_->registrations().find_registration("example.test").value(), before);
   expect_same(store_->registrations().find_registration("xn--bcher-kva.test").value(), idn_before);
+  // Audited once, with the file's hash: the second import changed nothing and recorded nothing.
+  const auto records = store_->audit_log().entries(0, 10).value();
+  ASSERT_EQ(records.size(), 1U);
+  const audit::Entry entry = audit::decode(records[0].encoding).value();
+  EXPECT_EQ(entry.action, "import.jsonl");
+  EXPECT_EQ(entry.object, (audit::Object{"deposit", first->deposit_id}));
+  EXPECT_EQ(first->audit_entry, 0U);
+  EXPECT_FALSE(second->audit_entry.has_value());
+  const std::string expected_file = "registry.jsonl=";
+  bool listed = false;
+  for (const auto& [key, value] : entry.detail)
+    listed = listed || (key == "files" && value.starts_with(expected_file));
+  EXPECT_TRUE(listed);
 }
 
 TEST_P(JsonlImportTest, ALaterFileMayReferToStoredContactsAndHosts) {
@@ -262,6 +276,7 @@ TEST_P(JsonlImportTest, AFileWithoutRecordsChangesNothing) {
   ASSERT_TRUE(report.has_value()) << report.error().message;
   EXPECT_EQ(report->rows, (std::map<std::string, std::int64_t>{{"domain", 0}, {"registrar", 0}}));
   EXPECT_EQ(report->counts, counts);
+  EXPECT_EQ(store_->audit_log().head().value().size, 1U);  // the first file's entry only
 }
 
 TEST_P(JsonlImportTest, AMissingFileIsInvalidInput) {
