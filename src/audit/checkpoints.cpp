@@ -20,6 +20,33 @@ Result<void> check_extends(store::AuditNodeReader& log, const store::AuditCheckp
   return {};
 }
 
+namespace {
+
+// The newest stored checkpoint is what the next one must extend, so it must be one this key signed, for
+// the size and root stored with it: anyone who can write the database can add a row, and a row with the
+// size and root of a rewritten tree would otherwise have the key sign that tree as its extension.
+Result<void> check_signed(const store::AuditCheckpoint& checkpoint, const tlog::SigningKey& key) {
+  const std::string name = "the audit log's newest checkpoint (size " + std::to_string(checkpoint.size) + ")";
+  auto text = tlog::open_note(checkpoint.note, tlog::verifier_of(key));
+  if (!text) {
+    return fail(ErrorCode::internal, name +
+                                         " is not signed by this key, so nothing is signed over it (run "
+                                         "`ssad audit verify`): " +
+                                         text.error().message);
+  }
+  auto parsed = tlog::parse_checkpoint(*text);
+  if (!parsed || parsed->origin != key.name || parsed->size != checkpoint.size ||
+      parsed->root != checkpoint.root) {
+    return fail(ErrorCode::internal,
+                name +
+                    ": its signed note does not state the origin, size and root stored with it (run "
+                    "`ssad audit verify`)");
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<std::optional<store::AuditCheckpoint>> Checkpointer::sign_if_due() { return sign(false); }
 
 Result<store::AuditCheckpoint> Checkpointer::sign_now() {
@@ -35,6 +62,7 @@ Result<std::optional<store::AuditCheckpoint>> Checkpointer::sign(bool on_demand)
   // Under the head's lock: no entry is appended and no other node signs until this commits.
   SSAD_TRY(head, work->audit_log().lock_head());
   SSAD_TRY(latest, work->audit_log().latest_checkpoint());
+  if (latest) SSAD_CHECK(check_signed(*latest, key_));
   const Timestamp now = clock_.now();
   if (latest && latest->size >= head.size) {
     // Nothing new to sign, provided the tree is still the one signed. A smaller tree, or another root at

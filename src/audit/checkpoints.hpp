@@ -24,8 +24,9 @@ class Checkpointer {
   /// none) and the tree has grown since it. Returns the new checkpoint, or nullopt when none was due.
   /// Before signing, checks that the tree is consistent with the newest checkpoint (RFC 9162 §2.1.4):
   /// a log must never sign a tree that does not extend what it signed before. Errors: unavailable
-  /// (store); internal when the stored tree does not extend the newest checkpoint (nothing is signed),
-  /// including a tree that has not grown but is smaller or has another root than the newest checkpoint.
+  /// (store); internal when the newest stored checkpoint is not one this key signed for the size and
+  /// root stored with it, or the stored tree does not extend it (nothing is signed), including a tree
+  /// that has not grown but is smaller or has another root than the newest checkpoint.
   [[nodiscard]] Result<std::optional<store::AuditCheckpoint>> sign_if_due();
   /// The same, ignoring the interval: signs when the tree has grown, else returns the newest checkpoint
   /// (which is then the tree's own: the errors are sign_if_due's).

@@ -438,12 +438,41 @@ TEST_P(AuditLogTest, OnlyAHeldCheckpointCatchesALogRewrittenAndSignedAgainWithTh
 
 TEST_P(AuditLogTest, AHeldCheckpointOfAnotherKeyOrOriginIsNamed) {
   standard_log();
-  Checkpointer stranger(*store_, test_key("other.test/log"), clock_, std::chrono::seconds(60));
-  append(12, 13);
-  const std::string foreign = stranger.sign_now().value().note;
+  const tlog::SigningKey stranger = test_key("other.test/log");
+  const store::AuditHead head = log().head().value();
+  const std::string foreign =
+      tlog::sign_note(tlog::checkpoint_text({stranger.name, head.size, head.root}), stranger).value();
   const auto problem = verify_log({foreign}).problem;
   ASSERT_TRUE(problem.has_value());
-  EXPECT_TRUE(problem->starts_with("checkpoint of size 13: its signature does not verify")) << *problem;
+  EXPECT_TRUE(problem->starts_with("held checkpoint 1: its signature does not verify")) << *problem;
+}
+
+TEST_P(AuditLogTest, NoCheckpointIsSignedOverANewestCheckpointTheKeyDidNotSign) {
+  standard_log();  // signed checkpoints of 5 and 12 entries
+  // An operator rewrites entry 3 with every hash recomputed, adds a 13th entry and stores a checkpoint of
+  // the rewritten tree: an INSERT, which the append-only triggers allow, with a note nobody signed.
+  auto rows = records();
+  rows[3] = edited(rows[3], [](Entry& e) { e.object.id = "4242"; });
+  rows.push_back(make_record(entry(12, clock_.now())).value());
+  rewrite(rows);
+  const tlog::Hash rewritten = log().head().value().root;
+  raw("INSERT INTO audit_checkpoint (size, root, signed_ms, note) VALUES (13, " +
+      blob(tlog::bytes_of(rewritten)) + ", 0, 'not signed')");
+  append(13, 14);
+  // Signing now would put the key under a tree that contradicts its checkpoints of 5 and 12 entries.
+  const auto refused = signer().sign_now();
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::internal);
+  EXPECT_TRUE(refused.error().message.starts_with(
+      "the audit log's newest checkpoint (size 13) is not signed by this key"))
+      << refused.error().message;
+  EXPECT_FALSE(signer().sign_if_due().has_value());
+  EXPECT_EQ(log().latest_checkpoint().value()->size, 13U);
+  // A row that states another root than its genuine note is refused too.
+  raw("DELETE FROM audit_checkpoint WHERE size = 13");
+  raw("UPDATE audit_checkpoint SET root = " + blob(tlog::bytes_of(rewritten)) + " WHERE size = 12");
+  EXPECT_TRUE(signer().sign_now().error().message.ends_with(
+      "its signed note does not state the origin, size and root stored with it (run `ssad audit verify`)"));
 }
 
 TEST_P(AuditLogTest, ExportFiltersOnWhatTheEntriesSayAndWritesEveryFormat) {
