@@ -359,6 +359,23 @@ TEST_P(AuditLogTest, VerificationNamesAMissingEntry) {
   EXPECT_EQ(*problem, "entry 6 is missing (the next stored is 7)");
 }
 
+TEST_P(AuditLogTest, VerificationCatchesAnEntryStoredTwiceWhereverTheScanReadsIt) {
+  if (GetParam().is("sqlite")) GTEST_SKIP() << "SQLite's seq is the rowid, which cannot repeat";
+  // 10,000 entries: PostgreSQL's scan read them in pages of that many, each starting after the last
+  // seq of the one before, so a copy of the last row of a page was never read.
+  {
+    auto work = store_->begin_audit().value();
+    for (int n = 0; n < 10'000; ++n) ASSERT_TRUE(record(*work, entry(n, clock_.now())).has_value());
+    ASSERT_TRUE(work->commit(clock_.now()).has_value());
+  }
+  ASSERT_FALSE(verify_log().problem.has_value());
+  drop_triggers();
+  raw("ALTER TABLE audit_entry DROP CONSTRAINT audit_entry_pkey CASCADE");
+  raw("INSERT INTO audit_entry SELECT * FROM audit_entry WHERE seq = 9999");
+  EXPECT_EQ(leaf_hashes(log(), 9999, 9999).value().size(), 2U);  // readers see it twice
+  EXPECT_EQ(verify_log().problem.value_or("the log verifies"), "entry 9999 is stored twice");
+}
+
 TEST_P(AuditLogTest, VerificationCatchesAnInsertedEntryWithEveryHashRecomputed) {
   standard_log();
   auto rows = records();
