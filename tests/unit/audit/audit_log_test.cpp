@@ -2,6 +2,9 @@
 // verification against an operator who edits, deletes, inserts, reorders or rewrites what is stored.
 
 #include <algorithm>
+#include <atomic>
+#include <future>
+#include <stdexcept>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -225,6 +228,46 @@ TEST_P(AuditLogTest, ConcurrentAppendsThroughOneAppenderGetOneSequenceAndTheLogV
   EXPECT_FALSE(report.problem.has_value()) << *report.problem;
   EXPECT_EQ(report.entries, std::uint64_t{kThreads * kEach});
   EXPECT_EQ(report.root, log().head().value().root);
+}
+
+// The store under test, except that its first audit unit of work throws, as only a bug or an exhausted
+// memory would make it.
+class ThrowingOnce final : public store::Store {
+ public:
+  explicit ThrowingOnce(store::Store& store) : store_(store) {}
+  store::RegistrationReader& registrations() override { return store_.registrations(); }
+  store::RegistrarDirectoryReader& registrar_directory() override { return store_.registrar_directory(); }
+  store::AuditLogReader& audit_log() override { return store_.audit_log(); }
+  Result<std::unique_ptr<store::UnitOfWork>> begin() override { return store_.begin(); }
+  Result<std::unique_ptr<store::UnitOfWork>> begin_audit() override {
+    if (!thrown_.exchange(true)) throw std::runtime_error("unexpected");
+    return store_.begin_audit();
+  }
+
+ private:
+  store::Store& store_;
+  std::atomic<bool> thrown_ = false;
+};
+
+TEST_P(AuditLogTest, AnAppenderWhoseWriteThrewStillAppendsForTheNextCaller) {
+  // On the heap, and left there if the next caller never returns, so that a failing test ends.
+  auto throwing = std::make_unique<ThrowingOnce>(*store_);
+  auto appender = std::make_unique<Appender>(*throwing);
+  EXPECT_THROW((void)appender->append(entry(0, clock_.now())), std::runtime_error);
+  auto answer = std::make_shared<std::promise<Result<std::uint64_t>>>();
+  auto next = answer->get_future();
+  std::thread caller([appender = appender.get(), answer, e = entry(1, clock_.now())] {
+    answer->set_value(appender->append(e));
+  });
+  if (next.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    caller.detach();
+    (void)appender.release();  // NOLINT(bugprone-unused-return-value): the caller waits in it forever
+    (void)throwing.release();  // NOLINT(bugprone-unused-return-value)
+    FAIL() << "the next caller waits forever for a writer that threw";
+  }
+  caller.join();
+  EXPECT_EQ(next.get().value(), 0U);
+  EXPECT_FALSE(verify_log().problem.has_value());
 }
 
 TEST_P(AuditLogTest, CheckpointsAreSignedOncePerIntervalAndOnlyWhenTheLogGrew) {
