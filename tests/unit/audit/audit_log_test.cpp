@@ -6,6 +6,7 @@
 #include <future>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -100,6 +101,7 @@ class AuditLogTest : public ::testing::TestWithParam<Backend> {
     }
   }
   void drop_triggers() {
+    if (std::exchange(triggers_dropped_, true)) return;
     if (GetParam().is("sqlite")) {
       raw("DROP TRIGGER audit_entry_no_update; DROP TRIGGER audit_entry_no_delete; "
           "DROP TRIGGER audit_checkpoint_no_update; DROP TRIGGER audit_checkpoint_no_delete");
@@ -172,6 +174,7 @@ class AuditLogTest : public ::testing::TestWithParam<Backend> {
   StorePlace place_;
   std::unique_ptr<store::Store> store_;
   ssad::testing::FakeClock clock_;
+  bool triggers_dropped_ = false;
 };
 
 TEST_P(AuditLogTest, ARecordCommitsToTheServedValuesWithASaltKeptOutOfTheEntry) {
@@ -311,6 +314,39 @@ TEST_P(AuditLogTest, NoCheckpointIsSignedOverATreeThatDoesNotExtendTheLastOne) {
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code, ErrorCode::internal);
   EXPECT_EQ(log().latest_checkpoint().value()->size, 6U);
+}
+
+TEST_P(AuditLogTest, ARunningCheckpointerNeverSignsOverItsOwnCheckpointWhenItsRowsAreGone) {
+  Checkpointer checkpointer = signer();  // one process, as serve's
+  append(0, 5);
+  ASSERT_EQ(checkpointer.sign_now().value().size, 5U);
+  append(5, 12);
+  ASSERT_EQ(checkpointer.sign_now().value().size, 12U);
+  // The operator rewrites entry 10 with every hash recomputed, and deletes every checkpoint.
+  auto rows = records();
+  rows[10] = edited(rows[10], [](Entry& e) { e.actor.id = "someone-else"; });
+  rewrite(rows);
+  raw("DELETE FROM audit_checkpoint");
+  append(12, 13);
+  const auto refused = checkpointer.sign_now();
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::internal);
+  EXPECT_FALSE(log().latest_checkpoint().value().has_value());
+  // Cut below what it signed, with the checkpoint of 5 put back: named even when nothing is due.
+  rows.resize(9);
+  rewrite(rows);
+  raw("INSERT INTO audit_checkpoint (size, root, signed_ms, note) VALUES (5, " +
+      blob(tlog::bytes_of(root_at(log(), 5, 9).value())) + ", 0, " +
+      quoted(tlog::sign_note(tlog::checkpoint_text({"audit.test/log", 5, root_at(log(), 5, 9).value()}),
+                             test_key())
+                 .value()) +
+      ")");
+  EXPECT_EQ(checkpointer.sign_if_due().error().message,
+            "the audit log's tree of 9 entries is not the one this process signed at size 12, nor an "
+            "extension of it");
+  EXPECT_EQ(log().latest_checkpoint().value()->size, 5U);
+  // Another process has no memory of it: only a held checkpoint catches that (see below).
+  EXPECT_EQ(signer().sign_now().value().size, 9U);
 }
 
 TEST_P(AuditLogTest, ProofsAndLeavesRefuseWhatIsOutsideTheTree) {
