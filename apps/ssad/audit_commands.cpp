@@ -4,6 +4,9 @@
 #include <fstream>
 #include <memory>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "audit/checkpoints.hpp"
 #include "audit/export.hpp"
 #include "audit/keys.hpp"
@@ -101,7 +104,13 @@ int export_log(store::Store& store, const Options& o) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
   std::FILE* out = stdout;
   if (!o.out.empty()) {
-    file.reset(std::fopen(o.out.c_str(), "wx"));  // never over an existing file
+    // Never over an existing file; and the entries are confidential (who looked up what, and why): the
+    // file is its owner's alone whatever the umask, as the store's is.
+    const int fd = ::open(o.out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      file.reset(::fdopen(fd, "w"));
+      if (!file) ::close(fd);
+    }
     if (!file)
       return report_error(Error{ErrorCode::unavailable, "cannot create '" + o.out + "' (does it exist?)"});
     out = file.get();

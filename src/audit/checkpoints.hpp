@@ -5,6 +5,7 @@
 // whichever node gets there first: the decision is taken under the log head's lock.
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 
 #include "core/error.hpp"
@@ -23,9 +24,12 @@ class Checkpointer {
   /// Signs a checkpoint of the tree as it stands when the newest is older than the interval (or there is
   /// none) and the tree has grown since it. Returns the new checkpoint, or nullopt when none was due.
   /// Before signing, checks that the tree is consistent with the newest checkpoint (RFC 9162 §2.1.4):
-  /// a log must never sign a tree that does not extend what it signed before. Errors: unavailable
-  /// (store); internal when the stored tree does not extend the newest checkpoint (nothing is signed),
-  /// including a tree that has not grown but is smaller or has another root than the newest checkpoint.
+  /// a log must never sign a tree that does not extend what it signed before. The tree must also extend
+  /// the last checkpoint this Checkpointer signed, which it remembers: deleting rows does not make a
+  /// running server sign a tree that contradicts its own checkpoint. Errors: unavailable (store);
+  /// internal when the newest stored checkpoint is not one this key signed for the size and root stored
+  /// with it, or the stored tree does not extend it or the one this Checkpointer signed last (nothing is
+  /// signed), including a tree that has not grown but is smaller or has another root.
   [[nodiscard]] Result<std::optional<store::AuditCheckpoint>> sign_if_due();
   /// The same, ignoring the interval: signs when the tree has grown, else returns the newest checkpoint
   /// (which is then the tree's own: the errors are sign_if_due's).
@@ -35,11 +39,14 @@ class Checkpointer {
 
  private:
   Result<std::optional<store::AuditCheckpoint>> sign(bool on_demand);
+  std::optional<store::AuditHead> last_signed();
 
   store::Store& store_;
   tlog::SigningKey key_;
   const Clock& clock_;
   std::chrono::seconds interval_;
+  std::mutex mutex_;
+  std::optional<store::AuditHead> signed_;  // the size and root of the last checkpoint signed here
 };
 
 /// A tree of `size` leaves whose root `root` the store's nodes prove extends the checkpoint `older`

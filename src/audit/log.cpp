@@ -58,28 +58,48 @@ Result<std::uint64_t> Appender::append(Entry entry, std::span<const ServedValue>
   Pending pending{std::move(made), std::nullopt};
   std::unique_lock lock(mutex_);
   queue_.push_back(&pending);
-  // Group commit: whoever finds no batch being written writes everything queued so far, in one unit of
-  // work, while later callers queue up for the next batch; everyone else waits for their answer.
-  while (!pending.result) {
-    if (writing_) {
-      done_.wait(lock);
-      continue;
+  try {
+    // Group commit: whoever finds no batch being written writes everything queued so far, in one unit of
+    // work, while later callers queue up for the next batch; everyone else waits for their answer.
+    while (!pending.result) {
+      if (writing_) {
+        done_.wait(lock);
+        continue;
+      }
+      const std::size_t count = std::min(queue_.size(), kMaxBatch);
+      std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+      writing_ = true;
+      lock.unlock();
+      std::optional<Result<std::uint64_t>> first;
+      try {
+        first = write(batch);
+      } catch (...) {
+        // Only a bug or exhausted memory gets here. The batch still gets its answer and the next writer
+        // may start: otherwise its callers, and every later one, would wait forever.
+        lock.lock();
+        settle(batch, fail(ErrorCode::internal, "the audit log's writer failed unexpectedly"));
+        throw;
+      }
+      lock.lock();
+      settle(batch, *first);
     }
-    writing_ = true;
-    const std::size_t count = std::min(queue_.size(), kMaxBatch);
-    std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
-    lock.unlock();
-    const auto first = write(batch);
-    lock.lock();
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      batch[i]->result =
-          first ? Result<std::uint64_t>(*first + i) : Result<std::uint64_t>(std::unexpected(first.error()));
-    }
-    writing_ = false;
-    done_.notify_all();
+  } catch (...) {
+    // This caller's entry may still be queued (beyond the batch it wrote): nobody may write it later.
+    if (!lock.owns_lock()) lock.lock();
+    std::erase(queue_, &pending);
+    throw;
   }
   return *pending.result;
+}
+
+void Appender::settle(std::span<Pending* const> batch, const Result<std::uint64_t>& first) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    batch[i]->result =
+        first ? Result<std::uint64_t>(*first + i) : Result<std::uint64_t>(std::unexpected(first.error()));
+  }
+  writing_ = false;
+  done_.notify_all();
 }
 
 Result<std::uint64_t> Appender::write(std::span<Pending* const> batch) {

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -44,7 +45,8 @@ class Appender {
 
   /// Appends `entry` (see make_record) and returns its sequence number once it is durable. Errors:
   /// invalid_input for an invalid entry; unavailable when the store cannot commit (the entry is then
-  /// not in the log).
+  /// not in the log, unless the answer to a COMMIT that happened was lost). An exception from the store
+  /// reaches the caller that was writing the batch; the others in it get internal.
   [[nodiscard]] Result<std::uint64_t> append(Entry entry, std::span<const ServedValue> served = {});
 
  private:
@@ -54,6 +56,8 @@ class Appender {
   };
   // Writes a batch in one unit of work; the first entry's sequence number.
   Result<std::uint64_t> write(std::span<Pending* const> batch);
+  // With mutex_ held: gives each of the batch its answer and lets the next writer start.
+  void settle(std::span<Pending* const> batch, const Result<std::uint64_t>& first);
 
   static constexpr std::size_t kMaxBatch = 1024;
   store::Store& store_;

@@ -92,6 +92,11 @@ class Verifier {
         entry->object.kind != row.record.object_kind || entry->object.id != row.record.object_id) {
       return problem(name + ": the copies of its fields kept for searching differ from the entry");
     }
+    if (!row.copies_typed) {
+      return problem(name +
+                     ": the copies of its fields kept for searching are not stored as text and integers, so "
+                     "filters do not match them");
+    }
     if (!row.record.values_salt.empty() && !entry->values_commitment) {
       return problem(name + ": a salt is stored for an entry that commits to no values");
     }

@@ -33,7 +33,7 @@ struct VerifyReport {
 
 /// Verifies the log, reading one snapshot of it:
 /// - the entries are numbered 0, 1, 2 … without a gap, each decodes as a canonical entry, and the copies
-///   of its fields kept for filtering agree with it;
+///   of its fields kept for filtering agree with it and are stored as their columns' types;
 /// - each entry's stored leaf hash is the hash of its encoding, and the stored nodes are the ones the
 ///   entries give (so proofs served from them are right);
 /// - the stored head (size and right edge) is the one the entries give;

@@ -69,6 +69,10 @@ struct AuditRow {
   AuditRecord record;
   tlog::Hash leaf_hash{};
   std::vector<tlog::Hash> nodes;
+  /// Whether the record's copies for filtering are stored as their columns' types (text, and an integer
+  /// time). SQLite keeps any value in any column: an id stored as a BLOB reads back as the same bytes,
+  /// yet no filter on the text matches it, which would hide the entry from a filtered export.
+  bool copies_typed = true;
 };
 
 /// The stored hashes of the tree's perfect nodes: what proofs are made of. Readers read the committed

@@ -143,7 +143,9 @@ count=$("$ssad" audit export --config ssad.toml --from 2000-01-01 --to 2000-01-3
 check "export of a month long ago is empty" test "$count" -eq 0
 csv=$("$ssad" audit export --config ssad.toml --format csv 2>/dev/null)
 check "CSV starts with its header" contains "$csv" '^seq,time,actor_kind,actor_id,action'
-"$ssad" audit export --config ssad.toml --out exported.jsonl 2> /dev/null
+(umask 022 && "$ssad" audit export --config ssad.toml --out exported.jsonl 2> /dev/null)
+check "export --out writes a file its owner alone may read (the entries are confidential)" \
+  test "$(stat -c %a exported.jsonl)" = 600
 "$ssad" audit export --config ssad.toml --out exported.jsonl > /dev/null 2>&1
 check "export --out never overwrites a file" test $? -ne 0
 "$ssad" audit export --config ssad.toml --format xml > /dev/null 2>&1

@@ -77,14 +77,17 @@ Result<void> scan_in(Connection& c, std::uint64_t begin,
   SSAD_TRY(checkpoints, c.query("SELECT size, root, signed_ms, note FROM audit_checkpoint ORDER BY size"));
   for (int i = 0; i < checkpoints.size(); ++i) head.checkpoints.push_back(read_checkpoint(checkpoints, i));
   SSAD_CHECK(start(head));
-  // Batches by key within the one snapshot: memory stays flat however long the log.
-  std::int64_t next = as_int(begin);
+  // Batches from a cursor within the one snapshot: memory stays flat however long the log, and every
+  // stored row is read once. Pages by key ("seq > the last seq read") would skip a second row of the
+  // seq that ended a page, and a verifier must see a row stored twice.
+  SSAD_CHECK(c.exec("DECLARE ssad_audit_scan NO SCROLL CURSOR FOR SELECT e." SSAD_AUDIT_RECORD_COLUMNS
+                    ", e.leaf_hash, e.nodes, s.salt FROM audit_entry e LEFT JOIN audit_values_salt s ON "
+                    "s.seq = e.seq WHERE e.seq >= " +
+                    std::to_string(as_int(begin)) + " ORDER BY e.seq"));
+  const std::string fetch = "FETCH FORWARD " + std::to_string(kScanBatch) + " FROM ssad_audit_scan";
   AuditRow row;
   for (;;) {
-    SSAD_TRY(rows, c.query("SELECT e." SSAD_AUDIT_RECORD_COLUMNS ", e.leaf_hash, e.nodes, s.salt "
-                           "FROM audit_entry e LEFT JOIN audit_values_salt s ON s.seq = e.seq "
-                           "WHERE e.seq >= $1 ORDER BY e.seq LIMIT $2",
-                           {next, static_cast<std::int64_t>(kScanBatch)}));
+    SSAD_TRY(rows, c.exec(fetch));
     for (int i = 0; i < rows.size(); ++i) {
       SSAD_TRY(record, read_record(rows, i));
       row.record = std::move(record);
@@ -94,7 +97,6 @@ Result<void> scan_in(Connection& c, std::uint64_t begin,
       audit_rows::read_hashes(bytea_of(rows.text(i, kRecordColumns)).value_or(std::string()),
                               bytea_of(rows.text(i, kRecordColumns + 1)).value_or(std::string("?")), row);
       SSAD_CHECK(each(row));
-      next = as_int(row.record.seq) + 1;
     }
     if (static_cast<std::size_t>(rows.size()) < kScanBatch) return {};
   }

@@ -77,10 +77,12 @@ Result<void> scan_in(Connection& c, std::uint64_t begin,
     }
   }
   SSAD_CHECK(start(head));
-  SSAD_TRY(
-      stmt,
-      c.statement("SELECT e." SSAD_AUDIT_RECORD_COLUMNS ", e.leaf_hash, e.nodes, s.salt FROM audit_entry e "
-                  "LEFT JOIN audit_values_salt s ON s.seq = e.seq WHERE e.seq >= ? ORDER BY e.seq"));
+  SSAD_TRY(stmt,
+           c.statement("SELECT e." SSAD_AUDIT_RECORD_COLUMNS ", e.leaf_hash, e.nodes, s.salt, "
+                       "typeof(e.time_ms) = 'integer' AND typeof(e.actor_kind) = 'text' AND "
+                       "typeof(e.actor_id) = 'text' AND typeof(e.action) = 'text' AND "
+                       "typeof(e.object_kind) = 'text' AND typeof(e.object_id) = 'text' FROM audit_entry e "
+                       "LEFT JOIN audit_values_salt s ON s.seq = e.seq WHERE e.seq >= ? ORDER BY e.seq"));
   stmt->bind(1, static_cast<std::int64_t>(begin));
   AuditRow row;
   for (;;) {
@@ -88,6 +90,7 @@ Result<void> scan_in(Connection& c, std::uint64_t begin,
     if (!more) return {};
     row.record = read_record(*stmt);
     row.record.values_salt = stmt->blob(10);
+    row.copies_typed = stmt->integer(11) == 1;
     audit_rows::read_hashes(stmt->blob(8), stmt->blob(9), row);
     SSAD_CHECK(each(row));
   }

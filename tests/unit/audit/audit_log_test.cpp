@@ -2,7 +2,11 @@
 // verification against an operator who edits, deletes, inserts, reorders or rewrites what is stored.
 
 #include <algorithm>
+#include <atomic>
+#include <future>
+#include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -97,6 +101,7 @@ class AuditLogTest : public ::testing::TestWithParam<Backend> {
     }
   }
   void drop_triggers() {
+    if (std::exchange(triggers_dropped_, true)) return;
     if (GetParam().is("sqlite")) {
       raw("DROP TRIGGER audit_entry_no_update; DROP TRIGGER audit_entry_no_delete; "
           "DROP TRIGGER audit_checkpoint_no_update; DROP TRIGGER audit_checkpoint_no_delete");
@@ -169,6 +174,7 @@ class AuditLogTest : public ::testing::TestWithParam<Backend> {
   StorePlace place_;
   std::unique_ptr<store::Store> store_;
   ssad::testing::FakeClock clock_;
+  bool triggers_dropped_ = false;
 };
 
 TEST_P(AuditLogTest, ARecordCommitsToTheServedValuesWithASaltKeptOutOfTheEntry) {
@@ -227,6 +233,46 @@ TEST_P(AuditLogTest, ConcurrentAppendsThroughOneAppenderGetOneSequenceAndTheLogV
   EXPECT_EQ(report.root, log().head().value().root);
 }
 
+// The store under test, except that its first audit unit of work throws, as only a bug or an exhausted
+// memory would make it.
+class ThrowingOnce final : public store::Store {
+ public:
+  explicit ThrowingOnce(store::Store& store) : store_(store) {}
+  store::RegistrationReader& registrations() override { return store_.registrations(); }
+  store::RegistrarDirectoryReader& registrar_directory() override { return store_.registrar_directory(); }
+  store::AuditLogReader& audit_log() override { return store_.audit_log(); }
+  Result<std::unique_ptr<store::UnitOfWork>> begin() override { return store_.begin(); }
+  Result<std::unique_ptr<store::UnitOfWork>> begin_audit() override {
+    if (!thrown_.exchange(true)) throw std::runtime_error("unexpected");
+    return store_.begin_audit();
+  }
+
+ private:
+  store::Store& store_;
+  std::atomic<bool> thrown_ = false;
+};
+
+TEST_P(AuditLogTest, AnAppenderWhoseWriteThrewStillAppendsForTheNextCaller) {
+  // On the heap, and left there if the next caller never returns, so that a failing test ends.
+  auto throwing = std::make_unique<ThrowingOnce>(*store_);
+  auto appender = std::make_unique<Appender>(*throwing);
+  EXPECT_THROW((void)appender->append(entry(0, clock_.now())), std::runtime_error);
+  auto answer = std::make_shared<std::promise<Result<std::uint64_t>>>();
+  auto next = answer->get_future();
+  std::thread caller([appender = appender.get(), answer, e = entry(1, clock_.now())] {
+    answer->set_value(appender->append(e));
+  });
+  if (next.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    caller.detach();
+    (void)appender.release();  // NOLINT(bugprone-unused-return-value): the caller waits in it forever
+    (void)throwing.release();  // NOLINT(bugprone-unused-return-value)
+    FAIL() << "the next caller waits forever for a writer that threw";
+  }
+  caller.join();
+  EXPECT_EQ(next.get().value(), 0U);
+  EXPECT_FALSE(verify_log().problem.has_value());
+}
+
 TEST_P(AuditLogTest, CheckpointsAreSignedOncePerIntervalAndOnlyWhenTheLogGrew) {
   Checkpointer checkpointer = signer();
   EXPECT_FALSE(checkpointer.sign_if_due().value().has_value());  // nothing to sign
@@ -268,6 +314,39 @@ TEST_P(AuditLogTest, NoCheckpointIsSignedOverATreeThatDoesNotExtendTheLastOne) {
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code, ErrorCode::internal);
   EXPECT_EQ(log().latest_checkpoint().value()->size, 6U);
+}
+
+TEST_P(AuditLogTest, ARunningCheckpointerNeverSignsOverItsOwnCheckpointWhenItsRowsAreGone) {
+  Checkpointer checkpointer = signer();  // one process, as serve's
+  append(0, 5);
+  ASSERT_EQ(checkpointer.sign_now().value().size, 5U);
+  append(5, 12);
+  ASSERT_EQ(checkpointer.sign_now().value().size, 12U);
+  // The operator rewrites entry 10 with every hash recomputed, and deletes every checkpoint.
+  auto rows = records();
+  rows[10] = edited(rows[10], [](Entry& e) { e.actor.id = "someone-else"; });
+  rewrite(rows);
+  raw("DELETE FROM audit_checkpoint");
+  append(12, 13);
+  const auto refused = checkpointer.sign_now();
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::internal);
+  EXPECT_FALSE(log().latest_checkpoint().value().has_value());
+  // Cut below what it signed, with the checkpoint of 5 put back: named even when nothing is due.
+  rows.resize(9);
+  rewrite(rows);
+  raw("INSERT INTO audit_checkpoint (size, root, signed_ms, note) VALUES (5, " +
+      blob(tlog::bytes_of(root_at(log(), 5, 9).value())) + ", 0, " +
+      quoted(tlog::sign_note(tlog::checkpoint_text({"audit.test/log", 5, root_at(log(), 5, 9).value()}),
+                             test_key())
+                 .value()) +
+      ")");
+  EXPECT_EQ(checkpointer.sign_if_due().error().message,
+            "the audit log's tree of 9 entries is not the one this process signed at size 12, nor an "
+            "extension of it");
+  EXPECT_EQ(log().latest_checkpoint().value()->size, 5U);
+  // Another process has no memory of it: only a held checkpoint catches that (see below).
+  EXPECT_EQ(signer().sign_now().value().size, 9U);
 }
 
 TEST_P(AuditLogTest, ProofsAndLeavesRefuseWhatIsOutsideTheTree) {
@@ -338,6 +417,29 @@ TEST_P(AuditLogTest, VerificationNamesAnEntryWhoseSearchCopiesWereEdited) {
   EXPECT_EQ(*problem, "entry 7: the copies of its fields kept for searching differ from the entry");
 }
 
+TEST_P(AuditLogTest, VerificationNamesSearchCopiesStoredAsAnotherTypeThatFiltersDoNotMatch) {
+  if (GetParam().is("postgres")) GTEST_SKIP() << "a PostgreSQL column holds values of its own type only";
+  standard_log();
+  store::AuditFilter by_actor;  // entry 4's actor
+  by_actor.actor_kind = "operator";
+  by_actor.actor_id = "actor1";
+  auto write = [](std::string_view) {};
+  const std::uint64_t listed = export_entries(log(), by_actor, ExportFormat::jsonl, write).value();
+  drop_triggers();
+  // SQLite keeps any value in any column: the id as a BLOB reads back as the same bytes, so the copy
+  // looked right, but no filter on the text matches it any more.
+  raw("UPDATE audit_entry SET actor_id = CAST(actor_id AS BLOB) WHERE seq = 4");
+  EXPECT_EQ(export_entries(log(), by_actor, ExportFormat::jsonl, write).value(), listed - 1);
+  EXPECT_EQ(verify_log().problem.value_or("the log verifies"),
+            "entry 4: the copies of its fields kept for searching are not stored as text and integers, "
+            "so filters do not match them");
+  raw("UPDATE audit_entry SET actor_id = CAST(actor_id AS TEXT), time_ms = CAST(time_ms AS TEXT) || 'x' "
+      "WHERE seq = 4");
+  EXPECT_EQ(verify_log().problem.value_or("the log verifies"),
+            "entry 4: the copies of its fields kept for searching are not stored as text and integers, "
+            "so filters do not match them");
+}
+
 TEST_P(AuditLogTest, VerificationNamesTheFirstCheckpointAfterAnEditWithEveryHashRecomputed) {
   standard_log();
   auto rows = records();
@@ -357,6 +459,23 @@ TEST_P(AuditLogTest, VerificationNamesAMissingEntry) {
   const auto problem = verify_log().problem;
   ASSERT_TRUE(problem.has_value());
   EXPECT_EQ(*problem, "entry 6 is missing (the next stored is 7)");
+}
+
+TEST_P(AuditLogTest, VerificationCatchesAnEntryStoredTwiceWhereverTheScanReadsIt) {
+  if (GetParam().is("sqlite")) GTEST_SKIP() << "SQLite's seq is the rowid, which cannot repeat";
+  // 10,000 entries: PostgreSQL's scan read them in pages of that many, each starting after the last
+  // seq of the one before, so a copy of the last row of a page was never read.
+  {
+    auto work = store_->begin_audit().value();
+    for (int n = 0; n < 10'000; ++n) ASSERT_TRUE(record(*work, entry(n, clock_.now())).has_value());
+    ASSERT_TRUE(work->commit(clock_.now()).has_value());
+  }
+  ASSERT_FALSE(verify_log().problem.has_value());
+  drop_triggers();
+  raw("ALTER TABLE audit_entry DROP CONSTRAINT audit_entry_pkey CASCADE");
+  raw("INSERT INTO audit_entry SELECT * FROM audit_entry WHERE seq = 9999");
+  EXPECT_EQ(leaf_hashes(log(), 9999, 9999).value().size(), 2U);  // readers see it twice
+  EXPECT_EQ(verify_log().problem.value_or("the log verifies"), "entry 9999 is stored twice");
 }
 
 TEST_P(AuditLogTest, VerificationCatchesAnInsertedEntryWithEveryHashRecomputed) {
@@ -438,12 +557,41 @@ TEST_P(AuditLogTest, OnlyAHeldCheckpointCatchesALogRewrittenAndSignedAgainWithTh
 
 TEST_P(AuditLogTest, AHeldCheckpointOfAnotherKeyOrOriginIsNamed) {
   standard_log();
-  Checkpointer stranger(*store_, test_key("other.test/log"), clock_, std::chrono::seconds(60));
-  append(12, 13);
-  const std::string foreign = stranger.sign_now().value().note;
+  const tlog::SigningKey stranger = test_key("other.test/log");
+  const store::AuditHead head = log().head().value();
+  const std::string foreign =
+      tlog::sign_note(tlog::checkpoint_text({stranger.name, head.size, head.root}), stranger).value();
   const auto problem = verify_log({foreign}).problem;
   ASSERT_TRUE(problem.has_value());
-  EXPECT_TRUE(problem->starts_with("checkpoint of size 13: its signature does not verify")) << *problem;
+  EXPECT_TRUE(problem->starts_with("held checkpoint 1: its signature does not verify")) << *problem;
+}
+
+TEST_P(AuditLogTest, NoCheckpointIsSignedOverANewestCheckpointTheKeyDidNotSign) {
+  standard_log();  // signed checkpoints of 5 and 12 entries
+  // An operator rewrites entry 3 with every hash recomputed, adds a 13th entry and stores a checkpoint of
+  // the rewritten tree: an INSERT, which the append-only triggers allow, with a note nobody signed.
+  auto rows = records();
+  rows[3] = edited(rows[3], [](Entry& e) { e.object.id = "4242"; });
+  rows.push_back(make_record(entry(12, clock_.now())).value());
+  rewrite(rows);
+  const tlog::Hash rewritten = log().head().value().root;
+  raw("INSERT INTO audit_checkpoint (size, root, signed_ms, note) VALUES (13, " +
+      blob(tlog::bytes_of(rewritten)) + ", 0, 'not signed')");
+  append(13, 14);
+  // Signing now would put the key under a tree that contradicts its checkpoints of 5 and 12 entries.
+  const auto refused = signer().sign_now();
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::internal);
+  EXPECT_TRUE(refused.error().message.starts_with(
+      "the audit log's newest checkpoint (size 13) is not signed by this key"))
+      << refused.error().message;
+  EXPECT_FALSE(signer().sign_if_due().has_value());
+  EXPECT_EQ(log().latest_checkpoint().value()->size, 13U);
+  // A row that states another root than its genuine note is refused too.
+  raw("DELETE FROM audit_checkpoint WHERE size = 13");
+  raw("UPDATE audit_checkpoint SET root = " + blob(tlog::bytes_of(rewritten)) + " WHERE size = 12");
+  EXPECT_TRUE(signer().sign_now().error().message.ends_with(
+      "its signed note does not state the origin, size and root stored with it (run `ssad audit verify`)"));
 }
 
 TEST_P(AuditLogTest, ExportFiltersOnWhatTheEntriesSayAndWritesEveryFormat) {
