@@ -164,12 +164,13 @@ unsigned connections_that_fit(unsigned max_connections, std::size_t readers) {
   return static_cast<unsigned>(std::min<rlim_t>(fit, std::numeric_limits<unsigned>::max()));
 }
 
-// The SHA-256 of the config file ("" when there is none: the defaults).
+// The SHA-256 of the config file with its secrets' values left out ("defaults" when there is none): a
+// fingerprint of the configuration that cannot be used to test a guessed secret.
 std::string config_fingerprint(const std::string& path) {
   if (path.empty()) return "defaults";
   std::ifstream in(path, std::ios::binary);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return tlog::hex(tlog::sha256(text));
+  return tlog::hex(tlog::sha256(config::without_secrets(text)));
 }
 
 std::string host_name() {

@@ -47,16 +47,33 @@ Result<tlog::SigningKey> write_new_signing_key(const std::filesystem::path& path
 }
 
 Result<tlog::SigningKey> read_signing_key(const std::filesystem::path& path) {
-  struct stat info{};
-  if (::stat(path.c_str(), &info) != 0) {
+  // The file that is checked is the file that is read: one descriptor for both (no swap between a stat
+  // and an open), non-blocking so that a FIFO put there cannot hang the start.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
     return fail(ErrorCode::unavailable, "cannot read the signing key '" + path.string() + "': " +
                                             std::error_code(errno, std::generic_category()).message());
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } const closer{fd};
+  struct stat info{};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    return fail(ErrorCode::invalid_input, "the signing key '" + path.string() + "' is not a regular file");
   }
   if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     return fail(ErrorCode::forbidden,
                 "the signing key '" + path.string() + "' may be read or written by others: chmod 600 it");
   }
-  SSAD_TRY(text, read_small_file(path));
+  std::string text(4096, '\0');
+  const ssize_t got = ::read(fd, text.data(), text.size());
+  if (got < 0) return fail(ErrorCode::unavailable, "cannot read the signing key '" + path.string() + "'");
+  if (static_cast<std::size_t>(got) == text.size()) {
+    return fail(ErrorCode::invalid_input, "'" + path.string() + "' is too large for a key file");
+  }
+  text.resize(static_cast<std::size_t>(got));
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   auto key = tlog::parse_signing_key(text);
   if (!key)
     return fail(ErrorCode::invalid_input,

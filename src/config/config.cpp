@@ -247,6 +247,27 @@ Result<Config> load_config(const std::string& path) {
   return parse_config(text.str(), path);
 }
 
+std::string without_secrets(std::string_view toml) {
+  std::string out;
+  out.reserve(toml.size());
+  while (!toml.empty()) {
+    const auto end = toml.find('\n');
+    std::string_view line = toml.substr(0, end);
+    toml.remove_prefix(end == std::string_view::npos ? toml.size() : end + 1);
+    const auto equals = line.find('=');
+    if (equals != std::string_view::npos) {
+      std::string key(line.substr(0, equals));
+      for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (key.find("secret") != std::string::npos || key.find("password") != std::string::npos) {
+        out.append(line.substr(0, equals + 1)).append(" \"(secret)\"\n");
+        continue;
+      }
+    }
+    out.append(line).append("\n");
+  }
+  return out;
+}
+
 bool is_loopback(std::string_view host) {
   if (host == "localhost" || host == "::1") return true;
   if (!host.starts_with("127.")) return false;

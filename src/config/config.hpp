@@ -53,7 +53,7 @@ struct WhoisConfig {
 };
 
 struct AuditConfig {
-  std::string signing_key;                // Ed25519 key file (`ssad audit keygen`) signing checkpoints; "" = none
+  std::string signing_key;  // Ed25519 key file (`ssad audit keygen`) signing checkpoints; "" = none
   unsigned checkpoint_interval_seconds = 60;  // serve signs a checkpoint this often when the log grew
 };
 
@@ -76,6 +76,11 @@ struct Config {
 [[nodiscard]] Result<Config> load_config(const std::string& path);
 /// The same, from TOML text (for tests); `source` names it in messages.
 [[nodiscard]] Result<Config> parse_config(std::string_view toml, std::string_view source = "ssad.toml");
+
+/// The text of a config file with the value of every key whose name holds "secret" or "password"
+/// replaced by "(secret)", line by line: what may be fingerprinted in the audit log without letting
+/// anyone who reads the log test guesses of a secret.
+[[nodiscard]] std::string without_secrets(std::string_view toml);
 
 /// Splits "HOST:PORT" ("[::1]:8080" for IPv6). Errors: invalid_input.
 struct HostPort {

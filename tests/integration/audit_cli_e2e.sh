@@ -53,6 +53,11 @@ sed 's/audit.key/open.key/' ssad.toml > open.toml
 "$ssad" audit checkpoint --config open.toml > /dev/null 2> open.err
 check "a key others may read is refused" test $? -ne 0
 check "the refusal says chmod 600" grep -q 'chmod 600' open.err
+# A FIFO where the key should be is refused at once, not waited on.
+mkfifo fifo.key && chmod 600 fifo.key
+sed 's/audit.key/fifo.key/' ssad.toml > fifo.toml
+timeout 10 "$ssad" audit checkpoint --config fifo.toml > /dev/null 2> fifo.err
+check "a key that is not a regular file is refused (exit 2, no hang)" test $? -eq 2
 
 # serve records its start and signs a checkpoint covering it; Go's note and tlog check what it serves.
 "$ssad" serve --config ssad.toml --http 127.0.0.1:0 > serve.out 2> serve.err &

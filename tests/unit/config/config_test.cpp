@@ -417,5 +417,23 @@ TEST(ConfigKeysTest, NumbersAreCheckedAgainstTheirDocumentedRange) {
   EXPECT_EQ(ranges, 17);  // every number key has one
 }
 
+TEST(ConfigFingerprintTest, LeavesOutTheValuesOfSecretsAndKeepsEverythingElse) {
+  const std::string toml =
+      "[rdap]\ncursor_secret = \"s3cret-s3cret-s3cret-s3cret-s3cret\"\nbase_url = "
+      "\"https://r.example/rdap/\"\n"
+      "[smtp]\nPassword=\"hunter2\"\n# a comment = kept\n";
+  const std::string text = without_secrets(toml);
+  EXPECT_EQ(text.find("s3cret"), std::string::npos);
+  EXPECT_EQ(text.find("hunter2"), std::string::npos);
+  EXPECT_NE(text.find("cursor_secret = \"(secret)\""), std::string::npos) << text;
+  EXPECT_NE(text.find("base_url = \"https://r.example/rdap/\""), std::string::npos);
+  EXPECT_NE(text.find("# a comment = kept"), std::string::npos);
+  // Another secret value, the same fingerprint text; another setting, another text.
+  std::string other = toml;
+  other.replace(other.find("s3cret"), 6, "0ther!");
+  EXPECT_EQ(without_secrets(other), text);
+  EXPECT_NE(without_secrets(toml + "[log]\nlevel = \"debug\"\n"), text);
+}
+
 }  // namespace
 }  // namespace ssad::config
