@@ -1218,11 +1218,20 @@ class SqliteStore final : public Store {
   // A unit of work from begin() (an import, a change) opens a connection of its own, with the import's page
   // cache, and closes it. An audit-only one uses the kept connection when it is free, with SQLite's default
   // page cache (2 MiB): the kept connection lives as long as the store, and appends touch few pages.
+  //
+  // The audit connection checkpoints the WAL when it reaches 10,000 pages (about 40 MB), not SQLite's
+  // 1,000. A checkpoint runs inside the COMMIT that crosses the limit, and every append queued behind that
+  // group commit waits for it: with 16 writers, one commit in about fifty did, which made the appends' p99
+  // 6.5 ms against a p50 of 0.7 ms. Ten times rarer, the checkpoints take hardly longer (appends rewrite
+  // the same pages, which a checkpoint copies once: the slowest append was about 20 ms either way), and
+  // the p99 falls to 1.5 ms. Durability is unchanged: each commit is in the WAL, fsynced, before COMMIT
+  // returns.
   Result<std::unique_ptr<UnitOfWork>> begin_work(bool audit_only) {
     std::unique_ptr<Connection> conn = audit_only ? kept_.take() : nullptr;
     if (!conn) {
       SSAD_TRY(db, Database::open(path_, false));
       conn = std::make_unique<Connection>(std::move(db));
+      if (audit_only) SSAD_CHECK(conn->db().exec("PRAGMA wal_autocheckpoint = 10000"));
     }
     SSAD_TRY(txn, Transaction::begin(conn->db()));
     auto work = std::make_unique<SqliteUnitOfWork>(std::move(conn), std::move(txn), audit_only,
