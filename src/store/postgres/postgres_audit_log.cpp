@@ -13,7 +13,6 @@ namespace {
 #define SSAD_AUDIT_RECORD_COLUMNS \
   "seq, time_ms, actor_kind, actor_id, action, object_kind, object_id, encoding"
 constexpr int kRecordColumns = 8;
-constexpr const char* kCheckpointColumns = "size, root, signed_ms, note";
 constexpr std::size_t kScanBatch = 10'000;
 
 std::int64_t as_int(std::uint64_t value) { return static_cast<std::int64_t>(value); }
