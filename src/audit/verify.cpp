@@ -77,20 +77,21 @@ class Verifier {
 
   Result<void> on_row(const store::AuditRow& row) {
     const std::uint64_t seq = row.record.seq;
-    const std::string name = "entry " + std::to_string(seq);
+    // Spelt out only for a problem: a million entries that verify need no names.
+    const auto name = [seq] { return "entry " + std::to_string(seq); };
     if (seq != frontier_.size()) {
       if (seq > frontier_.size()) {
         return problem("entry " + std::to_string(frontier_.size()) + " is missing (the next stored is " +
                        std::to_string(seq) + ")");
       }
-      return problem(name + " is stored twice");
+      return problem(name() + " is stored twice");
     }
     auto entry = decode(row.record.encoding);
-    if (!entry) return problem(name + ": its encoding is not a canonical entry: " + entry.error().message);
+    if (!entry) return problem(name() + ": its encoding is not a canonical entry: " + entry.error().message);
     if (entry->time != row.record.time || entry->actor.kind != row.record.actor_kind ||
         entry->actor.id != row.record.actor_id || entry->action != row.record.action ||
         entry->object.kind != row.record.object_kind || entry->object.id != row.record.object_id) {
-      return problem(name + ": the copies of its fields kept for searching differ from the entry");
+      return problem(name() + ": the copies of its fields kept for searching differ from the entry");
     }
     if (!row.copies_typed) {
       return problem(name +
@@ -98,17 +99,17 @@ class Verifier {
                      "filters do not match them");
     }
     if (!row.record.values_salt.empty() && !entry->values_commitment) {
-      return problem(name + ": a salt is stored for an entry that commits to no values");
+      return problem(name() + ": a salt is stored for an entry that commits to no values");
     }
     const tlog::Hash leaf = tlog::leaf_hash(row.record.encoding);
     if (row.leaf_hash != leaf)
-      return problem(name + ": its stored leaf hash is not the hash of its encoding");
+      return problem(name() + ": its stored leaf hash is not the hash of its encoding");
     const auto completed = frontier_.append(leaf);
     bool nodes_match = row.nodes.size() + 1 == completed.size();
     for (std::size_t i = 1; nodes_match && i < completed.size(); ++i)
       nodes_match = row.nodes[i - 1] == completed[i].second;
     if (!nodes_match)
-      return problem(name + ": the tree nodes stored with it are not the ones the entries give");
+      return problem(name() + ": the tree nodes stored with it are not the ones the entries give");
     ++report_.entries;
     return check_roots(frontier_.size());
   }

@@ -110,6 +110,19 @@ TEST_P(AuditLogContract, AnUncommittedAppendLeavesNoTrace) {
   EXPECT_EQ(log().head().value().root, tlog::root_of(expected_leaves(3)));
 }
 
+TEST_P(AuditLogContract, AppendsContinueAfterThoseOfAnotherStoreOnTheSameDatabase) {
+  // Another process or node: its appends come between two of this store's units of work.
+  auto other = GetParam().open(place_);
+  EXPECT_EQ(append(0, 2), 0U);
+  {
+    auto work = other->begin_audit().value();
+    ASSERT_TRUE(work->audit_log().append(record(2)).has_value());
+    ASSERT_TRUE(work->commit(at("2026-01-01T00:00:00Z")).has_value());
+  }
+  EXPECT_EQ(append(3, 5), 3U);
+  EXPECT_EQ(log().head().value(), (AuditHead{5, tlog::root_of(expected_leaves(5))}));
+}
+
 TEST_P(AuditLogContract, AnEntryCommitsWithTheChangeItRecords) {
   {
     auto work = store_->begin().value();
