@@ -94,7 +94,7 @@ class Verifier {
       return problem(name() + ": the copies of its fields kept for searching differ from the entry");
     }
     if (!row.copies_typed) {
-      return problem(name +
+      return problem(name() +
                      ": the copies of its fields kept for searching are not stored as text and integers, so "
                      "filters do not match them");
     }
