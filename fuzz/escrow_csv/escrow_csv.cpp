@@ -1,5 +1,5 @@
 // The CSV files of an escrow deposit (ingest/csv.hpp) and the check of their text values
-// (ingest/text_check.hpp). The first byte of the input is the separator (a deposit's sep attribute), the
+// (core/text_check.hpp). The first byte of the input is the separator (a deposit's sep attribute), the
 // rest the file. Every field of every record is read and checked, as the import does.
 
 #include <cstddef>
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "ingest/csv.hpp"
-#include "ingest/text_check.hpp"
+#include "core/text_check.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!more || !*more) break;
     if (fields.empty() || reader.line() <= last_line) std::abort();  // a record has a field and a later line
     last_line = reader.line();
-    for (const std::string_view field : fields) (void)ssad::ingest::check_text_value(field);
+    for (const std::string_view field : fields) (void)ssad::check_text_value(field);
   }
   return 0;
 }

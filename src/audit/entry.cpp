@@ -11,7 +11,7 @@
 #include <openssl/rand.h>
 
 #include "catalog/catalog.hpp"
-#include "core/utf8.hpp"
+#include "core/text_check.hpp"
 
 namespace ssad::audit {
 namespace {
@@ -43,45 +43,15 @@ bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_lower(c) || is_digit(c) || (c >= 'A' && c <= 'Z'); }
 
-// "U+000A": the code point refused, which says what to fix without repeating the value.
-std::string code_point(char32_t c) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string digits;
-  for (auto v = static_cast<std::uint32_t>(c); v != 0 || digits.size() < 4; v >>= 4U) {
-    digits.insert(digits.begin(), kHex[v & 0xFU]);
-  }
-  return "U+" + digits;
-}
-
-// The text rule of ingest/text_check.hpp, kept here because audit/ sits below ingest/: a control, a
-// line separator or a bidirectional override in an entry could fake a line or reorder what an auditor
-// reads in a terminal, a spreadsheet or a browser.
+// The one rule for stored text (core/text_check.hpp): a control, a line separator or a bidirectional
+// override in an entry could fake a line or reorder what an auditor reads in a terminal, a spreadsheet
+// or a browser.
 Result<void> check_text(const Member& member, std::string_view value, std::size_t max_bytes) {
   if (value.size() > max_bytes) {
     return std::unexpected(invalid(member, "is longer than " + std::to_string(max_bytes) + " bytes"));
   }
-  std::size_t pos = 0;
-  while (pos < value.size()) {
-    // Printable ASCII, most of any entry, is allowed and needs no decoding.
-    if (const auto byte = static_cast<unsigned char>(value[pos]); byte >= 0x20 && byte < 0x7F) {
-      ++pos;
-      continue;
-    }
-    const std::optional<char32_t> decoded = decode_utf8(value, pos);
-    if (!decoded) return std::unexpected(invalid(member, "is not UTF-8"));
-    const char32_t c = *decoded;
-    const char* what = nullptr;
-    if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
-      what = "the control character ";
-    } else if (c == 0x2028 || c == 0x2029) {
-      what = "the line separator ";
-    } else if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
-      what = "the bidirectional formatting character ";
-    }
-    if (what != nullptr) {
-      return std::unexpected(invalid(member, std::string("holds ") + what + code_point(c)));
-    }
-  }
+  if (auto checked = check_text_value(value); !checked)
+    return std::unexpected(invalid(member, checked.error().message));
   return {};
 }
 

@@ -107,7 +107,7 @@ struct Entry {
 /// - detail at most kMaxDetailPairs pairs, keys `[a-z][a-z0-9_.]*` of at most kMaxDetailKeyBytes,
 ///   strictly ascending; values text of at most kMaxDetailValueBytes.
 /// Text is well-formed UTF-8 without C0 or C1 controls, DEL, U+2028, U+2029 or the bidirectional
-/// embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): the rule ingest/text_check.hpp
+/// embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): the rule core/text_check.hpp
 /// applies to imported values, so that no entry can start a line of its own or reorder what an auditor
 /// reads. Errors: invalid_input naming the member, never repeating its value (at most the code point
 /// refused): "audit entry: detail[2].value holds the control character U+000A".

@@ -11,10 +11,10 @@
 #include <zlib.h>
 
 #include "core/domain_name.hpp"
+#include "core/text_check.hpp"
 #include "ingest/checksum.hpp"
 #include "ingest/csv.hpp"
 #include "ingest/escrow_deposit.hpp"
-#include "ingest/text_check.hpp"
 #include "tlog/hash.hpp"
 
 namespace ssad::ingest {

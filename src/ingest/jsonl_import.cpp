@@ -17,8 +17,8 @@
 #include <rapidjson/error/en.h>
 
 #include "core/domain_name.hpp"
+#include "core/text_check.hpp"
 #include "ingest/checksum.hpp"
-#include "ingest/text_check.hpp"
 #include "model/registration.hpp"
 #include "tlog/hash.hpp"
 
@@ -494,7 +494,7 @@ Result<JsonlDomain> parse_domain(const Json& value) {
   return line;
 }
 
-// Every string of a line, member names included, is checked as registration text (ingest/text_check.hpp)
+// Every string of a line, member names included, is checked as registration text (core/text_check.hpp)
 // before the line is read, so that no value is stored, nor repeated in a later message, that could start
 // a line of its own in a WHOIS answer or a log. The walk keeps its own stack: a line may nest deeper
 // than the call stack would allow.

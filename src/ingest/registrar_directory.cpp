@@ -8,8 +8,8 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "core/text_check.hpp"
 #include "ingest/csv.hpp"
-#include "ingest/text_check.hpp"
 #include "tlog/hash.hpp"
 
 namespace ssad::ingest {

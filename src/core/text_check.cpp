@@ -1,4 +1,4 @@
-#include "ingest/text_check.hpp"
+#include "core/text_check.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -7,7 +7,7 @@
 
 #include "core/utf8.hpp"
 
-namespace ssad::ingest {
+namespace ssad {
 namespace {
 
 // What kind of refused character `c` is; nullptr for one that may be stored.
@@ -35,6 +35,11 @@ std::string code_point(char32_t c) {
 Result<void> check_text_value(std::string_view value) {
   std::size_t pos = 0;
   while (pos < value.size()) {
+    // Printable ASCII, most of any value, is allowed and needs no decoding.
+    if (const auto byte = static_cast<unsigned char>(value[pos]); byte >= 0x20 && byte < 0x7F) {
+      ++pos;
+      continue;
+    }
     const std::optional<char32_t> decoded = decode_utf8(value, pos);
     if (!decoded) return fail(ErrorCode::invalid_input, "is not UTF-8");
     const char32_t c = *decoded;
@@ -45,4 +50,4 @@ Result<void> check_text_value(std::string_view value) {
   return {};
 }
 
-}  // namespace ssad::ingest
+}  // namespace ssad

@@ -1,14 +1,15 @@
 #pragma once
-// What an import accepts as a text value of registration data (docs/escrow.md, "Text values"): UTF-8
-// (RFC 3629) without the characters that would let a stored value start a line of its own or reorder
-// what a reader sees around it in a WHOIS answer, an RDAP client, a log or a terminal. Both importers
-// (escrow CSV and JSON Lines) check every text value with this one function before storing anything.
+// What OpenSSAD accepts as stored text (docs/escrow.md, "Text values"): UTF-8 (RFC 3629) without the
+// characters that would let a stored value start a line of its own or reorder what a reader sees around
+// it in a WHOIS answer, an RDAP client, a log, a terminal or a spreadsheet. Both importers (escrow CSV
+// and JSON Lines), the registrar directory and the audit log's entries check text with this one
+// function before storing anything.
 
 #include <string_view>
 
 #include "core/error.hpp"
 
-namespace ssad::ingest {
+namespace ssad {
 
 /// Checks one text value. Refused: malformed UTF-8 (overlong forms, surrogates, code points above
 /// U+10FFFF, truncated sequences); C0 controls U+0000–U+001F, TAB, CR and LF included; DEL U+007F; C1
@@ -19,4 +20,4 @@ namespace ssad::ingest {
 /// character U+000A") and never repeats the value, which may be personal data; callers prefix where.
 [[nodiscard]] Result<void> check_text_value(std::string_view value);
 
-}  // namespace ssad::ingest
+}  // namespace ssad
