@@ -3,6 +3,7 @@
 // stores, and where a perfect node's hash is found. A node of level L >= 1 is kept in the row of the
 // leaf that completed it — the last leaf under it — at offset (L - 1) * 32 of that row's `nodes`.
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -81,6 +82,50 @@ inline void read_hashes(std::string_view leaf, std::string_view nodes, AuditRow&
     row.nodes.push_back(hash_of(nodes.substr(at, 32)).value_or(tlog::Hash{}));
   if (nodes.size() % 32 != 0) row.nodes.push_back(tlog::Hash{});
 }
+
+/// What both backends' audit writers share: appended entries wait until commit (the store numbers them
+/// then), and a unit of work either appends or locks the head, never both.
+class BufferedAuditLogWriter : public AuditLogWriter {
+ public:
+  Result<void> append(AuditRecord record) final {
+    SSAD_CHECK(usable());
+    if (locked_) return fail(ErrorCode::internal, "a unit of work that locks the audit head may not append");
+    pending_.push_back(std::move(record));
+    return {};
+  }
+  [[nodiscard]] std::optional<std::uint64_t> first_appended() const final { return first_; }
+
+  /// After commit: later calls fail, and first_appended() answers.
+  void finish() {
+    finished_ = true;
+    first_ = flushed_first_;
+  }
+
+ protected:
+  /// Fails once the unit of work has committed.
+  [[nodiscard]] Result<void> usable() const {
+    if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
+    return {};
+  }
+  /// Called by lock_head() before it locks: fails when this unit of work appends.
+  [[nodiscard]] Result<void> start_locking() {
+    SSAD_CHECK(usable());
+    if (!pending_.empty())
+      return fail(ErrorCode::internal, "a unit of work that appends may not lock the audit head");
+    locked_ = true;
+    return {};
+  }
+  [[nodiscard]] const std::vector<AuditRecord>& pending() const { return pending_; }
+  /// The flush wrote the pending entries from `first` on.
+  void flushed(std::uint64_t first) { flushed_first_ = first; }
+
+ private:
+  std::vector<AuditRecord> pending_;
+  std::optional<std::uint64_t> first_;
+  std::optional<std::uint64_t> flushed_first_;
+  bool locked_ = false;
+  bool finished_ = false;
+};
 
 /// The rows nodes live in, without repeats.
 [[nodiscard]] inline std::vector<std::uint64_t> rows_of(std::span<const tlog::NodeId> ids) {

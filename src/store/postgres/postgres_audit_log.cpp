@@ -268,22 +268,12 @@ std::unique_ptr<AuditLogReader> make_audit_log_reader(ReaderPool& pool) {
   return std::make_unique<PostgresAuditLogReader>(pool);
 }
 
-Result<void> PostgresAuditLogWriter::append(AuditRecord record) {
-  if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
-  if (locked_) return fail(ErrorCode::internal, "a unit of work that locks the audit head may not append");
-  pending_.push_back(std::move(record));
-  return {};
-}
-
 Result<tlog::NodeHashes> PostgresAuditLogWriter::nodes(std::span<const tlog::NodeId> ids) {
   return nodes_on(*conn_, ids);
 }
 
 Result<AuditHead> PostgresAuditLogWriter::lock_head() {
-  if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
-  if (!pending_.empty())
-    return fail(ErrorCode::internal, "a unit of work that appends may not lock the audit head");
-  locked_ = true;
+  SSAD_CHECK(start_locking());
   SSAD_TRY(rows, conn_->query("SELECT size, frontier FROM audit_head WHERE id = 1 FOR UPDATE"));
   return head_of(rows);
 }
@@ -293,7 +283,7 @@ Result<std::optional<AuditCheckpoint>> PostgresAuditLogWriter::latest_checkpoint
 }
 
 Result<void> PostgresAuditLogWriter::add_checkpoint(const AuditCheckpoint& checkpoint) {
-  if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
+  SSAD_CHECK(usable());
   auto added =
       conn_->query("INSERT INTO audit_checkpoint (size, root, signed_ms, note) VALUES ($1, $2, $3, $4)",
                    {as_int(checkpoint.size), bytea_param(tlog::bytes_of(checkpoint.root)),
@@ -307,13 +297,13 @@ Result<void> PostgresAuditLogWriter::add_checkpoint(const AuditCheckpoint& check
 }
 
 Result<void> PostgresAuditLogWriter::flush() {
-  if (pending_.empty()) return {};
+  if (pending().empty()) return {};
   // The head's row lock orders the appends of every node: held from here to the COMMIT that follows.
   SSAD_TRY(head, conn_->query("SELECT size, frontier FROM audit_head WHERE id = 1 FOR UPDATE"));
   if (head.empty()) return fail(ErrorCode::internal, "the audit log has no head row");
   const auto size = static_cast<std::uint64_t>(head.integer(0, 0));
   SSAD_TRY(appended,
-           audit_rows::append(size, bytea_of(head.text(0, 1)).value_or(std::string("?")), pending_));
+           audit_rows::append(size, bytea_of(head.text(0, 1)).value_or(std::string("?")), pending()));
   // Every entry in one statement, from arrays: one round trip however many entries the batch holds.
   std::vector<std::string> columns(10, "{");
   auto add = [](std::string& array, std::string_view value) {
@@ -325,8 +315,8 @@ Result<void> PostgresAuditLogWriter::flush() {
     }
     array += '"';
   };
-  for (std::size_t i = 0; i < pending_.size(); ++i) {
-    const AuditRecord& r = pending_[i];
+  for (std::size_t i = 0; i < pending().size(); ++i) {
+    const AuditRecord& r = pending()[i];
     const audit_rows::AppendRow& row = appended.rows[i];
     add(columns[0], std::to_string(row.seq));
     add(columns[1], std::to_string(to_unix_ms(r.time)));
@@ -341,10 +331,10 @@ Result<void> PostgresAuditLogWriter::flush() {
   }
   std::string salt_seqs = "{";
   std::string salts = "{";
-  for (std::size_t i = 0; i < pending_.size(); ++i) {
-    if (pending_[i].values_salt.empty()) continue;
+  for (std::size_t i = 0; i < pending().size(); ++i) {
+    if (pending()[i].values_salt.empty()) continue;
     add(salt_seqs, std::to_string(appended.rows[i].seq));
-    add(salts, bytea_param(pending_[i].values_salt));
+    add(salts, bytea_param(pending()[i].values_salt));
   }
   for (auto* array : {&salt_seqs, &salts}) *array += '}';
   for (auto& array : columns) array += '}';
@@ -359,10 +349,10 @@ Result<void> PostgresAuditLogWriter::flush() {
       {"INSERT INTO audit_values_salt (seq, salt) SELECT * FROM unnest($1::bigint[], $2::bytea[])",
        {salt_seqs, salts}},
       {"UPDATE audit_head SET size = $1, frontier = $2 WHERE id = 1",
-       {as_int(size + pending_.size()), bytea_param(appended.frontier)}},
+       {as_int(size + pending().size()), bytea_param(appended.frontier)}},
   };
   SSAD_CHECK(conn_->pipeline(queries));
-  flushed_first_ = size;
+  flushed(size);
   return {};
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "store/audit_log.hpp"
+#include "store/audit_rows.hpp"
 #include "store/postgres/postgres_reads.hpp"
 #include "store/postgres/pq.hpp"
 
@@ -16,12 +17,10 @@ namespace ssad::store::postgres {
 [[nodiscard]] std::unique_ptr<AuditLogReader> make_audit_log_reader(ReaderPool& pool);
 
 /// Appends and checkpoints in a unit of work's transaction.
-class PostgresAuditLogWriter final : public AuditLogWriter {
+class PostgresAuditLogWriter final : public audit_rows::BufferedAuditLogWriter {
  public:
   explicit PostgresAuditLogWriter(Connection& conn) : conn_(&conn) {}
 
-  Result<void> append(AuditRecord record) override;
-  [[nodiscard]] std::optional<std::uint64_t> first_appended() const override { return first_; }
   Result<tlog::NodeHashes> nodes(std::span<const tlog::NodeId> ids) override;
   Result<AuditHead> lock_head() override;
   Result<std::optional<AuditCheckpoint>> latest_checkpoint() override;
@@ -30,19 +29,9 @@ class PostgresAuditLogWriter final : public AuditLogWriter {
   /// Locks the head and writes the appended entries: called by commit, inside the transaction, last,
   /// so that the head stays locked only until the COMMIT right after.
   [[nodiscard]] Result<void> flush();
-  /// After commit.
-  void finish() {
-    finished_ = true;
-    first_ = flushed_first_;
-  }
 
  private:
   Connection* conn_;
-  std::vector<AuditRecord> pending_;
-  std::optional<std::uint64_t> first_;
-  std::optional<std::uint64_t> flushed_first_;
-  bool locked_ = false;
-  bool finished_ = false;
 };
 
 /// Bytes as a bytea parameter in text form ("\x" and hex), and a bytea column's text form read back;

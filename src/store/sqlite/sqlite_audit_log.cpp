@@ -234,22 +234,12 @@ std::unique_ptr<AuditLogReader> make_audit_log_reader(ReaderPool& pool) {
   return std::make_unique<SqliteAuditLogReader>(pool);
 }
 
-Result<void> SqliteAuditLogWriter::append(AuditRecord record) {
-  if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
-  if (locked_) return fail(ErrorCode::internal, "a unit of work that locks the audit head may not append");
-  pending_.push_back(std::move(record));
-  return {};
-}
-
 Result<tlog::NodeHashes> SqliteAuditLogWriter::nodes(std::span<const tlog::NodeId> ids) {
   return nodes_on(*conn_, ids);
 }
 
 Result<AuditHead> SqliteAuditLogWriter::lock_head() {
-  if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
-  if (!pending_.empty())
-    return fail(ErrorCode::internal, "a unit of work that appends may not lock the audit head");
-  locked_ = true;
+  SSAD_CHECK(start_locking());
   return read_head(*conn_);
 }
 
@@ -258,7 +248,7 @@ Result<std::optional<AuditCheckpoint>> SqliteAuditLogWriter::latest_checkpoint()
 }
 
 Result<void> SqliteAuditLogWriter::add_checkpoint(const AuditCheckpoint& checkpoint) {
-  if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
+  SSAD_CHECK(usable());
   SSAD_TRY(stmt, conn_->statement(
                      "INSERT INTO audit_checkpoint (size, root, signed_ms, note) VALUES (?, ?, ?, ?)"));
   stmt->bind(1, as_int(checkpoint.size))
@@ -276,18 +266,18 @@ Result<void> SqliteAuditLogWriter::add_checkpoint(const AuditCheckpoint& checkpo
 }
 
 Result<void> SqliteAuditLogWriter::flush() {
-  if (pending_.empty()) return {};
+  if (pending().empty()) return {};
   SSAD_TRY(head, conn_->statement(kHeadSql));
   SSAD_TRY(found, head->step());
   if (!found) return fail(ErrorCode::internal, "the audit log has no head row");
   const auto size = static_cast<std::uint64_t>(head->integer(0));
-  SSAD_TRY(appended, audit_rows::append(size, head->blob(1), pending_));
+  SSAD_TRY(appended, audit_rows::append(size, head->blob(1), pending()));
   head->reset();
   SSAD_TRY(insert, conn_->statement("INSERT INTO audit_entry (seq, time_ms, actor_kind, actor_id, action, "
                                     "object_kind, object_id, encoding, leaf_hash, nodes) "
                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  for (std::size_t i = 0; i < pending_.size(); ++i) {
-    const AuditRecord& r = pending_[i];
+  for (std::size_t i = 0; i < pending().size(); ++i) {
+    const AuditRecord& r = pending()[i];
     const audit_rows::AppendRow& row = appended.rows[i];
     insert->reset();
     insert->bind(1, as_int(row.seq))
@@ -308,9 +298,9 @@ Result<void> SqliteAuditLogWriter::flush() {
     }
   }
   SSAD_TRY(update, conn_->statement("UPDATE audit_head SET size = ?, frontier = ? WHERE id = 1"));
-  update->bind(1, as_int(size + pending_.size())).bind_blob(2, appended.frontier);
+  update->bind(1, as_int(size + pending().size())).bind_blob(2, appended.frontier);
   SSAD_CHECK(update->run());
-  flushed_first_ = size;
+  flushed(size);
   return {};
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "store/audit_log.hpp"
+#include "store/audit_rows.hpp"
 #include "store/sqlite/connection.hpp"
 
 namespace ssad::store::sqlite {
@@ -14,12 +15,10 @@ namespace ssad::store::sqlite {
 
 /// Appends and checkpoints in a unit of work's transaction. SQLite's unit of work holds the only write
 /// transaction, so the head needs no lock of its own.
-class SqliteAuditLogWriter final : public AuditLogWriter {
+class SqliteAuditLogWriter final : public audit_rows::BufferedAuditLogWriter {
  public:
   explicit SqliteAuditLogWriter(Connection& conn) : conn_(&conn) {}
 
-  Result<void> append(AuditRecord record) override;
-  [[nodiscard]] std::optional<std::uint64_t> first_appended() const override { return first_; }
   Result<tlog::NodeHashes> nodes(std::span<const tlog::NodeId> ids) override;
   Result<AuditHead> lock_head() override;
   Result<std::optional<AuditCheckpoint>> latest_checkpoint() override;
@@ -27,19 +26,9 @@ class SqliteAuditLogWriter final : public AuditLogWriter {
 
   /// Writes the appended entries: called by commit, inside the transaction, last.
   [[nodiscard]] Result<void> flush();
-  /// After commit: later calls fail.
-  void finish() {
-    finished_ = true;
-    first_ = flushed_first_;
-  }
 
  private:
   Connection* conn_;
-  std::vector<AuditRecord> pending_;
-  std::optional<std::uint64_t> first_;
-  std::optional<std::uint64_t> flushed_first_;
-  bool locked_ = false;
-  bool finished_ = false;
 };
 
 }  // namespace ssad::store::sqlite
