@@ -252,7 +252,7 @@ std::string without_secrets(std::string_view toml) {
   out.reserve(toml.size());
   while (!toml.empty()) {
     const auto end = toml.find('\n');
-    std::string_view line = toml.substr(0, end);
+    const std::string_view line = toml.substr(0, end);
     toml.remove_prefix(end == std::string_view::npos ? toml.size() : end + 1);
     const auto equals = line.find('=');
     if (equals != std::string_view::npos) {
