@@ -27,6 +27,7 @@ Result<Timestamp> parse_bound(const std::string& text, bool end) {
 struct Options {
   std::string key_out, key_name;
   std::vector<std::string> held;
+  std::uint64_t from_entry = 0;
   std::string verifier;
   std::string from, to, format = "jsonl", actor, action, object, out;
 };
@@ -57,6 +58,7 @@ int verify(const config::Config& config, store::Store& store, const Options& o) 
   auto key = verifier_for(config, o);
   if (!key) return report_error(key.error());
   options.key = *key;
+  options.from = o.from_entry;
   for (const std::string& path : o.held) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return report_error(Error{ErrorCode::unavailable, "cannot read the checkpoint '" + path + "'"});
@@ -159,6 +161,9 @@ void add_audit_commands(CLI::App& app, Common& common, int& exit_code) {
   add_common(verify_cmd, common);
   verify_cmd->add_option("--checkpoint", options->held,
                          "A checkpoint held outside the log (a signed note file); may be repeated");
+  verify_cmd->add_option(
+      "--from", options->from_entry,
+      "Recompute from this entry on, taking the tree before it from the stored nodes (default 0)");
   verify_cmd->add_option("--key", options->verifier,
                          "The verifier key, or a file holding it (default: the configured signing key's)");
   verify_cmd->callback([options, &common, &exit_code] {

@@ -31,8 +31,23 @@ class Verifier {
   Verifier(store::AuditLogReader& log, const VerifyOptions& options) : log_(log), options_(options) {}
 
   Result<VerifyReport> run() {
+    if (options_.from > 0) {
+      // The tree of the entries before the range, from the stored nodes that cover them.
+      const auto cover = tlog::cover({0, options_.from});
+      auto nodes = log_.nodes(cover);
+      if (!nodes) {
+        if (nodes.error().code != ErrorCode::not_found) return std::unexpected(nodes.error());
+        report_.problem = "the log has fewer than " + std::to_string(options_.from) + " entries";
+        return report_;
+      }
+      std::string edge;
+      for (const tlog::NodeId& id : cover) edge += tlog::bytes_of(nodes->at(id));
+      auto frontier = tlog::Frontier::from_bytes(options_.from, edge);
+      if (!frontier) return std::unexpected(frontier.error());
+      frontier_ = *frontier;
+    }
     auto scanned = log_.scan(
-        0, [this](const store::AuditScanStart& start) { return on_start(start); },
+        options_.from, [this](const store::AuditScanStart& start) { return on_start(start); },
         [this](const store::AuditRow& row) { return on_row(row); });
     if (!scanned) {
       if (scanned.error().code != ErrorCode::conflict) return std::unexpected(scanned.error());
@@ -60,7 +75,8 @@ class Verifier {
         return problem(name_of(checkpoint) + ": its signed note states size " + std::to_string(parsed.size) +
                        ", not the size or root stored with it");
       }
-      wanted_[checkpoint.size].push_back({name_of(checkpoint), checkpoint.root});
+      if (checkpoint.size >= frontier_.size())
+        wanted_[checkpoint.size].push_back({name_of(checkpoint), checkpoint.root});
       ++report_.checkpoints;
     }
     for (std::size_t i = 0; i < options_.held_checkpoints.size(); ++i) {
@@ -68,11 +84,15 @@ class Verifier {
       tlog::Checkpoint parsed;
       if (auto bad = check_note(options_.held_checkpoints[i], options_.key, parsed))
         return problem(name + ": " + *bad);
-      wanted_[parsed.size].push_back({name + " (size " + std::to_string(parsed.size) + ")", parsed.root});
+      if (parsed.size >= frontier_.size()) {
+        wanted_[parsed.size].push_back({name + " (size " + std::to_string(parsed.size) + ")", parsed.root});
+      } else {
+        held_below_.push_back({name, {parsed.size, parsed.root, {}, {}}});  // checked by a proof in finish()
+      }
       ++report_.held;
     }
-    // The empty tree's root.
-    return check_roots(0);
+    // The tree the scan starts from: the empty one, or that of the entries before the range.
+    return check_roots(frontier_.size());
   }
 
   Result<void> on_row(const store::AuditRow& row) {
@@ -155,6 +175,15 @@ class Verifier {
         return;
       }
     }
+    // Held checkpoints before the range: a consistency proof to the tree recomputed above.
+    for (const auto& [name, held] : held_below_) {
+      if (held.size == 0) continue;
+      if (auto extends = check_extends(log_, held, size, report_.root); !extends) {
+        report_.problem = name + " (size " + std::to_string(held.size) +
+                          "): the log does not extend it: " + extends.error().message;
+        return;
+      }
+    }
   }
 
   store::AuditLogReader& log_;
@@ -163,6 +192,7 @@ class Verifier {
   store::AuditScanStart start_;
   tlog::Frontier frontier_;
   std::map<std::uint64_t, std::vector<std::pair<std::string, tlog::Hash>>> wanted_;
+  std::vector<std::pair<std::string, store::AuditCheckpoint>> held_below_;
 };
 
 }  // namespace

@@ -20,6 +20,10 @@ struct VerifyOptions {
   /// Checkpoints held outside the log (a requestor's, an auditor's), as signed notes: each must be
   /// signed by `key` and match the tree the log gives at its size.
   std::vector<std::string> held_checkpoints;
+  /// The first entry to recompute (`--from`): the tree of the entries before it is taken from the stored
+  /// nodes that cover them, unchecked, and checkpoints (stored or held) smaller than it are checked by
+  /// their signature and a consistency proof only. 0: the whole log.
+  std::uint64_t from = 0;
 };
 
 struct VerifyReport {

@@ -118,6 +118,9 @@ check "an untouched log verifies (exit 0)" test $? -eq 0
 check "verify reports what it checked" contains "$out" '^the audit log verifies: 3 entries, root .*, 2 stored checkpoints, 1 held checkpoints$'
 out=$("$ssad" audit verify --config ssad.toml --key "$vkey" 2>&1)
 check "an auditor verifies with the published key alone" test $? -eq 0
+out=$("$ssad" audit verify --config ssad.toml --from 2 --checkpoint held.checkpoint 2>&1)
+check "a range verifies from the stored tree before it" contains "$out" '^the audit log verifies: 1 entries,'
+
 
 tampered() {  # NAME SQL EXPECTED_MESSAGE
   sqlite3 audit.db ".backup '$1.db'"  # a consistent copy, with what is still in the WAL
