@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ingest/csv.hpp"
 #include "core/text_check.hpp"
+#include "ingest/csv.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

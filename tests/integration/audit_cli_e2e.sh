@@ -62,13 +62,7 @@ check "a key that is not a regular file is refused (exit 2, no hang)" test $? -e
 # serve records its start and signs a checkpoint covering it; Go's note and tlog check what it serves.
 "$ssad" serve --config ssad.toml --http 127.0.0.1:0 > serve.out 2> serve.err &
 server_pid=$!
-http=""
-for _ in $(seq 1 100); do
-  http=$(sed -n 's|.*serving .* on http://\([^ ]*\)$|\1|p' serve.err)
-  [ -n "$http" ] && break
-  sleep 0.1
-done
-[ -n "$http" ] || { cat serve.err >&2; exit 1; }
+http=$(http_address serve.err) || exit 1
 base="http://$http/v1/audit"
 curl -s "$base/checkpoint" > latest.checkpoint
 opened=$("$tlogcheck" checkpoint "$vkey" < latest.checkpoint 2>&1)

@@ -36,13 +36,7 @@ check "the held checkpoint is a signed note of two entries" grep -q '^2$' held.c
 
 ssad serve --config ssad.toml --http 127.0.0.1:0 > serve.out 2> serve.err &
 server_pid=$!
-http=""
-for _ in $(seq 1 100); do
-  http=$(sed -n 's|.*serving .* on http://\([^ ]*\)$|\1|p' serve.err)
-  [ -n "$http" ] && break
-  sleep 0.1
-done
-[ -n "$http" ] || { cat serve.err >&2; exit 1; }
+http=$(http_address serve.err) || exit 1
 
 output=$(SSAD_URL="http://$http" bash -e -c "$check_block" 2> check.err)
 status=$?

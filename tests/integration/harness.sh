@@ -20,4 +20,16 @@ check() {
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name" >&2; fi
 }
 contains() { grep -q -- "$2" <<<"$1"; }
+# http_address ERR_FILE: the HOST:PORT a starting `ssad serve` prints on standard error (waits up to 10 s);
+# exits the script, showing the file, when none comes.
+http_address() {
+  local http=""
+  for _ in $(seq 1 100); do
+    http=$(sed -n 's|.*serving .* on http://\([^ ]*\)$|\1|p' "$1")
+    [ -n "$http" ] && break
+    sleep 0.1
+  done
+  [ -n "$http" ] || { cat "$1" >&2; exit 1; }
+  echo "$http"
+}
 lacks() { ! grep -q -- "$2" <<<"$1"; }

@@ -147,6 +147,27 @@ _pg_server_launch() {
     -o "-p $(cat "$dir/port")" >/dev/null 2>&1
 }
 
+# Launches the server in DIR on a free port and writes its URL (exits 0); WHAT ("server", "replica")
+# names it in the failure. Another process may take the port between choosing it and binding it: then
+# it chooses again. Called in the subshell of a command below, so exit ends only that.
+_pg_server_launch_on_free_port() {
+  local dir=$1 what=$2 attempt
+  for attempt in 1 2 3 4 5; do
+    _pg_server_free_port >"$dir/port" || _pg_server_fail "python3 could not find a free port"
+    if _pg_server_launch "$dir"; then
+      printf 'postgresql://ssad@127.0.0.1:%s/postgres\n' "$(cat "$dir/port")" >"$dir/url.new"
+      chmod 0644 "$dir/url.new"
+      mv "$dir/url.new" "$dir/url"
+      exit 0
+    fi
+    _pg_server_halt "$dir" immediate
+    grep -q 'could not bind' "$dir/log" 2>/dev/null || break
+    echo "pg_server.sh: port $(cat "$dir/port") was taken; trying another (attempt $attempt)" >&2
+  done
+  tail -n 20 "$dir/log" >&2 2>/dev/null
+  _pg_server_fail "the $what in $dir did not start; its log is $dir/log"
+}
+
 pg_server_start() (
   dir=$(_pg_server_dir "${1:-}") || exit 1
   _pg_server_check_install
@@ -188,22 +209,7 @@ EOF
     done
   fi
 
-  # Another process may take the port between choosing it and binding it: then choose again.
-  local attempt
-  for attempt in 1 2 3 4 5; do
-    _pg_server_free_port >"$dir/port" || _pg_server_fail "python3 could not find a free port"
-    if _pg_server_launch "$dir"; then
-      printf 'postgresql://ssad@127.0.0.1:%s/postgres\n' "$(cat "$dir/port")" >"$dir/url.new"
-      chmod 0644 "$dir/url.new"
-      mv "$dir/url.new" "$dir/url"
-      exit 0
-    fi
-    _pg_server_halt "$dir" immediate
-    grep -q 'could not bind' "$dir/log" 2>/dev/null || break
-    echo "pg_server.sh: port $(cat "$dir/port") was taken; trying another (attempt $attempt)" >&2
-  done
-  tail -n 20 "$dir/log" >&2 2>/dev/null
-  _pg_server_fail "the server in $dir did not start; its log is $dir/log"
+  _pg_server_launch_on_free_port "$dir" server
 )
 
 pg_server_stop() (
@@ -268,21 +274,7 @@ pg_server_replica() (
 unix_socket_directories = '${sockets//\'/\'\'}'
 EOF
 
-  local attempt
-  for attempt in 1 2 3 4 5; do
-    _pg_server_free_port >"$dir/port" || _pg_server_fail "python3 could not find a free port"
-    if _pg_server_launch "$dir"; then
-      printf 'postgresql://ssad@127.0.0.1:%s/postgres\n' "$(cat "$dir/port")" >"$dir/url.new"
-      chmod 0644 "$dir/url.new"
-      mv "$dir/url.new" "$dir/url"
-      exit 0
-    fi
-    _pg_server_halt "$dir" immediate
-    grep -q 'could not bind' "$dir/log" 2>/dev/null || break
-    echo "pg_server.sh: port $(cat "$dir/port") was taken; trying another (attempt $attempt)" >&2
-  done
-  tail -n 20 "$dir/log" >&2 2>/dev/null
-  _pg_server_fail "the replica in $dir did not start; its log is $dir/log"
+  _pg_server_launch_on_free_port "$dir" replica
 )
 
 pg_server_url() (
