@@ -5,6 +5,7 @@
 set -uo pipefail
 ssad=$1
 repo=$2
+# shellcheck source=tests/integration/harness.sh
 source "$(dirname "$0")/harness.sh"
 
 # The blocks that follow the markers in the document.
