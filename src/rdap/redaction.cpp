@@ -55,12 +55,13 @@ PathKind path_kind(RedactionMethod method) {
   return method == RedactionMethod::removal ? PathKind::pre_path : PathKind::post_path;
 }
 
-std::string redaction_path(const catalog::Field& field, RedactionMethod method,
-                           std::string_view object_path) {
+std::string redaction_path(const catalog::Field& field, RedactionMethod method, std::string_view object_path,
+                           bool contact_at_path) {
   const RdapLocation& at = field.rdap;
   std::string path(object_path);
   // Entities are selected by their first role, as the profile's real-world example and RFC 9537 §5.2 do.
-  for (const std::string_view role : {at.entity_role, at.sub_entity_role}) {
+  for (const std::string_view role :
+       {contact_at_path ? std::string_view() : at.entity_role, at.sub_entity_role}) {
     if (role.empty()) continue;
     path += ".entities";
     append_member_filter(path, "roles[0]", role);
@@ -131,7 +132,8 @@ void Redactions::write(json::JsonWriter& out) const {
         out.member("prePath", path);
       } else {
         const bool pre = path_kind(method) == PathKind::pre_path;
-        out.member(pre ? "prePath" : "postPath", redaction_path(*entry.field, object_path_));
+        out.member(pre ? "prePath" : "postPath",
+                   redaction_path(*entry.field, method, object_path_, contact_at_path_));
       }
       out.member("pathLang", "jsonpath");
     }

@@ -24,8 +24,10 @@ enum class PathKind : std::uint8_t { pre_path, post_path };
 /// the whole jCard property), for the other methods the value in place (`[3]`, `[3][3]`, `[3][:3]` for the
 /// street with the post-office box and extended address). `object_path` is the path of the domain object:
 /// "$" in a lookup, "$.domainSearchResults[0]" for the first object of a search result (RFC 9537 §5.2).
+/// `contact_at_path`: object_path is the contact's own entity (a contact looked up by handle), not a domain
+/// holding it.
 [[nodiscard]] std::string redaction_path(const catalog::Field& field, catalog::RedactionMethod method,
-                                         std::string_view object_path = "$");
+                                         std::string_view object_path = "$", bool contact_at_path = false);
 
 /// The path for the field's own redaction method (Field::redaction_method).
 [[nodiscard]] std::string redaction_path(const catalog::Field& field, std::string_view object_path = "$");
@@ -33,9 +35,10 @@ enum class PathKind : std::uint8_t { pre_path, post_path };
 /// The redaction entries of one object, collected while its renderer withholds fields.
 class Redactions {
  public:
-  /// `object_path` empty: the catalogue's paths do not apply (a contact looked up on its own is not inside
-  /// a domain), so entries name the field without a path.
-  explicit Redactions(std::string_view object_path) : object_path_(object_path) {}
+  /// `object_path` empty: entries name the field without a path. `contact_at_path`: the object is a contact
+  /// looked up on its own (its fields' paths start at the entity, not at a domain holding it).
+  explicit Redactions(std::string_view object_path, bool contact_at_path = false)
+      : object_path_(object_path), contact_at_path_(contact_at_path) {}
 
   /// A withheld field. `with_path` false leaves the path out (a phone shown without its extension: the
   /// entry's removal path would still match the shown tel property; see catalog.hpp).
@@ -59,6 +62,7 @@ class Redactions {
     bool with_path;
   };
   std::string_view object_path_;
+  bool contact_at_path_;
   std::vector<Entry> entries_;
 };
 

@@ -652,7 +652,7 @@ void write_nameserver(JsonWriter& out, const model::Host& host, const Context& c
 
 bool write_contact_entity(JsonWriter& out, const model::Contact& contact, const policy::Decision& decision,
                           const Context& context, catalog::FieldSet& served) {
-  Redactions redactions("");
+  Redactions redactions("$", true);
   write_contact(out, Role::registrant, contact, decision, redactions, served, &context);
   return !redactions.empty();
 }

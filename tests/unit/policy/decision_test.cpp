@@ -3,6 +3,7 @@
 
 #include "policy/decision.hpp"
 
+#include <memory>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -66,13 +67,34 @@ TEST(DecisionTest, AnUnknownPersonTypeIsWithheldLikeANaturalPerson) {
   EXPECT_EQ(d[field("registrant.email")].reason, Reason::personal_data);
 }
 
-TEST(DecisionTest, DisclosesALegalPersonsDataByTheLegalPersonRule) {
-  const Decision d = anonymous(registration({{ContactRole::registrant, contact("leg", PersonType::legal)}}));
-  for (const catalog::Field& f : catalog::fields_of_role(Role::registrant)) {
-    EXPECT_TRUE(d.discloses(f)) << f.key;
+// A legal person's organisation-level data is not personal data; the person at a legal person (name,
+// email, phone, fax) is, unless that person consented or the operator's switch publishes it.
+TEST(DecisionTest, DisclosesALegalPersonsOrganisationLevelDataButNotThePersonAtIt) {
+  const auto r = registration({{ContactRole::registrant, contact("leg", PersonType::legal)}});
+  const Decision d = anonymous(r);
+  for (const char* key : {"registrant.handle", "registrant.organization", "registrant.street",
+                          "registrant.city", "registrant.postal_code"}) {
+    EXPECT_TRUE(d.discloses(field(key))) << key;
+    EXPECT_EQ(d[field(key)].rule, rule::kLegalPerson) << key;
   }
-  EXPECT_EQ(d[field("registrant.email")].rule, rule::kLegalPerson);
-  EXPECT_EQ(d[field("registrant.email")].reason, Reason::none);
+  for (const char* key : {"registrant.name", "registrant.email", "registrant.phone", "registrant.phone_ext",
+                          "registrant.fax", "registrant.fax_ext"}) {
+    EXPECT_FALSE(d.discloses(field(key))) << key;
+    EXPECT_EQ(d[field(key)].reason, Reason::personal_data) << key;
+  }
+
+  auto published = std::make_shared<Rules>(
+      *Rules::parse("version = 1\n[settings]\npublish_legal_person_contacts = true\n", "t"));
+  const Decision with_switch =
+      decide(identity::Caller::anonymous(), r, Settings{model::Operator::registry, published});
+  EXPECT_TRUE(with_switch.discloses(field("registrant.email")));
+  EXPECT_EQ(with_switch[field("registrant.email")].rule, rule::kLegalPersonContacts);
+  EXPECT_EQ(with_switch[field("registrant.organization")].rule, rule::kLegalPerson);
+
+  const Decision consented = anonymous(
+      registration({{ContactRole::registrant, contact("leg", PersonType::legal, model::kConsentEmail)}}));
+  EXPECT_EQ(consented[field("registrant.email")].rule, rule::kConsent);
+  EXPECT_FALSE(consented.discloses(field("registrant.phone")));
 }
 
 TEST(DecisionTest, ConsentDisclosesExactlyTheConsentedElements) {
@@ -99,7 +121,8 @@ TEST(DecisionTest, ARoleWithSeveralContactsShowsAFieldOnlyIfAllMay) {
   EXPECT_TRUE(mixed.omits_contact(Role::tech));
   const Decision both_legal = anonymous(registration({{ContactRole::tech, contact("a", PersonType::legal)},
                                                       {ContactRole::tech, contact("b", PersonType::legal)}}));
-  EXPECT_TRUE(both_legal.discloses(field("tech.email")));
+  EXPECT_TRUE(both_legal.discloses(field("tech.organization")));
+  EXPECT_FALSE(both_legal.discloses(field("tech.email")));
   EXPECT_FALSE(both_legal.omits_contact(Role::tech));
 }
 
@@ -116,7 +139,7 @@ TEST(DecisionTest, LeavesOutOtherContactsThePublicSeesNothingOfButNeverTheRegist
 TEST(DecisionTest, ARoleNobodyHoldsIsCoveredByNoRule) {
   const Decision d = anonymous(registration({{ContactRole::registrant, contact("leg", PersonType::legal)}}));
   EXPECT_FALSE(d.discloses(field("billing.email")));
-  EXPECT_EQ(d[field("billing.email")].reason, Reason::no_rule);
+  EXPECT_EQ(d[field("billing.email")].reason, Reason::no_policy);
   EXPECT_EQ(d[field("billing.email")].rule, rule::kNone);
 }
 
@@ -132,7 +155,8 @@ TEST(DecisionTest, NamesEveryRuleThatDecidedOnce) {
                                              {ContactRole::tech, contact("leg", PersonType::legal)}}));
   EXPECT_THAT(d.rules(),
               ::testing::UnorderedElementsAre(rule::kPublicElement, rule::kPersonalData, rule::kLegalPerson));
-  EXPECT_EQ(d.disclosed().contains("tech.email"), true);
+  EXPECT_EQ(d.disclosed().contains("tech.street"), true);
+  EXPECT_EQ(d.disclosed().contains("tech.email"), false);
   EXPECT_EQ(d.disclosed().contains("registrant.email"), false);
 }
 
@@ -140,7 +164,7 @@ TEST(DecisionTest, NothingIsDisclosedByOmission) {
   const Decision empty;
   for (const catalog::Field& f : catalog::all_fields()) {
     EXPECT_FALSE(empty.discloses(f)) << f.key;
-    EXPECT_EQ(empty[f].reason, Reason::no_rule);
+    EXPECT_EQ(empty[f].reason, Reason::no_policy);
   }
 }
 
@@ -158,7 +182,7 @@ TEST(ContactValueTest, ReadsEachElementOfAContact) {
 }
 
 TEST(ReasonTest, EveryReasonHasASpellingAndADescription) {
-  for (const Reason r : {Reason::personal_data, Reason::no_rule, Reason::pending_review}) {
+  for (const Reason r : {Reason::personal_data, Reason::no_policy, Reason::pending_review}) {
     EXPECT_FALSE(to_string(r).empty());
     EXPECT_FALSE(describe(r).empty());
   }

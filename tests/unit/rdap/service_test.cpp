@@ -61,8 +61,11 @@ TEST_F(RdapUseCaseTest, ADomainLookupReportsWhatItServedAndWhichRulesDecided) {
 
   auto legal = ask("domain/legal.test");
   ASSERT_TRUE(legal.has_value());
-  EXPECT_TRUE(legal->served[0].fields.contains("registrant.email"));
-  EXPECT_TRUE(legal->served[0].fields.contains("tech.email"));
+  EXPECT_TRUE(legal->served[0].fields.contains("registrant.organization"));
+  EXPECT_TRUE(legal->served[0].fields.contains("tech.street"));
+  // The person at a legal person is personal data.
+  EXPECT_FALSE(legal->served[0].fields.contains("registrant.email"));
+  EXPECT_FALSE(legal->served[0].fields.contains("tech.email"));
   EXPECT_THAT(legal->rules, ::testing::Contains(policy::rule::kLegalPerson));
 }
 
@@ -74,7 +77,7 @@ TEST(RdapRenderTest, DomainAndRegistrarFieldsFollowTheDecision) {
   auto natural = store->registrations().find_registration("natural.test").value();
   policy::Decision decision = policy::decide(identity::Caller::anonymous(), natural, {});
   for (const char* key : {"domain.reseller", "registrar.abuse_email", "domain.handle", "domain.expires"}) {
-    decision.set(*catalog::find_field(key), {policy::Disposition::withhold, policy::Reason::no_rule});
+    decision.set(*catalog::find_field(key), {policy::Disposition::withhold, policy::Reason::no_policy});
   }
   const Settings settings;
   Context context;
@@ -102,7 +105,7 @@ TEST(RdapRenderTest, DomainAndRegistrarFieldsFollowTheDecision) {
   // A withheld registrar name is emptied in the abuse entity too; a withheld reseller keeps its entity
   // with an empty fn, where its emptyValue redaction points.
   decision.set(*catalog::find_field("registrar.name"),
-               {policy::Disposition::withhold, policy::Reason::no_rule});
+               {policy::Disposition::withhold, policy::Reason::no_policy});
   json::JsonWriter again;
   catalog::FieldSet served_again;
   EXPECT_TRUE(write_domain(again, natural, decision, context, Detail::full, "$", served_again));
@@ -286,7 +289,8 @@ TEST_F(RdapUseCaseTest, AContactLookupIsDecidedAsTheRegistrantItWouldBe) {
   ASSERT_TRUE(legal.has_value());
   ASSERT_EQ(legal->served.size(), 1U);
   EXPECT_EQ(legal->served[0].object, "leg1");
-  EXPECT_TRUE(legal->served[0].fields.contains("registrant.email"));
+  EXPECT_TRUE(legal->served[0].fields.contains("registrant.organization"));
+  EXPECT_FALSE(legal->served[0].fields.contains("registrant.email"));  // the person at a legal person
   auto natural = ask("entity/nat1");
   ASSERT_FALSE(natural.has_value());
   EXPECT_EQ(natural.error().code, ErrorCode::not_found);

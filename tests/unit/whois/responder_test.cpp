@@ -84,8 +84,9 @@ TEST_F(WhoisResponder, AnswersInTheGtldFormatWithCrLfLines) {
       answer,
       HasSubstr(
           "Domain Status: clientTransferProhibited https://icann.org/epp#clientTransferProhibited\r\n"));
-  // A legal person's data is published; streets repeat the key.
-  EXPECT_THAT(answer, HasSubstr("Registrant Name: Lena Legal\r\n"));
+  // A legal person's organisation-level data is published, the person at it is not; streets repeat the key.
+  EXPECT_THAT(answer, HasSubstr("Registrant Organization: Example Inc.\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Registrant Name: REDACTED FOR PRIVACY\r\n"));
   EXPECT_THAT(answer, HasSubstr("Registrant Street: leg1 Main Street\r\nRegistrant Street: Suite leg1\r\n"));
   EXPECT_THAT(answer, HasSubstr("Name Server: ns1.example.test\r\nName Server: ns2.example.net\r\n"));
   EXPECT_THAT(answer, HasSubstr("DNSSEC: unsigned\r\n"));
@@ -208,7 +209,7 @@ TEST_F(WhoisResponder, DomainAndRegistrarFieldsFollowTheDecision) {
   auto natural = store_->registrations().find_registration("natural.test").value();
   policy::Decision decision = policy::decide(identity::Caller::anonymous(), natural, {});
   for (const char* key : {"domain.reseller", "registrar.abuse_email", "domain.handle"}) {
-    decision.set(*catalog::find_field(key), {policy::Disposition::withhold, policy::Reason::no_rule});
+    decision.set(*catalog::find_field(key), {policy::Disposition::withhold, policy::Reason::no_policy});
   }
   catalog::FieldSet served;
   const std::string answer = render_answer(natural, decision, Operator::registrar, std::nullopt, served);
