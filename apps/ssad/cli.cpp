@@ -1,6 +1,8 @@
 #include "cli.hpp"
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include <spdlog/spdlog.h>
 
@@ -24,6 +26,31 @@ Result<config::Config> load(const Common& common) {
   if (!common.db_path.empty()) config.store.path = common.db_path;
   spdlog::set_level(spdlog::level::from_str(config.log.level));
   return config;
+}
+
+model::Operator operator_of(const config::Config& config) {
+  return config.rdap.mode == "registrar" ? model::Operator::registrar : model::Operator::registry;
+}
+
+Result<std::string> read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::unavailable, "cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return fail(ErrorCode::unavailable, "cannot read " + path);
+  return text.str();
+}
+
+Result<policy::Settings> load_policy(const config::Config& config) {
+  policy::Settings settings;
+  settings.role = operator_of(config);
+  if (config.policy.file.empty()) return settings;
+  auto text = read_text_file(config.policy.file);
+  if (!text) return std::unexpected(with_context(text.error(), "policy.file: "));
+  auto rules = policy::Rules::parse(*text, config.policy.file);
+  if (!rules) return std::unexpected(rules.error());
+  settings.rules = std::make_shared<const policy::Rules>(std::move(*rules));
+  return settings;
 }
 
 int report_error(const Error& error) {

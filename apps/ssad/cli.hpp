@@ -8,6 +8,8 @@
 
 #include "config/config.hpp"
 #include "core/error.hpp"
+#include "model/operator.hpp"
+#include "policy/decision.hpp"
 #include "store/store.hpp"
 
 namespace ssad::cli {
@@ -22,6 +24,17 @@ void add_common(CLI::App* command, Common& common);
 
 /// The config file (or the defaults) with --db applied; sets the log level.
 [[nodiscard]] Result<config::Config> load(const Common& common);
+
+/// The operator's role (rdap.mode).
+[[nodiscard]] model::Operator operator_of(const config::Config& config);
+
+/// The decision engine's settings: the operator's role and the policy file (policy.file; the built-in
+/// default when empty). Errors: unavailable when the file cannot be read; invalid_input listing its
+/// problems with their lines.
+[[nodiscard]] Result<policy::Settings> load_policy(const config::Config& config);
+
+/// A whole file. Errors: unavailable naming the path.
+[[nodiscard]] Result<std::string> read_text_file(const std::string& path);
 
 /// Prints `error` on standard error; returns the exit code for it.
 int report_error(const Error& error);

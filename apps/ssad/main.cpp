@@ -42,6 +42,7 @@
 #include "json/json_writer.hpp"
 #include "model/registration_text.hpp"
 #include "policy/decision.hpp"
+#include "policy_commands.hpp"
 #include "rdap/service.hpp"
 #include "store/open/open_store.hpp"
 #include "whois/responder.hpp"
@@ -86,10 +87,6 @@ std::function<void(std::string_view)> access_log_sink(const config::Config& conf
   return [enabled = config.log.access_log](std::string_view line) {
     if (enabled) access->info("{}", line);
   };
-}
-
-model::Operator operator_of(const config::Config& config) {
-  return config.rdap.mode == "registrar" ? model::Operator::registrar : model::Operator::registry;
 }
 
 // "email and phone", "email" or "phone": what a registrar's abuse contact lacks.
@@ -242,6 +239,9 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   // SIGHUP reloads the HTTPS certificate where there is one (the HTTP listener's handler); elsewhere, a
   // log rotation's SIGHUP must not end the process.
   std::signal(SIGHUP, SIG_IGN);
+  // The disclosure policy, checked before anything is served.
+  auto policy_settings = load_policy(config);
+  if (!policy_settings) return report_error(policy_settings.error());
   store::RegistrationReader& registrations = store.registrations();
   const SystemClock clock;
   // One data-change tracker for RDAP and WHOIS: both caches follow it.
@@ -273,7 +273,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     start.object = {"server", host_name()};
     start.detail = {{"version", SSAD_VERSION},
                     {"config_sha256", config_fingerprint(config_path)},
-                    {"policy_sha256", policy::fingerprint(policy::Settings{operator_of(config)})},
+                    {"policy_sha256", policy::fingerprint(*policy_settings)},
                     {"pid", std::to_string(::getpid())}};
     if (signing_key)
       start.detail.emplace_back("signing_key", tlog::format_verifier_key(tlog::verifier_of(*signing_key)));
@@ -299,8 +299,8 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   rdap_options.min_search_prefix = config.rdap.search_min_prefix;
   rdap_options.query_budget = std::chrono::milliseconds(config.rdap.query_budget_ms);
   rdap_options.clock = &clock;
-  const rdap::Service rdap_service(registrations, data_version, rdap_settings(config),
-                                   policy::Settings{operator_of(config)}, rdap_options);
+  const rdap::Service rdap_service(registrations, data_version, rdap_settings(config), *policy_settings,
+                                   rdap_options);
   const std::size_t cache_bytes = std::size_t{config.rdap.cache_megabytes} << 20U;
   // Every HTTP path is rate limited per client; the health checks in buckets of their own.
   abuse::RateLimiter http_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
@@ -375,7 +375,8 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   abuse::RateLimiter whois_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
   whois::Responder responder(registrations, data_version, whois_limiter,
                              {.mode = operator_of(config),
-                              .cache_bytes = cache_bytes / 4});  // answers are plain text, a third the size
+                              .cache_bytes = cache_bytes / 4,  // answers are plain text, a third the size
+                              .rules = policy_settings->rules});
   const std::string whois_listen = whois_override.empty() ? config.whois.listen : whois_override;
   if (!whois_listen.empty()) {
     auto listen = config::parse_host_port(whois_listen);
@@ -713,6 +714,7 @@ int main(int argc, char** argv) {
   });
 
   add_audit_commands(app, common, exit_code);
+  add_policy_commands(app, common, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -130,7 +130,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   }
   Config config;
   Reader r{parsed, source, std::nullopt};
-  r.only(parsed, "", {"store", "server", "rdap", "whois", "audit", "log"});
+  r.only(parsed, "", {"store", "server", "rdap", "whois", "audit", "policy", "log"});
   if (const auto* t = r.section("store")) {
     r.only(*t, "store.", {"path", "replica_url"});
     r.text(*t, "store", "path", config.store.path);
@@ -227,6 +227,10 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     r.only(*t, "audit.", {"signing_key", "checkpoint_interval_seconds"});
     r.text(*t, "audit", "signing_key", config.audit.signing_key);
     r.number(*t, "audit", "checkpoint_interval_seconds", config.audit.checkpoint_interval_seconds, 1, 86400);
+  }
+  if (const auto* t = r.section("policy")) {
+    r.only(*t, "policy.", {"file"});
+    r.text(*t, "policy", "file", config.policy.file);
   }
   if (const auto* t = r.section("log")) {
     r.only(*t, "log.", {"level", "access_log"});

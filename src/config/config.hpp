@@ -57,6 +57,10 @@ struct AuditConfig {
   unsigned checkpoint_interval_seconds = 60;  // serve signs a checkpoint this often when the log grew
 };
 
+struct PolicyConfig {
+  std::string file;  // the disclosure policy (docs/policy.md); "" = the built-in default
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error
   bool access_log = true;      // one JSON line per HTTP request
@@ -68,6 +72,7 @@ struct Config {
   RdapConfig rdap;
   WhoisConfig whois;
   AuditConfig audit;
+  PolicyConfig policy;
   LogConfig log;
 };
 

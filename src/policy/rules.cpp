@@ -23,14 +23,17 @@ class Problems {
 
   void add(const toml::node& at, const std::string& what) { add(line_of(at), what); }
   void add(unsigned line, const std::string& what) {
-    lines_.push_back(std::string(source_) + ":" + std::to_string(line) + ": " + what);
+    lines_.emplace_back(line, std::string(source_) + ":" + std::to_string(line) + ": " + what);
   }
   [[nodiscard]] bool empty() const { return lines_.empty(); }
-  [[nodiscard]] std::string text() const {
+  /// Every problem, one per line, in the order of the file.
+  [[nodiscard]] std::string text() {
+    std::stable_sort(lines_.begin(), lines_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     std::string all;
-    for (const std::string& line : lines_) {
+    for (const auto& [line, problem] : lines_) {
       if (!all.empty()) all += '\n';
-      all += line;
+      all += problem;
     }
     return all;
   }
@@ -38,7 +41,7 @@ class Problems {
 
  private:
   std::string_view source_;
-  std::vector<std::string> lines_;
+  std::vector<std::pair<unsigned, std::string>> lines_;
 };
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }

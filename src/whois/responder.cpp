@@ -163,7 +163,7 @@ Responder::Responder(store::RegistrationReader& store, cache::DataVersion& data_
       data_version_(data_version),
       limiter_(limiter),
       options_(options),
-      policy_{options.mode},
+      policy_{options.mode, options.rules},
       cache_(options.cache_bytes) {}
 
 std::string Responder::answer(std::string_view query, std::string_view remote, bool admitted) {

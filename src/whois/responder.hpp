@@ -10,6 +10,7 @@
 // the rest with render_answer().
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,7 +35,8 @@ namespace ssad::whois {
 
 struct ResponderOptions {
   model::Operator mode = model::Operator::registry;
-  std::size_t cache_bytes = 0;  // answers kept until the data changes; 0: none
+  std::size_t cache_bytes = 0;                 // answers kept until the data changes; 0: none
+  std::shared_ptr<const policy::Rules> rules;  // the policy in force; nullptr: the built-in default
 };
 
 class Responder {

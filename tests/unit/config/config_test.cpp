@@ -295,6 +295,7 @@ const std::vector<Key>& every_key() {
       SSAD_KEY(whois, timeout_seconds, "3"),
       SSAD_KEY(audit, signing_key, R"("/etc/ssad/audit.key")"),
       SSAD_KEY(audit, checkpoint_interval_seconds, "300"),
+      SSAD_KEY(policy, file, R"("/etc/ssad/policy.toml")"),
       SSAD_KEY(log, level, R"("debug")"),
       SSAD_KEY(log, access_log, "false"),
   };
