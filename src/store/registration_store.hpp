@@ -14,14 +14,9 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "model/registration.hpp"
+#include "store/page.hpp"
 
 namespace ssad::store {
-
-/// Keyset paging over names: results strictly after `after`, at most `limit` of them, in name order.
-struct Page {
-  std::string after;
-  std::size_t limit = 100;
-};
 
 /// An import applied to the store: an escrow deposit, or a JSON Lines file.
 struct DepositRecord {

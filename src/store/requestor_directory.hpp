@@ -8,7 +8,6 @@
 //
 // Lists are in id order and paged: a page holds at most `limit` rows with ids after `after`.
 
-#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,14 +15,9 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "model/requestor.hpp"
+#include "store/page.hpp"
 
 namespace ssad::store {
-
-/// One page of a list: rows whose id sorts after `after` ("" = from the start), at most `limit`.
-struct Page {
-  std::string after;
-  std::size_t limit = 100;
-};
 
 class RequestorReader {
  public:
@@ -61,7 +55,8 @@ class RequestorWriter {
   /// Errors: conflict when the id exists.
   [[nodiscard]] virtual Result<void> add_organisation(const model::Organisation& organisation) = 0;
   /// Errors: conflict when the id exists, or another user has the same OIDC issuer and subject;
-  /// not_found when the organisation does not exist.
+  /// not_found when the organisation does not exist; invalid_input when only one of the OIDC issuer and
+  /// subject is set.
   [[nodiscard]] virtual Result<void> add_user(const model::User& user) = 0;
   /// Sets a user's roles and whether it is disabled. Errors: not_found.
   [[nodiscard]] virtual Result<void> update_user(const std::string& id, unsigned roles, bool disabled) = 0;

@@ -11,11 +11,12 @@
 #include "store/audit_log.hpp"
 #include "store/registrar_directory.hpp"
 #include "store/registration_store.hpp"
+#include "store/requestor_directory.hpp"
 
 namespace ssad::store {
 
 /// One unit of work: every repository written through it commits or rolls back together. Destroying it
-/// without commit() rolls everything back. Later repositories (requestors, requests) join here.
+/// without commit() rolls everything back. Later repositories (requests) join here.
 ///
 /// A unit of work is used by one thread at a time. Reads through Store see committed data only, never
 /// this unit's changes. A backend may run one unit of work at a time (SQLite does: begin() waits for the
@@ -30,16 +31,18 @@ class UnitOfWork {
   [[nodiscard]] virtual RegistrarDirectoryWriter& registrar_directory() = 0;
   /// The audit log, appended to in this unit of work (audit::record() is the one call that does it).
   [[nodiscard]] virtual AuditLogWriter& audit_log() = 0;
+  /// The requestor directory, written in this unit of work, whichever of begin() and begin_audit()
+  /// started it.
+  [[nodiscard]] virtual RequestorWriter& requestors() = 0;
 
   /// Makes every change durable and visible at once; stamps the registration data's change time
   /// (RegistrationReader::data_updated) with `now` when registration data or the registrar directory
   /// (which lookups merge in) was written, that is when any write was called on registrations() or
-  /// registrar_directory() (even one that failed); appends to the audit log alone do not count as a change
-  /// of the registration data. Entries appended to the audit log are durable (fsync) when commit returns.
-  /// Afterwards the unit of work is finished:
-  /// writes through it fail with internal. Errors: unavailable when the changes cannot be made durable
-  /// (nothing is then visible, and destroying the unit of work rolls everything back); internal when
-  /// already committed.
+  /// registrar_directory() (even one that failed); appends to the audit log and writes to the requestor
+  /// directory do not count as a change of the registration data. Entries appended to the audit log are
+  /// durable (fsync) when commit returns. Afterwards the unit of work is finished: writes through it fail
+  /// with internal. Errors: unavailable when the changes cannot be made durable (nothing is then visible,
+  /// and destroying the unit of work rolls everything back); internal when already committed.
   [[nodiscard]] virtual Result<void> commit(Timestamp now) = 0;
 };
 
@@ -54,16 +57,20 @@ class Store {
   [[nodiscard]] virtual RegistrarDirectoryReader& registrar_directory() = 0;
   /// The committed audit log. Safe to use from several threads at once.
   [[nodiscard]] virtual AuditLogReader& audit_log() = 0;
+  /// The committed requestor directory. Safe to use from several threads at once.
+  [[nodiscard]] virtual RequestorReader& requestors() = 0;
 
   /// Starts a unit of work that may write anything: the registration data and the registrar directory
   /// are written by one such unit of work at a time, across every node. Errors: unavailable when
   /// another holds the store for longer than the backend waits.
   [[nodiscard]] virtual Result<std::unique_ptr<UnitOfWork>> begin() = 0;
-  /// Starts a unit of work that only appends to the audit log or adds checkpoints: on a backend with
-  /// several writers (PostgreSQL) it does not wait for a unit of work from begin() that is writing
-  /// registration data (an import), only for the moment another commits its own audit entries. Writing
-  /// registration data or the directory through it makes commit fail (internal). SQLite has one writer:
-  /// there it waits as begin() does.
+  /// Starts a unit of work that appends to the audit log, adds checkpoints and writes the requestor
+  /// directory (a suspension must not wait for an import): on a backend with several writers
+  /// (PostgreSQL) it does not wait for a unit of work from begin() that is writing registration data (an
+  /// import), only for the moment another commits its own audit entries, and for rows of the requestor
+  /// directory another unit of work has changed and not yet committed. Writing registration data or the
+  /// registrar directory through it makes commit fail (internal). SQLite has one writer: there it waits
+  /// as begin() does.
   [[nodiscard]] virtual Result<std::unique_ptr<UnitOfWork>> begin_audit() = 0;
 
   /// Calls `changed` (on a thread of the store's) soon after any unit of work commits on the same

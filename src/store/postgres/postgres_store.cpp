@@ -13,6 +13,7 @@
 #include "core/embedded.hpp"
 #include "store/postgres/postgres_audit_log.hpp"
 #include "store/postgres/postgres_reads.hpp"
+#include "store/postgres/postgres_requestors.hpp"
 #include "store/postgres/postgres_writes.hpp"
 #include "store/postgres/pq.hpp"
 
@@ -150,7 +151,8 @@ class WriterPool {
 };
 
 // One unit of work: a transaction on its own connection. One that may write registration data holds the
-// write lock from its start; an audit-only one takes no lock but the audit head's, at commit.
+// write lock from its start; an audit-only one takes no lock but the audit head's, at commit (and the row
+// locks of the requestor directory's rows it changes, as any unit of work does).
 class PostgresUnitOfWork final : public UnitOfWork {
  public:
   PostgresUnitOfWork(std::unique_ptr<Connection> conn, WriterPool& pool, bool audit_only)
@@ -159,7 +161,8 @@ class PostgresUnitOfWork final : public UnitOfWork {
         audit_only_(audit_only),
         registrations_(make_registration_writer(*conn_)),
         directory_(make_registrar_directory_writer(*conn_)),
-        audit_(*conn_) {}
+        audit_(*conn_),
+        requestors_(make_requestor_writer(*conn_)) {}
 
   ~PostgresUnitOfWork() override {
     // Uncommitted: everything is rolled back (closing the connection would do it too).
@@ -168,6 +171,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
     // The writers hold the connection: they go first.
     registrations_.reset();
     directory_.reset();
+    requestors_.reset();
     if (clean) pool_.put_back(std::move(conn_));
   }
   PostgresUnitOfWork(const PostgresUnitOfWork&) = delete;
@@ -176,6 +180,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
   RegistrationWriter& registrations() override { return *registrations_; }
   RegistrarDirectoryWriter& registrar_directory() override { return *directory_; }
   AuditLogWriter& audit_log() override { return audit_; }
+  RequestorWriter& requestors() override { return *requestors_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_) return fail(ErrorCode::internal, "the unit of work has already committed");
@@ -185,7 +190,8 @@ class PostgresUnitOfWork final : public UnitOfWork {
                   "an audit-only unit of work wrote registration data: nothing committed");
     }
     SSAD_CHECK(registrations_->flush());
-    // The directory changes what lookups return, so it counts as a change of the registration data. The
+    // The registrar directory changes what lookups return, so it counts as a change of the registration
+    // data; the requestor directory does not (nothing caches it: every credential check reads it). The
     // notification is sent when (and only if) the transaction commits.
     if (data_written) {
       SSAD_CHECK(
@@ -209,6 +215,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
     registrations_->finish();
     directory_->finish();
     audit_.finish();
+    requestors_->finish();
     return {};
   }
 
@@ -219,6 +226,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
   std::unique_ptr<BufferedRegistrationWriter> registrations_;
   std::unique_ptr<DirectoryWriter> directory_;
   PostgresAuditLogWriter audit_;
+  std::unique_ptr<requestor_rows::UnitWriter> requestors_;
   bool committed_ = false;
 };
 
@@ -321,7 +329,8 @@ class PostgresStore final : public Store {
         writers_(url_),
         registrations_(make_registration_reader(pool_)),
         directory_(make_registrar_directory_reader(pool_)),
-        audit_(make_audit_log_reader(pool_)) {}
+        audit_(make_audit_log_reader(pool_)),
+        requestors_(make_requestor_reader(pool_)) {}
 
   Result<void> init() {
     SSAD_TRY(conn, Connection::open(url_));
@@ -341,6 +350,7 @@ class PostgresStore final : public Store {
   RegistrationReader& registrations() override { return *registrations_; }
   RegistrarDirectoryReader& registrar_directory() override { return *directory_; }
   AuditLogReader& audit_log() override { return *audit_; }
+  RequestorReader& requestors() override { return *requestors_; }
 
   Result<std::unique_ptr<UnitOfWork>> begin() override {
     SSAD_TRY(conn, writers_.borrow());
@@ -388,6 +398,7 @@ class PostgresStore final : public Store {
   std::unique_ptr<RegistrationReader> registrations_;
   std::unique_ptr<RegistrarDirectoryReader> directory_;
   std::unique_ptr<AuditLogReader> audit_;
+  std::unique_ptr<RequestorReader> requestors_;
   std::unique_ptr<ChangeListener> listener_;
 };
 

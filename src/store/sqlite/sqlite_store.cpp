@@ -14,6 +14,7 @@
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite.hpp"
 #include "store/sqlite/sqlite_audit_log.hpp"
+#include "store/sqlite/sqlite_requestors.hpp"
 
 namespace ssad::store::sqlite {
 namespace {
@@ -1121,6 +1122,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
         registrations_(*conn_),
         directory_(*conn_),
         audit_(*conn_),
+        requestors_(make_requestor_writer(*conn_)),
         audit_only_(audit_only),
         keeper_(keeper) {}
 
@@ -1143,6 +1145,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
   RegistrationWriter& registrations() override { return registrations_; }
   RegistrarDirectoryWriter& registrar_directory() override { return directory_; }
   AuditLogWriter& audit_log() override { return audit_; }
+  RequestorWriter& requestors() override { return *requestors_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_ || !txn_) return fail(ErrorCode::internal, "the unit of work has already committed");
@@ -1151,7 +1154,8 @@ class SqliteUnitOfWork final : public UnitOfWork {
       return fail(ErrorCode::internal,
                   "an audit-only unit of work wrote registration data: nothing committed");
     }
-    // The directory changes what lookups return, so it counts as a change of the registration data.
+    // The registrar directory changes what lookups return, so it counts as a change of the registration
+    // data; the requestor directory does not.
     if (data_written) SSAD_CHECK(stamp_data_updated(*conn_, now));
     SSAD_CHECK(audit_.flush());
     SSAD_CHECK(txn_->commit());
@@ -1159,6 +1163,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
     registrations_.finish();
     directory_.finish();
     audit_.finish();
+    requestors_->finish();
     return {};
   }
 
@@ -1170,6 +1175,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
   SqliteRegistrationWriter registrations_;
   SqliteRegistrarDirectoryWriter directory_;
   SqliteAuditLogWriter audit_;
+  std::unique_ptr<requestor_rows::UnitWriter> requestors_;
   bool audit_only_;
   KeptConnection* keeper_;
   bool committed_ = false;
@@ -1183,7 +1189,8 @@ class SqliteStore final : public Store {
         pool_(path_, options_),
         registrations_(pool_),
         directory_(pool_),
-        audit_(make_audit_log_reader(pool_)) {}
+        audit_(make_audit_log_reader(pool_)),
+        requestors_(make_requestor_reader(pool_)) {}
 
   Result<void> init() {
     if (options_.migrate) {
@@ -1209,6 +1216,7 @@ class SqliteStore final : public Store {
   RegistrationReader& registrations() override { return registrations_; }
   RegistrarDirectoryReader& registrar_directory() override { return directory_; }
   AuditLogReader& audit_log() override { return *audit_; }
+  RequestorReader& requestors() override { return *requestors_; }
 
   Result<std::unique_ptr<UnitOfWork>> begin() override { return begin_work(false); }
   // One writer: an audit-only unit of work waits as any other does.
@@ -1246,6 +1254,7 @@ class SqliteStore final : public Store {
   SqliteRegistrationReader registrations_;
   SqliteRegistrarDirectoryReader directory_;
   std::unique_ptr<AuditLogReader> audit_;
+  std::unique_ptr<RequestorReader> requestors_;
   KeptConnection kept_;
 };
 
