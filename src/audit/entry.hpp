@@ -50,7 +50,7 @@ inline constexpr auto kActorKinds =
 /// What may be acted on.
 inline constexpr auto kObjectKinds = std::to_array<std::string_view>(
     {"domain", "request", "requestor", "registrar", "credential", "deposit", "registrar_directory", "server",
-     "store", "audit_log", "accreditation", "user", "organisation"});
+     "store", "audit_log", "accreditation", "user", "organisation", "contact"});
 
 /// Limits checked by validate(), in bytes (UTF-8) or counts.
 inline constexpr std::size_t kMaxActionBytes = 64;

@@ -54,14 +54,28 @@ Result<void> record(store::UnitOfWork& work, Entry entry, std::span<const Served
 }
 
 Result<std::uint64_t> Appender::append(Entry entry, std::span<const ServedValue> served) {
-  SSAD_TRY(made, make_record(std::move(entry), served));
-  Pending pending{std::move(made), std::nullopt};
+  std::vector<Served> one;
+  one.push_back({std::move(entry), std::vector<ServedValue>(served.begin(), served.end())});
+  return append_all(std::move(one));
+}
+
+Result<std::uint64_t> Appender::append_all(std::vector<Served> entries) {
+  if (entries.empty()) return fail(ErrorCode::invalid_input, "no audit entries to append");
+  std::vector<Pending> pending;
+  pending.reserve(entries.size());
+  for (Served& one : entries) {
+    SSAD_TRY(made, make_record(std::move(one.entry), one.values));
+    pending.push_back({std::move(made), std::nullopt});
+  }
+  const auto answered = [&] {
+    return std::all_of(pending.begin(), pending.end(), [](const Pending& p) { return p.result.has_value(); });
+  };
   std::unique_lock lock(mutex_);
-  queue_.push_back(&pending);
+  for (Pending& p : pending) queue_.push_back(&p);
   try {
     // Group commit: whoever finds no batch being written writes everything queued so far, in one unit of
     // work, while later callers queue up for the next batch; everyone else waits for their answer.
-    while (!pending.result) {
+    while (!answered()) {
       if (writing_) {
         done_.wait(lock);
         continue;
@@ -85,12 +99,16 @@ Result<std::uint64_t> Appender::append(Entry entry, std::span<const ServedValue>
       settle(batch, *first);
     }
   } catch (...) {
-    // This caller's entry may still be queued (beyond the batch it wrote): nobody may write it later.
+    // This caller's entries may still be queued (beyond the batch it wrote): nobody may write them later.
     if (!lock.owns_lock()) lock.lock();
-    std::erase(queue_, &pending);
+    for (Pending& p : pending) std::erase(queue_, &p);
     throw;
   }
-  return *pending.result;
+  // Entries of one call may have gone into two batches: each must have been written.
+  for (const Pending& p : pending) {
+    if (!*p.result) return std::unexpected(p.result->error());
+  }
+  return *pending.front().result;
 }
 
 void Appender::settle(std::span<Pending* const> batch, const Result<std::uint64_t>& first) {

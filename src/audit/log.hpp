@@ -49,6 +49,15 @@ class Appender {
   /// reaches the caller that was writing the batch; the others in it get internal.
   [[nodiscard]] Result<std::uint64_t> append(Entry entry, std::span<const ServedValue> served = {});
 
+  /// An entry and the values it served.
+  struct Served {
+    Entry entry;
+    std::vector<ServedValue> values;
+  };
+  /// Appends several entries, all durable on return (usually in one commit, in this order); the first's
+  /// sequence number. Errors: append()'s; invalid_input for none. After a failure some may be durable.
+  [[nodiscard]] Result<std::uint64_t> append_all(std::vector<Served> entries);
+
  private:
   struct Pending {
     store::AuditRecord record;

@@ -106,7 +106,9 @@ RdapEndpoint::RdapEndpoint(const rdap::Service& service, cache::DataVersion& dat
       query_url_marker_(random_marker()),
       // Without a configured base URL the links follow the client's Host: nothing to share.
       caching_(!base_url_.empty() && options.cache_bytes > 0),
-      cache_(caching_ ? options.cache_bytes : 0) {
+      cache_(caching_ ? options.cache_bytes : 0),
+      authenticator_(options.authenticator),
+      issuers_(std::move(options.issuers)) {
   if (!base_url_.empty() && base_url_.back() != '/') base_url_ += '/';
 }
 
@@ -161,16 +163,44 @@ std::optional<Response> RdapEndpoint::answer(const Request& request, bool quick)
   auto parsed = rdap::parse_request(path, request.query);
   if (!parsed) return error_response(request.path, parsed.error());
   rdap::Query query{std::move(*parsed), location_of(request)};
+  auto authorisation = rdap::parse_authorisation(request.query);
+  if (!authorisation) return error_response(request.path, authorisation.error());
+  if (authorisation->dnt) {
+    return error_response(request.path,
+                          Error{ErrorCode::forbidden,
+                                "This server logs every disclosure: farv1_dnt=true cannot be honoured "
+                                "(dntSupported is false, RFC 9560 §4.2.2)."});
+  }
+  if (!authorisation->issuer.empty() &&
+      std::find(issuers_.begin(), issuers_.end(), authorisation->issuer) == issuers_.end()) {
+    return error_response(request.path,
+                          Error{ErrorCode::invalid_input,
+                                "farv1_iss names an identity provider this server does not accept "
+                                "(RFC 9560 §4.2.3; /help lists them)."});
+  }
 
-  // Lookups are cached whole for the anonymous caller only, whose rendering is the same for everyone.
-  // (Every caller is anonymous until the identity issue authenticates requests here; a request with
-  // credentials is kept out already, so that nothing cached before then can reach an authenticated one.)
-  const identity::Caller caller = identity::Caller::anonymous();
+  // Who is asking. A request with credentials never reaches the quick path (see quick()).
+  identity::Caller caller = identity::Caller::anonymous();
+  policy::Ask ask;
+  if (authenticator_ != nullptr && carries_credentials(request)) {
+    if (quick) return std::nullopt;
+    auto who = authenticator_->authenticate(request.header("authorization"));
+    if (!who) return error_response(request.path, who.error());
+    if (*who) {
+      auto as = identity::caller_for(**who, authorisation->purpose, service_.policy().policy());
+      if (!as) return error_response(request.path, as.error());
+      caller = std::move(*as);
+      ask.abuse_type = authorisation->abuse_type;
+    }
+  }
+
+  // Lookups are cached whole for the anonymous caller only, whose rendering is the same for everyone; a
+  // request with credentials is kept out even when it is answered as the public.
   std::string key;
   if (caching_ && caller.is_anonymous() && !carries_credentials(request)) key = lookup_key(query.request);
   if (key.empty()) {
     if (quick) return std::nullopt;
-    auto answer = service_.answer(query, caller, clock_.now());
+    auto answer = service_.answer(query, caller, clock_.now(), ask);
     if (!answer) return error_response(request.path, answer.error());
     return rdap_response(200, std::move(answer->body));
   }

@@ -5,6 +5,11 @@
 // limit is the router's (http/routes.hpp), for every path alike. What the query means is
 // rdap::Service's business.
 //
+// Authorised RDAP (RFC 9560; docs/requestors.md): a request with `Authorization: Bearer` is authenticated
+// (401 or 403 through the one error mapping when that fails); with a purpose (farv1_qp) the requestor gets
+// the public fields and those the policy discloses to it, and what it was given is in the audit log
+// before the answer leaves (rdap::Service). farv1_dnt=true is refused (403): every disclosure is logged.
+//
 // The cache is keyed by the canonical request: the object type and its normalised name (or handle), never
 // the raw target, the Host header or parameters a lookup does not know, so that no client can multiply
 // entries. The `value` of every link is still the URL each client asked for: a cached body keeps the
@@ -14,11 +19,13 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "cache/data_version.hpp"
 #include "cache/response_cache.hpp"
 #include "core/time.hpp"
 #include "http/message.hpp"
+#include "identity/authenticator.hpp"
 #include "rdap/service.hpp"
 
 namespace ssad::http {
@@ -28,6 +35,11 @@ struct RdapEndpointOptions {
   // and Host header (local use only), and nothing is cached, since the links then depend on the Host.
   std::string base_url;
   std::size_t cache_bytes = std::size_t{256} << 20U;  // rendered lookups kept; 0: no cache
+  // Who is asking, from a request's Authorization header (it must outlive the endpoint); nullptr: every
+  // caller is the public.
+  const identity::Authenticator* authenticator = nullptr;
+  // The token issuers farv1_iss may name (RFC 9560 §4.2.3).
+  std::vector<std::string> issuers;
 };
 
 class RdapEndpoint {
@@ -57,6 +69,8 @@ class RdapEndpoint {
   std::string query_url_marker_;  // stands for the query URL in a body rendered for the cache
   bool caching_;
   cache::ResponseCache cache_;
+  const identity::Authenticator* authenticator_;
+  std::vector<std::string> issuers_;
 };
 
 }  // namespace ssad::http

@@ -380,6 +380,11 @@ std::string_view to_string(Disposition disposition) {
   return "withhold";
 }
 
+bool is_public_rule(std::string_view rule) {
+  return rule == rule::kPublicElement || rule == rule::kLegalPerson || rule == rule::kLegalPersonContacts ||
+         rule == rule::kConsent;
+}
+
 Role catalog_role(model::ContactRole role) {
   switch (role) {
     case model::ContactRole::registrant:

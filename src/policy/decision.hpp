@@ -63,6 +63,10 @@ inline constexpr std::string_view kAccreditationNotInForce = "accreditation-not-
 inline constexpr std::string_view kNoPolicy = "no-policy";
 }  // namespace rule
 
+/// True for the rules that publish a field to everyone (public-element, legal-person,
+/// legal-person-contacts, registrant-consent): what they disclose is no disclosure to a requestor.
+[[nodiscard]] bool is_public_rule(std::string_view rule);
+
 struct FieldDecision {
   Disposition disposition = Disposition::withhold;
   Reason reason = Reason::no_policy;

@@ -1,9 +1,10 @@
 #pragma once
-// What an RDAP use case returns: the response body, and what it served of whom (the audit log of a
-// later issue records it).
+// What an RDAP use case returns: the response body, what it served of whom, and what it disclosed beyond
+// the public's view — which the service records in the audit log before the answer goes anywhere.
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "catalog/field_set.hpp"
@@ -16,10 +17,22 @@ struct Served {
   catalog::FieldSet fields;
 };
 
+/// Fields of one object served to a requestor beyond what the public sees, and their values (only a
+/// salted commitment to them reaches the audit log).
+struct Disclosure {
+  std::string object_kind;                                  // "domain" or "contact"
+  std::string object;                                       // its name or handle
+  std::vector<std::string> fields;                          // catalogue keys
+  std::vector<std::pair<std::string, std::string>> values;  // key, value served
+  std::vector<std::string> rules;                           // the rules that disclosed them
+  std::string lawful_basis;                                 // the basis decided under ("6(1)(f)")
+};
+
 struct Answer {
   std::string body;                     // the RDAP JSON (RFC 9083), top-level members included
   std::vector<Served> served;           // one entry per domain or contact rendered from a decision
   std::vector<std::string_view> rules;  // the ids of the policy rules that decided, each once
+  std::vector<Disclosure> disclosures;  // what went beyond the public's view; empty for the public
 };
 
 }  // namespace ssad::rdap

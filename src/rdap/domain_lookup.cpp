@@ -6,7 +6,7 @@
 namespace ssad::rdap {
 
 Result<Answer> lookup_domain(const Environment& env, const DomainLookup& query, const Location& location,
-                             const identity::Caller& caller) {
+                             const identity::Caller& caller, const policy::Ask& ask) {
   const Context context = env.context(location);
   auto registration = env.store.find_registration(query.name.ldh);
   if (!registration) {
@@ -15,7 +15,7 @@ Result<Answer> lookup_domain(const Environment& env, const DomainLookup& query, 
     }
     return std::unexpected(store_failure(registration.error()));
   }
-  const policy::Decision decision = policy::decide(caller, *registration, env.policy);
+  const policy::Decision decision = policy::decide(caller, *registration, env.policy, ask);
   Answer answer;
   Served& served = answer.served.emplace_back();
   served.object = registration->domain.name.ldh;
@@ -23,6 +23,7 @@ Result<Answer> lookup_domain(const Environment& env, const DomainLookup& query, 
   const bool redacted = write_domain(out, *registration, decision, context, Detail::full, "$", served.fields);
   answer.body = top_level(out.view(), {kProfile, kGuide}, redacted, context, true);
   answer.rules = decision.rules();
+  note_disclosure(answer, caller, decision, *registration, served.fields, "domain", served.object);
   return answer;
 }
 

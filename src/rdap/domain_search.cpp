@@ -8,31 +8,32 @@
 namespace ssad::rdap {
 
 Result<Answer> search_domains(const Environment& env, const DomainSearch& query, const Location& location,
-                              const identity::Caller& caller, Timestamp now) {
-  return run_search(env, query, "domains", location, now,
-                    [&](json::JsonWriter& out, const std::string& name, std::size_t index,
-                        const Context& context, Answer& answer) -> Result<Rendered> {
-                      auto registration = env.store.find_registration(name);
-                      if (!registration) {
-                        if (registration.error().code == ErrorCode::not_found)
-                          return Rendered{};  // gone since the search
-                        return std::unexpected(store_failure(registration.error()));
-                      }
-                      const policy::Decision decision = policy::decide(caller, *registration, env.policy);
-                      Served& served = answer.served.emplace_back();
-                      served.object = registration->domain.name.ldh;
-                      const std::string path = "$.domainSearchResults[" + std::to_string(index) + "]";
-                      Rendered rendered;
-                      rendered.found = true;
-                      rendered.redacted = write_domain(out, *registration, decision, context, query.detail,
-                                                       path, served.fields);
-                      for (const std::string_view rule : decision.rules()) {
-                        if (std::find(answer.rules.begin(), answer.rules.end(), rule) == answer.rules.end()) {
-                          answer.rules.push_back(rule);
-                        }
-                      }
-                      return rendered;
-                    });
+                              const identity::Caller& caller, const policy::Ask& ask, Timestamp now) {
+  return run_search(
+      env, query, "domains", location, now,
+      [&](json::JsonWriter& out, const std::string& name, std::size_t index, const Context& context,
+          Answer& answer) -> Result<Rendered> {
+        auto registration = env.store.find_registration(name);
+        if (!registration) {
+          if (registration.error().code == ErrorCode::not_found) return Rendered{};  // gone since the search
+          return std::unexpected(store_failure(registration.error()));
+        }
+        const policy::Decision decision = policy::decide(caller, *registration, env.policy, ask);
+        Served& served = answer.served.emplace_back();
+        served.object = registration->domain.name.ldh;
+        const std::string path = "$.domainSearchResults[" + std::to_string(index) + "]";
+        Rendered rendered;
+        rendered.found = true;
+        rendered.redacted =
+            write_domain(out, *registration, decision, context, query.detail, path, served.fields);
+        note_disclosure(answer, caller, decision, *registration, served.fields, "domain", served.object);
+        for (const std::string_view rule : decision.rules()) {
+          if (std::find(answer.rules.begin(), answer.rules.end(), rule) == answer.rules.end()) {
+            answer.rules.push_back(rule);
+          }
+        }
+        return rendered;
+      });
 }
 
 }  // namespace ssad::rdap

@@ -17,7 +17,7 @@ bool all_digits(std::string_view text) {
 }  // namespace
 
 Result<Answer> lookup_entity(const Environment& env, const EntityLookup& query, const Location& location,
-                             const identity::Caller& caller) {
+                             const identity::Caller& caller, const policy::Ask& ask) {
   const Context context = env.context(location);
   const std::string& handle = query.handle;
   if (all_digits(handle)) {
@@ -43,7 +43,7 @@ Result<Answer> lookup_entity(const Environment& env, const EntityLookup& query, 
     // the one for a handle that does not exist (its existence is not confirmed).
     model::Registration as_registrant;
     as_registrant.contacts.emplace_back(model::ContactRole::registrant, *contact);
-    const policy::Decision decision = policy::decide(caller, as_registrant, env.policy);
+    const policy::Decision decision = policy::decide(caller, as_registrant, env.policy, ask);
     const catalog::Field* handle_field = catalog::find_field("registrant.handle");
     if (handle_field != nullptr && decision.discloses(*handle_field)) {
       Answer answer;
@@ -53,6 +53,7 @@ Result<Answer> lookup_entity(const Environment& env, const EntityLookup& query, 
       const bool redacted = write_contact_entity(out, *contact, decision, context, served.fields);
       answer.body = top_level(out.view(), {kProfile, kGuide}, redacted, context, false);
       answer.rules = decision.rules();
+      note_disclosure(answer, caller, decision, as_registrant, served.fields, "contact", served.object);
       return answer;
     }
   }

@@ -19,7 +19,31 @@ Result<Answer> help(const Environment& env, const Location& location) {
         std::string_view("sorting"), std::string_view("subsetting")}) {
     out.string(token);
   }
+  const bool tokens = !env.settings.oidc_providers.empty();
+  if (tokens) out.string("farv1");
   out.end_array();
+  if (tokens) {
+    // RFC 9560 §4.1, truthfully: bearer tokens from the configured providers, no sessions (§5), no "do not
+    // track" (every disclosure is logged), no discovery by user id (farv1_id), issuer named by farv1_iss.
+    out.key("farv1_openidcConfiguration");
+    out.begin_object();
+    out.key("sessionClientSupported").boolean(false);
+    out.key("tokenClientSupported").boolean(true);
+    out.key("dntSupported").boolean(false);
+    out.key("providerDiscoverySupported").boolean(false);
+    out.key("issuerIdentifierSupported").boolean(true);
+    out.key("implicitTokenRefreshSupported").boolean(false);
+    out.key("openidcProviders");
+    out.begin_array();
+    for (const Settings::OidcProvider& provider : env.settings.oidc_providers) {
+      out.begin_object();
+      out.member("iss", provider.issuer);
+      out.member("name", provider.name);
+      out.end_object();
+    }
+    out.end_array();
+    out.end_object();
+  }
   out.key("notices");
   out.begin_array();
   write_profile_notices(out, context, false);
@@ -34,6 +58,10 @@ Result<Answer> help(const Environment& env, const Location& location) {
       "with '*' (exam*.example). Paging with cursor and count (RFC 8977), field sets id, brief and "
       "full (RFC 8982).");
   out.string("Personal data is redacted (RFC 9537). Entity searches are not offered to anonymous clients.");
+  out.string(
+      "Accredited requestors: send Authorization: Bearer with an API key or a token of a listed provider, "
+      "and the purpose as farv1_qp (RFC 9560); the fields the disclosure policy gives that requestor and "
+      "purpose are then answered with the public ones, and every disclosure is logged.");
   out.end_array();
   out.end_object();
   out.end_array();

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "model/registration.hpp"
+#include "policy/vocabulary.hpp"
 
 namespace ssad::rdap {
 namespace {
@@ -113,6 +114,42 @@ Result<Request> read_search(const QueryParameters& query, bool domains) {
 }
 
 }  // namespace
+
+Result<Authorisation> parse_authorisation(std::string_view query_text) {
+  auto query = parse_query(query_text);
+  if (!query)
+    return fail(ErrorCode::invalid_input, "The query is not valid percent-encoded UTF-8 (RFC 9082 §6.1).");
+  Authorisation out;
+  const auto once = [&](std::string_view name) -> Result<const std::string*> {
+    const std::string* found = nullptr;
+    for (const auto& [key, value] : *query) {
+      if (key != name) continue;
+      if (found != nullptr) return fail(ErrorCode::invalid_input, std::string(name) + " is given twice.");
+      found = &value;
+    }
+    return found;
+  };
+  SSAD_TRY(purpose, once("farv1_qp"));
+  if (purpose != nullptr) out.purpose = *purpose;
+  SSAD_TRY(dnt, once("farv1_dnt"));
+  if (dnt != nullptr) {
+    if (*dnt != "true" && *dnt != "false") {
+      return fail(ErrorCode::invalid_input, "farv1_dnt is true or false (RFC 9560 §4.2.2).");
+    }
+    out.dnt = *dnt == "true";
+  }
+  SSAD_TRY(issuer, once("farv1_iss"));
+  if (issuer != nullptr) out.issuer = *issuer;
+  SSAD_TRY(abuse, once("ssad_abuse_type"));
+  if (abuse != nullptr) {
+    if (!policy::is_abuse_type(*abuse)) {
+      return fail(ErrorCode::invalid_input,
+                  "ssad_abuse_type is not an abuse type this server knows (/help).");
+    }
+    out.abuse_type = *abuse;
+  }
+  return out;
+}
 
 Result<Request> parse_request(std::string_view path, std::string_view query_text) {
   auto segments = split_path(path);

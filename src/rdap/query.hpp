@@ -58,6 +58,19 @@ struct Query {
   Location location;
 };
 
+/// What a query says about the requestor's authorisation (RFC 9560 §4.2), and the kind of abuse it
+/// investigates (this server's extension parameter ssad_abuse_type, docs/requestors.md).
+struct Authorisation {
+  std::string purpose;     // farv1_qp; empty when absent
+  bool dnt = false;        // farv1_dnt=true
+  std::string issuer;      // farv1_iss; empty when absent
+  std::string abuse_type;  // ssad_abuse_type; empty when absent
+};
+
+/// Reads the authorisation parameters of a query string. Errors: invalid_input for a farv1_dnt other than
+/// true or false, an unknown abuse type, or a parameter given twice.
+[[nodiscard]] Result<Authorisation> parse_authorisation(std::string_view query);
+
 /// Reads an RDAP request from the path after "/rdap/" ("domain/example.com"; "" for "/rdap" itself) and
 /// the query string, both still percent-encoded. Errors (messages never repeat the input):
 /// invalid_input for what is not a valid RDAP query (RFC 9082; bad percent-encoding or UTF-8, bad names,

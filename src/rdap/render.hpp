@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "catalog/field_set.hpp"
 #include "core/time.hpp"
@@ -29,6 +30,12 @@ struct Settings {
   model::Operator mode = model::Operator::registry;
   std::string terms_of_service_url = "https://www.example/rdap-terms";
   std::string port43;  // host name of the WHOIS service; empty: no port43 member
+  // The OpenID Connect providers whose tokens are accepted (RFC 9560), as /help lists them.
+  struct OidcProvider {
+    std::string issuer;
+    std::string name;
+  };
+  std::vector<OidcProvider> oidc_providers;
 };
 
 /// RFC 8982 field sets for search results: id (names only), brief (public summary), full (everything the

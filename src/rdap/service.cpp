@@ -43,7 +43,8 @@ struct Service::Impl {
             std::max<std::size_t>(1, options.page_size),
             options.min_search_prefix,
             options.query_budget,
-            clock} {}
+            clock,
+            options.audit} {}
 
   SystemClock system_clock;
   const Clock& clock;
@@ -59,22 +60,30 @@ Service::Service(store::RegistrationReader& store, cache::DataVersion& data_vers
 
 Service::~Service() = default;
 
-Result<Answer> Service::answer(const Query& query, const identity::Caller& caller, Timestamp now) const {
+Result<Answer> Service::answer(const Query& query, const identity::Caller& caller, Timestamp now,
+                               const policy::Ask& ask) const {
   const Environment& env = impl_->env;
   const Location& at = query.location;
   struct Dispatch {
     const Environment& env;
     const Location& at;
     const identity::Caller& caller;
+    const policy::Ask& ask;
     Timestamp now;
-    Result<Answer> operator()(const DomainLookup& q) const { return lookup_domain(env, q, at, caller); }
+    Result<Answer> operator()(const DomainLookup& q) const { return lookup_domain(env, q, at, caller, ask); }
     Result<Answer> operator()(const NameserverLookup& q) const { return lookup_nameserver(env, q, at); }
-    Result<Answer> operator()(const EntityLookup& q) const { return lookup_entity(env, q, at, caller); }
-    Result<Answer> operator()(const DomainSearch& q) const { return search_domains(env, q, at, caller, now); }
+    Result<Answer> operator()(const EntityLookup& q) const { return lookup_entity(env, q, at, caller, ask); }
+    Result<Answer> operator()(const DomainSearch& q) const {
+      return search_domains(env, q, at, caller, ask, now);
+    }
     Result<Answer> operator()(const NameserverSearch& q) const { return search_nameservers(env, q, at, now); }
     Result<Answer> operator()(const Help&) const { return help(env, at); }
   };
-  return std::visit(Dispatch{env, at, caller, now}, query.request);
+  auto answer = std::visit(Dispatch{env, at, caller, ask, now}, query.request);
+  if (answer) SSAD_CHECK(record_disclosures(env, caller, *answer, now));
+  return answer;
 }
+
+const policy::Settings& Service::policy() const { return impl_->policy; }
 
 }  // namespace ssad::rdap

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "audit/log.hpp"
 #include "cache/data_version.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
@@ -35,6 +36,9 @@ struct ServiceOptions {
   // thread; 0 = no limit. The store bounds each single read the same way (store::sqlite::SqliteOptions).
   std::chrono::milliseconds query_budget{0};
   const Clock* clock = nullptr;  // measures query_budget; nullptr = the system clock
+  // Records what is disclosed to requestors, before the answer is returned; nullptr: an answer that would
+  // disclose anything beyond the public's view fails (unavailable) instead.
+  audit::Appender* audit = nullptr;
 };
 
 class Service {
@@ -46,13 +50,17 @@ class Service {
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
-  /// Answers one query for `caller` at `now`. Thread-safe. Errors (messages are for the client and never
-  /// repeat a stored value): not_found (no such object, or a contact whose handle is not published),
-  /// invalid_input (a bad or expired cursor), unsupported (a wildcard prefix shorter than
-  /// min_search_prefix), timed_out (over the query budget), unavailable (the store failed; logged by
-  /// code only).
-  [[nodiscard]] Result<Answer> answer(const Query& query, const identity::Caller& caller,
-                                      Timestamp now) const;
+  /// Answers one query for `caller` asking `ask` at `now`. What it discloses to a requestor beyond the
+  /// public's view is in the audit log, durably, before it returns. Thread-safe. Errors (messages are for
+  /// the client and never repeat a stored value): not_found (no such object, or a contact whose handle is
+  /// not published), invalid_input (a bad or expired cursor), unsupported (a wildcard prefix shorter than
+  /// min_search_prefix), timed_out (over the query budget), unavailable (the store failed, logged by code
+  /// only; or the disclosures could not be logged).
+  [[nodiscard]] Result<Answer> answer(const Query& query, const identity::Caller& caller, Timestamp now,
+                                      const policy::Ask& ask = {}) const;
+
+  /// The policy the service decides by.
+  [[nodiscard]] const policy::Settings& policy() const;
 
  private:
   struct Impl;

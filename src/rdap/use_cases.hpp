@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 
+#include "audit/log.hpp"
 #include "cache/data_version.hpp"
 #include "core/time.hpp"
 #include "identity/caller.hpp"
@@ -27,10 +28,23 @@ struct Environment {
   std::size_t min_search_prefix;           // characters before a wildcard's '*'
   std::chrono::milliseconds query_budget;  // of a search page; 0 = none
   const Clock& clock;                      // measures query_budget
+  audit::Appender* audit;                  // records disclosures; nullptr: nothing beyond public is served
 
   /// The renderers' context for a query.
   [[nodiscard]] Context context(const Location& location) const;
 };
+
+/// Adds to `answer` what `decision` disclosed to a requestor beyond the public's view among the fields
+/// `served` of `registration` (the object `kind` `name`): nothing for the public.
+void note_disclosure(Answer& answer, const identity::Caller& caller, const policy::Decision& decision,
+                     const model::Registration& registration, const catalog::FieldSet& served,
+                     std::string_view kind, std::string_view name);
+
+/// Records `answer`'s disclosures in the audit log, durably, one entry per object (requestor, organisation,
+/// accreditation, purpose, lawful basis, field keys, a commitment to the values, the rules, the policy).
+/// Errors: unavailable when they cannot be logged — the answer must then not be sent.
+[[nodiscard]] Result<void> record_disclosures(const Environment& env, const identity::Caller& caller,
+                                              const Answer& answer, Timestamp now);
 
 /// A store failure as the client sees it, with a message that names nothing stored: timed_out (a read over
 /// its budget), else unavailable; the code is logged (never the store's message, which may name a
@@ -40,14 +54,16 @@ struct Environment {
 [[nodiscard]] Error query_timed_out();
 
 [[nodiscard]] Result<Answer> lookup_domain(const Environment& env, const DomainLookup& query,
-                                           const Location& location, const identity::Caller& caller);
+                                           const Location& location, const identity::Caller& caller,
+                                           const policy::Ask& ask);
 [[nodiscard]] Result<Answer> lookup_nameserver(const Environment& env, const NameserverLookup& query,
                                                const Location& location);
 [[nodiscard]] Result<Answer> lookup_entity(const Environment& env, const EntityLookup& query,
-                                           const Location& location, const identity::Caller& caller);
+                                           const Location& location, const identity::Caller& caller,
+                                           const policy::Ask& ask);
 [[nodiscard]] Result<Answer> search_domains(const Environment& env, const DomainSearch& query,
                                             const Location& location, const identity::Caller& caller,
-                                            Timestamp now);
+                                            const policy::Ask& ask, Timestamp now);
 [[nodiscard]] Result<Answer> search_nameservers(const Environment& env, const NameserverSearch& query,
                                                 const Location& location, Timestamp now);
 [[nodiscard]] Result<Answer> help(const Environment& env, const Location& location);

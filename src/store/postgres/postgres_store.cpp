@@ -327,10 +327,16 @@ class PostgresStore final : public Store {
         pool_(options.replica_url.empty() ? url_ : options.replica_url, reader_settings(options),
               options.max_readers),
         writers_(url_),
+        // Credential checks read the primary even when lookups read a replica: a suspension or a revoked
+        // key must stop working on the very next request, not after the replica's lag.
+        primary_readers_(
+            options.replica_url.empty()
+                ? nullptr
+                : std::make_unique<ReaderPool>(url_, reader_settings(options), options.max_readers)),
         registrations_(make_registration_reader(pool_)),
         directory_(make_registrar_directory_reader(pool_)),
         audit_(make_audit_log_reader(pool_)),
-        requestors_(make_requestor_reader(pool_)) {}
+        requestors_(make_requestor_reader(primary_readers_ ? *primary_readers_ : pool_)) {}
 
   Result<void> init() {
     SSAD_TRY(conn, Connection::open(url_));
@@ -395,6 +401,7 @@ class PostgresStore final : public Store {
   PostgresOptions options_;
   ReaderPool pool_;
   WriterPool writers_;
+  std::unique_ptr<ReaderPool> primary_readers_;  // with a replica: the requestor directory's reads
   std::unique_ptr<RegistrationReader> registrations_;
   std::unique_ptr<RegistrarDirectoryReader> directory_;
   std::unique_ptr<AuditLogReader> audit_;

@@ -1,0 +1,76 @@
+// What an answer disclosed to a requestor beyond the public's view, and its audit entries: recorded, and
+// durable, before the answer leaves the service (DESIGN.md §4 invariant 2; issue 12 item 9).
+
+#include <algorithm>
+
+#include "policy/values.hpp"
+#include "rdap/use_cases.hpp"
+
+namespace ssad::rdap {
+
+void note_disclosure(Answer& answer, const identity::Caller& caller, const policy::Decision& decision,
+                     const model::Registration& registration, const catalog::FieldSet& served,
+                     std::string_view kind, std::string_view name) {
+  if (caller.is_anonymous()) return;
+  Disclosure disclosure;
+  for (const catalog::Field& field : catalog::all_fields()) {
+    if (!served.contains(field) || !decision.discloses(field)) continue;
+    const std::string_view rule = decision[field].rule;
+    if (policy::is_public_rule(rule)) continue;
+    disclosure.fields.emplace_back(field.key);
+    if (std::find(disclosure.rules.begin(), disclosure.rules.end(), rule) == disclosure.rules.end()) {
+      disclosure.rules.emplace_back(rule);
+    }
+    for (const auto& [role, contact] : registration.contacts) {
+      if (policy::catalog_role(role) != field.role) continue;
+      disclosure.values.emplace_back(std::string(field.key),
+                                     std::string(policy::contact_value(field.element, contact)));
+    }
+  }
+  if (disclosure.fields.empty()) return;
+  disclosure.object_kind = std::string(kind);
+  disclosure.object = std::string(name);
+  if (decision.lawful_basis) disclosure.lawful_basis = std::string(policy::to_string(*decision.lawful_basis));
+  answer.disclosures.push_back(std::move(disclosure));
+}
+
+Result<void> record_disclosures(const Environment& env, const identity::Caller& caller, const Answer& answer,
+                                Timestamp now) {
+  if (answer.disclosures.empty()) return {};
+  const identity::Requestor* requestor = caller.requestor();
+  if (env.audit == nullptr || requestor == nullptr) {
+    // Never disclose what cannot be logged (DESIGN.md §4 invariant 2).
+    return fail(ErrorCode::unavailable, "Disclosures cannot be logged now; please try again later.");
+  }
+  std::vector<audit::Appender::Served> entries;
+  for (const Disclosure& disclosure : answer.disclosures) {
+    audit::Entry entry;
+    entry.time = now;
+    entry.actor = {"requestor", requestor->user.id};
+    entry.action = "rdap.disclose";
+    entry.object = {disclosure.object_kind, disclosure.object};
+    entry.purpose = caller.purpose();
+    entry.lawful_basis = disclosure.lawful_basis;
+    std::string rules;
+    for (const std::string& rule : disclosure.rules) rules += (rules.empty() ? "" : " ") + rule;
+    entry.detail = {{"organisation", requestor->organisation.id},
+                    {"credential", requestor->credential == identity::CredentialKind::api_key
+                                       ? "api_key " + requestor->credential_id
+                                       : std::string("oidc_token")},
+                    {"rules", rules},
+                    {"policy", env.policy.policy().fingerprint()}};
+    if (requestor->accreditation) {
+      entry.detail.emplace_back("accreditation", requestor->accreditation->id);
+      entry.detail.emplace_back("group", requestor->accreditation->group);
+    }
+    // The keys alone: make_record() sets `fields` from the values served, and commits to the values.
+    entries.push_back({std::move(entry), disclosure.values});
+  }
+  auto appended = env.audit->append_all(std::move(entries));
+  if (!appended) {
+    return fail(ErrorCode::unavailable, "Disclosures cannot be logged now; please try again later.");
+  }
+  return {};
+}
+
+}  // namespace ssad::rdap
