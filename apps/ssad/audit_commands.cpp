@@ -15,15 +15,6 @@
 namespace ssad::cli {
 namespace {
 
-// --from/--to: a date (the whole day: --to includes it) or an RFC 3339 instant (--to excludes it).
-Result<Timestamp> parse_bound(const std::string& text, bool end) {
-  if (text.size() == 10) {
-    SSAD_TRY(day, parse_rfc3339(text + "T00:00:00Z"));
-    return end ? day + std::chrono::days(1) : day;
-  }
-  return parse_rfc3339(text);
-}
-
 struct Options {
   std::string key_out, key_name;
   std::vector<std::string> held;
@@ -81,12 +72,12 @@ int verify(const config::Config& config, store::Store& store, const Options& o) 
 int export_log(store::Store& store, const Options& o) {
   store::AuditFilter filter;
   if (!o.from.empty()) {
-    auto from = parse_bound(o.from, false);
+    auto from = parse_date_bound(o.from, false);
     if (!from) return report_error(with_context(from.error(), "--from: "));
     filter.from = *from;
   }
   if (!o.to.empty()) {
-    auto to = parse_bound(o.to, true);
+    auto to = parse_date_bound(o.to, true);
     if (!to) return report_error(with_context(to.error(), "--to: "));
     filter.to = *to;
   }

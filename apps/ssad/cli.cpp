@@ -32,6 +32,14 @@ model::Operator operator_of(const config::Config& config) {
   return config.rdap.mode == "registrar" ? model::Operator::registrar : model::Operator::registry;
 }
 
+Result<Timestamp> parse_date_bound(const std::string& text, bool end) {
+  if (text.size() == 10) {
+    SSAD_TRY(day, parse_rfc3339(text + "T00:00:00Z"));
+    return end ? day + std::chrono::days(1) : day;
+  }
+  return parse_rfc3339(text);
+}
+
 Result<std::string> read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(ErrorCode::unavailable, "cannot read " + path);

@@ -33,6 +33,10 @@ void add_common(CLI::App* command, Common& common);
 /// problems with their lines.
 [[nodiscard]] Result<policy::Settings> load_policy(const config::Config& config);
 
+/// A date option: YYYY-MM-DD (the whole day, UTC: as an end, the next midnight, so that the day is
+/// included) or an RFC 3339 instant. Errors: invalid_input.
+[[nodiscard]] Result<Timestamp> parse_date_bound(const std::string& text, bool end);
+
 /// A whole file. Errors: unavailable naming the path.
 [[nodiscard]] Result<std::string> read_text_file(const std::string& path);
 

@@ -36,6 +36,7 @@
 #include "http/rdap_endpoint.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
+#include "identity/authenticator.hpp"
 #include "ingest/escrow_import.hpp"
 #include "ingest/jsonl_import.hpp"
 #include "ingest/registrar_directory.hpp"
@@ -44,6 +45,7 @@
 #include "policy/decision.hpp"
 #include "policy_commands.hpp"
 #include "rdap/service.hpp"
+#include "requestor_commands.hpp"
 #include "store/open/open_store.hpp"
 #include "whois/responder.hpp"
 #include "whois/server.hpp"
@@ -265,6 +267,8 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
         "audit.signing_key is not set: the audit log records everything, but no checkpoint is signed "
         "(ssad audit keygen --out FILE; docs/audit.md)");
   }
+  // One appender for the process: disclosures of every worker thread share its group commits.
+  audit::Appender appender(store);
   {
     audit::Entry start;
     start.time = clock.now();
@@ -277,7 +281,6 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                     {"pid", std::to_string(::getpid())}};
     if (signing_key)
       start.detail.emplace_back("signing_key", tlog::format_verifier_key(tlog::verifier_of(*signing_key)));
-    audit::Appender appender(store);
     if (auto logged = appender.append(std::move(start)); !logged) {
       return report_error(with_context(logged.error(), "cannot write the start to the audit log: "));
     }
@@ -299,14 +302,20 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   rdap_options.min_search_prefix = config.rdap.search_min_prefix;
   rdap_options.query_budget = std::chrono::milliseconds(config.rdap.query_budget_ms);
   rdap_options.clock = &clock;
+  rdap_options.audit = &appender;
   const rdap::Service rdap_service(registrations, data_version, rdap_settings(config), *policy_settings,
                                    rdap_options);
   const std::size_t cache_bytes = std::size_t{config.rdap.cache_megabytes} << 20U;
   // Every HTTP path is rate limited per client; the health checks in buckets of their own.
   abuse::RateLimiter http_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
   abuse::RateLimiter health_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
+  // Who is asking: API keys from the requestor directory (read afresh on every request).
+  const identity::Authenticator authenticator(store.requestors(), clock);
   http::RdapEndpoint rdap_endpoint(rdap_service, data_version, clock,
-                                   {.base_url = config.rdap.base_url, .cache_bytes = cache_bytes});
+                                   {.base_url = config.rdap.base_url,
+                                    .cache_bytes = cache_bytes,
+                                    .authenticator = &authenticator,
+                                    .issuers = {}});
   cache::AbuseContactGaps abuse_contact_gaps(store.registrar_directory(), data_version);
   report_abuse_contact_gaps(abuse_contact_gaps);
   http::Readiness readiness(registrations, data_version, &abuse_contact_gaps);
@@ -715,6 +724,7 @@ int main(int argc, char** argv) {
 
   add_audit_commands(app, common, exit_code);
   add_policy_commands(app, common, exit_code);
+  add_requestor_commands(app, common, exit_code);
 
   try {
     app.parse(argc, argv);
