@@ -316,6 +316,11 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                                     .cache_bytes = cache_bytes,
                                     .authenticator = &authenticator,
                                     .issuers = {}});
+  // The requestor directory and policy explanations over /v1.
+  identity::Directory directory(store, policy_settings->policy(), clock);
+  identity::Administration administration(directory, store.requestors());
+  const http::DirectoryEndpoint directory_endpoint(authenticator, administration);
+  const http::PolicyEndpoint policy_endpoint(authenticator, registrations, *policy_settings);
   cache::AbuseContactGaps abuse_contact_gaps(store.registrar_directory(), data_version);
   report_abuse_contact_gaps(abuse_contact_gaps);
   http::Readiness readiness(registrations, data_version, &abuse_contact_gaps);
@@ -323,7 +328,9 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                                                  .readiness = readiness,
                                                  .limiter = http_limiter,
                                                  .health_limiter = health_limiter,
-                                                 .audit = &audit_endpoint});
+                                                 .audit = &audit_endpoint,
+                                                 .directory = &directory_endpoint,
+                                                 .policy = &policy_endpoint});
   auto handler = [&router](const http::Request& request) { return router.handle(request); };
   auto trusted_proxies = http::TrustedProxies::parse(
       config.server.trusted_proxies,

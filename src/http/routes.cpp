@@ -44,6 +44,19 @@ Router make_routes(FrontDoors doors) {
     router.prefix("/v1/audit",
                   [audit = doors.audit](const Request& request) { return audit->handle(request); });
   }
+  if (doors.directory != nullptr) {
+    const auto directory = [endpoint = doors.directory](const Request& request) {
+      return endpoint->handle(request);
+    };
+    router.exact("/v1/me", directory);
+    for (const char* collection : {"/v1/organisations", "/v1/users", "/v1/accreditations", "/v1/keys"}) {
+      router.prefix(collection, directory);
+    }
+  }
+  if (doors.policy != nullptr) {
+    router.exact("/v1/policy/explain",
+                 [endpoint = doors.policy](const Request& request) { return endpoint->handle(request); });
+  }
   router.exact("/v1/openapi.json", [](const Request& request) {
     if (request.method != "GET") {
       Response refused =

@@ -5,7 +5,9 @@
 
 #include "abuse/rate_limiter.hpp"
 #include "http/audit_endpoint.hpp"
+#include "http/directory_endpoint.hpp"
 #include "http/health.hpp"
+#include "http/policy_endpoint.hpp"
 #include "http/rdap_endpoint.hpp"
 #include "http/router.hpp"
 
@@ -23,10 +25,15 @@ struct FrontDoors {
   abuse::RateLimiter& health_limiter;
   // "/v1/audit" and below; none: those paths are 404.
   const AuditEndpoint* audit = nullptr;
+  // "/v1/me", "/v1/organisations", "/v1/users", "/v1/accreditations", "/v1/keys" and below; none: 404.
+  const DirectoryEndpoint* directory = nullptr;
+  // "/v1/policy/explain"; none: 404.
+  const PolicyEndpoint* policy = nullptr;
 };
 
-/// "/rdap" and below: RDAP; "/healthz", "/readyz": health; "/v1/audit" and below: the audit log;
-/// "/v1/openapi.json": the OpenAPI 3.1 document of /v1/; anything else: 404 (RFC 9457).
+/// "/rdap" and below: RDAP; "/healthz", "/readyz": health; "/v1/audit" and below: the audit log; the
+/// requestor directory and /v1/policy/explain; "/v1/openapi.json": the OpenAPI 3.1 document of /v1/;
+/// anything else: 404 (RFC 9457).
 [[nodiscard]] Router make_routes(FrontDoors doors);
 
 }  // namespace ssad::http

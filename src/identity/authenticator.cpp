@@ -121,6 +121,15 @@ Result<Authenticated> Authenticator::by_token(std::string_view token) const {
   return complete(std::move(*user), std::move(partial));
 }
 
+Result<Authenticated> Authenticator::user(const std::string& id) const {
+  auto user = directory_.user(id);
+  if (!user) {
+    if (user.error().code == ErrorCode::not_found) return fail(ErrorCode::not_found, "no user " + id);
+    return std::unexpected(store_failure(user.error()));
+  }
+  return complete(std::move(*user), Authenticated{});
+}
+
 Result<Authenticated> Authenticator::complete(model::User user, Authenticated partial) const {
   if (user.disabled) return std::unexpected(forbidden("The user account is disabled."));
   auto organisation = directory_.organisation(user.org_id);

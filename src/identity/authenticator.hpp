@@ -64,6 +64,10 @@ class Authenticator {
   [[nodiscard]] Result<std::optional<Authenticated>> authenticate(
       std::optional<std::string_view> authorization) const;
 
+  /// A user with its organisation and accreditations as a credential would give them, without one: for
+  /// explanations (`ssad policy explain --user`). Errors: not_found; forbidden for a disabled user.
+  [[nodiscard]] Result<Authenticated> user(const std::string& id) const;
+
  private:
   [[nodiscard]] Result<Authenticated> by_api_key(std::string_view key) const;
   [[nodiscard]] Result<Authenticated> by_token(std::string_view token) const;

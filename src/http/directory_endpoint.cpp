@@ -1,0 +1,290 @@
+#include "http/directory_endpoint.hpp"
+
+#include <charconv>
+#include <vector>
+
+#include "http/error_mapping.hpp"
+#include "http/json_body.hpp"
+#include "identity/directory_json.hpp"
+#include "json/json_writer.hpp"
+#include "rdap/request.hpp"
+
+namespace ssad::http {
+namespace {
+
+constexpr std::size_t kMaxPage = 1000;
+
+std::vector<std::string_view> segments_of(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    const std::size_t end = path.find('/');
+    out.push_back(path.substr(0, end));
+    if (end == std::string_view::npos) break;
+    path.remove_prefix(end);
+  }
+  return out;
+}
+
+Error method_not_allowed() {
+  return Error{ErrorCode::method_not_allowed, "Not a method this resource answers."};
+}
+
+// ?after=ID&limit=N (1–1000, default 100), plus the other parameters a list takes.
+Result<store::Page> page_of(const rdap::QueryParameters& query) {
+  store::Page page;
+  if (const std::string* after = rdap::find_parameter(query, "after")) page.after = *after;
+  if (const std::string* limit = rdap::find_parameter(query, "limit")) {
+    std::size_t n = 0;
+    const auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), n);
+    if (ec != std::errc() || end != limit->data() + limit->size() || n == 0 || n > kMaxPage) {
+      return fail(ErrorCode::invalid_input, "limit must be a whole number from 1 to 1000");
+    }
+    page.limit = n;
+  }
+  return page;
+}
+
+template <typename T>
+std::string listing_json(const identity::Listing<T>& listing) {
+  json::JsonWriter out;
+  out.begin_object();
+  out.key("items");
+  out.begin_array();
+  for (const T& item : listing.items) identity::write_json(out, item);
+  out.end_array();
+  if (!listing.next.empty()) out.member("next", listing.next);
+  out.end_object();
+  return std::string(out.view());
+}
+
+template <typename T>
+std::string one_json(const T& value) {
+  json::JsonWriter out;
+  identity::write_json(out, value);
+  return std::string(out.view());
+}
+
+Result<std::optional<Timestamp>> instant(const JsonBody& body, std::string_view name) {
+  SSAD_TRY(text, body.text(name));
+  if (!text) return std::optional<Timestamp>();
+  auto parsed = parse_rfc3339(*text);
+  if (!parsed)
+    return fail(ErrorCode::invalid_input, "\"" + std::string(name) + "\" must be an RFC 3339 date-time.");
+  return std::optional<Timestamp>(*parsed);
+}
+
+Result<Response> me(const identity::Authenticated& who) {
+  json::JsonWriter out;
+  out.begin_object();
+  out.key("user");
+  identity::write_json(out, who.user);
+  out.key("organisation");
+  identity::write_json(out, who.organisation);
+  out.key("accreditations");
+  out.begin_array();
+  for (const model::Accreditation& accreditation : who.accreditations)
+    identity::write_json(out, accreditation);
+  out.end_array();
+  out.member("credential", who.credential == identity::CredentialKind::api_key ? "api_key" : "oidc_token");
+  out.end_object();
+  return json_response(200, std::string(out.view()));
+}
+
+}  // namespace
+
+Result<identity::Authenticated> authenticated_user(const identity::Authenticator& authenticator,
+                                                   const Request& request) {
+  auto who = authenticator.authenticate(request.header("authorization"));
+  if (!who) return std::unexpected(who.error());
+  if (!*who) {
+    return fail(
+        ErrorCode::unauthenticated,
+        "This needs credentials: Authorization: Bearer with an API key or a token (docs/requestors.md).");
+  }
+  return std::move(**who);
+}
+
+Response json_response(unsigned status, std::string body) {
+  Response response;
+  response.status = status;
+  response.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}};
+  response.body = std::move(body);
+  return response;
+}
+
+Response DirectoryEndpoint::handle(const Request& request) const {
+  auto who = authenticated_user(authenticator_, request);
+  if (!who) return error_response(request.path, who.error());
+  auto answered = answer(request, *who);
+  if (answered) return std::move(*answered);
+  Response refused = error_response(request.path, answered.error());
+  if (answered.error().code == ErrorCode::method_not_allowed) {
+    // /v1/me and single objects are read; collections also take POST; actions are POST only.
+    const std::vector<std::string_view> at = segments_of(request.path);
+    const bool listed = at.size() == 2 && (at[1] == "organisations" || at[1] == "keys");
+    const bool created_only = at.size() == 2 && (at[1] == "users" || at[1] == "accreditations");
+    refused.headers.emplace_back("Allow", listed           ? "GET, HEAD, POST"
+                                          : created_only   ? "POST"
+                                          : at.size() == 4 ? "POST"
+                                                           : "GET, HEAD");
+  }
+  return refused;
+}
+
+Result<Response> DirectoryEndpoint::answer(const Request& request, const identity::Authenticated& who) const {
+  const auto query = rdap::parse_query(request.query);
+  if (!query) return fail(ErrorCode::invalid_input, "malformed query string");
+  const std::vector<std::string_view> at = segments_of(request.path);  // "v1", resource, id, action
+  const bool get = request.method == "GET";
+  const bool post = request.method == "POST";
+  if (at.size() < 2 || at.size() > 4) return fail(ErrorCode::not_found, "no such resource");
+  const std::string_view resource = at[1];
+  const std::string id = at.size() > 2 ? std::string(at[2]) : std::string();
+
+  if (resource == "me" && at.size() == 2) {
+    if (!get) return std::unexpected(method_not_allowed());
+    return me(who);
+  }
+
+  if (resource == "organisations") {
+    if (at.size() == 2 && get) {
+      SSAD_TRY(page, page_of(*query));
+      SSAD_TRY(listing, administration_.organisations(who, page));
+      return json_response(200, listing_json(listing));
+    }
+    if (at.size() == 2 && post) {
+      SSAD_TRY(body, JsonBody::parse(request.body, {"name", "kind", "country", "reason"}));
+      identity::NewOrganisation org;
+      SSAD_TRY(name, body.required_text("name"));
+      org.name = std::move(name);
+      SSAD_TRY(kind, body.text("kind"));
+      if (kind) {
+        SSAD_TRY(parsed, model::parse_organisation_kind(*kind));
+        org.kind = parsed;
+      }
+      SSAD_TRY(country, body.text("country"));
+      org.country = country.value_or("");
+      SSAD_TRY(reason, body.text("reason"));
+      SSAD_TRY(made, administration_.add_organisation(who, org, reason.value_or("")));
+      return json_response(201, one_json(made));
+    }
+    if (at.size() == 3 && get) {
+      SSAD_TRY(view, administration_.organisation(who, id));
+      return json_response(200, one_json(view));
+    }
+    return std::unexpected(at.size() <= 3 ? method_not_allowed()
+                                          : Error{ErrorCode::not_found, "no such resource"});
+  }
+
+  if (resource == "users") {
+    if (at.size() == 2 && post) {
+      SSAD_TRY(body, JsonBody::parse(request.body, {"organisation", "email", "oidc_issuer", "oidc_subject",
+                                                    "roles", "reason"}));
+      identity::NewUser user;
+      SSAD_TRY(org, body.required_text("organisation"));
+      user.org_id = std::move(org);
+      SSAD_TRY(email, body.required_text("email"));
+      user.email = std::move(email);
+      SSAD_TRY(issuer, body.text("oidc_issuer"));
+      user.oidc_issuer = issuer.value_or("");
+      SSAD_TRY(subject, body.text("oidc_subject"));
+      user.oidc_subject = subject.value_or("");
+      SSAD_TRY(roles, body.texts("roles"));
+      for (const std::string& text : roles) {
+        SSAD_TRY(role, model::parse_user_role(text));
+        user.roles |= role;
+      }
+      SSAD_TRY(reason, body.text("reason"));
+      SSAD_TRY(made, administration_.add_user(who, user, reason.value_or("")));
+      return json_response(201, one_json(made));
+    }
+    if (at.size() == 3 && get) {
+      SSAD_TRY(user, administration_.user(who, id));
+      return json_response(200, one_json(user));
+    }
+    return std::unexpected(at.size() <= 3 ? method_not_allowed()
+                                          : Error{ErrorCode::not_found, "no such resource"});
+  }
+
+  if (resource == "accreditations") {
+    if (at.size() == 2 && post) {
+      SSAD_TRY(body, JsonBody::parse(request.body,
+                                     {"organisation", "group", "authority", "valid_from", "valid_until",
+                                      "code_of_conduct_version", "purposes", "lawful_bases", "reason"}));
+      identity::NewAccreditation in;
+      SSAD_TRY(org, body.required_text("organisation"));
+      in.org_id = std::move(org);
+      SSAD_TRY(group, body.required_text("group"));
+      in.group = std::move(group);
+      SSAD_TRY(authority, body.required_text("authority"));
+      in.authority = std::move(authority);
+      SSAD_TRY(from, instant(body, "valid_from"));
+      in.valid_from = from;
+      SSAD_TRY(until, instant(body, "valid_until"));
+      if (!until) return fail(ErrorCode::invalid_input, "\"valid_until\" is required.");
+      in.valid_until = *until;
+      SSAD_TRY(coc, body.text("code_of_conduct_version"));
+      in.code_of_conduct_version = coc.value_or("");
+      SSAD_TRY(purposes, body.texts("purposes"));
+      in.purposes = std::move(purposes);
+      SSAD_TRY(bases, body.texts("lawful_bases"));
+      in.lawful_bases = std::move(bases);
+      SSAD_TRY(reason, body.text("reason"));
+      SSAD_TRY(made, administration_.add_accreditation(who, in, reason.value_or("")));
+      return json_response(201, one_json(made));
+    }
+    if (at.size() == 3 && get) {
+      SSAD_TRY(accreditation, administration_.accreditation(who, id));
+      return json_response(200, one_json(accreditation));
+    }
+    if (at.size() == 4) {
+      std::optional<identity::AccreditationChange> change;
+      for (const auto what :
+           {identity::AccreditationChange::suspend, identity::AccreditationChange::reinstate,
+            identity::AccreditationChange::revoke}) {
+        if (at[3] == identity::to_string(what)) change = what;
+      }
+      if (!change) return fail(ErrorCode::not_found, "no such resource");
+      if (!post) return std::unexpected(method_not_allowed());
+      SSAD_TRY(body, JsonBody::parse(request.body, {"reason"}));
+      SSAD_TRY(reason, body.required_text("reason"));
+      SSAD_TRY(changed, administration_.change_accreditation(who, id, *change, reason));
+      return json_response(200, one_json(changed));
+    }
+    return std::unexpected(method_not_allowed());
+  }
+
+  if (resource == "keys") {
+    if (at.size() == 2 && get) {
+      SSAD_TRY(page, page_of(*query));
+      const std::string* user = rdap::find_parameter(*query, "user");
+      SSAD_TRY(listing, administration_.keys(who, user != nullptr ? *user : std::string(), page));
+      return json_response(200, listing_json(listing));
+    }
+    if (at.size() == 2 && post) {
+      SSAD_TRY(body, JsonBody::parse(request.body, {"user", "expires", "reason"}));
+      SSAD_TRY(user, body.text("user"));
+      SSAD_TRY(expires, instant(body, "expires"));
+      SSAD_TRY(reason, body.text("reason"));
+      SSAD_TRY(made, administration_.create_key(who, user.value_or(""), expires, reason.value_or("")));
+      return json_response(201, one_json(made));
+    }
+    if (at.size() == 4 && at[3] == "revoke") {
+      if (!post) return std::unexpected(method_not_allowed());
+      SSAD_TRY(body,
+               JsonBody::parse(request.body.empty() ? std::string_view("{}") : request.body, {"reason"}));
+      SSAD_TRY(reason, body.text("reason"));
+      SSAD_TRY(revoked, administration_.revoke_key(who, id, reason.value_or("")));
+      return json_response(200, one_json(revoked));
+    }
+    return std::unexpected(at.size() == 2 ? method_not_allowed()
+                                          : Error{ErrorCode::not_found, "no such resource"});
+  }
+  return fail(ErrorCode::not_found, "no such resource");
+}
+
+}  // namespace ssad::http

@@ -1,0 +1,66 @@
+#include "http/json_body.hpp"
+
+#include <rapidjson/error/en.h>
+
+namespace ssad::http {
+namespace {
+
+Error bad(std::string message) { return Error{ErrorCode::invalid_input, std::move(message)}; }
+
+}  // namespace
+
+Result<JsonBody> JsonBody::parse(std::string_view body, std::set<std::string, std::less<>> known) {
+  JsonBody parsed;
+  parsed.document_.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+  if (parsed.document_.HasParseError()) {
+    return std::unexpected(bad(std::string("The body is not JSON: ") +
+                               rapidjson::GetParseError_En(parsed.document_.GetParseError()) + " (at byte " +
+                               std::to_string(parsed.document_.GetErrorOffset()) + ")."));
+  }
+  if (!parsed.document_.IsObject()) return std::unexpected(bad("The body must be a JSON object."));
+  for (const auto& member : parsed.document_.GetObject()) {
+    const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+    if (!known.contains(name)) {
+      std::string list;
+      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+      return std::unexpected(
+          bad("Unknown member \"" + std::string(name.substr(0, 64)) + "\" (known: " + list + ")."));
+    }
+  }
+  return parsed;
+}
+
+const rapidjson::Value* JsonBody::member(std::string_view name) const {
+  const auto found =
+      document_.FindMember(rapidjson::Value(name.data(), static_cast<rapidjson::SizeType>(name.size())));
+  return found == document_.MemberEnd() ? nullptr : &found->value;
+}
+
+Result<std::optional<std::string>> JsonBody::text(std::string_view name) const {
+  const rapidjson::Value* value = member(name);
+  if (value == nullptr || value->IsNull()) return std::optional<std::string>();
+  if (!value->IsString()) return std::unexpected(bad("\"" + std::string(name) + "\" must be a string."));
+  return std::optional<std::string>(std::string(value->GetString(), value->GetStringLength()));
+}
+
+Result<std::string> JsonBody::required_text(std::string_view name) const {
+  SSAD_TRY(value, text(name));
+  if (!value) return std::unexpected(bad("\"" + std::string(name) + "\" is required."));
+  return *value;
+}
+
+Result<std::vector<std::string>> JsonBody::texts(std::string_view name) const {
+  const rapidjson::Value* value = member(name);
+  std::vector<std::string> out;
+  if (value == nullptr || value->IsNull()) return out;
+  if (!value->IsArray())
+    return std::unexpected(bad("\"" + std::string(name) + "\" must be an array of strings."));
+  for (const auto& item : value->GetArray()) {
+    if (!item.IsString())
+      return std::unexpected(bad("\"" + std::string(name) + "\" must be an array of strings."));
+    out.emplace_back(item.GetString(), item.GetStringLength());
+  }
+  return out;
+}
+
+}  // namespace ssad::http
