@@ -36,7 +36,7 @@ namespace {
 
 using Json = rapidjson::Value;
 
-constexpr std::size_t kMaxTokenSize = 16 * 1024;
+constexpr std::size_t kMaxTokenSize = std::size_t{16} * 1024;
 constexpr int kMinRsaBits = 2048;
 constexpr int kMaxRsaBits = 8192;
 constexpr int kMaxRsaExponentBits = 64;
@@ -136,7 +136,7 @@ std::optional<std::string> decode_base64url(std::string_view text) {
 std::string_view text_of(const Json& value) { return {value.GetString(), value.GetStringLength()}; }
 
 // Parses one JSON object: UTF-8 checked, iteratively (no recursion however deep the input), with each
-// member name once. Nullopt when the text is anything else.
+// member name once. False when the text is anything else.
 bool parse_object(rapidjson::Document& document, std::string_view text) {
   document.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(),
                                                                                          text.size());
@@ -268,11 +268,14 @@ Result<TokenClaims> read_claims(std::string_view payload, const TokenCheck& chec
 // ES256 signatures are R||S, 32 bytes each (RFC 7518 §3.4); OpenSSL verifies the DER of ECDSA-Sig-Value.
 std::optional<std::string> ecdsa_der(std::string_view raw) {
   const EcdsaSignature signature(ECDSA_SIG_new());
-  Bignum r(BN_bin2bn(bytes(raw), static_cast<int>(raw.size() / 2), nullptr));
-  Bignum s(BN_bin2bn(bytes(raw.substr(raw.size() / 2)), static_cast<int>(raw.size() / 2), nullptr));
-  if (!signature || !r || !s || ECDSA_SIG_set0(signature.get(), r.get(), s.get()) != 1) return std::nullopt;
-  (void)r.release();  // owned by the signature from here on
-  (void)s.release();
+  BIGNUM* r = BN_bin2bn(bytes(raw), static_cast<int>(raw.size() / 2), nullptr);
+  BIGNUM* s = BN_bin2bn(bytes(raw.substr(raw.size() / 2)), static_cast<int>(raw.size() / 2), nullptr);
+  // ECDSA_SIG_set0 takes both numbers only when it succeeds.
+  if (!signature || r == nullptr || s == nullptr || ECDSA_SIG_set0(signature.get(), r, s) != 1) {
+    BN_free(r);
+    BN_free(s);
+    return std::nullopt;
+  }
   const int size = i2d_ECDSA_SIG(signature.get(), nullptr);
   if (size <= 0) return std::nullopt;
   std::string der(static_cast<std::size_t>(size), '\0');

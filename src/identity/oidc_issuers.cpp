@@ -21,7 +21,7 @@
 namespace ssad::identity {
 namespace {
 
-constexpr std::size_t kMaxJwksSize = 1024 * 1024;
+constexpr std::size_t kMaxJwksSize = std::size_t{1024} * 1024;
 
 struct CurlFree {
   void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
