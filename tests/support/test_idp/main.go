@@ -112,7 +112,7 @@ func newKey(alg jose.SignatureAlgorithm, rsaBits int) (crypto.Signer, error) {
 	return nil, fmt.Errorf("unknown algorithm %q", alg)
 }
 
-// addKey makes a key of alg alg A's current one. Callers hold p.mu.
+// addKey adds a key of algorithm alg and makes it alg's current key. Callers hold p.mu.
 func (p *provider) addKey(alg jose.SignatureAlgorithm, rsaBits int, use, jwkAlg string) (*key, error) {
 	private, err := newKey(alg, rsaBits)
 	if err != nil {
