@@ -28,6 +28,16 @@ struct Reader {
     if (!error) error = Error{ErrorCode::invalid_input, std::string(source) + ": " + key + ": " + why};
   }
 
+  // The same for a key of one of several tables of one name ([[oidc.issuer]]), which the key's name
+  // alone does not identify: the line says which.
+  void bad_at(const toml::node& where, const std::string& key, const std::string& why) {
+    if (!error) {
+      error = Error{ErrorCode::invalid_input, std::string(source) + " line " +
+                                                  std::to_string(where.source().begin.line) + ": " + key +
+                                                  ": " + why};
+    }
+  }
+
   // Fails on keys the config does not know, so that a typo is not silently ignored.
   void only(const toml::table& table, std::string_view prefix, const std::set<std::string_view>& known) {
     for (const auto& [key, value] : table) {
@@ -116,6 +126,70 @@ bool is_address_or_cidr(const std::string& text) {
   return !ec && network.network() == network.address();
 }
 
+// The host of an http:// or https:// URL ("[::1]" as "::1"), or "" when there is none.
+std::string url_host(std::string_view url) {
+  const auto start = url.find("://");
+  if (start == std::string_view::npos) return "";
+  std::string_view rest = url.substr(start + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (const auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
+  if (rest.starts_with('[')) {
+    const auto close = rest.find(']');
+    return close == std::string_view::npos ? "" : std::string(rest.substr(1, close - 1));
+  }
+  return std::string(rest.substr(0, rest.find(':')));
+}
+
+// [[oidc.issuer]] tables: each complete, with exactly one source of keys, and no issuer twice.
+void read_oidc_issuers(Reader& r, const toml::node& node, std::vector<OidcIssuerConfig>& out) {
+  const auto* array = node.as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    r.bad("oidc.issuer", "must be [[oidc.issuer]] tables, one per issuer");
+    return;
+  }
+  std::set<std::string> seen;
+  for (const auto& element : *array) {
+    const auto& table = *element.as_table();
+    for (const auto& [key, value] : table) {
+      if (!std::set<std::string_view>{"issuer", "name", "audience", "jwks_file", "jwks_url"}.contains(
+              key.str())) {
+        r.bad_at(value, "oidc.issuer." + std::string(key.str()), "unknown key");
+      }
+    }
+    OidcIssuerConfig issuer;
+    for (const auto& [key, member] : {std::pair{"issuer", &issuer.issuer},
+                                      {"name", &issuer.name},
+                                      {"audience", &issuer.audience},
+                                      {"jwks_file", &issuer.jwks_file},
+                                      {"jwks_url", &issuer.jwks_url}}) {
+      if (const auto* value = table.get(key)) {
+        if (auto text = value->value<std::string>()) {
+          *member = *text;
+        } else {
+          r.bad_at(*value, "oidc.issuer." + std::string(key), "must be a string");
+        }
+      }
+    }
+    for (const auto& [key, member] :
+         {std::pair{"issuer", &issuer.issuer}, {"name", &issuer.name}, {"audience", &issuer.audience}}) {
+      if (member->empty())
+        r.bad_at(table, "oidc.issuer." + std::string(key), "is required and must not be empty");
+    }
+    if (issuer.jwks_file.empty() == issuer.jwks_url.empty()) {
+      r.bad_at(table, "oidc.issuer", "needs exactly one of jwks_file and jwks_url");
+    }
+    if (!issuer.jwks_url.empty() && !issuer.jwks_url.starts_with("https://") &&
+        !(issuer.jwks_url.starts_with("http://") && is_loopback(url_host(issuer.jwks_url)))) {
+      r.bad_at(*table.get("jwks_url"), "oidc.issuer.jwks_url",
+               "must be an https:// URL (http:// only to localhost, 127.0.0.0/8 or ::1)");
+    }
+    if (!issuer.issuer.empty() && !seen.insert(issuer.issuer).second) {
+      r.bad_at(table, "oidc.issuer.issuer", "'" + issuer.issuer + "' is configured twice");
+    }
+    out.push_back(std::move(issuer));
+  }
+}
+
 }  // namespace
 
 Result<Config> parse_config(std::string_view text, std::string_view source) {
@@ -130,7 +204,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   }
   Config config;
   Reader r{parsed, source, std::nullopt};
-  r.only(parsed, "", {"store", "server", "rdap", "whois", "audit", "policy", "log"});
+  r.only(parsed, "", {"store", "server", "rdap", "whois", "audit", "policy", "oidc", "log"});
   if (const auto* t = r.section("store")) {
     r.only(*t, "store.", {"path", "replica_url"});
     r.text(*t, "store", "path", config.store.path);
@@ -231,6 +305,16 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   if (const auto* t = r.section("policy")) {
     r.only(*t, "policy.", {"file"});
     r.text(*t, "policy", "file", config.policy.file);
+  }
+  if (const auto* t = r.section("oidc")) {
+    r.only(*t, "oidc.",
+           {"clock_skew_seconds", "jwks_refresh_seconds", "jwks_refetch_min_seconds", "verified_token_cache",
+            "issuer"});
+    r.number(*t, "oidc", "clock_skew_seconds", config.oidc.clock_skew_seconds, 0, 600);
+    r.number(*t, "oidc", "jwks_refresh_seconds", config.oidc.jwks_refresh_seconds, 60, 86400);
+    r.number(*t, "oidc", "jwks_refetch_min_seconds", config.oidc.jwks_refetch_min_seconds, 1, 3600);
+    r.number(*t, "oidc", "verified_token_cache", config.oidc.verified_token_cache, 0, 1000000);
+    if (const auto* issuers = t->get("issuer")) read_oidc_issuers(r, *issuers, config.oidc.issuers);
   }
   if (const auto* t = r.section("log")) {
     r.only(*t, "log.", {"level", "access_log"});

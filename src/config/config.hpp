@@ -61,6 +61,23 @@ struct PolicyConfig {
   std::string file;  // the disclosure policy (docs/policy.md); "" = the built-in default
 };
 
+// One trusted OpenID Connect issuer ([[oidc.issuer]]): bearer tokens it signs are verified with its keys.
+struct OidcIssuerConfig {
+  std::string issuer;     // the tokens' iss, exactly ("https://idp.example")
+  std::string name;       // for people: /help's openidcProviders
+  std::string audience;   // the aud its tokens must carry: this server's client_id there
+  std::string jwks_file;  // its JWK Set in a file; or
+  std::string jwks_url;   // fetched from this https:// URL (http:// only to a loopback host)
+};
+
+struct OidcConfig {
+  unsigned clock_skew_seconds = 60;        // allowed difference between an issuer's clock and ours
+  unsigned jwks_refresh_seconds = 3600;    // a fetched JWK Set is fetched again after this long
+  unsigned jwks_refetch_min_seconds = 30;  // an unknown kid fetches again, at most this often
+  unsigned verified_token_cache = 10000;   // verified tokens kept until they expire; 0 = none
+  std::vector<OidcIssuerConfig> issuers;   // none: no bearer token is accepted
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error
   bool access_log = true;      // one JSON line per HTTP request
@@ -73,6 +90,7 @@ struct Config {
   WhoisConfig whois;
   AuditConfig audit;
   PolicyConfig policy;
+  OidcConfig oidc;
   LogConfig log;
 };
 

@@ -151,6 +151,89 @@ TEST(HostPortTest, SplitsIpv4Ipv6AndNames) {
 namespace ssad::config {
 namespace {
 
+TEST(ConfigTest, ReadsTheTrustedOidcIssuers) {
+  const auto defaults = parse_config("");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_TRUE(defaults->oidc.issuers.empty());
+  auto c = parse_config(R"(
+[oidc]
+clock_skew_seconds = 30
+
+[[oidc.issuer]]
+issuer = "https://idp.example"
+name = "Example IdP"
+audience = "rdap.nic.example"
+jwks_file = "/etc/ssad/idp-jwks.json"
+
+[[oidc.issuer]]
+issuer = "https://login.other.example/realms/rdap"
+name = "Other"
+audience = "rdap"
+jwks_url = "https://login.other.example/realms/rdap/certs"
+
+[[oidc.issuer]]
+issuer = "http://127.0.0.1:9000"
+name = "Test"
+audience = "rdap"
+jwks_url = "http://[::1]:9000/jwks"
+)");
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(c->oidc.clock_skew_seconds, 30U);
+  ASSERT_EQ(c->oidc.issuers.size(), 3U);
+  EXPECT_EQ(c->oidc.issuers[0].issuer, "https://idp.example");
+  EXPECT_EQ(c->oidc.issuers[0].name, "Example IdP");
+  EXPECT_EQ(c->oidc.issuers[0].audience, "rdap.nic.example");
+  EXPECT_EQ(c->oidc.issuers[0].jwks_file, "/etc/ssad/idp-jwks.json");
+  EXPECT_EQ(c->oidc.issuers[0].jwks_url, "");
+  EXPECT_EQ(c->oidc.issuers[1].jwks_url, "https://login.other.example/realms/rdap/certs");
+  EXPECT_EQ(c->oidc.issuers[2].jwks_url, "http://[::1]:9000/jwks");
+}
+
+// An issuer's mistakes name the line of its [[oidc.issuer]] table (or of the key), since the key's name
+// does not say which issuer it is.
+TEST(ConfigTest, RefusesAnIncompleteOrAmbiguousOidcIssuerWithItsLine) {
+  const std::string complete = "issuer = \"https://idp.example\"\nname = \"IdP\"\naudience = \"rdap\"\n";
+  const std::pair<std::string, std::string> cases[] = {
+      {"[[oidc.issuer]]\nname = \"IdP\"\naudience = \"rdap\"\njwks_file = \"k.json\"\n",
+       "ssad.toml line 1: oidc.issuer.issuer: is required and must not be empty"},
+      {"[[oidc.issuer]]\nissuer = \"https://idp.example\"\naudience = \"rdap\"\njwks_file = \"k.json\"\n",
+       "ssad.toml line 1: oidc.issuer.name: is required and must not be empty"},
+      {"[[oidc.issuer]]\nissuer = \"https://idp.example\"\nname = \"IdP\"\naudience = \"\"\njwks_file = "
+       "\"k.json\"\n",
+       "ssad.toml line 1: oidc.issuer.audience: is required and must not be empty"},
+      {"[[oidc.issuer]]\n" + complete,
+       "ssad.toml line 1: oidc.issuer: needs exactly one of jwks_file and jwks_url"},
+      {"[[oidc.issuer]]\n" + complete + "jwks_file = \"k.json\"\njwks_url = \"https://idp.example/k\"\n",
+       "ssad.toml line 1: oidc.issuer: needs exactly one of jwks_file and jwks_url"},
+      {"[[oidc.issuer]]\n" + complete + "jwks_url = \"http://idp.example/k\"\n",
+       "ssad.toml line 5: oidc.issuer.jwks_url: must be an https:// URL (http:// only to localhost, "
+       "127.0.0.0/8 or "
+       "::1)"},
+      {"[[oidc.issuer]]\n" + complete + "jwks_url = \"http://127.0.0.1.example/k\"\n",
+       "ssad.toml line 5: oidc.issuer.jwks_url: must be an https:// URL (http:// only to localhost, "
+       "127.0.0.0/8 or "
+       "::1)"},
+      {"[[oidc.issuer]]\n" + complete + "jwks_file = 7\n",
+       "ssad.toml line 5: oidc.issuer.jwks_file: must be a string"},
+      {"[[oidc.issuer]]\n" + complete + "jwks_file = \"k.json\"\nclient_id = \"x\"\n",
+       "ssad.toml line 6: oidc.issuer.client_id: unknown key"},
+      {"[[oidc.issuer]]\n" + complete + "jwks_file = \"k.json\"\n\n[[oidc.issuer]]\n" + complete +
+           "jwks_file = \"other.json\"\n",
+       "ssad.toml line 7: oidc.issuer.issuer: 'https://idp.example' is configured twice"},
+      {"[oidc.issuer]\n" + complete + "jwks_file = \"k.json\"\n",
+       "ssad.toml: oidc.issuer: must be [[oidc.issuer]] tables, one per issuer"},
+      {"[oidc]\nissuer = \"https://idp.example\"\n",
+       "ssad.toml: oidc.issuer: must be [[oidc.issuer]] tables, one per issuer"},
+      {"[oidc]\nissuers = []\n", "ssad.toml: oidc.issuers: unknown key"},
+  };
+  for (const auto& [toml, message] : cases) {
+    const auto c = parse_config(toml);
+    ASSERT_FALSE(c.has_value()) << toml;
+    EXPECT_EQ(c.error().code, ErrorCode::invalid_input);
+    EXPECT_EQ(c.error().message, message) << toml;
+  }
+}
+
 TEST(ConfigTest, AListenerOffLoopbackNeedsTheBaseUrl) {
   Config config;
   for (const char* local : {"127.0.0.1:8080", "127.1.2.3:80", "localhost:8080", "[::1]:8080"}) {
@@ -296,6 +379,10 @@ const std::vector<Key>& every_key() {
       SSAD_KEY(audit, signing_key, R"("/etc/ssad/audit.key")"),
       SSAD_KEY(audit, checkpoint_interval_seconds, "300"),
       SSAD_KEY(policy, file, R"("/etc/ssad/policy.toml")"),
+      SSAD_KEY(oidc, clock_skew_seconds, "30"),
+      SSAD_KEY(oidc, jwks_refresh_seconds, "600"),
+      SSAD_KEY(oidc, jwks_refetch_min_seconds, "10"),
+      SSAD_KEY(oidc, verified_token_cache, "500"),
       SSAD_KEY(log, level, R"("debug")"),
       SSAD_KEY(log, access_log, "false"),
   };
@@ -415,7 +502,7 @@ TEST(ConfigKeysTest, NumbersAreCheckedAgainstTheirDocumentedRange) {
       EXPECT_NE(c.error().message.find(name), std::string::npos) << c.error().message;
     }
   }
-  EXPECT_EQ(ranges, 17);  // every number key has one
+  EXPECT_EQ(ranges, 21);  // every number key has one
 }
 
 TEST(ConfigFingerprintTest, LeavesOutTheValuesOfSecretsAndKeepsEverythingElse) {
