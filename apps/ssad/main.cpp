@@ -37,6 +37,7 @@
 #include "http/routes.hpp"
 #include "http/server.hpp"
 #include "identity/authenticator.hpp"
+#include "identity/oidc_issuers.hpp"
 #include "ingest/escrow_import.hpp"
 #include "ingest/jsonl_import.hpp"
 #include "ingest/registrar_directory.hpp"
@@ -132,6 +133,8 @@ rdap::Settings rdap_settings(const config::Config& config) {
   settings.mode = operator_of(config);
   settings.terms_of_service_url = config.rdap.terms_of_service_url;
   settings.port43 = config.rdap.port43;
+  for (const auto& issuer : config.oidc.issuers)
+    settings.oidc_providers.push_back({issuer.issuer, issuer.name});
   return settings;
 }
 
@@ -303,19 +306,47 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   rdap_options.query_budget = std::chrono::milliseconds(config.rdap.query_budget_ms);
   rdap_options.clock = &clock;
   rdap_options.audit = &appender;
+  // The trusted token issuers, their keys loaded (a URL fetched) before anything is served.
+  std::unique_ptr<identity::TrustedIssuers> trusted_issuers;
+  if (!config.oidc.issuers.empty()) {
+    std::vector<identity::IssuerSettings> issuers;
+    for (const auto& issuer : config.oidc.issuers) {
+      issuers.push_back({issuer.issuer, issuer.name, issuer.audience, issuer.jwks_file, issuer.jwks_url});
+    }
+    auto created = identity::TrustedIssuers::create(
+        std::move(issuers),
+        {.skew = std::chrono::seconds(config.oidc.clock_skew_seconds),
+         .jwks_refresh = std::chrono::seconds(config.oidc.jwks_refresh_seconds),
+         .jwks_refetch_min = std::chrono::seconds(config.oidc.jwks_refetch_min_seconds),
+         .verified_cache = config.oidc.verified_token_cache},
+        clock);
+    if (!created) return report_error(with_context(created.error(), "oidc.issuer: "));
+    trusted_issuers = std::move(*created);
+  }
   const rdap::Service rdap_service(registrations, data_version, rdap_settings(config), *policy_settings,
                                    rdap_options);
   const std::size_t cache_bytes = std::size_t{config.rdap.cache_megabytes} << 20U;
   // Every HTTP path is rate limited per client; the health checks in buckets of their own.
   abuse::RateLimiter http_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
   abuse::RateLimiter health_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
-  // Who is asking: API keys from the requestor directory (read afresh on every request).
-  const identity::Authenticator authenticator(store.requestors(), clock);
+  // Who is asking: API keys from the requestor directory (read afresh on every request), and bearer
+  // tokens of the trusted OpenID Connect issuers mapped to its users.
+  auto verify_token = identity::Authenticator::VerifyToken();
+  std::vector<std::string> issuer_names;
+  if (trusted_issuers) {
+    verify_token = [&issuers = *trusted_issuers](std::string_view token) -> Result<identity::VerifiedToken> {
+      SSAD_TRY(claims, issuers.verify(token));
+      return identity::VerifiedToken{claims.issuer, claims.subject, claims.rdap_allowed_purposes,
+                                     claims.rdap_dnt_allowed.value_or(false)};
+    };
+    for (const auto& issuer : trusted_issuers->issuers()) issuer_names.push_back(issuer.issuer);
+  }
+  const identity::Authenticator authenticator(store.requestors(), clock, verify_token);
   http::RdapEndpoint rdap_endpoint(rdap_service, data_version, clock,
                                    {.base_url = config.rdap.base_url,
                                     .cache_bytes = cache_bytes,
                                     .authenticator = &authenticator,
-                                    .issuers = {}});
+                                    .issuers = issuer_names});
   // The requestor directory and policy explanations over /v1.
   identity::Directory directory(store, policy_settings->policy(), clock);
   identity::Administration administration(directory, store.requestors());
