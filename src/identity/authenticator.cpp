@@ -165,10 +165,14 @@ Result<Caller> caller_for(const Authenticated& who, std::string_view purpose, co
     return a.status == model::AccreditationStatus::active;
   };
   if (std::none_of(who.accreditations.begin(), who.accreditations.end(), in_force)) {
-    // Say which: the state of the most recently changed accreditation.
+    // Say which: the state of the most recently changed accreditation (one that ran out changed then).
+    const auto changed = [](const model::Accreditation& a) {
+      return a.status == model::AccreditationStatus::expired ? std::max(a.status_changed, a.valid_until)
+                                                             : a.status_changed;
+    };
     const auto latest = std::max_element(who.accreditations.begin(), who.accreditations.end(),
-                                         [](const model::Accreditation& a, const model::Accreditation& b) {
-                                           return a.status_changed < b.status_changed;
+                                         [&](const model::Accreditation& a, const model::Accreditation& b) {
+                                           return changed(a) < changed(b);
                                          });
     return std::unexpected(forbidden("The organisation's accreditation is " +
                                      std::string(status_word(latest->status)) +

@@ -1,0 +1,375 @@
+// Credentials and the requestor directory's use cases (issue 12 items 1–4), on both store backends:
+// API keys (format, constant-time check, revoked, expired, forged, misdirected), the authenticator (every
+// check reads the directory afresh: a change stops a credential on the very next request), caller_for
+// (which accreditation a purpose is asked under, and the 403s that say which), and the directory's
+// audited changes.
+
+#include "identity/authenticator.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "audit/entry.hpp"
+#include "audit/log.hpp"
+#include "identity/credentials.hpp"
+#include "identity/directory.hpp"
+#include "support/fake_clock.hpp"
+#include "support/store_backends.hpp"
+
+namespace ssad::identity {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const audit::Actor kConsole{"operator", "test-console"};
+
+Timestamp at(const char* text) { return parse_rfc3339(text).value(); }
+
+TEST(CredentialsTest, IdsAreRandomAndPrefixed) {
+  const std::string a = new_id("org");
+  const std::string b = new_id("org");
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(is_id(a, "org"));
+  EXPECT_FALSE(is_id(a, "usr"));
+  EXPECT_FALSE(is_id("org_ABCDEFGHIJKLMNOP", "org"));  // upper case is not base32 as we write it
+  EXPECT_FALSE(is_id("org_abc", "org"));
+}
+
+TEST(CredentialsTest, AKeyCarriesItsIdAndOnlyItsSecretsHashIsKept) {
+  const NewApiKey made = make_api_key("usr_x", at("2026-01-01T00:00:00Z"), std::nullopt);
+  EXPECT_THAT(made.key, ::testing::StartsWith("ssad_" + made.record.id + "_"));
+  EXPECT_EQ(made.key.size(), 5 + 20 + 1 + 64U);
+  const auto presented = parse_api_key(made.key);
+  ASSERT_TRUE(presented.has_value());
+  EXPECT_EQ(presented->id, made.record.id);
+  EXPECT_TRUE(same_secret(presented->secret_hash, made.record.secret_hash));
+  // The stored hash is not the secret: the key's hex does not contain it.
+  std::string hash_hex;
+  for (const auto byte : made.record.secret_hash) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    hash_hex += kHex[byte >> 4U];
+    hash_hex += kHex[byte & 15U];
+  }
+  EXPECT_THAT(made.key, Not(HasSubstr(hash_hex)));
+}
+
+TEST(CredentialsTest, MalformedKeysAreNotKeys) {
+  const NewApiKey made = make_api_key("usr_x", at("2026-01-01T00:00:00Z"), std::nullopt);
+  EXPECT_FALSE(parse_api_key(made.key.substr(0, made.key.size() - 1)).has_value());  // short
+  EXPECT_FALSE(parse_api_key(made.key + "0").has_value());                           // long
+  std::string upper = made.key;
+  upper.back() = 'G';  // not hex
+  EXPECT_FALSE(parse_api_key(upper).has_value());
+  EXPECT_FALSE(parse_api_key("ssad_key_aaaaaaaaaaaaaaaa").has_value());
+  EXPECT_FALSE(parse_api_key("").has_value());
+  // A forged secret parses, and does not match.
+  std::string forged = made.key;
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  const auto presented = parse_api_key(forged);
+  ASSERT_TRUE(presented.has_value());
+  EXPECT_FALSE(same_secret(presented->secret_hash, made.record.secret_hash));
+}
+
+class AuthenticatorTest : public ::testing::TestWithParam<ssad::testing::Backend> {
+ protected:
+  void SetUp() override {
+    store_ = GetParam().open(place_);
+    directory_ = std::make_unique<Directory>(*store_, policy::Rules::builtin(), clock_);
+    authenticator_ = std::make_unique<Authenticator>(store_->requestors(), clock_);
+    org_ =
+        directory_
+            ->add_organisation(kConsole, {"Example Networks", model::OrganisationKind::requestor, "NL"}, "")
+            .value();
+    user_ = directory_->add_user(kConsole, {org_.id, "noc@example.net", "", "", 0}, "").value();
+    accreditation_ = directory_
+                         ->add_accreditation(kConsole,
+                                             {org_.id,
+                                              "network_operator",
+                                              "FIRST",
+                                              std::nullopt,
+                                              at("2027-01-01T00:00:00Z"),
+                                              "2026-1",
+                                              {},
+                                              {}},
+                                             "vetted")
+                         .value();
+    key_ = directory_->create_key(kConsole, user_.id, at("2026-06-01T00:00:00Z"), "").value();
+  }
+
+  Result<std::optional<Authenticated>> with(const std::string& credential) {
+    return authenticator_->authenticate("Bearer " + credential);
+  }
+  Result<Caller> caller(const std::string& credential, std::string_view purpose) {
+    auto who = with(credential);
+    if (!who) return std::unexpected(who.error());
+    return caller_for(**who, purpose, policy::Rules::builtin());
+  }
+
+  ssad::testing::FakeClock clock_;
+  ssad::testing::StorePlace place_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Directory> directory_;
+  std::unique_ptr<Authenticator> authenticator_;
+  model::Organisation org_;
+  model::User user_;
+  model::Accreditation accreditation_;
+  NewApiKey key_;
+};
+
+TEST_P(AuthenticatorTest, NoCredentialsIsThePublic) {
+  auto who = authenticator_->authenticate(std::nullopt);
+  ASSERT_TRUE(who.has_value());
+  EXPECT_FALSE(who->has_value());
+}
+
+TEST_P(AuthenticatorTest, AValidKeyIsItsUserWithTheOrganisationsAccreditations) {
+  auto who = with(key_.key);
+  ASSERT_TRUE(who.has_value()) << who.error().message;
+  ASSERT_TRUE(who->has_value());
+  EXPECT_EQ((*who)->user.id, user_.id);
+  EXPECT_EQ((*who)->organisation.id, org_.id);
+  ASSERT_EQ((*who)->accreditations.size(), 1U);
+  EXPECT_EQ((*who)->credential_id, key_.record.id);
+  // The scheme is case-insensitive (RFC 6750 via RFC 7235).
+  EXPECT_TRUE(authenticator_->authenticate("bearer " + key_.key).has_value());
+}
+
+TEST_P(AuthenticatorTest, ForgedUnknownAndMalformedKeysReadAlike) {
+  std::string forged = key_.key;
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  const NewApiKey unknown = make_api_key(user_.id, clock_.now(), std::nullopt);  // never stored
+  for (const std::string& credential : {forged, unknown.key, std::string("ssad_key_short")}) {
+    auto who = with(credential);
+    ASSERT_FALSE(who.has_value()) << credential;
+    EXPECT_EQ(who.error().code, ErrorCode::unauthenticated);
+    EXPECT_EQ(who.error().message, "The API key is not valid.");
+  }
+  auto basic = authenticator_->authenticate("Basic dXNlcjpwYXNz");
+  ASSERT_FALSE(basic.has_value());
+  EXPECT_EQ(basic.error().code, ErrorCode::unauthenticated);
+}
+
+TEST_P(AuthenticatorTest, ARevokedKeyFailsOnTheVeryNextRequest) {
+  ASSERT_TRUE(with(key_.key).has_value());
+  ASSERT_TRUE(directory_->revoke_key(kConsole, key_.record.id, "laptop lost").has_value());
+  auto who = with(key_.key);
+  ASSERT_FALSE(who.has_value());
+  EXPECT_EQ(who.error().code, ErrorCode::unauthenticated);
+  EXPECT_THAT(who.error().message, HasSubstr("revoked"));
+  // Revoking twice is refused, and changes nothing.
+  EXPECT_EQ(directory_->revoke_key(kConsole, key_.record.id, "again").error().code, ErrorCode::conflict);
+}
+
+TEST_P(AuthenticatorTest, AnExpiredKeyFails) {
+  clock_.set_wall(at("2026-06-01T00:00:00Z"));
+  auto who = with(key_.key);
+  ASSERT_FALSE(who.has_value());
+  EXPECT_THAT(who.error().message, HasSubstr("expired"));
+}
+
+TEST_P(AuthenticatorTest, AKeyOfAnotherUserIsThatUsersNotThisOnes) {
+  const model::User other =
+      directory_->add_user(kConsole, {org_.id, "soc@example.net", "", "", 0}, "").value();
+  const NewApiKey other_key = directory_->create_key(kConsole, other.id, std::nullopt, "").value();
+  EXPECT_EQ((*with(other_key.key))->user.id, other.id);
+  EXPECT_EQ((*with(key_.key))->user.id, user_.id);
+}
+
+TEST_P(AuthenticatorTest, ACallerStatingAPermittedPurposeAsksUnderItsAccreditation) {
+  auto as = caller(key_.key, "technicalIssueResolution");
+  ASSERT_TRUE(as.has_value()) << as.error().message;
+  ASSERT_NE(as->requestor(), nullptr);
+  EXPECT_EQ(as->requestor()->accreditation->id, accreditation_.id);
+  EXPECT_EQ(as->purpose(), "technicalIssueResolution");
+  // Without a purpose: the public's answer (RFC 9560 §4.2.1).
+  EXPECT_TRUE(caller(key_.key, "")->is_anonymous());
+}
+
+TEST_P(AuthenticatorTest, PurposesOutsideTheAccreditationOrUnknownAreRefused) {
+  auto outside = caller(key_.key, "legalActions");
+  ASSERT_FALSE(outside.has_value());
+  EXPECT_EQ(outside.error().code, ErrorCode::forbidden);
+  EXPECT_THAT(outside.error().message, HasSubstr("not permitted by the organisation's accreditation"));
+  auto unknown = caller(key_.key, "madeUpPurpose");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code, ErrorCode::forbidden);
+  auto malformed = caller(key_.key, "not-a-purpose");
+  ASSERT_FALSE(malformed.has_value());
+  EXPECT_EQ(malformed.error().code, ErrorCode::invalid_input);
+}
+
+TEST_P(AuthenticatorTest, SuspendedRevokedAndExpiredAccreditationsSayWhichOnTheNextRequest) {
+  ASSERT_TRUE(directory_
+                  ->change_accreditation(kConsole, accreditation_.id, AccreditationChange::suspend,
+                                         "complaint under review")
+                  .has_value());
+  for (const std::string_view purpose : {"technicalIssueResolution", ""}) {
+    auto suspended = caller(key_.key, purpose);
+    ASSERT_FALSE(suspended.has_value());
+    EXPECT_EQ(suspended.error().code, ErrorCode::forbidden);
+    EXPECT_THAT(suspended.error().message, HasSubstr("suspended"));
+    EXPECT_THAT(suspended.error().message, Not(HasSubstr("complaint")));  // the reason stays the operator's
+  }
+  ASSERT_TRUE(
+      directory_->change_accreditation(kConsole, accreditation_.id, AccreditationChange::reinstate, "cleared")
+          .has_value());
+  EXPECT_TRUE(caller(key_.key, "technicalIssueResolution").has_value());
+  ASSERT_TRUE(
+      directory_->change_accreditation(kConsole, accreditation_.id, AccreditationChange::revoke, "misuse")
+          .has_value());
+  EXPECT_THAT(caller(key_.key, "technicalIssueResolution").error().message, HasSubstr("revoked"));
+  // Revoked is final.
+  EXPECT_EQ(directory_->change_accreditation(kConsole, accreditation_.id, AccreditationChange::reinstate, "x")
+                .error()
+                .code,
+            ErrorCode::conflict);
+
+  const model::Accreditation later =
+      directory_
+          ->add_accreditation(
+              kConsole, {org_.id, "cert", "FIRST", std::nullopt, at("2026-03-01T00:00:00Z"), "", {}, {}}, "")
+          .value();
+  EXPECT_EQ(caller(key_.key, "technicalIssueResolution")->requestor()->accreditation->id, later.id);
+  clock_.set_wall(at("2026-03-01T00:00:00Z"));
+  EXPECT_THAT(caller(key_.key, "technicalIssueResolution").error().message, HasSubstr("expired"));
+}
+
+TEST_P(AuthenticatorTest, AnOrganisationNeverAccreditedGetsThePublicsAnswer) {
+  const model::Organisation fresh =
+      directory_->add_organisation(kConsole, {"Fresh Ltd", model::OrganisationKind::requestor, ""}, "")
+          .value();
+  const model::User someone =
+      directory_->add_user(kConsole, {fresh.id, "a@fresh.example", "", "", 0}, "").value();
+  const NewApiKey key = directory_->create_key(kConsole, someone.id, std::nullopt, "").value();
+  auto as = caller(key.key, "technicalIssueResolution");
+  ASSERT_TRUE(as.has_value());
+  EXPECT_TRUE(as->is_anonymous());
+}
+
+TEST_P(AuthenticatorTest, TokensMapToTheUserOfTheirIssuerAndSubject) {
+  const model::User mapped =
+      directory_->add_user(kConsole, {org_.id, "sso@example.net", "https://idp.example", "sub-42", 0}, "")
+          .value();
+  int checks = 0;
+  const Authenticator with_tokens(
+      store_->requestors(), clock_, [&](std::string_view token) -> Result<VerifiedToken> {
+        ++checks;
+        if (token == "good")
+          return VerifiedToken{"https://idp.example", "sub-42", std::vector<std::string>{"legalActions"},
+                               false};
+        if (token == "stranger") return VerifiedToken{"https://idp.example", "sub-7", std::nullopt, false};
+        return fail(ErrorCode::unauthenticated, "The bearer token has expired.");
+      });
+  auto who = with_tokens.authenticate("Bearer good");
+  ASSERT_TRUE(who.has_value()) << who.error().message;
+  EXPECT_EQ((*who)->user.id, mapped.id);
+  EXPECT_EQ((*who)->credential, CredentialKind::oidc_token);
+  // The accreditation permits technicalIssueResolution, the token only legalActions: refused (RFC 9560).
+  auto narrowed = caller_for(**who, "technicalIssueResolution", policy::Rules::builtin());
+  ASSERT_FALSE(narrowed.has_value());
+  EXPECT_THAT(narrowed.error().message, HasSubstr("rdap_allowed_purposes"));
+  auto stranger = with_tokens.authenticate("Bearer stranger");
+  ASSERT_FALSE(stranger.has_value());
+  EXPECT_EQ(stranger.error().code, ErrorCode::forbidden);
+  auto expired = with_tokens.authenticate("Bearer old");
+  ASSERT_FALSE(expired.has_value());
+  EXPECT_EQ(expired.error().code, ErrorCode::unauthenticated);
+  // Without a token verifier, tokens are refused.
+  EXPECT_EQ(authenticator_->authenticate("Bearer good").error().code, ErrorCode::unauthenticated);
+  EXPECT_EQ(checks, 3);
+}
+
+TEST_P(AuthenticatorTest, ADisabledUserOrAStaffUserAsRequestorIsRefused) {
+  const model::Organisation staff =
+      directory_
+          ->add_organisation(kConsole, {"Registry Operator", model::OrganisationKind::operator_staff, ""}, "")
+          .value();
+  const model::User admin =
+      directory_
+          ->add_user(kConsole, {staff.id, "admin@registry.example", "", "", model::kRoleAdministrator}, "")
+          .value();
+  const NewApiKey admin_key = directory_->create_key(kConsole, admin.id, std::nullopt, "").value();
+  EXPECT_EQ(caller(admin_key.key, "technicalIssueResolution").error().code, ErrorCode::forbidden);
+  {
+    auto work = store_->begin_audit();
+    ASSERT_TRUE(work.has_value());
+    ASSERT_TRUE((*work)->requestors().update_user(user_.id, model::kRoleRequestor, true).has_value());
+    ASSERT_TRUE((*work)->commit(clock_.now()).has_value());
+  }
+  auto disabled = with(key_.key);
+  ASSERT_FALSE(disabled.has_value());
+  EXPECT_EQ(disabled.error().code, ErrorCode::forbidden);
+}
+
+TEST_P(AuthenticatorTest, EveryChangeIsAuditedWithWhoAndWhyAndNoEmail) {
+  auto entries = store_->audit_log().entries(0, 100);
+  ASSERT_TRUE(entries.has_value());
+  std::vector<std::string> actions;
+  for (const store::AuditRecord& record : *entries) {
+    actions.push_back(record.action);
+    EXPECT_EQ(record.actor_kind, "operator");
+    EXPECT_EQ(record.actor_id, "test-console");
+    EXPECT_THAT(record.encoding, Not(HasSubstr("noc@example.net")));
+  }
+  EXPECT_THAT(actions, ::testing::ElementsAre("requestor.organisation.add", "requestor.user.add",
+                                              "requestor.accreditation.add", "requestor.key.create"));
+  const audit::Entry accreditation = audit::decode((*entries)[2].encoding).value();
+  EXPECT_EQ(accreditation.object.id, accreditation_.id);
+  EXPECT_THAT(accreditation.detail,
+              ::testing::Contains(std::pair<std::string, std::string>("reason", "vetted")));
+  EXPECT_THAT(accreditation.detail,
+              ::testing::Contains(std::pair<std::string, std::string>("group", "network_operator")));
+  // A key's audit entry names the key's id, never the key.
+  EXPECT_THAT((*entries)[3].encoding, Not(HasSubstr(key_.key.substr(26))));
+}
+
+TEST_P(AuthenticatorTest, BadInputChangesNothing) {
+  const auto count = [&] { return store_->audit_log().head().value().size; };
+  const auto before = count();
+  EXPECT_EQ(directory_->add_user(kConsole, {org_.id, "not an email", "", "", 0}, "").error().code,
+            ErrorCode::invalid_input);
+  EXPECT_EQ(
+      directory_->add_user(kConsole, {org_.id, "a@b.example", "https://idp.example", "", 0}, "").error().code,
+      ErrorCode::invalid_input);
+  EXPECT_EQ(
+      directory_->add_user(kConsole, {"org_nonexistent00000", "a@b.example", "", "", 0}, "").error().code,
+      ErrorCode::not_found);
+  EXPECT_EQ(directory_->add_user(kConsole, {org_.id, "a@b.example", "", "", model::kRoleAdministrator}, "")
+                .error()
+                .code,
+            ErrorCode::invalid_input);
+  EXPECT_EQ(directory_
+                ->add_accreditation(
+                    kConsole,
+                    {org_.id, "astronauts", "X", std::nullopt, at("2027-01-01T00:00:00Z"), "", {}, {}}, "")
+                .error()
+                .code,
+            ErrorCode::invalid_input);
+  EXPECT_EQ(
+      directory_
+          ->add_accreditation(
+              kConsole,
+              {org_.id, "cert", "X", at("2026-05-01T00:00:00Z"), at("2026-04-01T00:00:00Z"), "", {}, {}}, "")
+          .error()
+          .code,
+      ErrorCode::invalid_input);
+  EXPECT_EQ(directory_->change_accreditation(kConsole, accreditation_.id, AccreditationChange::suspend, "")
+                .error()
+                .code,
+            ErrorCode::invalid_input);  // a suspension needs its reason
+  EXPECT_EQ(directory_->create_key(kConsole, user_.id, at("2025-01-01T00:00:00Z"), "").error().code,
+            ErrorCode::invalid_input);
+  EXPECT_EQ(
+      directory_->add_organisation(kConsole, {"Line\nbreak", model::OrganisationKind::requestor, ""}, "")
+          .error()
+          .code,
+      ErrorCode::invalid_input);
+  EXPECT_EQ(count(), before);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuthenticatorTest, ::testing::ValuesIn(ssad::testing::backends()),
+                         ssad::testing::backend_name);
+
+}  // namespace
+}  // namespace ssad::identity
