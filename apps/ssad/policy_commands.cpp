@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/domain_name.hpp"
+#include "identity/authenticator.hpp"
 #include "json/json_writer.hpp"
 #include "policy/explanation_json.hpp"
 #include "policy/rules.hpp"
@@ -18,6 +19,7 @@ struct Options {
   // explain
   std::string domain;
   std::string purpose;
+  std::string user;
   std::string group;
   std::string authority = "(any)";
   std::string status = "active";
@@ -48,9 +50,11 @@ Result<model::AccreditationStatus> status_of(const std::string& text) {
   return fail(ErrorCode::invalid_input, "--status must be active, suspended, revoked or expired");
 }
 
-// The request to explain, from the options. Errors: invalid_input naming the option.
+// The request to explain, from the options. Errors: invalid_input naming the option; for --user, the
+// directory's (not_found) and caller_for()'s (a purpose the accreditation does not permit, ...).
 Result<std::pair<identity::Caller, policy::Ask>> request_of(const Options& options,
-                                                            const policy::Rules& rules) {
+                                                            const policy::Rules& rules,
+                                                            const identity::Authenticator& directory) {
   policy::Ask ask;
   if (!options.basis.empty()) {
     ask.lawful_basis = policy::parse_lawful_basis(options.basis);
@@ -75,9 +79,15 @@ Result<std::pair<identity::Caller, policy::Ask>> request_of(const Options& optio
     }
     ask.requested = requested;
   }
+  if (!options.user.empty()) {
+    if (!options.group.empty()) return fail(ErrorCode::invalid_input, "give --user or --group, not both");
+    SSAD_TRY(who, directory.user(options.user));
+    SSAD_TRY(caller, identity::caller_for(who, options.purpose, rules));
+    return std::pair{std::move(caller), ask};
+  }
   if (options.group.empty()) {
     if (!options.purpose.empty()) {
-      return fail(ErrorCode::invalid_input, "--purpose needs a requestor: --group GROUP");
+      return fail(ErrorCode::invalid_input, "--purpose needs a requestor: --user USER or --group GROUP");
     }
     return std::pair{identity::Caller::anonymous(), ask};
   }
@@ -132,7 +142,9 @@ int explain(const config::Config& config, store::Store& store, const Options& op
   if (!settings) return report_error(settings.error());
   auto name = normalize_domain_name(options.domain);
   if (!name) return report_error(with_context(name.error(), "--domain: "));
-  auto request = request_of(options, settings->policy());
+  const SystemClock clock;
+  const identity::Authenticator directory(store.requestors(), clock);
+  auto request = request_of(options, settings->policy(), directory);
   if (!request) return report_error(request.error());
   auto registration = store.registrations().find_registration(name->ldh);
   if (!registration) return report_error(registration.error());
@@ -173,7 +185,9 @@ void add_policy_commands(CLI::App& app, Common& common, int& exit_code) {
   add_common(explain_cmd, common);
   explain_cmd->add_option("--domain", options->domain, "The domain asked about")->required();
   explain_cmd->add_option("--purpose", options->purpose, "The purpose stated (RFC 9560 or the policy's own)");
-  explain_cmd->add_option("--group", options->group, "The requestor's user group (none: the public)");
+  explain_cmd->add_option("--user", options->user, "A requestor user of the directory (its accreditations)");
+  explain_cmd->add_option("--group", options->group,
+                          "Or a user group, to explain without a user (none: the public)");
   explain_cmd->add_option("--authority", options->authority, "Its accrediting authority");
   explain_cmd->add_option("--status", options->status, "Its accreditation's status (default active)");
   explain_cmd->add_option("--basis", options->basis,
