@@ -58,7 +58,9 @@ bool consented(const Field& field, const model::Contact& contact) {
   return element != 0 && (contact.consent & element) != 0;
 }
 
+// A contact held by a privacy/proxy service is matched as one, whatever its person type.
 SubjectKind subject_kind(const model::Contact& contact) {
+  if (!contact.privacy_service.empty()) return SubjectKind::privacy_proxy;
   switch (contact.person_type) {
     case model::PersonType::legal:
       return SubjectKind::legal;

@@ -42,6 +42,7 @@ model::Contact contact_from(const toml::table& table, const std::string& handle)
   model::Contact contact = ssad::testing::sample_contact(handle, "Name " + handle, handle + "@mail.example");
   const std::string type = table["type"].value_or(std::string("natural"));
   contact.person_type = model::parse_person_type(type).value();
+  contact.privacy_service = table["privacy_service"].value_or(std::string());
   for (const std::string& element : strings(table, "consent")) {
     if (element == "name") contact.consent |= model::kConsentName;
     if (element == "organization") contact.consent |= model::kConsentOrganization;

@@ -3,6 +3,9 @@
 
 #include "policy/rules.hpp"
 
+#include <fstream>
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -133,6 +136,27 @@ TEST(RulesTest, GroupsAndOwnPurposesAreChecked) {
   ASSERT_TRUE(own.has_value()) << own.error().message;
   EXPECT_TRUE(own->knows_purpose("udrpProceeding"));
   EXPECT_EQ(own->group("ip")->lawful_bases, std::vector<LawfulBasis>{LawfulBasis::f});
+}
+
+// docs/policy.md documents the default policy rule by rule, and the whole taxonomy.
+TEST(RulesTest, ThePolicyDocumentNamesEveryDefaultRuleGroupAndReason) {
+  std::ifstream in(std::string(SSAD_TEST_DATA_DIR) + "/../../docs/policy.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  ASSERT_FALSE(doc.empty());
+  for (const Rule& rule : Rules::builtin().rules())
+    EXPECT_THAT(doc, HasSubstr("`" + rule.id + "`")) << rule.id;
+  for (const Group& group : Rules::builtin().groups())
+    EXPECT_THAT(doc, HasSubstr("`" + group.id + "`")) << group.id;
+  for (const Reason reason :
+       {Reason::personal_data, Reason::no_policy, Reason::pending_review, Reason::not_requested,
+        Reason::not_necessary, Reason::purpose_not_permitted, Reason::basis_not_permitted,
+        Reason::not_accredited, Reason::subject_rights_override, Reason::legal_restriction,
+        Reason::operator_policy}) {
+    EXPECT_THAT(doc, HasSubstr("| `" + std::string(to_string(reason)) + "` |")) << to_string(reason);
+    EXPECT_THAT(doc, HasSubstr(std::string(describe(reason)))) << to_string(reason);
+  }
 }
 
 TEST(RulesTest, TheFingerprintFollowsTheText) {
