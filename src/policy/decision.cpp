@@ -149,37 +149,39 @@ struct Request {
   catalog::FieldSet requested_nonpublic;  // asked for and not public
 };
 
-// Why a rule does not apply to the request as a whole; empty when it does.
-std::string request_mismatch(const Rule& rule, const Request& request) {
+// Why a rule does not apply to the request as a whole; empty when it does. Without `explain`, a
+// mismatch is "-": a decision builds no text.
+std::string request_mismatch(const Rule& rule, const Request& request, bool explain) {
   const model::Accreditation* accreditation = request.requestor != nullptr && request.requestor->accreditation
                                                   ? &*request.requestor->accreditation
                                                   : nullptr;
   if (!contains(rule.accreditation, request.state)) {
-    return "accreditation is " + std::string(to_string(request.state));
+    return !explain ? std::string("-") : "accreditation is " + std::string(to_string(request.state));
   }
   if (!rule.purposes.empty() && !contains(rule.purposes, request.caller.purpose())) {
-    return "purpose is not " + joined(rule.purposes);
+    return !explain ? std::string("-") : "purpose is not " + joined(rule.purposes);
   }
   if (!rule.lawful_bases.empty() && !contains(rule.lawful_bases, request.basis)) {
-    return "lawful basis " + std::string(to_string(request.basis)) + " is not one the rule names";
+    return !explain ? std::string("-")
+                    : "lawful basis " + std::string(to_string(request.basis)) + " is not one the rule names";
   }
   if (!rule.groups.empty() && (accreditation == nullptr || !contains(rule.groups, accreditation->group))) {
-    return "user group is not " + joined(rule.groups);
+    return !explain ? std::string("-") : "user group is not " + joined(rule.groups);
   }
   if (!rule.authorities.empty() &&
       (accreditation == nullptr || !contains(rule.authorities, accreditation->authority))) {
-    return "accrediting authority is not " + joined(rule.authorities);
+    return !explain ? std::string("-") : "accrediting authority is not " + joined(rule.authorities);
   }
   if (!rule.priorities.empty() && !contains(rule.priorities, request.ask.priority)) {
-    return "priority is not one the rule names";
+    return !explain ? std::string("-") : "priority is not one the rule names";
   }
   if (!rule.abuse_types.empty() && !contains(rule.abuse_types, request.ask.abuse_type)) {
-    return "abuse type is not " + joined(rule.abuse_types);
+    return !explain ? std::string("-") : "abuse type is not " + joined(rule.abuse_types);
   }
   if (rule.only_these_fields) {
     for (const Field& field : catalog::all_fields()) {
       if (request.requested_nonpublic.contains(field) && !rule.fields.contains(field)) {
-        return "the request asks for more than the rule's fields";
+        return !explain ? std::string("-") : "the request asks for more than the rule's fields";
       }
     }
   }
@@ -187,12 +189,14 @@ std::string request_mismatch(const Rule& rule, const Request& request) {
 }
 
 // Why a rule does not decide one field of an applicable request; empty when it does.
-std::string field_mismatch(const Rule& rule, const Field& field, const model::Registration& registration) {
+std::string field_mismatch(const Rule& rule, const Field& field, const model::Registration& registration,
+                           bool explain) {
   if (rule.subjects.empty() && !rule.consent) return {};
   std::string why;
   for_each_contact(field, registration, [&](const model::Contact& contact) {
     if (!rule.subjects.empty() && !contains(rule.subjects, subject_kind(contact))) {
-      why = "the data subject is " + std::string(to_string(subject_kind(contact)));
+      why = !explain ? std::string("-")
+                     : "the data subject is " + std::string(to_string(subject_kind(contact)));
       return false;
     }
     if (rule.consent && *rule.consent != consented(field, contact)) {
@@ -292,7 +296,7 @@ Explanation evaluate(const identity::Caller& caller, const model::Registration& 
   if (requestor != nullptr) {
     not_applicable.reserve(rules.rules().size());
     for (const Rule& policy_rule : rules.rules())
-      not_applicable.push_back(request_mismatch(policy_rule, request));
+      not_applicable.push_back(request_mismatch(policy_rule, request, trace));
   }
   const bool basis_permitted = contains(out.permitted_bases, request.basis);
 
@@ -330,8 +334,9 @@ Explanation evaluate(const identity::Caller& caller, const model::Registration& 
     for (std::size_t i = 0; i < rules.rules().size(); ++i) {
       const Rule& policy_rule = rules.rules()[i];
       if (!policy_rule.fields.contains(field)) continue;
-      const std::string why =
-          not_applicable[i].empty() ? field_mismatch(policy_rule, field, registration) : not_applicable[i];
+      const std::string why = not_applicable[i].empty()
+                                  ? field_mismatch(policy_rule, field, registration, trace)
+                                  : not_applicable[i];
       if (!why.empty()) {
         note(field, policy_rule.id, "skipped: ", why);
         continue;
