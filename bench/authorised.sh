@@ -23,6 +23,7 @@ count=${COUNT:-100000}
 runs=${RUNS:-5}
 duration=${DURATION:-10}
 connections=${CONNECTIONS:-64}
+workers=${WORKERS:-4}
 root=$(cd "$(dirname "$0")/.." && pwd)
 ssad=$root/build/release/apps/ssad/ssad
 decide=$root/build/release/bench/bench_policy_decide
@@ -79,6 +80,7 @@ start_ssad() {
 [server]
 http = "127.0.0.1:$port"
 threads = 1
+workers = $workers
 [rdap]
 base_url = "http://127.0.0.1:$port/rdap/"
 rate_limit_per_second = 0

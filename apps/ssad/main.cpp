@@ -306,6 +306,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   rdap_options.query_budget = std::chrono::milliseconds(config.rdap.query_budget_ms);
   rdap_options.clock = &clock;
   rdap_options.audit = &appender;
+  rdap_options.registration_cache_bytes = std::size_t{config.rdap.registration_cache_megabytes} << 20U;
   // The trusted token issuers, their keys loaded (a URL fetched) before anything is served.
   std::unique_ptr<identity::TrustedIssuers> trusted_issuers;
   if (!config.oidc.issuers.empty()) {

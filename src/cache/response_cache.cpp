@@ -4,24 +4,23 @@
 
 namespace ssad::cache {
 
-ResponseCache::ResponseCache(std::size_t capacity_bytes, std::size_t shards)
+GenerationalCache::GenerationalCache(std::size_t capacity_bytes, std::size_t shards)
     : shard_capacity_(capacity_bytes / std::max<std::size_t>(1, shards)) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, shards); ++i)
     shards_.push_back(std::make_unique<Shard>());
 }
 
-ResponseCache::Shard& ResponseCache::shard_of(std::string_view key) {
+GenerationalCache::Shard& GenerationalCache::shard_of(std::string_view key) {
   return *shards_[std::hash<std::string_view>{}(key) % shards_.size()];
 }
 
 // The entry's bytes plus a rough allowance for the list node, map node and control block.
-std::size_t ResponseCache::cost(const Shard::Entry& entry) {
+std::size_t GenerationalCache::cost(const Shard::Entry& entry) {
   constexpr std::size_t kOverhead = 160;
-  return 2 * entry.first.size() + entry.second->body.size() +
-         entry.second->splices.size() * sizeof(std::size_t) + kOverhead;
+  return 2 * entry.first.size() + entry.value_bytes + kOverhead;
 }
 
-bool ResponseCache::catch_up(std::uint64_t generation) {
+bool GenerationalCache::catch_up(std::uint64_t generation) {
   const std::uint64_t current = generation_.load(std::memory_order_acquire);
   if (generation == current) return true;
   if (generation < current) return false;
@@ -41,7 +40,7 @@ bool ResponseCache::catch_up(std::uint64_t generation) {
   return true;
 }
 
-std::shared_ptr<const CachedResponse> ResponseCache::find(std::string_view key, std::uint64_t generation) {
+std::shared_ptr<const void> GenerationalCache::find(std::string_view key, std::uint64_t generation) {
   if (shard_capacity_ == 0 || !catch_up(generation)) return nullptr;
   Shard& shard = shard_of(key);
   const std::lock_guard lock(shard.mutex);
@@ -51,9 +50,9 @@ std::shared_ptr<const CachedResponse> ResponseCache::find(std::string_view key, 
   return it->second->second;
 }
 
-void ResponseCache::insert(std::string key, std::shared_ptr<const CachedResponse> response,
-                           std::uint64_t generation) {
-  if (shard_capacity_ == 0 || !response || !catch_up(generation)) return;
+void GenerationalCache::insert(std::string key, std::shared_ptr<const void> value, std::size_t value_bytes,
+                               std::uint64_t generation) {
+  if (shard_capacity_ == 0 || !value || !catch_up(generation)) return;
   Shard& shard = shard_of(key);
   const std::lock_guard lock(shard.mutex);
   if (generation != generation_.load(std::memory_order_acquire)) return;
@@ -62,7 +61,7 @@ void ResponseCache::insert(std::string key, std::shared_ptr<const CachedResponse
     shard.order.erase(it->second);
     shard.index.erase(it);
   }
-  shard.order.emplace_front(std::move(key), std::move(response));
+  shard.order.push_front({std::move(key), std::move(value), value_bytes});
   const std::size_t added = cost(shard.order.front());
   if (added > shard_capacity_) {  // larger than the whole shard: not worth keeping
     shard.order.pop_front();
@@ -78,7 +77,7 @@ void ResponseCache::insert(std::string key, std::shared_ptr<const CachedResponse
   }
 }
 
-std::size_t ResponseCache::size_bytes() const {
+std::size_t GenerationalCache::size_bytes() const {
   std::size_t total = 0;
   for (const auto& shard : shards_) {
     const std::lock_guard lock(shard->mutex);
@@ -87,7 +86,7 @@ std::size_t ResponseCache::size_bytes() const {
   return total;
 }
 
-std::size_t ResponseCache::entries() const {
+std::size_t GenerationalCache::entries() const {
   std::size_t total = 0;
   for (const auto& shard : shards_) {
     const std::lock_guard lock(shard->mutex);

@@ -28,24 +28,31 @@ struct CachedResponse {
   std::vector<std::size_t> splices;
 };
 
-class ResponseCache {
+/// The machinery, for values of any type: the typed caches below (and cache/registration_cache.hpp) say
+/// what they keep and how many bytes each costs.
+class GenerationalCache {
  public:
   /// `capacity_bytes` 0 disables the cache.
-  explicit ResponseCache(std::size_t capacity_bytes, std::size_t shards = 16);
+  explicit GenerationalCache(std::size_t capacity_bytes, std::size_t shards = 16);
 
-  /// The answer stored for `key` under `generation`, or nullptr (also when `generation` is older than the
+  /// The value stored for `key` under `generation`, or nullptr (also when `generation` is older than the
   /// cache's; a newer one empties the cache first).
-  [[nodiscard]] std::shared_ptr<const CachedResponse> find(std::string_view key, std::uint64_t generation);
-  /// Keeps an answer rendered from data read after `generation` was current; dropped when the cache has
-  /// moved to a newer generation meanwhile.
-  void insert(std::string key, std::shared_ptr<const CachedResponse> response, std::uint64_t generation);
+  [[nodiscard]] std::shared_ptr<const void> find(std::string_view key, std::uint64_t generation);
+  /// Keeps a value made from data read after `generation` was current, costing `value_bytes`; dropped
+  /// when the cache has moved to a newer generation meanwhile.
+  void insert(std::string key, std::shared_ptr<const void> value, std::size_t value_bytes,
+              std::uint64_t generation);
   [[nodiscard]] std::size_t size_bytes() const;
-  /// How many answers are kept.
+  /// How many values are kept.
   [[nodiscard]] std::size_t entries() const;
 
  private:
   struct Shard {
-    using Entry = std::pair<std::string, std::shared_ptr<const CachedResponse>>;
+    struct Entry {
+      std::string first;  // the key
+      std::shared_ptr<const void> second;
+      std::size_t value_bytes = 0;
+    };
     mutable std::mutex mutex;
     std::list<Entry> order;  // most recently used first
     struct Hash {
@@ -65,6 +72,30 @@ class ResponseCache {
   std::mutex clear_mutex_;  // one emptying at a time
   std::size_t shard_capacity_;
   std::vector<std::unique_ptr<Shard>> shards_;
+};
+
+class ResponseCache {
+ public:
+  /// `capacity_bytes` 0 disables the cache.
+  explicit ResponseCache(std::size_t capacity_bytes, std::size_t shards = 16)
+      : cache_(capacity_bytes, shards) {}
+
+  /// The answer stored for `key` under `generation`, or nullptr (see GenerationalCache::find).
+  [[nodiscard]] std::shared_ptr<const CachedResponse> find(std::string_view key, std::uint64_t generation) {
+    return std::static_pointer_cast<const CachedResponse>(cache_.find(key, generation));
+  }
+  /// Keeps an answer rendered from data read after `generation` was current (see GenerationalCache::insert).
+  void insert(std::string key, std::shared_ptr<const CachedResponse> response, std::uint64_t generation) {
+    if (!response) return;
+    const std::size_t bytes = response->body.size() + response->splices.size() * sizeof(std::size_t);
+    cache_.insert(std::move(key), std::move(response), bytes, generation);
+  }
+  [[nodiscard]] std::size_t size_bytes() const { return cache_.size_bytes(); }
+  /// How many answers are kept.
+  [[nodiscard]] std::size_t entries() const { return cache_.entries(); }
+
+ private:
+  GenerationalCache cache_;
 };
 
 }  // namespace ssad::cache

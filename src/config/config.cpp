@@ -261,8 +261,8 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   if (const auto* t = r.section("rdap")) {
     r.only(*t, "rdap.",
            {"mode", "base_url", "terms_of_service_url", "port43", "cursor_secret", "page_size",
-            "search_min_prefix", "query_budget_ms", "cache_megabytes", "rate_limit_per_second",
-            "rate_limit_burst"});
+            "search_min_prefix", "query_budget_ms", "cache_megabytes", "registration_cache_megabytes",
+            "rate_limit_per_second", "rate_limit_burst"});
     r.text(*t, "rdap", "mode", config.rdap.mode);
     r.text(*t, "rdap", "base_url", config.rdap.base_url);
     r.text(*t, "rdap", "terms_of_service_url", config.rdap.terms_of_service_url);
@@ -272,6 +272,8 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     r.number(*t, "rdap", "search_min_prefix", config.rdap.search_min_prefix, 1, 63);
     r.number(*t, "rdap", "query_budget_ms", config.rdap.query_budget_ms, 0, 600000);
     r.number(*t, "rdap", "cache_megabytes", config.rdap.cache_megabytes, 0, 1 << 20);
+    r.number(*t, "rdap", "registration_cache_megabytes", config.rdap.registration_cache_megabytes, 0,
+             1 << 20);
     r.number(*t, "rdap", "rate_limit_per_second", config.rdap.rate_limit_per_second, 0, 1000000);
     r.number(*t, "rdap", "rate_limit_burst", config.rdap.rate_limit_burst, 1, 1000000);
     if (config.rdap.mode != "registry" && config.rdap.mode != "registrar") {

@@ -36,14 +36,15 @@ struct RdapConfig {
   std::string mode = "registry";  // "registry" or "registrar" (ICANN 2024 gTLD profile)
   std::string base_url;           // public URL of /rdap/ ("https://rdap.nic.example/rdap/"); "" = from Host
   std::string terms_of_service_url = "https://www.example/rdap-terms";
-  std::string port43;                   // WHOIS host name shown as port43; "" = none
-  std::string cursor_secret;            // key of paging cursors; "" = random per process
-  unsigned page_size = 50;              // search results per page
-  unsigned search_min_prefix = 2;       // characters a wildcard search needs before its '*'
-  unsigned query_budget_ms = 2000;      // a query's store reads end with 503 after this long; 0 = no limit
-  unsigned cache_megabytes = 256;       // rendered lookups kept in memory; 0 = no cache
-  unsigned rate_limit_per_second = 10;  // anonymous queries per client address; 0 = unlimited
-  unsigned rate_limit_burst = 100;      // queries a quiet client may make at once
+  std::string port43;               // WHOIS host name shown as port43; "" = none
+  std::string cursor_secret;        // key of paging cursors; "" = random per process
+  unsigned page_size = 50;          // search results per page
+  unsigned search_min_prefix = 2;   // characters a wildcard search needs before its '*'
+  unsigned query_budget_ms = 2000;  // a query's store reads end with 503 after this long; 0 = no limit
+  unsigned cache_megabytes = 256;   // rendered lookups kept in memory; 0 = no cache
+  unsigned registration_cache_megabytes = 256;  // registrations kept for requestors' lookups; 0 = none
+  unsigned rate_limit_per_second = 10;          // anonymous queries per client address; 0 = unlimited
+  unsigned rate_limit_burst = 100;              // queries a quiet client may make at once
 };
 
 struct WhoisConfig {

@@ -8,12 +8,22 @@ namespace ssad::rdap {
 Result<Answer> lookup_domain(const Environment& env, const DomainLookup& query, const Location& location,
                              const identity::Caller& caller, const policy::Ask& ask) {
   const Context context = env.context(location);
-  auto registration = env.store.find_registration(query.name.ldh);
+  // A requestor's answer cannot come from the response cache (it depends on who asks), but the
+  // registration it is rendered from can: read after the data generation it is kept under, it is as
+  // current as the public's cached answers (cache::DataVersion). The public's misses read the store.
+  std::shared_ptr<const model::Registration> registration;
+  const std::uint64_t generation = env.data_version.current().generation;
+  if (!caller.is_anonymous()) registration = env.registrations.find(query.name.ldh, generation);
   if (!registration) {
-    if (registration.error().code == ErrorCode::not_found) {
-      return fail(ErrorCode::not_found, "The domain name is not registered here.");
+    auto read = env.store.find_registration(query.name.ldh);
+    if (!read) {
+      if (read.error().code == ErrorCode::not_found) {
+        return fail(ErrorCode::not_found, "The domain name is not registered here.");
+      }
+      return std::unexpected(store_failure(read.error()));
     }
-    return std::unexpected(store_failure(registration.error()));
+    registration = std::make_shared<const model::Registration>(std::move(*read));
+    if (!caller.is_anonymous()) env.registrations.insert(query.name.ldh, registration, generation);
   }
   const policy::Decision decision = policy::decide(caller, *registration, env.policy, ask);
   Answer answer;

@@ -31,6 +31,7 @@ struct Service::Impl {
   Impl(store::RegistrationReader& store, cache::DataVersion& data_version, Settings rdap_settings,
        policy::Settings policy_settings, const ServiceOptions& options)
       : clock(options.clock != nullptr ? *options.clock : system_clock),
+        registrations(options.registration_cache_bytes),
         settings(std::move(rdap_settings)),
         policy(policy_settings),
         cursors(options.cursor_key.empty() ? CursorCodec(options.cursor_lifetime)
@@ -44,10 +45,12 @@ struct Service::Impl {
             options.min_search_prefix,
             options.query_budget,
             clock,
-            options.audit} {}
+            options.audit,
+            registrations} {}
 
   SystemClock system_clock;
   const Clock& clock;
+  cache::RegistrationCache registrations;
   Settings settings;
   policy::Settings policy;
   CursorCodec cursors;

@@ -39,6 +39,9 @@ struct ServiceOptions {
   // Records what is disclosed to requestors, before the answer is returned; nullptr: an answer that would
   // disclose anything beyond the public's view fails (unavailable) instead.
   audit::Appender* audit = nullptr;
+  // Registrations kept for requestors' domain lookups, whose answers the response cache cannot hold
+  // (cache/registration_cache.hpp); 0: none.
+  std::size_t registration_cache_bytes = 0;
 };
 
 class Service {

@@ -6,6 +6,7 @@
 
 #include "audit/log.hpp"
 #include "cache/data_version.hpp"
+#include "cache/registration_cache.hpp"
 #include "core/time.hpp"
 #include "identity/caller.hpp"
 #include "policy/decision.hpp"
@@ -25,10 +26,11 @@ struct Environment {
   const policy::Settings& policy;
   const CursorCodec& cursors;
   std::size_t page_size;
-  std::size_t min_search_prefix;           // characters before a wildcard's '*'
-  std::chrono::milliseconds query_budget;  // of a search page; 0 = none
-  const Clock& clock;                      // measures query_budget
-  audit::Appender* audit;                  // records disclosures; nullptr: nothing beyond public is served
+  std::size_t min_search_prefix;            // characters before a wildcard's '*'
+  std::chrono::milliseconds query_budget;   // of a search page; 0 = none
+  const Clock& clock;                       // measures query_budget
+  audit::Appender* audit;                   // records disclosures; nullptr: nothing beyond public is served
+  cache::RegistrationCache& registrations;  // requestors' domain lookups read through it
 
   /// The renderers' context for a query.
   [[nodiscard]] Context context(const Location& location) const;

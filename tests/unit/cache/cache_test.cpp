@@ -9,6 +9,7 @@
 
 #include "cache/abuse_contact_gaps.hpp"
 #include "cache/data_version.hpp"
+#include "cache/registration_cache.hpp"
 #include "cache/response_cache.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "support/fake_clock.hpp"
@@ -143,6 +144,47 @@ TEST_F(DataVersionTest, TheRegistrarsWithoutAnAbuseContactAreReadAgainWhenTheDat
   EXPECT_EQ(gaps.current().value()->size(), 1U);  // DataVersion has not looked yet
   clock_.advance(std::chrono::seconds(1));
   EXPECT_TRUE(gaps.current().value()->empty());
+}
+
+}  // namespace
+}  // namespace ssad::cache
+
+namespace ssad::cache {
+namespace {
+
+std::shared_ptr<const model::Registration> registration_named(const char* name) {
+  auto r = std::make_shared<model::Registration>();
+  r->domain.name = normalize_domain_name(name).value();
+  r->contacts.emplace_back(model::ContactRole::registrant, model::Contact{});
+  return r;
+}
+
+TEST(RegistrationCacheTest, KeepsRegistrationsUntilTheDataChanges) {
+  RegistrationCache cache(1 << 20);
+  cache.insert("a.test", registration_named("a.test"), 1);
+  ASSERT_NE(cache.find("a.test", 1), nullptr);
+  EXPECT_EQ(cache.find("a.test", 1)->domain.name.ldh, "a.test");
+  EXPECT_EQ(cache.find("b.test", 1), nullptr);
+  // A newer generation empties it; one read before it is not kept.
+  EXPECT_EQ(cache.find("a.test", 2), nullptr);
+  cache.insert("a.test", registration_named("a.test"), 1);
+  EXPECT_EQ(cache.find("a.test", 2), nullptr);
+  RegistrationCache off(0);
+  off.insert("a.test", registration_named("a.test"), 1);
+  EXPECT_EQ(off.find("a.test", 1), nullptr);
+}
+
+TEST(RegistrationCacheTest, StaysWithinItsBytes) {
+  const std::size_t each = approximate_bytes(*registration_named("x0.test"));
+  EXPECT_GT(each, sizeof(model::Registration));
+  RegistrationCache cache(16 * 20 * (each + 200));  // 16 shards, room for about 20 each
+  for (int i = 0; i < 2000; ++i) {
+    const std::string name = "x" + std::to_string(i) + ".test";
+    cache.insert(name, registration_named(name.c_str()), 1);
+  }
+  EXPECT_LE(cache.size_bytes(), 16 * 20 * (each + 200));
+  EXPECT_GT(cache.entries(), 100U);
+  EXPECT_LT(cache.entries(), 2000U);
 }
 
 }  // namespace

@@ -371,6 +371,7 @@ const std::vector<Key>& every_key() {
       SSAD_KEY(rdap, search_min_prefix, "3"),
       SSAD_KEY(rdap, query_budget_ms, "500"),
       SSAD_KEY(rdap, cache_megabytes, "3"),
+      SSAD_KEY(rdap, registration_cache_megabytes, "5"),
       SSAD_KEY(rdap, rate_limit_per_second, "5"),
       SSAD_KEY(rdap, rate_limit_burst, "9"),
       SSAD_KEY(whois, listen, R"("0.0.0.0:43")"),
@@ -502,7 +503,7 @@ TEST(ConfigKeysTest, NumbersAreCheckedAgainstTheirDocumentedRange) {
       EXPECT_NE(c.error().message.find(name), std::string::npos) << c.error().message;
     }
   }
-  EXPECT_EQ(ranges, 21);  // every number key has one
+  EXPECT_EQ(ranges, 22);  // every number key has one
 }
 
 TEST(ConfigFingerprintTest, LeavesOutTheValuesOfSecretsAndKeepsEverythingElse) {
