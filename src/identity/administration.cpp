@@ -95,7 +95,7 @@ Result<model::Accreditation> Administration::add_accreditation(const Authenticat
 
 Result<model::Accreditation> Administration::accreditation(const Authenticated& who,
                                                            const std::string& id) const {
-  auto found = reader_.accreditation(id);
+  auto found = directory_.accreditation(id);
   if (!found) {
     if (found.error().code == ErrorCode::not_found)
       return not_found<model::Accreditation>("accreditation", id);

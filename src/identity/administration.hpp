@@ -49,6 +49,7 @@ class Administration {
   [[nodiscard]] Result<model::Accreditation> add_accreditation(const Authenticated& who,
                                                                const NewAccreditation& accreditation,
                                                                const std::string& reason);
+  /// With its status as in force now, as the organisation's view and /v1/me give it.
   [[nodiscard]] Result<model::Accreditation> accreditation(const Authenticated& who,
                                                            const std::string& id) const;
   [[nodiscard]] Result<model::Accreditation> change_accreditation(const Authenticated& who,

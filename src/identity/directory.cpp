@@ -328,6 +328,12 @@ Result<model::ApiKey> Directory::revoke_key(const audit::Actor& actor, const std
   return *key;
 }
 
+Result<model::Accreditation> Directory::accreditation(const std::string& id) const {
+  auto found = must_exist(store_.requestors().accreditation(id), "accreditation", id);
+  if (found) found->status = status_at(*found, clock_.now());
+  return found;
+}
+
 Result<std::vector<OrganisationView>> Directory::list(const std::string& org_id) const {
   store::RequestorReader& reader = store_.requestors();
   std::vector<model::Organisation> organisations;
