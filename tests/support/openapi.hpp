@@ -57,7 +57,8 @@ class OpenApi {
     const std::string status = std::to_string(response.status);
     const auto declared = responses.FindMember(status.c_str());
     if (declared == responses.MemberEnd())
-      return "status " + status + " of " + std::string(method) + " " + std::string(path) + " is not documented";
+      return "status " + status + " of " + std::string(method) + " " + std::string(path) +
+             " is not documented";
     const rapidjson::Value* answer = deref(&declared->value);
     if (answer == nullptr) return "a response $ref does not resolve";
     if (std::string missing = headers_of(*answer, path, response); !missing.empty()) return missing;
@@ -227,7 +228,8 @@ class OpenApi {
 
   // `json` validated against `declared`, with the document's components beside it so that its $refs
   // resolve.
-  std::string validate(const rapidjson::Value& declared, std::string_view json, const std::string& what) const {
+  std::string validate(const rapidjson::Value& declared, std::string_view json,
+                       const std::string& what) const {
     rapidjson::Document schema(rapidjson::kObjectType);
     auto& a = schema.GetAllocator();
     schema.AddMember("components", rapidjson::Value(document_["components"], a), a);
