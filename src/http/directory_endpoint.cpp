@@ -163,8 +163,9 @@ Result<Response> DirectoryEndpoint::answer(const Request& request, const identit
       org.name = std::move(name);
       SSAD_TRY(kind, body.text("kind"));
       if (kind) {
-        SSAD_TRY(parsed, model::parse_organisation_kind(*kind));
-        org.kind = parsed;
+        auto parsed = model::parse_organisation_kind(*kind);
+        if (!parsed) return fail(ErrorCode::invalid_input, "\"kind\" must be requestor or operator.");
+        org.kind = *parsed;
       }
       SSAD_TRY(country, body.text("country"));
       org.country = country.value_or("");
@@ -195,8 +196,12 @@ Result<Response> DirectoryEndpoint::answer(const Request& request, const identit
       user.oidc_subject = subject.value_or("");
       SSAD_TRY(roles, body.texts("roles"));
       for (const std::string& text : roles) {
-        SSAD_TRY(role, model::parse_user_role(text));
-        user.roles |= role;
+        auto role = model::parse_user_role(text);
+        if (!role) {
+          return fail(ErrorCode::invalid_input,
+                      "\"roles\" must each be requestor, reviewer, administrator or auditor.");
+        }
+        user.roles |= *role;
       }
       SSAD_TRY(reason, body.text("reason"));
       SSAD_TRY(made, administration_.add_user(who, user, reason.value_or("")));

@@ -12,7 +12,11 @@ namespace ssad::http {
 namespace {
 
 Result<model::AccreditationStatus> status_of(const std::string& text) {
-  return model::parse_accreditation_status(text);
+  auto status = model::parse_accreditation_status(text);
+  if (!status) {
+    return fail(ErrorCode::invalid_input, "\"status\" must be active, suspended, revoked or expired.");
+  }
+  return status;
 }
 
 // The caller and what it asks, from the body.

@@ -205,7 +205,8 @@ Result<model::Accreditation> Directory::add_accreditation(const audit::Actor& ac
   const Timestamp now = clock_.now();
   const Timestamp from = in.valid_from.value_or(now);
   if (in.valid_until <= from)
-    return fail(ErrorCode::invalid_input, "the accreditation must end after it starts");
+    return fail(ErrorCode::invalid_input,
+                "the accreditation must end (valid_until) after it starts (valid_from)");
   auto org = must_exist(store_.requestors().organisation(in.org_id), "organisation", in.org_id);
   if (!org) return std::unexpected(org.error());
   if (org->kind != model::OrganisationKind::requestor) {
@@ -298,7 +299,7 @@ Result<NewApiKey> Directory::create_key(const audit::Actor& actor, const std::st
   if (!user) return std::unexpected(user.error());
   if (user->disabled) return fail(ErrorCode::invalid_input, "user " + user_id + " is disabled");
   const Timestamp now = clock_.now();
-  if (expires && *expires <= now) return fail(ErrorCode::invalid_input, "the key must expire in the future");
+  if (expires && *expires <= now) return fail(ErrorCode::invalid_input, "expires must be in the future");
   NewApiKey made = make_api_key(user->id, now, expires);
   SSAD_TRY(work, store_.begin_audit());
   SSAD_CHECK(work->requestors().add_api_key(made.record));
