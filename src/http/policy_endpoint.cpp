@@ -90,11 +90,13 @@ Result<std::pair<identity::Caller, policy::Ask>> request_of(const JsonBody& body
 
 Response PolicyEndpoint::handle(const Request& request) const {
   auto answer = [&]() -> Result<Response> {
+    // Who asks, then what (a wrong method is 405 for everyone, as on the directory's paths), then whether
+    // the caller may.
     SSAD_TRY(who, authenticated_user(authenticator_, request));
+    if (request.method != "POST") return fail(ErrorCode::method_not_allowed, "POST a request to explain.");
     if (!identity::is_staff(who, model::kRoleAdministrator | model::kRoleReviewer | model::kRoleAuditor)) {
       return fail(ErrorCode::forbidden, "Explanations are for the operator's staff.");
     }
-    if (request.method != "POST") return fail(ErrorCode::method_not_allowed, "POST a request to explain.");
     SSAD_TRY(body, JsonBody::parse(request.body, {"domain", "user", "group", "authority", "status", "purpose",
                                                   "lawful_basis", "priority", "abuse_type", "fields"}));
     SSAD_TRY(domain, body.required_text("domain"));
