@@ -10,7 +10,8 @@
 // ("/v1/users/{id}" matches "/v1/users/usr_abc"; of several, the one with the most literal segments).
 // What the document promises beyond its operations is checked too: a path it does not list answers 404,
 // and a method a listed path does not document answers 405 with `Allow` naming exactly the documented
-// methods (HEAD with GET), both as problem details. Given the request, a successful answer's request
+// methods (HEAD with GET) — or 401, when every operation of the path needs credentials and none that
+// authenticate came — all as problem details. Given the request, a successful answer's request
 // body must also validate against the operation's request body schema.
 //
 //   const testing::OpenApi api(router.handle(get("/v1/openapi.json")).body);
@@ -159,6 +160,12 @@ class OpenApi {
   std::string not_allowed(std::string_view method, std::string_view path, const rapidjson::Value& item,
                           const http::Response& response) const {
     const std::string what = std::string(method) + " " + std::string(path);
+    if (response.status == 401 && all_secured(item)) {
+      // The credentials are checked before the method.
+      if (response.header("WWW-Authenticate").value_or("") != "Bearer")
+        return what + ": a 401 without Bearer";
+      return problem(path, response);
+    }
     if (response.status != 405) {
       return what + " is not documented, yet it answered " + std::to_string(response.status);
     }
@@ -189,6 +196,19 @@ class OpenApi {
       return what + ": 405 with Allow \"" + std::string(allow) + "\" where the document lists " + listed;
     }
     return problem(path, response);
+  }
+
+  // True when every operation of the path needs credentials.
+  static bool all_secured(const rapidjson::Value& item) {
+    bool any = false;
+    for (auto m = item.MemberBegin(); m != item.MemberEnd(); ++m) {
+      if (!is_method(m->name.GetString())) continue;
+      const auto security = m->value.FindMember("security");
+      if (security == m->value.MemberEnd() || !security->value.IsArray() || security->value.Empty())
+        return false;
+      any = true;
+    }
+    return any;
   }
 
   // A problem details body, as the document's Problem schema says.
