@@ -536,10 +536,12 @@ TEST_F(DirectoryEndpointTest, EveryChangeIsInTheAuditLogWithWhoAndWhyAndNoEmail)
   const std::string org =
       json(post("/v1/organisations", admin_.key, R"({"name":"Delta Labs","reason":"ticket 17"})"))["id"]
           .GetString();
-  const std::string user = json(post(
-      "/v1/users", admin_.key,
-      R"({"organisation":")" + org + R"(","email":"dora@delta.example","reason":"ticket 18"})"))["id"]
-                               .GetString();
+  const std::string user =
+      json(post("/v1/users", admin_.key,
+                R"({"organisation":")" + org +
+                    R"(","email":"dora@delta.example","oidc_issuer":"https://id.delta.example",)"
+                    R"("oidc_subject":"dora-subject-8841","reason":"ticket 18"})"))["id"]
+          .GetString();
   const std::string acc = json(post(
       "/v1/accreditations", admin_.key,
       R"({"organisation":")" + org +
@@ -588,9 +590,10 @@ TEST_F(DirectoryEndpointTest, EveryChangeIsInTheAuditLogWithWhoAndWhyAndNoEmail)
     EXPECT_EQ(reason->second, want.reason) << i;
     EXPECT_EQ(entry.time, clock_.now());
   }
-  // No email address in any entry's encoding, the set-up's included.
+  // No email address or OpenID Connect subject in any entry's encoding, the set-up's included.
   std::vector<std::string> addresses = emails();
   addresses.emplace_back("dora@delta.example");
+  addresses.emplace_back("dora-subject-8841");
   for (const store::AuditRecord& record : audit_records()) {
     for (const std::string& address : addresses) {
       EXPECT_EQ(record.encoding.find(address), std::string::npos) << record.action;
