@@ -98,14 +98,13 @@ Result<Response> me(const identity::Authenticated& who) {
 
 Result<identity::Authenticated> authenticated_user(const identity::Authenticator& authenticator,
                                                    const Request& request) {
-  auto who = authenticator.authenticate(request.header("authorization"));
-  if (!who) return std::unexpected(who.error());
-  if (!*who) {
+  SSAD_TRY(who, authenticator.authenticate(request.header("authorization")));
+  if (!who.has_value()) {
     return fail(
         ErrorCode::unauthenticated,
         "This needs credentials: Authorization: Bearer with an API key or a token (docs/requestors.md).");
   }
-  return std::move(**who);
+  return std::move(*who);
 }
 
 Response json_response(unsigned status, std::string body) {

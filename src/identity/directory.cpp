@@ -252,8 +252,8 @@ Result<model::Accreditation> Directory::change_accreditation(const audit::Actor&
   if (!current) return std::unexpected(current.error());
   const Timestamp now = clock_.now();
   const model::AccreditationStatus before = status_at(*current, now);
-  model::AccreditationStatus after = before;
-  const auto refuse = [&](std::string why) {
+  model::AccreditationStatus after = model::AccreditationStatus::revoked;
+  const auto refuse = [&](const std::string& why) {
     return fail(ErrorCode::conflict,
                 "accreditation " + id + " is " + std::string(model::to_string(before)) + ": " + why);
   };
@@ -274,7 +274,6 @@ Result<model::Accreditation> Directory::change_accreditation(const audit::Actor&
       break;
     case AccreditationChange::revoke:
       if (current->status == model::AccreditationStatus::revoked) return refuse("it is revoked already");
-      after = model::AccreditationStatus::revoked;
       break;
   }
   SSAD_TRY(work, store_.begin_audit());
