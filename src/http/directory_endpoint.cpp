@@ -98,14 +98,13 @@ Result<Response> me(const identity::Authenticated& who) {
 
 Result<identity::Authenticated> authenticated_user(const identity::Authenticator& authenticator,
                                                    const Request& request) {
-  auto who = authenticator.authenticate(request.header("authorization"));
-  if (!who) return std::unexpected(who.error());
-  if (!*who) {
+  SSAD_TRY(who, authenticator.authenticate(request.header("authorization")));
+  if (!who.has_value()) {
     return fail(
         ErrorCode::unauthenticated,
         "This needs credentials: Authorization: Bearer with an API key or a token (docs/requestors.md).");
   }
-  return std::move(**who);
+  return std::move(*who);
 }
 
 Response json_response(unsigned status, std::string body) {
@@ -163,8 +162,9 @@ Result<Response> DirectoryEndpoint::answer(const Request& request, const identit
       org.name = std::move(name);
       SSAD_TRY(kind, body.text("kind"));
       if (kind) {
-        SSAD_TRY(parsed, model::parse_organisation_kind(*kind));
-        org.kind = parsed;
+        auto parsed = model::parse_organisation_kind(*kind);
+        if (!parsed) return fail(ErrorCode::invalid_input, "\"kind\" must be requestor or operator.");
+        org.kind = *parsed;
       }
       SSAD_TRY(country, body.text("country"));
       org.country = country.value_or("");
@@ -195,8 +195,12 @@ Result<Response> DirectoryEndpoint::answer(const Request& request, const identit
       user.oidc_subject = subject.value_or("");
       SSAD_TRY(roles, body.texts("roles"));
       for (const std::string& text : roles) {
-        SSAD_TRY(role, model::parse_user_role(text));
-        user.roles |= role;
+        auto role = model::parse_user_role(text);
+        if (!role) {
+          return fail(ErrorCode::invalid_input,
+                      "\"roles\" must each be requestor, reviewer, administrator or auditor.");
+        }
+        user.roles |= *role;
       }
       SSAD_TRY(reason, body.text("reason"));
       SSAD_TRY(made, administration_.add_user(who, user, reason.value_or("")));

@@ -1,5 +1,7 @@
 #include "http/policy_endpoint.hpp"
 
+#include <algorithm>
+
 #include "core/domain_name.hpp"
 #include "http/directory_endpoint.hpp"
 #include "http/error_mapping.hpp"
@@ -12,7 +14,39 @@ namespace ssad::http {
 namespace {
 
 Result<model::AccreditationStatus> status_of(const std::string& text) {
-  return model::parse_accreditation_status(text);
+  auto status = model::parse_accreditation_status(text);
+  if (!status) {
+    return fail(ErrorCode::invalid_input, "\"status\" must be active, suspended, revoked or expired.");
+  }
+  return status;
+}
+
+// The caller a user of the directory would be asking for `purpose`. Where RDAP would refuse it outright
+// — its accreditations are not in force, or none permits the purpose — the explanation shows why field by
+// field: the caller asks under the accreditation in force (else the one changed last) and the engine
+// says not_accredited or purpose_not_permitted.
+Result<identity::Caller> explained_user(const identity::Authenticated& who, const std::string& purpose,
+                                        const policy::Rules& rules) {
+  if (who.organisation.kind != model::OrganisationKind::requestor) {
+    return fail(ErrorCode::invalid_input, "\"user\" is one of the operator's staff, not a requestor.");
+  }
+  auto caller = identity::caller_for(who, purpose, rules);
+  if (caller || caller.error().code != ErrorCode::forbidden || who.accreditations.empty()) return caller;
+  const auto in_force = std::find_if(
+      who.accreditations.begin(), who.accreditations.end(),
+      [](const model::Accreditation& a) { return a.status == model::AccreditationStatus::active; });
+  const auto chosen =
+      in_force != who.accreditations.end()
+          ? in_force
+          : std::max_element(who.accreditations.begin(), who.accreditations.end(),
+                             [](const model::Accreditation& a, const model::Accreditation& b) {
+                               return a.status_changed < b.status_changed;
+                             });
+  identity::Requestor requestor;
+  requestor.user = who.user;
+  requestor.organisation = who.organisation;
+  requestor.accreditation = *chosen;
+  return identity::Caller::requestor(std::move(requestor), purpose);
 }
 
 // The caller and what it asks, from the body.
@@ -53,21 +87,24 @@ Result<std::pair<identity::Caller, policy::Ask>> request_of(const JsonBody& body
   SSAD_TRY(user, body.text("user"));
   SSAD_TRY(group, body.text("group"));
   if (user && group) return fail(ErrorCode::invalid_input, "Give \"user\" or \"group\", not both.");
-  if (user) {
-    SSAD_TRY(who, authenticator.user(*user));
-    SSAD_TRY(caller, identity::caller_for(who, purpose.value_or(""), rules));
-    return std::pair{std::move(caller), ask};
-  }
-  if (!group) {
-    if (purpose)
-      return fail(ErrorCode::invalid_input, "\"purpose\" needs a requestor: \"user\" or \"group\".");
-    return std::pair{identity::Caller::anonymous(), ask};
-  }
-  if (rules.group(*group) == nullptr)
-    return fail(ErrorCode::invalid_input, "\"group\" is not a group of the policy.");
+  if (!user && !group && purpose)
+    return fail(ErrorCode::invalid_input, "\"purpose\" needs a requestor: \"user\" or \"group\".");
   if (purpose && !rules.knows_purpose(*purpose)) {
     return fail(ErrorCode::invalid_input, "\"purpose\" is not a purpose the policy knows.");
   }
+  if (user) {
+    auto who = authenticator.user(*user);
+    if (!who) {
+      if (who.error().code == ErrorCode::forbidden)  // disabled: its every request fails before the policy
+        return fail(ErrorCode::invalid_input, "\"user\" is disabled: the policy never sees its requests.");
+      return std::unexpected(who.error());
+    }
+    SSAD_TRY(caller, explained_user(*who, purpose.value_or(""), rules));
+    return std::pair{std::move(caller), ask};
+  }
+  if (!group) return std::pair{identity::Caller::anonymous(), ask};
+  if (rules.group(*group) == nullptr)
+    return fail(ErrorCode::invalid_input, "\"group\" is not a group of the policy.");
   model::Accreditation accreditation;
   accreditation.group = *group;
   SSAD_TRY(authority, body.text("authority"));
@@ -86,11 +123,13 @@ Result<std::pair<identity::Caller, policy::Ask>> request_of(const JsonBody& body
 
 Response PolicyEndpoint::handle(const Request& request) const {
   auto answer = [&]() -> Result<Response> {
+    // Who asks, then what (a wrong method is 405 for everyone, as on the directory's paths), then whether
+    // the caller may.
     SSAD_TRY(who, authenticated_user(authenticator_, request));
+    if (request.method != "POST") return fail(ErrorCode::method_not_allowed, "POST a request to explain.");
     if (!identity::is_staff(who, model::kRoleAdministrator | model::kRoleReviewer | model::kRoleAuditor)) {
       return fail(ErrorCode::forbidden, "Explanations are for the operator's staff.");
     }
-    if (request.method != "POST") return fail(ErrorCode::method_not_allowed, "POST a request to explain.");
     SSAD_TRY(body, JsonBody::parse(request.body, {"domain", "user", "group", "authority", "status", "purpose",
                                                   "lawful_basis", "priority", "abuse_type", "fields"}));
     SSAD_TRY(domain, body.required_text("domain"));

@@ -95,7 +95,7 @@ Result<model::Accreditation> Administration::add_accreditation(const Authenticat
 
 Result<model::Accreditation> Administration::accreditation(const Authenticated& who,
                                                            const std::string& id) const {
-  auto found = reader_.accreditation(id);
+  auto found = directory_.accreditation(id);
   if (!found) {
     if (found.error().code == ErrorCode::not_found)
       return not_found<model::Accreditation>("accreditation", id);
@@ -119,6 +119,8 @@ Result<NewApiKey> Administration::create_key(const Authenticated& who, const std
                                              std::optional<Timestamp> expires, const std::string& reason) {
   const std::string& for_user = user_id.empty() ? who.user.id : user_id;
   if (for_user != who.user.id && !is_staff(who, model::kRoleAdministrator)) {
+    // The operator's other staff read every user but change none; a requestor knows of no other user.
+    if (is_staff(who, kReaders)) return std::unexpected(forbidden());
     return not_found<NewApiKey>("user", for_user);
   }
   return directory_.create_key(actor_of(who.user, who.organisation), for_user, expires, reason);
@@ -140,7 +142,10 @@ Result<model::ApiKey> Administration::revoke_key(const Authenticated& who, const
       if (key.error().code == ErrorCode::not_found) return not_found<model::ApiKey>("key", key_id_);
       return std::unexpected(key.error());
     }
-    if (key->user_id != who.user.id) return not_found<model::ApiKey>("key", key_id_);
+    if (key->user_id != who.user.id) {
+      if (is_staff(who, kReaders)) return std::unexpected(forbidden());
+      return not_found<model::ApiKey>("key", key_id_);
+    }
   }
   return directory_.revoke_key(actor_of(who.user, who.organisation), key_id_, reason);
 }

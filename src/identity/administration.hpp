@@ -4,7 +4,8 @@
 // audits them; this decides whether the user may ask at all, and scopes what it sees:
 // - administrators (the operator's staff): every organisation, user, accreditation and key;
 // - auditors and reviewers (staff): read everything, change nothing;
-// - requestors: their own user and organisation, and their own API keys (create, list, revoke).
+// - requestors: their own user and organisation, and their own API keys (create, list, revoke); every
+//   user keeps its own keys the same way.
 // A requestor asking for another tenant's object gets not_found, as for one that does not exist, so that
 // ids of other tenants cannot be confirmed by trying them.
 //
@@ -48,6 +49,7 @@ class Administration {
   [[nodiscard]] Result<model::Accreditation> add_accreditation(const Authenticated& who,
                                                                const NewAccreditation& accreditation,
                                                                const std::string& reason);
+  /// With its status as in force now, as the organisation's view and /v1/me give it.
   [[nodiscard]] Result<model::Accreditation> accreditation(const Authenticated& who,
                                                            const std::string& id) const;
   [[nodiscard]] Result<model::Accreditation> change_accreditation(const Authenticated& who,

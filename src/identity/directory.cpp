@@ -205,7 +205,8 @@ Result<model::Accreditation> Directory::add_accreditation(const audit::Actor& ac
   const Timestamp now = clock_.now();
   const Timestamp from = in.valid_from.value_or(now);
   if (in.valid_until <= from)
-    return fail(ErrorCode::invalid_input, "the accreditation must end after it starts");
+    return fail(ErrorCode::invalid_input,
+                "the accreditation must end (valid_until) after it starts (valid_from)");
   auto org = must_exist(store_.requestors().organisation(in.org_id), "organisation", in.org_id);
   if (!org) return std::unexpected(org.error());
   if (org->kind != model::OrganisationKind::requestor) {
@@ -251,8 +252,8 @@ Result<model::Accreditation> Directory::change_accreditation(const audit::Actor&
   if (!current) return std::unexpected(current.error());
   const Timestamp now = clock_.now();
   const model::AccreditationStatus before = status_at(*current, now);
-  model::AccreditationStatus after = before;
-  const auto refuse = [&](std::string why) {
+  model::AccreditationStatus after = model::AccreditationStatus::revoked;
+  const auto refuse = [&](const std::string& why) {
     return fail(ErrorCode::conflict,
                 "accreditation " + id + " is " + std::string(model::to_string(before)) + ": " + why);
   };
@@ -273,7 +274,6 @@ Result<model::Accreditation> Directory::change_accreditation(const audit::Actor&
       break;
     case AccreditationChange::revoke:
       if (current->status == model::AccreditationStatus::revoked) return refuse("it is revoked already");
-      after = model::AccreditationStatus::revoked;
       break;
   }
   SSAD_TRY(work, store_.begin_audit());
@@ -298,7 +298,7 @@ Result<NewApiKey> Directory::create_key(const audit::Actor& actor, const std::st
   if (!user) return std::unexpected(user.error());
   if (user->disabled) return fail(ErrorCode::invalid_input, "user " + user_id + " is disabled");
   const Timestamp now = clock_.now();
-  if (expires && *expires <= now) return fail(ErrorCode::invalid_input, "the key must expire in the future");
+  if (expires && *expires <= now) return fail(ErrorCode::invalid_input, "expires must be in the future");
   NewApiKey made = make_api_key(user->id, now, expires);
   SSAD_TRY(work, store_.begin_audit());
   SSAD_CHECK(work->requestors().add_api_key(made.record));
@@ -326,6 +326,12 @@ Result<model::ApiKey> Directory::revoke_key(const audit::Actor& actor, const std
   key->revoked = now;
   key->revoke_reason = reason;
   return *key;
+}
+
+Result<model::Accreditation> Directory::accreditation(const std::string& id) const {
+  auto found = must_exist(store_.requestors().accreditation(id), "accreditation", id);
+  if (found) found->status = status_at(*found, clock_.now());
+  return found;
 }
 
 Result<std::vector<OrganisationView>> Directory::list(const std::string& org_id) const {

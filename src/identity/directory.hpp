@@ -84,6 +84,9 @@ class Directory {
   [[nodiscard]] Result<model::ApiKey> revoke_key(const audit::Actor& actor, const std::string& key_id,
                                                  const std::string& reason);
 
+  /// One accreditation, its status as in force now (status_at). Errors: not_found.
+  [[nodiscard]] Result<model::Accreditation> accreditation(const std::string& id) const;
+
   /// Every organisation (or one) with its users, accreditations and keys. Errors: not_found for `org_id`.
   [[nodiscard]] Result<std::vector<OrganisationView>> list(const std::string& org_id = {}) const;
 

@@ -28,12 +28,17 @@ class Problems {
   [[nodiscard]] bool empty() const { return lines_.empty(); }
   /// Every problem, one per line, in the order of the file.
   [[nodiscard]] std::string text() {
-    std::stable_sort(lines_.begin(), lines_.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    // By line, and in the order found within one: a sort by (line, position), as std::stable_sort's
+    // temporary buffer is deprecated in libstdc++ 12 under clang's -Werror.
+    std::vector<std::size_t> order(lines_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return lines_[a].first != lines_[b].first ? lines_[a].first < lines_[b].first : a < b;
+    });
     std::string all;
-    for (const auto& [line, problem] : lines_) {
+    for (const std::size_t i : order) {
       if (!all.empty()) all += '\n';
-      all += problem;
+      all += lines_[i].second;
     }
     return all;
   }
@@ -476,12 +481,12 @@ Result<Rules> Rules::parse(std::string_view file_text, std::string_view source) 
 }
 
 const Rules& Rules::builtin() {
-  static const Rules kBuiltin = [] {
+  static const Rules builtin_rules = [] {
     auto parsed = parse(builtin_text(), "default_policy.toml");
     if (!parsed) throw std::logic_error("the built-in policy does not parse: " + parsed.error().message);
     return std::move(*parsed);
   }();
-  return kBuiltin;
+  return builtin_rules;
 }
 
 std::string_view Rules::builtin_text() { return embedded::default_policy().front().text; }

@@ -1,0 +1,221 @@
+#pragma once
+// The /v1 API in process, composed as `ssad serve` composes it (apps/ssad/main.cpp): one SQLite store
+// holding the RDAP fixture's registrations and the requestor directory, the authenticator, RDAP with
+// authorised lookups recorded in the audit log, the directory and policy endpoints, and the routes.
+//
+// The directory is populated through identity::Directory as the console operator would:
+// - the operator's staff organisation, with an administrator, an auditor and a reviewer;
+// - requestor organisation A (a network operator, accredited by "ICANN AA") with users a and a2;
+// - requestor organisation B (a CERT, accredited by "FIRST") with user b;
+// each user with an API key. Requests carry `Authorization: Bearer KEY`, and every /v1/ response a test
+// sees is checked against /v1/openapi.json (tests/support/openapi.hpp).
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "abuse/rate_limiter.hpp"
+#include "audit/log.hpp"
+#include "cache/data_version.hpp"
+#include "http/routes.hpp"
+#include "identity/administration.hpp"
+#include "identity/authenticator.hpp"
+#include "identity/directory.hpp"
+#include "policy/decision.hpp"
+#include "rdap/service.hpp"
+#include "support/fake_clock.hpp"
+#include "support/openapi.hpp"
+#include "unit/rdap/rdap_fixture.hpp"
+
+namespace ssad::http {
+
+class V1ApiTest : public ::testing::Test {
+ protected:
+  // One user of the directory and the key it authenticates with.
+  struct Account {
+    std::string user;
+    std::string email;
+    std::string key_id;
+    std::string key;
+  };
+
+  void SetUp() override {
+    clock_.set_wall(testing::at("2026-03-01T00:00:00Z"));
+    store_ = testing::open_rdap_fixture(dir_);
+    version_.emplace(store_->registrations(), clock_, std::chrono::seconds(1));
+    appender_.emplace(*store_);
+    rdap::ServiceOptions options;
+    options.cursor_key = "v1-api-test";
+    options.clock = &clock_;
+    options.audit = &*appender_;
+    rdap::Settings rdap_settings;
+    rdap_settings.terms_of_service_url = "https://www.example.test/rdap-terms";
+    service_ =
+        std::make_unique<rdap::Service>(store_->registrations(), *version_, rdap_settings, policy_, options);
+    authenticator_.emplace(store_->requestors(), clock_);
+    rdap_.emplace(*service_, *version_, clock_,
+                  RdapEndpointOptions{.base_url = "https://rdap.example.test/rdap/",
+                                      .cache_bytes = std::size_t{1} << 20U,
+                                      .authenticator = &*authenticator_});
+    readiness_.emplace(store_->registrations(), *version_);
+    directory_.emplace(*store_, policy_.policy(), clock_);
+    administration_.emplace(*directory_, store_->requestors());
+    directory_endpoint_.emplace(*authenticator_, *administration_);
+    policy_endpoint_.emplace(*authenticator_, store_->registrations(), policy_);
+    router_.emplace(make_routes({.rdap = *rdap_,
+                                 .readiness = *readiness_,
+                                 .limiter = limiter_,
+                                 .health_limiter = health_limiter_,
+                                 .directory = &*directory_endpoint_,
+                                 .policy = &*policy_endpoint_}));
+    const Response document = router_->handle(request("GET", "/v1/openapi.json"));
+    ASSERT_EQ(document.status, 200U);
+    api_.emplace(document.body);
+    ASSERT_TRUE(api_->parsed());
+    populate();
+  }
+
+  // A request as the server hands it to the router.
+  static Request request(std::string method, const std::string& target, const std::string& key = "",
+                         std::string body = "") {
+    Request r;
+    r.method = std::move(method);
+    r.target = target;
+    const auto q = target.find('?');
+    r.path = target.substr(0, q);
+    if (q != std::string::npos) r.query = target.substr(q + 1);
+    r.headers = {{"Host", "rdap.example.test"}};
+    if (!key.empty()) r.headers.emplace_back("Authorization", "Bearer " + key);
+    if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
+    r.body = std::move(body);
+    r.remote_address = "192.0.2.10";
+    return r;
+  }
+
+  // Sends a request through the routes; a /v1/ answer must be what the OpenAPI document says.
+  Response send(const Request& r) {
+    Response response = router_->handle(r);
+    if (r.path.starts_with("/v1/")) {
+      EXPECT_EQ(api_->check(r, response), "") << r.method << " " << r.target << " " << r.body;
+    }
+    return response;
+  }
+  Response get(const std::string& target, const std::string& key) {
+    return send(request("GET", target, key));
+  }
+  Response post(const std::string& target, const std::string& key, std::string body) {
+    return send(request("POST", target, key, std::move(body)));
+  }
+
+  static rapidjson::Document json(const Response& response) {
+    rapidjson::Document doc;
+    doc.Parse(response.body.c_str(), response.body.size());
+    EXPECT_FALSE(doc.HasParseError()) << response.body;
+    return doc;
+  }
+  // The problem's detail.
+  static std::string detail(const Response& response) {
+    const rapidjson::Document doc = json(response);
+    return doc.IsObject() && doc.HasMember("detail") ? doc["detail"].GetString() : std::string();
+  }
+
+  // Every entry of the audit log, decoded.
+  std::vector<audit::Entry> audit_entries() {
+    std::vector<audit::Entry> entries;
+    const auto head = store_->audit_log().head();
+    EXPECT_TRUE(head.has_value());
+    if (!head || head->size == 0) return entries;
+    const auto records = store_->audit_log().entries(0, head->size);
+    EXPECT_TRUE(records.has_value());
+    if (!records) return entries;
+    for (const store::AuditRecord& record : *records) {
+      auto entry = audit::decode(record.encoding);
+      EXPECT_TRUE(entry.has_value());
+      if (entry) entries.push_back(std::move(*entry));
+    }
+    return entries;
+  }
+  std::vector<store::AuditRecord> audit_records() {
+    const auto head = store_->audit_log().head();
+    if (!head || head->size == 0) return {};
+    return store_->audit_log().entries(0, head->size).value();
+  }
+
+  // A user in `org` with a key, made by the console operator.
+  Account account(const std::string& org, const std::string& email, unsigned roles = 0) {
+    identity::NewUser user;
+    user.org_id = org;
+    user.email = email;
+    user.roles = roles;
+    const auto made = directory_->add_user(audit::console_operator(), user, "test set-up");
+    EXPECT_TRUE(made.has_value()) << (made ? "" : made.error().message);
+    const auto key = directory_->create_key(audit::console_operator(), made->id, std::nullopt, "test set-up");
+    EXPECT_TRUE(key.has_value());
+    return {made->id, email, key->record.id, key->key};
+  }
+
+  std::string organisation(const std::string& name, model::OrganisationKind kind) {
+    const auto made =
+        directory_->add_organisation(audit::console_operator(), {name, kind, ""}, "test set-up");
+    EXPECT_TRUE(made.has_value());
+    return made->id;
+  }
+
+  std::string accreditation(const std::string& org, const std::string& group, const std::string& authority) {
+    identity::NewAccreditation in;
+    in.org_id = org;
+    in.group = group;
+    in.authority = authority;
+    in.valid_until = testing::at("2027-03-01T00:00:00Z");
+    const auto made = directory_->add_accreditation(audit::console_operator(), in, "test set-up");
+    EXPECT_TRUE(made.has_value()) << (made ? "" : made.error().message);
+    return made->id;
+  }
+
+  void populate() {
+    staff_org_ = organisation("Example Registry", model::OrganisationKind::operator_staff);
+    admin_ = account(staff_org_, "admin@registry.example", model::kRoleAdministrator);
+    auditor_ = account(staff_org_, "auditor@registry.example", model::kRoleAuditor);
+    reviewer_ = account(staff_org_, "reviewer@registry.example", model::kRoleReviewer);
+    a_org_ = organisation("Alpha Networks", model::OrganisationKind::requestor);
+    a_ = account(a_org_, "alice@alpha.example");
+    a2_ = account(a_org_, "anton@alpha.example");
+    a_acc_ = accreditation(a_org_, "network_operator", "ICANN AA");
+    b_org_ = organisation("Beta CERT", model::OrganisationKind::requestor);
+    b_ = account(b_org_, "bob@beta.example");
+    b_acc_ = accreditation(b_org_, "cert", "FIRST");
+  }
+
+  // Every email address the directory holds: none may reach the audit log.
+  std::vector<std::string> emails() const {
+    return {admin_.email, auditor_.email, reviewer_.email, a_.email, a2_.email, b_.email};
+  }
+
+  testing::TempDir dir_;
+  testing::FakeClock clock_;
+  std::unique_ptr<store::Store> store_;
+  policy::Settings policy_{model::Operator::registry};
+  std::optional<cache::DataVersion> version_;
+  std::optional<audit::Appender> appender_;
+  std::unique_ptr<rdap::Service> service_;
+  std::optional<identity::Authenticator> authenticator_;
+  std::optional<RdapEndpoint> rdap_;
+  std::optional<Readiness> readiness_;
+  abuse::RateLimiter limiter_{clock_, 0, 100};
+  abuse::RateLimiter health_limiter_{clock_, 0, 100};
+  std::optional<identity::Directory> directory_;
+  std::optional<identity::Administration> administration_;
+  std::optional<DirectoryEndpoint> directory_endpoint_;
+  std::optional<PolicyEndpoint> policy_endpoint_;
+  std::optional<Router> router_;
+  std::optional<testing::OpenApi> api_;
+
+  std::string staff_org_, a_org_, b_org_, a_acc_, b_acc_;
+  Account admin_, auditor_, reviewer_, a_, a2_, b_;
+};
+
+}  // namespace ssad::http
