@@ -61,11 +61,12 @@ Result<std::uint64_t> Appender::append(Entry entry, std::span<const ServedValue>
 
 Result<std::uint64_t> Appender::append_all(std::vector<Served> entries) {
   if (entries.empty()) return fail(ErrorCode::invalid_input, "no audit entries to append");
+  Waiter me;
   std::vector<Pending> pending;
   pending.reserve(entries.size());
   for (Served& one : entries) {
     SSAD_TRY(made, make_record(std::move(one.entry), one.values));
-    pending.push_back({std::move(made), std::nullopt});
+    pending.push_back({std::move(made), std::nullopt, &me});
   }
   const auto answered = [&] {
     return std::all_of(pending.begin(), pending.end(), [](const Pending& p) { return p.result.has_value(); });
@@ -77,7 +78,7 @@ Result<std::uint64_t> Appender::append_all(std::vector<Served> entries) {
     // work, while later callers queue up for the next batch; everyone else waits for their answer.
     while (!answered()) {
       if (writing_) {
-        done_.wait(lock);
+        me.wake.wait(lock);
         continue;
       }
       const std::size_t count = std::min(queue_.size(), kMaxBatch);
@@ -102,6 +103,7 @@ Result<std::uint64_t> Appender::append_all(std::vector<Served> entries) {
     // This caller's entries may still be queued (beyond the batch it wrote): nobody may write them later.
     if (!lock.owns_lock()) lock.lock();
     for (Pending& p : pending) std::erase(queue_, &p);
+    if (!writing_ && !queue_.empty()) queue_.front()->waiter->wake.notify_one();
     throw;
   }
   // Entries of one call may have gone into two batches: each must have been written.
@@ -117,7 +119,13 @@ void Appender::settle(std::span<Pending* const> batch, const Result<std::uint64_
         first ? Result<std::uint64_t>(*first + i) : Result<std::uint64_t>(std::unexpected(first.error()));
   }
   writing_ = false;
-  done_.notify_all();
+  // Wake each caller of the batch once, and the caller of the oldest queued entry to write the next.
+  Waiter* last = nullptr;
+  for (Pending* pending : batch) {
+    if (pending->waiter != last) pending->waiter->wake.notify_one();
+    last = pending->waiter;
+  }
+  if (!queue_.empty()) queue_.front()->waiter->wake.notify_one();
 }
 
 Result<std::uint64_t> Appender::write(std::span<Pending* const> batch) {

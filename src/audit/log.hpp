@@ -59,9 +59,16 @@ class Appender {
   [[nodiscard]] Result<std::uint64_t> append_all(std::vector<Served> entries);
 
  private:
+  // One caller waiting: woken alone when its entries are answered, or when it is next to write — not
+  // with every other waiter (a notify_all per commit had every worker thread fight for the mutex: a
+  // fifth of the server's CPU under authorised lookups, measured with perf).
+  struct Waiter {
+    std::condition_variable wake;
+  };
   struct Pending {
     store::AuditRecord record;
     std::optional<Result<std::uint64_t>> result;
+    Waiter* waiter = nullptr;
   };
   // Writes a batch in one unit of work; the first entry's sequence number.
   Result<std::uint64_t> write(std::span<Pending* const> batch);
@@ -71,7 +78,6 @@ class Appender {
   static constexpr std::size_t kMaxBatch = 1024;
   store::Store& store_;
   std::mutex mutex_;
-  std::condition_variable done_;
   std::vector<Pending*> queue_;
   bool writing_ = false;
 };
