@@ -7,6 +7,7 @@ DEMO_DOMAINS ?= 10000
 DEMO_DB      ?= var/demo.db
 DEMO_KEY     ?= var/demo-audit.key
 DEMO_CONFIG  := var/demo.toml
+DEMO_REQUESTOR_KEY := var/demo-requestor.key
 HTTP         ?= 127.0.0.1:8080
 WHOIS        ?= 127.0.0.1:4343
 BASE_URL     ?=
@@ -31,6 +32,7 @@ demo: release
 	@test -f $(DEMO_KEY) || $(SSAD_RELEASE) audit keygen --out $(DEMO_KEY) --name demo.openssad.invalid/audit
 	@printf '[audit]\nsigning_key = "%s"\n' "$(abspath $(DEMO_KEY))" > $(DEMO_CONFIG)
 	$(SSAD_RELEASE) demo --domains $(DEMO_DOMAINS) --db $(DEMO_DB) --config $(DEMO_CONFIG)
+	scripts/demo-requestor $(SSAD_RELEASE) $(DEMO_DB) $(DEMO_CONFIG) $(DEMO_REQUESTOR_KEY)
 	$(SSAD_RELEASE) serve --db $(DEMO_DB) --config $(DEMO_CONFIG) --http $(HTTP) --whois $(WHOIS) \
 	  $(if $(BASE_URL),--base-url $(BASE_URL))
 
