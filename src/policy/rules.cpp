@@ -27,13 +27,18 @@ class Problems {
   }
   [[nodiscard]] bool empty() const { return lines_.empty(); }
   /// Every problem, one per line, in the order of the file.
-  [[nodiscard]] std::string text() {
-    std::stable_sort(lines_.begin(), lines_.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  [[nodiscard]] std::string text() const {
+    // In the order of the file, problems of one line in the order found: a sort by (line, position), as
+    // std::stable_sort's temporary buffer is deprecated in libstdc++ 12 under clang's -Werror.
+    std::vector<std::size_t> order(lines_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return lines_[a].first != lines_[b].first ? lines_[a].first < lines_[b].first : a < b;
+    });
     std::string all;
-    for (const auto& [line, problem] : lines_) {
+    for (const std::size_t i : order) {
       if (!all.empty()) all += '\n';
-      all += problem;
+      all += lines_[i].second;
     }
     return all;
   }
