@@ -481,12 +481,12 @@ Result<Rules> Rules::parse(std::string_view file_text, std::string_view source) 
 }
 
 const Rules& Rules::builtin() {
-  static const Rules kBuiltin = [] {
+  static const Rules built_in = [] {
     auto parsed = parse(builtin_text(), "default_policy.toml");
     if (!parsed) throw std::logic_error("the built-in policy does not parse: " + parsed.error().message);
     return std::move(*parsed);
   }();
-  return kBuiltin;
+  return built_in;
 }
 
 std::string_view Rules::builtin_text() { return embedded::default_policy().front().text; }
