@@ -4,6 +4,7 @@
 #   check NAME COMMAND...   passes when the command succeeds; a failure prints "FAILED: NAME"
 #   contains TEXT PATTERN   TEXT matches the grep PATTERN
 #   lacks TEXT PATTERN      it does not
+#   eventually SECONDS COMMAND...  COMMAND succeeds within SECONDS (for what a server does on its own clock)
 # The script sets server_pid when it starts `ssad serve` in the background.
 work=$(mktemp -d)
 server_pid=""
@@ -33,3 +34,14 @@ http_address() {
   echo "$http"
 }
 lacks() { ! grep -q -- "$2" <<<"$1"; }
+# eventually SECONDS COMMAND...: runs COMMAND until it succeeds, for at most SECONDS; fails when it never
+# does. For a state a server reaches on its own clock: no fixed wait, the next try comes 50 ms after the
+# last (a read that times out).
+eventually() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    read -r -t 0.05 <> <(:) || true
+  done
+}
