@@ -296,9 +296,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     checkpoint_schedule.emplace(*checkpointer,
                                 std::chrono::seconds(config.audit.checkpoint_interval_seconds));
   }
-  const http::AuditEndpoint audit_endpoint(
-      store.audit_log(),
-      signing_key ? std::optional<tlog::VerifierKey>(tlog::verifier_of(*signing_key)) : std::nullopt);
+
   rdap::ServiceOptions rdap_options;
   rdap_options.page_size = config.rdap.page_size;
   rdap_options.cursor_key = config.rdap.cursor_secret;
@@ -343,6 +341,10 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     for (const auto& issuer : trusted_issuers->issuers()) issuer_names.push_back(issuer.issuer);
   }
   const identity::Authenticator authenticator(store.requestors(), clock, verify_token);
+  const http::AuditEndpoint audit_endpoint(
+      store.audit_log(),
+      signing_key ? std::optional<tlog::VerifierKey>(tlog::verifier_of(*signing_key)) : std::nullopt,
+      &authenticator, &appender, &clock);
   http::RdapEndpoint rdap_endpoint(rdap_service, data_version, clock,
                                    {.base_url = config.rdap.base_url,
                                     .cache_bytes = cache_bytes,

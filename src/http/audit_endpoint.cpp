@@ -3,8 +3,10 @@
 #include <charconv>
 #include <string>
 
+#include "audit/entry_json.hpp"
 #include "audit/proofs.hpp"
 #include "http/error_mapping.hpp"
+#include "identity/administration.hpp"
 #include "json/json_writer.hpp"
 #include "rdap/request.hpp"
 
@@ -100,6 +102,62 @@ Result<Response> consistency(store::AuditLogReader& log, const rdap::QueryParame
 
 }  // namespace
 
+Result<Response> AuditEndpoint::entries(const Request& request,
+                                        const rdap::QueryParameters& parameters) const {
+  if (authenticator_ == nullptr || appender_ == nullptr || clock_ == nullptr) {
+    return fail(ErrorCode::unauthenticated,
+                "audit entries are confidential and need an auditor's credentials; operators read them with "
+                "`ssad audit export`");
+  }
+  auto who = authenticator_->authenticate(request.header("authorization"));
+  if (!who) return std::unexpected(who.error());
+  if (!*who) {
+    return fail(ErrorCode::unauthenticated,
+                "audit entries are confidential: Authorization: Bearer is required");
+  }
+  const identity::Authenticated& user = **who;
+  const bool everything = identity::is_staff(user, model::kRoleAuditor | model::kRoleAdministrator);
+  if (!everything && user.organisation.kind != model::OrganisationKind::requestor) {
+    return fail(ErrorCode::forbidden,
+                "audit entries are for auditors, administrators and requestors (their own)");
+  }
+  SSAD_TRY(start, number(parameters, "start"));
+  SSAD_TRY(end, number(parameters, "end"));
+  if (end < start || end - start >= 1000) {
+    return fail(ErrorCode::invalid_input, "end must be at least start and at most start + 999");
+  }
+  SSAD_TRY(records, log_.entries(start, end + 1));
+  const audit::Actor reader = identity::actor_of(user.user, user.organisation);
+  json::JsonWriter out;
+  out.begin_object();
+  out.key("entries");
+  out.begin_array();
+  std::size_t shown = 0;
+  for (const store::AuditRecord& record : records) {
+    if (!everything && (record.actor_kind != "requestor" || record.actor_id != user.user.id)) continue;
+    auto entry = audit::decode(record.encoding);
+    if (!entry) return fail(ErrorCode::internal, "an audit entry does not decode");
+    audit::write_json(out, *entry, record.seq, record.encoding);
+    ++shown;
+  }
+  out.end_array();
+  out.end_object();
+  // The read itself is in the log, durable before the answer, as every other confidential read.
+  audit::Entry read;
+  read.time = clock_->now();
+  read.actor = reader;
+  read.action = "audit.read";
+  read.object = {"audit_log", ""};
+  read.detail = {
+      {"end", std::to_string(end)}, {"shown", std::to_string(shown)}, {"start", std::to_string(start)}};
+  if (auto logged = appender_->append(std::move(read)); !logged) {
+    return fail(ErrorCode::unavailable, "the read could not be logged; please try again later");
+  }
+  Response response = json(out.view(), false);
+  response.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}};
+  return response;
+}
+
 Response AuditEndpoint::handle(const Request& request) const {
   if (request.method != "GET") {
     Response refused =
@@ -130,14 +188,13 @@ Response AuditEndpoint::handle(const Request& request) const {
     answer = inclusion(log_, *parameters);
   } else if (path == "/v1/audit/proof/consistency") {
     answer = consistency(log_, *parameters);
-  } else if (path == "/v1/audit/entries" || path == "/v1/audit/export") {
-    // Who looked up which domain for which investigation is confidential: entries go to the auditor,
-    // to a requestor for its own and to a data subject for its data — once accounts exist. Until then
-    // no credential is accepted here; the operator reads them with `ssad audit export`.
-    answer =
-        fail(ErrorCode::unauthenticated,
-             "audit entries are confidential and need the auditor's credentials; operators read them with "
-             "`ssad audit export`");
+  } else if (path == "/v1/audit/entries") {
+    answer = entries(request, *parameters);
+  } else if (path == "/v1/audit/export") {
+    // The whole log's export is the operator's, at the console: `ssad audit export`.
+    answer = fail(ErrorCode::unauthenticated,
+                  "the export of the audit log is offered at the operator's console (`ssad audit export`); "
+                  "auditors read entries through /v1/audit/entries");
   }
   if (!answer) return error_response(request.path, answer.error());
   return std::move(*answer);

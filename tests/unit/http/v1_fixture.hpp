@@ -66,10 +66,12 @@ class V1ApiTest : public ::testing::Test {
     administration_.emplace(*directory_, store_->requestors());
     directory_endpoint_.emplace(*authenticator_, *administration_);
     policy_endpoint_.emplace(*authenticator_, store_->registrations(), policy_);
+    audit_endpoint_.emplace(store_->audit_log(), std::nullopt, &*authenticator_, &*appender_, &clock_);
     router_.emplace(make_routes({.rdap = *rdap_,
                                  .readiness = *readiness_,
                                  .limiter = limiter_,
                                  .health_limiter = health_limiter_,
+                                 .audit = &*audit_endpoint_,
                                  .directory = &*directory_endpoint_,
                                  .policy = &*policy_endpoint_}));
     const Response document = router_->handle(request("GET", "/v1/openapi.json"));
@@ -211,6 +213,7 @@ class V1ApiTest : public ::testing::Test {
   std::optional<identity::Administration> administration_;
   std::optional<DirectoryEndpoint> directory_endpoint_;
   std::optional<PolicyEndpoint> policy_endpoint_;
+  std::optional<AuditEndpoint> audit_endpoint_;
   std::optional<Router> router_;
   std::optional<testing::OpenApi> api_;
 
