@@ -74,8 +74,8 @@ void write_nameserver(json::JsonWriter& out, const model::Host& host, const Cont
 void write_registrar(json::JsonWriter& out, const model::Registrar& registrar, const Context& context,
                      bool lookup);
 
-/// A contact entity on its own (an entity lookup), decided as the registrant it would be: only the
-/// registrant fields `decision` discloses. Returns whether anything is redacted.
+/// A contact entity on its own (an entity lookup), in the registrant's fields: only those `decision`
+/// discloses (entity_lookup.cpp decides them in every role). Returns whether anything is redacted.
 bool write_contact_entity(json::JsonWriter& out, const model::Contact& contact,
                           const policy::Decision& decision, const Context& context,
                           catalog::FieldSet& served);
