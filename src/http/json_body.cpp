@@ -11,7 +11,10 @@ Error bad(std::string message) { return Error{ErrorCode::invalid_input, std::mov
 
 Result<JsonBody> JsonBody::parse(std::string_view body, std::set<std::string, std::less<>> known) {
   JsonBody parsed;
-  parsed.document_.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+  // Iteratively: RapidJSON's default parser recurses once per nesting level, and a body of '[' as long as
+  // the body limit would run a worker thread off its stack.
+  parsed.document_.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(body.data(),
+                                                                                                 body.size());
   if (parsed.document_.HasParseError()) {
     return std::unexpected(bad(std::string("The body is not JSON: ") +
                                rapidjson::GetParseError_En(parsed.document_.GetParseError()) + " (at byte " +

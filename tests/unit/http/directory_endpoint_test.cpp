@@ -12,6 +12,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include "unit/http/v1_fixture.hpp"
 
@@ -460,6 +461,37 @@ TEST_F(DirectoryEndpointTest, BadInputIs400AndNamesTheMember) {
   bad("/v1/keys", R"({"expires":"soon"})", "\"expires\" must be an RFC 3339");
   bad("/v1/keys", R"({"user":5})", "\"user\" must be a string");
   EXPECT_EQ(get("/v1/accreditations/" + a_acc_, admin_.key).status, 200U);  // nothing changed it
+}
+
+// Runs `work` on a thread with a stack of `bytes`, as small as a server's worker thread may have (musl's
+// default is 128 KiB; glibc's follows `ulimit -s`).
+template <typename Work>
+void on_stack_of(std::size_t bytes, Work work) {
+  pthread_attr_t attributes;
+  ASSERT_EQ(pthread_attr_init(&attributes), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attributes, bytes), 0);
+  pthread_t thread;
+  const auto run = [](void* argument) -> void* {
+    (*static_cast<Work*>(argument))();
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&thread, &attributes, run, &work), 0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attributes);
+}
+
+TEST_F(DirectoryEndpointTest, ABodyNestedAsDeepAsTheBodyLimitAllowsIs400NotACrash) {
+  // 64 KiB (the server's body limit) of '[': a parser that recursed per level would run off the stack of
+  // the worker thread, and one requestor would end the server for everyone.
+  const std::string deep(std::size_t{64} * 1024, '[');
+  on_stack_of(std::size_t{1} << 20U, [&] {
+    for (const auto& [target, key] : {std::pair{std::string("/v1/keys"), a_.key},
+                                      std::pair{std::string("/v1/policy/explain"), admin_.key}}) {
+      const Response response = post(target, key, deep);
+      EXPECT_EQ(response.status, 400U) << target;
+      EXPECT_THAT(detail(response), HasSubstr("not JSON")) << target;
+    }
+  });
 }
 
 TEST_F(DirectoryEndpointTest, AMoveTheStatusDoesNotAllowIs409) {
