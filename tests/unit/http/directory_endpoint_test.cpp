@@ -665,5 +665,35 @@ TEST_F(DirectoryEndpointTest, ASuspensionStopsTheVeryNextRdapQueryWithAPurpose) 
   EXPECT_THAT(revoked.body, Not(HasSubstr("Nadia Natural")));
 }
 
+TEST_F(DirectoryEndpointTest, AContactLookedUpByItsHandleShowsNoFieldItsDomainsLookupWithholds) {
+  // bil1, a legal person, is billing.test's billing contact: its handle is public, and the person at it
+  // (name, email, phone) is personal data. Seed 000 gives a network operator the registrant's, the
+  // administrative and the technical contact's, and refuses the billing contact's (seed-000-minimisation).
+  {
+    auto work = store_->begin().value();
+    ASSERT_TRUE(
+        work->registrations().put_contact(testing::person("bil1", "Bill Legal", model::PersonType::legal)));
+    model::Domain billing = testing::sample_domain("billing.test", "D11-TEST");
+    billing.contacts = {{model::ContactRole::registrant, "leg1"}, {model::ContactRole::billing, "bil1"}};
+    ASSERT_TRUE(work->registrations().put_domain(billing));
+    ASSERT_TRUE(work->commit(clock_.now()));
+  }
+  clock_.advance(std::chrono::seconds(2));
+  const std::vector<std::string> personal = {"Bill Legal", "bil1@mail.example"};
+
+  const Response domain = get("/rdap/domain/billing.test?farv1_qp=technicalIssueResolution", a_.key);
+  ASSERT_EQ(domain.status, 200U) << domain.body;
+  EXPECT_THAT(domain.body, HasSubstr("\"bil1\""));  // the handle, published
+  for (const std::string& value : personal) EXPECT_THAT(domain.body, Not(HasSubstr(value))) << value;
+
+  const std::size_t logged = audit_records().size();
+  const Response contact = get("/rdap/entity/bil1?farv1_qp=technicalIssueResolution", a_.key);
+  ASSERT_EQ(contact.status, 200U) << contact.body;
+  for (const std::string& value : personal) EXPECT_THAT(contact.body, Not(HasSubstr(value))) << value;
+  EXPECT_THAT(contact.body, HasSubstr(R"("name":{"type":"Registrant Name"})"));
+  EXPECT_THAT(contact.body, HasSubstr("Not necessary for the stated purpose"));
+  EXPECT_EQ(audit_records().size(), logged);  // nothing beyond the public's view: nothing disclosed
+}
+
 }  // namespace
 }  // namespace ssad::http
