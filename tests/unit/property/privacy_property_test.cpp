@@ -1230,8 +1230,17 @@ class PropertyRun {
       }
       if (!served) continue;
       out.fields.emplace_back(f.key);
-      for (const model::Contact* c : contacts)
+      for (const model::Contact* c : contacts) {
+        const model::PostalInfo* postal = c->preferred_postal();
+        if (f.element == Element::street && postal != nullptr) {
+          // Every street line is served (an address of several lines is an array), so each is committed.
+          for (const std::string& line : postal->address.street) {
+            if (!line.empty()) out.values.emplace_back(std::string(f.key), line);
+          }
+          continue;
+        }
         out.values.emplace_back(std::string(f.key), std::string(policy::contact_value(f.element, *c)));
+      }
     }
     if (out.fields.empty()) return std::nullopt;
     std::sort(out.fields.begin(), out.fields.end());

@@ -3,6 +3,8 @@
 
 #include "rdap/service.hpp"
 
+#include <algorithm>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -316,6 +318,39 @@ TEST_F(RdapUseCaseTest, TheLastUpdateEventFollowsTheDataVersion) {
   EXPECT_THAT(
       answer->body,
       HasSubstr(R"("eventAction":"last update of RDAP database","eventDate":"2026-01-02T03:04:05Z")"));
+}
+
+TEST_F(RdapUseCaseTest, EveryPersonalValueADisclosureShowsIsAmongTheValuesItsAuditEntryCommitsTo) {
+  audit::Appender appender(*store_);
+  ServiceOptions options;
+  options.audit = &appender;
+  const Service service(store_->registrations(), *version_, Settings{}, policy::Settings{}, options);
+  // A CERT investigating phishing: seed 001 gives it the registrant's address, every street line of it.
+  identity::Requestor requestor;
+  requestor.user.id = "usr_aaaaaaaaaaaaaaaa";
+  requestor.organisation.id = "org_aaaaaaaaaaaaaaaa";
+  requestor.accreditation.emplace();
+  requestor.accreditation->id = "acc_aaaaaaaaaaaaaaaa";
+  requestor.accreditation->group = "cert";
+  requestor.accreditation->authority = "FIRST";
+  policy::Ask ask;
+  ask.abuse_type = "phishing";
+  const auto answer =
+      service.answer({parse_request("domain/natural.test", "").value(),
+                      {"https://rdap.example/rdap/", "https://rdap.example/rdap/x"}},
+                     identity::Caller::requestor(requestor, "criminalInvestigationAndDNSAbuseMitigation"),
+                     clock_.now(), ask);
+  ASSERT_TRUE(answer.has_value()) << answer.error().message;
+  ASSERT_EQ(answer->disclosures.size(), 1U);
+  const auto& values = answer->disclosures[0].values;
+  EXPECT_THAT(answer->body, HasSubstr("Suite nat1"));  // the second street line, served
+  for (const std::string& value : ssad::testing::natural_person_values()) {
+    if (answer->body.find(value) == std::string::npos) continue;
+    EXPECT_TRUE(
+        std::any_of(values.begin(), values.end(),
+                    [&](const auto& served) { return served.second.find(value) != std::string::npos; }))
+        << value << " is shown but not committed to";
+  }
 }
 
 }  // namespace
