@@ -7,6 +7,14 @@ namespace {
 
 Error bad(std::string message) { return Error{ErrorCode::invalid_input, std::move(message)}; }
 
+// At most `max` bytes of UTF-8 `text`, cut before a character rather than inside one.
+std::string_view whole_characters(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) --end;
+  return text.substr(0, end);
+}
+
 }  // namespace
 
 Result<JsonBody> JsonBody::parse(std::string_view body, std::set<std::string, std::less<>> known) {
@@ -27,7 +35,7 @@ Result<JsonBody> JsonBody::parse(std::string_view body, std::set<std::string, st
       std::string list;
       for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
       return std::unexpected(
-          bad("Unknown member \"" + std::string(name.substr(0, 64)) + "\" (known: " + list + ")."));
+          bad("Unknown member \"" + std::string(whole_characters(name, 64)) + "\" (known: " + list + ")."));
     }
   }
   return parsed;

@@ -494,6 +494,17 @@ TEST_F(DirectoryEndpointTest, ABodyNestedAsDeepAsTheBodyLimitAllowsIs400NotACras
   });
 }
 
+TEST_F(DirectoryEndpointTest, AnUnknownMemberIsNamedInWholeCharactersOnly) {
+  // 63 ASCII letters and a two-byte character across the 64 bytes the detail keeps of the name.
+  const std::string name = std::string(63, 'n') + "\xc3\xa9";
+  const Response response = post("/v1/keys", a_.key, "{\"" + name + "\":1}");
+  EXPECT_EQ(response.status, 400U);
+  rapidjson::Document document;
+  document.Parse<rapidjson::kParseValidateEncodingFlag>(response.body.c_str(), response.body.size());
+  EXPECT_FALSE(document.HasParseError()) << "not UTF-8: " << response.body;
+  EXPECT_THAT(detail(response), HasSubstr("Unknown member \"" + std::string(63, 'n') + "\""));
+}
+
 TEST_F(DirectoryEndpointTest, AMoveTheStatusDoesNotAllowIs409) {
   EXPECT_EQ(post("/v1/accreditations/" + a_acc_ + "/reinstate", admin_.key, R"({"reason":"x"})").status,
             409U);
