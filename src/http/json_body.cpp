@@ -17,7 +17,7 @@ std::string_view whole_characters(std::string_view text, std::size_t max) {
 
 }  // namespace
 
-Result<JsonBody> JsonBody::parse(std::string_view body, std::set<std::string, std::less<>> known) {
+Result<JsonBody> JsonBody::parse(std::string_view body, const std::set<std::string, std::less<>>& known) {
   JsonBody parsed;
   // Iteratively: RapidJSON's default parser recurses once per nesting level, and a body of '[' as long as
   // the body limit would run a worker thread off its stack.

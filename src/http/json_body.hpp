@@ -19,7 +19,7 @@ class JsonBody {
  public:
   /// Parses `body`, which must be one JSON object whose members are all in `known`. Errors: invalid_input.
   [[nodiscard]] static Result<JsonBody> parse(std::string_view body,
-                                              std::set<std::string, std::less<>> known);
+                                              const std::set<std::string, std::less<>>& known);
 
   /// A string member; nullopt when absent. Errors: invalid_input when it is not a string.
   [[nodiscard]] Result<std::optional<std::string>> text(std::string_view name) const;
