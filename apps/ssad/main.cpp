@@ -352,7 +352,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                                     .issuers = issuer_names});
   // The requestor directory and policy explanations over /v1.
   identity::Directory directory(store, policy_settings->policy(), clock);
-  identity::Administration administration(directory, store.requestors());
+  identity::Administration administration(directory, store.requestors(), clock);
   const http::DirectoryEndpoint directory_endpoint(authenticator, administration);
   const http::PolicyEndpoint policy_endpoint(authenticator, registrations, *policy_settings);
   cache::AbuseContactGaps abuse_contact_gaps(store.registrar_directory(), data_version);

@@ -84,6 +84,19 @@ int user_add(const Common& common, const Options& o) {
   });
 }
 
+int user_disable(const Common& common, const Options& o, bool disabled) {
+  return change(common, [&](identity::Directory& directory) {
+    auto changed = directory.set_user_disabled(audit::console_operator(), o.id, disabled, o.reason);
+    if (!changed) return report_error(changed.error());
+    if (o.json) {
+      print_json(*changed);
+    } else {
+      std::printf("user %s is %s\n", changed->id.c_str(), disabled ? "disabled" : "enabled");
+    }
+    return 0;
+  });
+}
+
 int accreditation_add(const Common& common, const Options& o) {
   return change(common, [&](identity::Directory& directory) {
     identity::NewAccreditation in;
@@ -225,6 +238,14 @@ void add_requestor_commands(CLI::App& app, Common& common, int& exit_code) {
   user_add_cmd->add_option("--role", o->roles,
                            "reviewer, administrator or auditor (the operator's staff; repeatable)");
   user_add_cmd->callback([o, &common, &exit_code] { exit_code = user_add(common, *o); });
+  for (const bool disabled : {true, false}) {
+    auto* cmd = user->add_subcommand(disabled ? "disable" : "enable",
+                                     disabled ? "Disable a user: its keys and tokens fail from their next use"
+                                              : "Enable a disabled user again");
+    common_options(cmd, true);
+    cmd->add_option("ID", o->id, "The user's id")->required();
+    cmd->callback([o, &common, &exit_code, disabled] { exit_code = user_disable(common, *o, disabled); });
+  }
 
   auto* accreditation = requestor->add_subcommand("accreditation", "Accreditations of organisations");
   accreditation->require_subcommand(1);

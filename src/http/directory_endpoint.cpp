@@ -210,6 +210,13 @@ Result<Response> DirectoryEndpoint::answer(const Request& request, const identit
       SSAD_TRY(user, administration_.user(who, id));
       return json_response(200, one_json(user));
     }
+    if (at.size() == 4 && (at[3] == "disable" || at[3] == "enable")) {
+      if (!post) return std::unexpected(method_not_allowed());
+      SSAD_TRY(body, JsonBody::parse(request.body, {"reason"}));
+      SSAD_TRY(reason, body.required_text("reason"));
+      SSAD_TRY(user, administration_.set_user_disabled(who, id, at[3] == "disable", reason));
+      return json_response(200, one_json(user));
+    }
     return std::unexpected(at.size() <= 3 ? method_not_allowed()
                                           : Error{ErrorCode::not_found, "no such resource"});
   }

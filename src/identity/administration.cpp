@@ -1,5 +1,7 @@
 #include "identity/administration.hpp"
 
+#include <algorithm>
+
 namespace ssad::identity {
 namespace {
 
@@ -37,8 +39,8 @@ audit::Actor actor_of(const model::User& user, const model::Organisation& organi
   return {organisation.kind == model::OrganisationKind::operator_staff ? "operator" : "requestor", user.id};
 }
 
-Administration::Administration(Directory& directory, store::RequestorReader& reader)
-    : directory_(directory), reader_(reader) {}
+Administration::Administration(Directory& directory, store::RequestorReader& reader, const Clock& clock)
+    : directory_(directory), reader_(reader), clock_(clock) {}
 
 Result<model::Organisation> Administration::add_organisation(const Authenticated& who,
                                                              const NewOrganisation& org,
@@ -86,6 +88,12 @@ Result<model::User> Administration::user(const Authenticated& who, const std::st
   return found;
 }
 
+Result<model::User> Administration::set_user_disabled(const Authenticated& who, const std::string& id,
+                                                      bool disabled, const std::string& reason) {
+  if (!is_staff(who, model::kRoleAdministrator)) return std::unexpected(forbidden());
+  return directory_.set_user_disabled(actor_of(who.user, who.organisation), id, disabled, reason);
+}
+
 Result<model::Accreditation> Administration::add_accreditation(const Authenticated& who,
                                                                const NewAccreditation& accreditation,
                                                                const std::string& reason) {
@@ -122,6 +130,24 @@ Result<NewApiKey> Administration::create_key(const Authenticated& who, const std
     // The operator's other staff read every user but change none; a requestor knows of no other user.
     if (is_staff(who, kReaders)) return std::unexpected(forbidden());
     return not_found<NewApiKey>("user", for_user);
+  }
+  if (!is_staff(who, model::kRoleAdministrator)) {
+    const Timestamp now = clock_.now();
+    if (!expires || *expires > now + std::chrono::days(kSelfServiceKeyDays)) {
+      return fail(ErrorCode::invalid_input, "\"expires\" is required, at most " +
+                                                std::to_string(kSelfServiceKeyDays) +
+                                                " days ahead, for a key you make yourself");
+    }
+    store::Page page;
+    page.limit = 1000;
+    SSAD_TRY(keys, reader_.api_keys(who.user.id, page));
+    const auto in_force = std::count_if(keys.begin(), keys.end(), [&](const model::ApiKey& key) {
+      return !key.revoked && (!key.expires || *key.expires > now);
+    });
+    if (static_cast<std::size_t>(in_force) >= kSelfServiceKeys) {
+      return fail(ErrorCode::conflict,
+                  "you hold " + std::to_string(in_force) + " keys in force already: revoke one first");
+    }
   }
   return directory_.create_key(actor_of(who.user, who.organisation), for_user, expires, reason);
 }

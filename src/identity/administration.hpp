@@ -30,10 +30,15 @@ struct Listing {
 /// The audit log's actor for a user acting through the API: an operator's staff user, or a requestor.
 [[nodiscard]] audit::Actor actor_of(const model::User& user, const model::Organisation& organisation);
 
+/// How long a key a requestor makes for itself may live, and how many keys in force a user may hold for
+/// it to make another.
+inline constexpr int kSelfServiceKeyDays = 365;
+inline constexpr std::size_t kSelfServiceKeys = 10;
+
 class Administration {
  public:
   /// References must outlive it.
-  Administration(Directory& directory, store::RequestorReader& reader);
+  Administration(Directory& directory, store::RequestorReader& reader, const Clock& clock);
 
   [[nodiscard]] Result<model::Organisation> add_organisation(const Authenticated& who,
                                                              const NewOrganisation& org,
@@ -45,6 +50,8 @@ class Administration {
   [[nodiscard]] Result<model::User> add_user(const Authenticated& who, const NewUser& user,
                                              const std::string& reason);
   [[nodiscard]] Result<model::User> user(const Authenticated& who, const std::string& id) const;
+  [[nodiscard]] Result<model::User> set_user_disabled(const Authenticated& who, const std::string& id,
+                                                      bool disabled, const std::string& reason);
 
   [[nodiscard]] Result<model::Accreditation> add_accreditation(const Authenticated& who,
                                                                const NewAccreditation& accreditation,
@@ -68,6 +75,7 @@ class Administration {
  private:
   Directory& directory_;
   store::RequestorReader& reader_;
+  const Clock& clock_;
 };
 
 /// True when the user holds any of `roles` (model::UserRole bits) in the operator's organisation.

@@ -183,6 +183,27 @@ Result<model::User> Directory::add_user(const audit::Actor& actor, const NewUser
   return made;
 }
 
+Result<model::User> Directory::set_user_disabled(const audit::Actor& actor, const std::string& id,
+                                                 bool disabled, const std::string& reason) {
+  SSAD_CHECK(check_text(reason, "reason", kMaxReasonBytes, true));
+  auto user = must_exist(store_.requestors().user(id), "user", id);
+  if (!user) return std::unexpected(user.error());
+  if (user->disabled == disabled) {
+    return fail(ErrorCode::conflict,
+                "user " + id + " is " + (disabled ? "disabled" : "enabled") + " already");
+  }
+  const Timestamp now = clock_.now();
+  SSAD_TRY(work, store_.begin_audit());
+  SSAD_CHECK(work->requestors().update_user(id, user->roles, disabled));
+  audit::Entry entry = entry_for(actor, now, disabled ? "requestor.user.disable" : "requestor.user.enable",
+                                 {"user", id}, reason);
+  entry.detail.emplace_back("organisation", user->org_id);
+  SSAD_CHECK(audit::record(*work, std::move(entry)));
+  SSAD_CHECK(work->commit(now));
+  user->disabled = disabled;
+  return *user;
+}
+
 Result<model::Accreditation> Directory::add_accreditation(const audit::Actor& actor,
                                                           const NewAccreditation& in,
                                                           const std::string& reason) {

@@ -71,6 +71,10 @@ class Directory {
                                                              const std::string& reason);
   [[nodiscard]] Result<model::User> add_user(const audit::Actor& actor, const NewUser& user,
                                              const std::string& reason);
+  /// Disables a user (every credential of it fails on its next use: keys and tokens alike) or enables it
+  /// again. Errors: not_found; conflict when it is so already; invalid_input without a reason.
+  [[nodiscard]] Result<model::User> set_user_disabled(const audit::Actor& actor, const std::string& id,
+                                                      bool disabled, const std::string& reason);
   [[nodiscard]] Result<model::Accreditation> add_accreditation(const audit::Actor& actor,
                                                                const NewAccreditation& accreditation,
                                                                const std::string& reason);

@@ -429,6 +429,12 @@ Result<KeySet> KeySet::parse(std::string_view jwks_json) {
   if (keys == nullptr || !keys->IsArray()) {
     return fail(ErrorCode::invalid_input, "the JWK Set has no \"keys\" array");
   }
+  // An issuer publishes a handful of keys; a set of thousands is a hostile or broken one, and checking
+  // its kids for duplicates would cost a quadratic amount of work at every fetch.
+  constexpr rapidjson::SizeType kMaxKeys = 100;
+  if (keys->Size() > kMaxKeys) {
+    return fail(ErrorCode::invalid_input, "the JWK Set has more than " + std::to_string(kMaxKeys) + " keys");
+  }
 
   KeySet set;
   std::size_t index = 0;

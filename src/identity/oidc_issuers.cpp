@@ -261,14 +261,11 @@ Result<std::unique_ptr<TrustedIssuers>> TrustedIssuers::create(std::vector<Issue
 
 void TrustedIssuers::fetch_again(Issuer& issuer, Need need) {
   if (issuer.settings.jwks_url.empty()) return;
-  std::unique_lock fetching(issuer.fetching, std::defer_lock);
-  // A due refresh is left to whichever thread is already fetching; a token with an unknown kid waits for
-  // that fetch, whose keys may have it.
-  if (need == Need::refresh) {
-    if (!fetching.try_lock()) return;
-  } else {
-    fetching.lock();
-  }
+  // One fetch at a time, and nobody waits for it: a due refresh is left to the thread already fetching,
+  // and a token with an unknown kid is answered with the keys there are (its client may try again). A
+  // client could otherwise hold every worker for the fetch's timeout with tokens naming invented kids.
+  std::unique_lock fetching(issuer.fetching, std::try_to_lock);
+  if (!fetching.owns_lock()) return;
   const Clock::Monotonic now = clock_.monotonic();
   {
     const std::lock_guard lock(issuer.mutex);

@@ -59,7 +59,7 @@ TEST_F(DirectoryEndpointTest, TheDocumentListsEveryOperationAndTheCheckCatchesWh
   broken.headers = {{"Content-Type", "application/json"}};  // no Cache-Control: no-store
   EXPECT_THAT(api_->check("GET", "/v1/users/" + a_.user, broken), HasSubstr("Cache-Control"));
   // The patterns RapidJSON would drop silently if it could not compile them.
-  Response key = post("/v1/keys", a_.key, "{}");
+  Response key = post("/v1/keys", a_.key, R"({"expires":"2026-06-01T00:00:00Z"})");
   ASSERT_EQ(key.status, 201U);
   broken = key;
   broken.body.replace(broken.body.find("ssad_key_"), 9, "ssad_kez_");
@@ -222,7 +222,9 @@ TEST_F(DirectoryEndpointTest, ListsPageByIdUntilTheyEnd) {
   EXPECT_EQ(json(get("/v1/organisations", admin_.key))["items"].Size(), 6U);
 
   std::vector<std::string> made{a_.key_id};
-  for (int i = 0; i < 4; ++i) made.emplace_back(json(post("/v1/keys", a_.key, "{}"))["id"].GetString());
+  for (int i = 0; i < 4; ++i)
+    made.emplace_back(
+        json(post("/v1/keys", a_.key, R"({"expires":"2026-06-01T00:00:00Z"})"))["id"].GetString());
   std::sort(made.begin(), made.end());
   for (const std::string& key : {a_.key, admin_.key}) {
     std::vector<std::string> keys;
@@ -281,14 +283,21 @@ TEST_F(DirectoryEndpointTest, CredentialsThatDoNotAuthenticateAre401AndSayWhich)
   refused("Bearer " + short_lived, "expired");
   EXPECT_EQ(get("/v1/me", a_.key).status, 200U);  // its other key is unaffected
 
-  // A disabled user's keys all fail, with 403.
-  auto work = store_->begin().value();
-  ASSERT_TRUE(work->requestors().update_user(a_.user, model::kRoleRequestor, true).has_value());
-  ASSERT_TRUE(work->commit(clock_.now()).has_value());
+  // An administrator disables the user: its keys all fail, with 403, until it is enabled again. Only an
+  // administrator may, and with a reason.
+  EXPECT_EQ(post("/v1/users/" + a_.user + "/disable", a_.key, R"({"reason":"myself"})").status, 403U);
+  EXPECT_EQ(post("/v1/users/" + a_.user + "/disable", auditor_.key, R"({"reason":"x"})").status, 403U);
+  EXPECT_EQ(post("/v1/users/" + a_.user + "/disable", admin_.key, R"({})").status, 400U);
+  const Response made = post("/v1/users/" + a_.user + "/disable", admin_.key, R"({"reason":"left Alpha"})");
+  ASSERT_EQ(made.status, 200U) << made.body;
+  EXPECT_TRUE(json(made)["disabled"].GetBool());
   const Response disabled = get("/v1/me", a_.key);
   EXPECT_EQ(disabled.status, 403U);
   EXPECT_THAT(detail(disabled), HasSubstr("disabled"));
   EXPECT_EQ(get("/v1/organisations", a_.key).status, 403U);
+  EXPECT_EQ(post("/v1/users/" + a_.user + "/disable", admin_.key, R"({"reason":"again"})").status, 409U);
+  ASSERT_EQ(post("/v1/users/" + a_.user + "/enable", admin_.key, R"({"reason":"back"})").status, 200U);
+  EXPECT_EQ(get("/v1/me", a_.key).status, 200U);
 }
 
 TEST_F(DirectoryEndpointTest, ARequestorManagesItsOwnKeysAndChangesNothingElse) {
@@ -311,11 +320,14 @@ TEST_F(DirectoryEndpointTest, ARequestorManagesItsOwnKeysAndChangesNothingElse) 
   EXPECT_EQ(audit_records().size(), logged);  // nothing changed, nothing logged
 
   // Its own keys: create, list, revoke.
-  const Response made = post("/v1/keys", a_.key, R"({"reason":"CI runner"})");
+  const Response made =
+      post("/v1/keys", a_.key, R"({"reason":"CI runner","expires":"2026-06-01T00:00:00Z"})");
   ASSERT_EQ(made.status, 201U) << made.body;
   const std::string key_id = json(made)["id"].GetString();
   EXPECT_EQ(std::string(json(made)["user"].GetString()), a_.user);
-  EXPECT_EQ(post("/v1/keys", a_.key, R"({"user":")" + a_.user + R"("})").status, 201U);
+  EXPECT_EQ(
+      post("/v1/keys", a_.key, R"({"user":")" + a_.user + R"(","expires":"2026-06-01T00:00:00Z"})").status,
+      201U);
   const Response revoked = post("/v1/keys/" + key_id + "/revoke", a_.key, "");
   ASSERT_EQ(revoked.status, 200U) << revoked.body;
   EXPECT_EQ(std::string(json(revoked)["status"].GetString()), "revoked");
@@ -564,7 +576,8 @@ TEST_F(DirectoryEndpointTest, AClientOverTheRateLimitGets429WithRetryAfter) {
                                       .directory = &*directory_endpoint_,
                                       .policy = &*policy_endpoint_});
   for (const Request& asked :
-       {request("GET", "/v1/me", a_.key), request("POST", "/v1/keys", a_.key, "{}"),
+       {request("GET", "/v1/me", a_.key),
+        request("POST", "/v1/keys", a_.key, R"({"expires":"2026-06-01T00:00:00Z"})"),
         request("POST", "/v1/policy/explain", admin_.key, R"({"domain":"natural.test"})")}) {
     clock_.advance(std::chrono::seconds(2));
     EXPECT_LT(limited.handle(asked).status, 300U);
@@ -601,7 +614,9 @@ TEST_F(DirectoryEndpointTest, EveryChangeIsInTheAuditLogWithWhoAndWhyAndNoEmail)
       json(post("/v1/keys", admin_.key, R"({"user":")" + user + R"(","reason":"ticket 23"})"))["id"]
           .GetString();
   ASSERT_EQ(post("/v1/keys/" + admin_key + "/revoke", admin_.key, R"({"reason":"ticket 24"})").status, 200U);
-  const std::string own_key = json(post("/v1/keys", a_.key, R"({"reason":"ticket 25"})"))["id"].GetString();
+  const std::string own_key =
+      json(post("/v1/keys", a_.key, R"({"reason":"ticket 25","expires":"2026-06-01T00:00:00Z"})"))["id"]
+          .GetString();
   ASSERT_EQ(post("/v1/keys/" + own_key + "/revoke", a_.key, R"({"reason":"ticket 26"})").status, 200U);
 
   struct Expected {
@@ -704,6 +719,31 @@ TEST_F(DirectoryEndpointTest, AContactLookedUpByItsHandleShowsNoFieldItsDomainsL
   EXPECT_THAT(contact.body, HasSubstr(R"("name":{"type":"Registrant Name"})"));
   EXPECT_THAT(contact.body, HasSubstr("Not necessary for the stated purpose"));
   EXPECT_EQ(audit_records().size(), logged);  // nothing beyond the public's view: nothing disclosed
+}
+
+}  // namespace
+}  // namespace ssad::http
+
+namespace ssad::http {
+namespace {
+
+// A key a requestor makes itself expires within a year, and it holds at most ten in force: a stolen token
+// or key cannot mint a credential that outlives it, nor an unbounded number of them.
+TEST_F(DirectoryEndpointTest, ARequestorsOwnKeysExpireWithinAYearAndAreFewInForce) {
+  EXPECT_EQ(post("/v1/keys", a_.key, R"({})").status, 400U);
+  EXPECT_EQ(post("/v1/keys", a_.key, R"({"expires":"2028-03-02T00:00:00Z"})").status, 400U);
+  std::size_t made = 0;
+  for (int i = 0; i < 12; ++i) {
+    const Response answer = post("/v1/keys", a_.key, R"({"expires":"2026-12-01T00:00:00Z"})");
+    if (answer.status == 201U) {
+      ++made;
+    } else {
+      EXPECT_EQ(answer.status, 409U);
+    }
+  }
+  EXPECT_EQ(made, identity::kSelfServiceKeys - 1);  // its first key counts among them
+  // An administrator is not bound by either.
+  EXPECT_EQ(post("/v1/keys", admin_.key, R"({"user":")" + a_.user + R"("})").status, 201U);
 }
 
 }  // namespace

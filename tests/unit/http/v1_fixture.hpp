@@ -63,7 +63,7 @@ class V1ApiTest : public ::testing::Test {
                                       .authenticator = &*authenticator_});
     readiness_.emplace(store_->registrations(), *version_);
     directory_.emplace(*store_, policy_.policy(), clock_);
-    administration_.emplace(*directory_, store_->requestors());
+    administration_.emplace(*directory_, store_->requestors(), clock_);
     directory_endpoint_.emplace(*authenticator_, *administration_);
     policy_endpoint_.emplace(*authenticator_, store_->registrations(), policy_);
     audit_endpoint_.emplace(store_->audit_log(), std::nullopt, &*authenticator_, &*appender_, &clock_);

@@ -291,15 +291,20 @@ TEST_P(AuthenticatorTest, ADisabledUserOrAStaffUserAsRequestorIsRefused) {
           .value();
   const NewApiKey admin_key = directory_->create_key(kConsole, admin.id, std::nullopt, "").value();
   EXPECT_EQ(caller(admin_key.key, "technicalIssueResolution").error().code, ErrorCode::forbidden);
-  {
-    auto work = store_->begin_audit();
-    ASSERT_TRUE(work.has_value());
-    ASSERT_TRUE((*work)->requestors().update_user(user_.id, model::kRoleRequestor, true).has_value());
-    ASSERT_TRUE((*work)->commit(clock_.now()).has_value());
-  }
+  EXPECT_EQ(directory_->set_user_disabled(kConsole, user_.id, true, "").error().code,
+            ErrorCode::invalid_input);
+  ASSERT_TRUE(directory_->set_user_disabled(kConsole, user_.id, true, "left the company").has_value());
   auto disabled = with(key_.key);
   ASSERT_FALSE(disabled.has_value());
   EXPECT_EQ(disabled.error().code, ErrorCode::forbidden);
+  EXPECT_EQ(directory_->set_user_disabled(kConsole, user_.id, true, "again").error().code,
+            ErrorCode::conflict);
+  ASSERT_TRUE(directory_->set_user_disabled(kConsole, user_.id, false, "returned").has_value());
+  EXPECT_TRUE(with(key_.key).has_value());
+  const auto head = store_->audit_log().head().value();
+  const auto last = store_->audit_log().entries(head.size - 2, head.size).value();
+  EXPECT_EQ(last[0].action, "requestor.user.disable");
+  EXPECT_EQ(last[1].action, "requestor.user.enable");
 }
 
 TEST_P(AuthenticatorTest, EveryChangeIsAuditedWithWhoAndWhyAndNoEmail) {

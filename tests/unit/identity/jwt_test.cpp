@@ -437,3 +437,20 @@ TEST(KeySetTest, RefusesWhatIsNotAKeySet) {
 
 }  // namespace
 }  // namespace ssad::identity
+
+namespace ssad::identity {
+namespace {
+
+// A set of thousands of keys is hostile or broken: refused at once, before any key is examined.
+TEST(KeySetLimitTest, ASetOfMoreThanAHundredKeysIsRefused) {
+  std::string many = R"({"keys":[)";
+  for (int i = 0; i < 101; ++i) many += std::string(i == 0 ? "" : ",") + R"({"kty":"oct","k":"AAAA"})";
+  many += "]}";
+  const auto refused = KeySet::parse(many);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::invalid_input);
+  EXPECT_NE(refused.error().message.find("more than 100 keys"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ssad::identity

@@ -242,13 +242,19 @@ TEST(TrustedIssuersTest, VerifiesFromSeveralThreadsWhileKeysRotate) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 40; ++i) {
-        const std::string& token = i == 20 ? new_key : tokens[static_cast<std::size_t>((i + t * 10) % 40)];
-        if (trusted->verify(token)) ++verified;
+        // The new key's token may be refused while another thread is fetching the keys that hold it:
+        // nobody waits for a fetch (an unknown kid must not hold a worker for the fetch's timeout).
+        if (i == 20) {
+          (void)trusted->verify(new_key);
+          continue;
+        }
+        if (trusted->verify(tokens[static_cast<std::size_t>((i + t * 10) % 40)])) ++verified;
       }
     });
   }
   for (std::thread& thread : threads) thread.join();
-  EXPECT_EQ(verified.load(), 160);
+  EXPECT_EQ(verified.load(), 156);
+  EXPECT_TRUE(trusted->verify(new_key).has_value());  // once fetched, the new key verifies
 }
 
 TEST(TrustedIssuersTest, RefusesAUrlOtherThanHttpsOrLoopbackHttp) {
