@@ -187,6 +187,14 @@ std::optional<Response> RdapEndpoint::answer(const Request& request, bool quick)
     auto who = authenticator_->authenticate(request.header("authorization"));
     if (!who) return error_response(request.path, who.error());
     if (*who) {
+      // farv1_iss names the provider of the token (RFC 9560 §6): one naming another is an error.
+      if (!authorisation->issuer.empty() && (*who)->credential == identity::CredentialKind::oidc_token &&
+          (*who)->token_issuer != authorisation->issuer) {
+        return error_response(request.path,
+                              Error{ErrorCode::invalid_input,
+                                    "farv1_iss names another identity provider than the token's "
+                                    "(RFC 9560 §6)."});
+      }
       auto as = identity::caller_for(**who, authorisation->purpose, service_.policy().policy());
       if (!as) return error_response(request.path, as.error());
       caller = std::move(*as);

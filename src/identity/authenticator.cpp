@@ -116,6 +116,7 @@ Result<Authenticated> Authenticator::by_token(std::string_view token) const {
   Authenticated partial;
   partial.credential = CredentialKind::oidc_token;
   partial.credential_id = verified->issuer + "#" + verified->subject;
+  partial.token_issuer = verified->issuer;
   partial.token_purposes = std::move(verified->rdap_allowed_purposes);
   partial.token_dnt_allowed = verified->rdap_dnt_allowed;
   return complete(std::move(*user), std::move(partial));

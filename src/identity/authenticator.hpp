@@ -44,6 +44,7 @@ struct Authenticated {
   std::vector<model::Accreditation> accreditations;
   CredentialKind credential = CredentialKind::api_key;
   std::string credential_id;
+  std::string token_issuer;  // the verified token's iss; empty for an API key
   std::optional<std::vector<std::string>> token_purposes;
   bool token_dnt_allowed = false;
 };

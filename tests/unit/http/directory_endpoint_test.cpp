@@ -748,3 +748,38 @@ TEST_F(DirectoryEndpointTest, ARequestorsOwnKeysExpireWithinAYearAndAreFewInForc
 
 }  // namespace
 }  // namespace ssad::http
+
+namespace ssad::http {
+namespace {
+
+// farv1_iss names the token's provider (RFC 9560 §6): a trusted provider other than the token's is 400.
+TEST_F(DirectoryEndpointTest, Farv1IssMustNameTheTokensOwnProvider) {
+  ASSERT_TRUE(directory_
+                  ->add_user(audit::console_operator(),
+                             {a_org_, "sso@alpha.example", "https://idp-one.example", "alpha-sso", 0}, "")
+                  .has_value());
+  const identity::Authenticator with_tokens(
+      store_->requestors(), clock_, [](std::string_view token) -> Result<identity::VerifiedToken> {
+        if (token == "token-of-one")
+          return identity::VerifiedToken{"https://idp-one.example", "alpha-sso", {}, false};
+        return fail(ErrorCode::unauthenticated, "The bearer token signature does not verify.");
+      });
+  RdapEndpoint endpoint(
+      *service_, *version_, clock_,
+      RdapEndpointOptions{.base_url = "https://rdap.example.test/rdap/",
+                          .cache_bytes = 0,
+                          .authenticator = &with_tokens,
+                          .issuers = {"https://idp-one.example", "https://idp-two.example"}});
+  const auto ask = [&](const std::string& issuer) {
+    Request r =
+        request("GET", "/rdap/domain/natural.test?farv1_qp=technicalIssueResolution&farv1_iss=" + issuer);
+    r.headers.emplace_back("Authorization", "Bearer token-of-one");
+    return endpoint.handle(r).status;
+  };
+  EXPECT_EQ(ask("https://idp-one.example"), 200U);
+  EXPECT_EQ(ask("https://idp-two.example"), 400U);
+  EXPECT_EQ(ask("https://idp-three.example"), 400U);
+}
+
+}  // namespace
+}  // namespace ssad::http
