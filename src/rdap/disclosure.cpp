@@ -71,6 +71,15 @@ Result<void> record_disclosures(const Environment& env, const identity::Caller& 
       entry.detail.emplace_back("accreditation", requestor->accreditation->id);
       entry.detail.emplace_back("group", requestor->accreditation->group);
     }
+    // How long the requestor may keep what it was given: each disclosing rule's retention ("30d",
+    // "incident+30d": seed 000 p), for the record the registrant and the auditor read.
+    std::string retention;
+    for (const std::string& id : disclosure.rules) {
+      const policy::Rule* rule = env.policy.policy().rule(id);
+      if (rule == nullptr || !rule->retention) continue;
+      retention += (retention.empty() ? "" : " ") + id + "=" + policy::to_string(*rule->retention);
+    }
+    if (!retention.empty()) entry.detail.emplace_back("retention", retention);
     // The keys alone: make_record() sets `fields` from the values served, and commits to the values.
     entries.push_back({std::move(entry), disclosure.values});
   }
