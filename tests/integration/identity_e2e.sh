@@ -451,7 +451,10 @@ check "a second key works" test "$(ask spare "$spare_key" "$seed000")" = 200
 "$ssad" requestor key revoke "$spare_key_id" --config ssad.toml > /dev/null
 check "key revoke (exit 0)" test $? -eq 0
 refused revoked-key "$spare_key" "$seed000" 401 "has been revoked"
-refused no-such-key "${spare_key%?}0" "$seed000" 401 "API key is not valid"
+# A forged secret: the last hex digit changed (to 1 when it is 0, else to 0), so never the key itself.
+forged_key="${spare_key%?}0"
+[ "${spare_key: -1}" != 0 ] || forged_key="${spare_key%?}1"
+refused no-such-key "$forged_key" "$seed000" 401 "API key is not valid"
 
 # The accreditation: suspended, then reinstated; one that lapsed.
 "$ssad" requestor accreditation suspend "$netops_acc" --reason "e2e: complaint under investigation" \
