@@ -102,45 +102,6 @@ EOF
   ssad_url=http://127.0.0.1:$port
 }
 
-# start_nginx: as bench/rdap.sh: one worker on core 0 serving $tmp/www.
-start_nginx() {
-  local port
-  port=$(free_port)
-  mkdir -p "$tmp/nginx"
-  cat >"$tmp/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  default_type application/rdap+json;
-  types { }
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  keepalive_timeout 75s;
-  client_body_temp_path $tmp/nginx/body;
-  proxy_temp_path $tmp/nginx/proxy;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  server {
-    listen 127.0.0.1:$port;
-    location /rdap/domain/ { root $tmp/www; }
-  }
-}
-EOF
-  taskset -c 0 nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" 2>>"$tmp/nginx/error.log" &
-  nginx_pid=$!
-  started+=("$nginx_pid")
-  wait_listening "$port"
-  nginx_url=http://127.0.0.1:$port
-  nginx_worker=
-  while [ -z "$nginx_worker" ]; do
-    sleep 0.1
-    nginx_worker=$(pgrep -P "$nginx_pid" || true)
-  done
-}
 
 # --- wrk -------------------------------------------------------------------------------------------
 
@@ -247,7 +208,7 @@ if grep -qF "$email" "$tmp/www/rdap/domain/$sample"; then echo "the public answe
 echo "check: the authorised answers disclose the registrant email, the public one does not;" \
   "one rdap.disclose entry per answer"
 
-start_nginx
+start_nginx "$tmp/www" "$tmp/nginx"
 
 # --- alternated runs -----------------------------------------------------------------------------------
 

@@ -124,3 +124,47 @@ pg_bench_stop() {
   psql -X -q -Atc 'CHECKPOINT' "$(cat "$pgdir/url")" >/dev/null 2>&1 || true
   pg_server_kill "$pgdir"
 }
+
+# start_nginx ROOT WORK: nginx with one worker on core 0 serving the files under ROOT at /rdap/domain/
+# (the reference the RDAP benchmarks compare with), its config and temporary files in WORK; sets
+# nginx_pid, nginx_worker and nginx_url, and adds it to `started`. The settings are Debian's stock
+# nginx.conf ones (sendfile, tcp_nopush) plus no access log and practically unlimited keep-alive.
+# shellcheck disable=SC2034  # nginx_url is the sourcing script's to read
+start_nginx() {
+  local root=$1 work=$2 port
+  port=$(free_port)
+  mkdir -p "$work"
+  cat >"$work/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/error.log warn;
+events { worker_connections 1024; }
+http {
+  default_type application/rdap+json;
+  types { }
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  keepalive_timeout 75s;
+  client_body_temp_path $work/body;
+  proxy_temp_path $work/proxy;
+  fastcgi_temp_path $work/fastcgi;
+  server {
+    listen 127.0.0.1:$port;
+    location /rdap/domain/ { root $root; }
+  }
+}
+EOF
+  taskset -c 0 nginx -c "$work/nginx.conf" -p "$work" 2>>"$work/error.log" &
+  nginx_pid=$!
+  started+=("$nginx_pid")
+  wait_listening "$port"
+  nginx_url=http://127.0.0.1:$port
+  nginx_worker=
+  while [ -z "$nginx_worker" ]; do
+    sleep 0.1
+    nginx_worker=$(pgrep -P "$nginx_pid" || true)
+  done
+}

@@ -76,47 +76,6 @@ EOF
   ssad_url=http://127.0.0.1:$port
 }
 
-# start_nginx: nginx on core 0, one worker, serving $tmp/www; sets nginx_pid, nginx_worker and
-# nginx_url. The settings are Debian's stock nginx.conf ones (sendfile, tcp_nopush) plus no access log
-# and practically unlimited keep-alive.
-start_nginx() {
-  local port
-  port=$(free_port)
-  mkdir -p "$tmp/nginx"
-  cat >"$tmp/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  default_type application/rdap+json;
-  types { }
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  keepalive_timeout 75s;
-  client_body_temp_path $tmp/nginx/body;
-  proxy_temp_path $tmp/nginx/proxy;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  server {
-    listen 127.0.0.1:$port;
-    location /rdap/domain/ { root $tmp/www; }
-  }
-}
-EOF
-  taskset -c 0 nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" 2>>"$tmp/nginx/error.log" &
-  nginx_pid=$!
-  started+=("$nginx_pid")
-  wait_listening "$port"
-  nginx_url=http://127.0.0.1:$port
-  nginx_worker=
-  while [ -z "$nginx_worker" ]; do
-    sleep 0.1
-    nginx_worker=$(pgrep -P "$nginx_pid" || true)
-  done
-}
 
 # --- wrk -------------------------------------------------------------------------------------------
 
@@ -242,7 +201,7 @@ if [ -n "$baseline" ]; then
   for pid in "${base_fetchers[@]}"; do wait "$pid"; done
 fi
 
-start_nginx
+start_nginx "$tmp/www" "$tmp/nginx"
 # Byte-identical bodies: a sample of 200 names plus the hot one, fetched again from both servers.
 mkdir -p "$tmp/cmp/ssad" "$tmp/cmp/nginx"
 { echo "$hot"; shuf -n 200 "$tmp/names"; } >"$tmp/cmp/names"
