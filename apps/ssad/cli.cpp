@@ -41,7 +41,7 @@ Result<Timestamp> parse_date_bound(const std::string& text, bool end) {
 }
 
 Result<std::string> read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  const std::ifstream in(path, std::ios::binary);
   if (!in) return fail(ErrorCode::unavailable, "cannot read " + path);
   std::ostringstream text;
   text << in.rdbuf();

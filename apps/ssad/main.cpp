@@ -309,6 +309,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   std::unique_ptr<identity::TrustedIssuers> trusted_issuers;
   if (!config.oidc.issuers.empty()) {
     std::vector<identity::IssuerSettings> issuers;
+    issuers.reserve(config.oidc.issuers.size());
     for (const auto& issuer : config.oidc.issuers) {
       issuers.push_back({issuer.issuer, issuer.name, issuer.audience, issuer.jwks_file, issuer.jwks_url});
     }

@@ -111,10 +111,12 @@ Result<std::pair<identity::Caller, policy::Ask>> request_of(const Options& optio
 
 void print_text(const policy::Explanation& explanation, const identity::Caller& caller,
                 const std::string& domain, bool trace) {
-  if (caller.is_anonymous()) {
-    std::printf("domain %s, asked by the public\n", domain.c_str());
+  const identity::Requestor* requestor = caller.requestor();
+  if (requestor == nullptr || !requestor->accreditation) {
+    std::printf("domain %s, asked by %s\n", domain.c_str(),
+                requestor == nullptr ? "the public" : "a requestor without an accreditation");
   } else {
-    const auto& accreditation = *caller.requestor()->accreditation;
+    const model::Accreditation& accreditation = *requestor->accreditation;
     std::printf(
         "domain %s, asked by group %s (accreditation %s, authority %s), purpose %s, lawful basis %s\n",
         domain.c_str(), accreditation.group.c_str(),

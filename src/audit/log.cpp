@@ -102,15 +102,18 @@ Result<std::uint64_t> Appender::append_all(std::vector<Served> entries) {
   } catch (...) {
     // This caller's entries may still be queued (beyond the batch it wrote): nobody may write them later.
     if (!lock.owns_lock()) lock.lock();
-    for (Pending& p : pending) std::erase(queue_, &p);
+    for (const Pending& p : pending) std::erase(queue_, &p);
     if (!writing_ && !queue_.empty()) queue_.front()->waiter->wake.notify_one();
     throw;
   }
   // Entries of one call may have gone into two batches: each must have been written.
   for (const Pending& p : pending) {
+    if (!p.result) return fail(ErrorCode::internal, "an audit entry was left without its answer");
     if (!*p.result) return std::unexpected(p.result->error());
   }
-  return *pending.front().result;
+  const std::optional<Result<std::uint64_t>>& first = pending.front().result;
+  if (!first) return fail(ErrorCode::internal, "an audit entry was left without its answer");
+  return *first;
 }
 
 void Appender::settle(std::span<Pending* const> batch, const Result<std::uint64_t>& first) {

@@ -111,11 +111,12 @@ Result<Response> AuditEndpoint::entries(const Request& request,
   }
   auto who = authenticator_->authenticate(request.header("authorization"));
   if (!who) return std::unexpected(who.error());
-  if (!*who) {
+  const std::optional<identity::Authenticated>& someone = *who;
+  if (!someone) {
     return fail(ErrorCode::unauthenticated,
                 "audit entries are confidential: Authorization: Bearer is required");
   }
-  const identity::Authenticated& user = **who;
+  const identity::Authenticated& user = *someone;
   const bool everything = identity::is_staff(user, model::kRoleAuditor | model::kRoleAdministrator);
   if (!everything && user.organisation.kind != model::OrganisationKind::requestor) {
     return fail(ErrorCode::forbidden,

@@ -186,16 +186,17 @@ std::optional<Response> RdapEndpoint::answer(const Request& request, bool quick)
     if (quick) return std::nullopt;
     auto who = authenticator_->authenticate(request.header("authorization"));
     if (!who) return error_response(request.path, who.error());
-    if (*who) {
+    if (const std::optional<identity::Authenticated>& someone = *who; someone) {
+      const identity::Authenticated& user = *someone;
       // farv1_iss names the provider of the token (RFC 9560 §6): one naming another is an error.
-      if (!authorisation->issuer.empty() && (*who)->credential == identity::CredentialKind::oidc_token &&
-          (*who)->token_issuer != authorisation->issuer) {
+      if (!authorisation->issuer.empty() && user.credential == identity::CredentialKind::oidc_token &&
+          user.token_issuer != authorisation->issuer) {
         return error_response(request.path,
                               Error{ErrorCode::invalid_input,
                                     "farv1_iss names another identity provider than the token's "
                                     "(RFC 9560 §6)."});
       }
-      auto as = identity::caller_for(**who, authorisation->purpose, service_.policy().policy());
+      auto as = identity::caller_for(user, authorisation->purpose, service_.policy().policy());
       if (!as) return error_response(request.path, as.error());
       caller = std::move(*as);
       ask.abuse_type = authorisation->abuse_type;

@@ -87,7 +87,7 @@ Result<Authenticated> Authenticator::by_api_key(std::string_view key) const {
     return std::unexpected(unauthenticated(std::string(kBadKey)));
   }
   if (stored->revoked) return std::unexpected(unauthenticated("The API key has been revoked."));
-  if (stored->expires && clock_.now() >= *stored->expires) {
+  if (const std::optional<Timestamp> expires = stored->expires; expires && clock_.now() >= *expires) {
     return std::unexpected(unauthenticated("The API key has expired."));
   }
   auto user = directory_.user(stored->user_id);

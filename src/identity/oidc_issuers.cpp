@@ -264,7 +264,7 @@ void TrustedIssuers::fetch_again(Issuer& issuer, Need need) {
   // One fetch at a time, and nobody waits for it: a due refresh is left to the thread already fetching,
   // and a token with an unknown kid is answered with the keys there are (its client may try again). A
   // client could otherwise hold every worker for the fetch's timeout with tokens naming invented kids.
-  std::unique_lock fetching(issuer.fetching, std::try_to_lock);
+  const std::unique_lock fetching(issuer.fetching, std::try_to_lock);
   if (!fetching.owns_lock()) return;
   const Clock::Monotonic now = clock_.monotonic();
   {

@@ -33,7 +33,7 @@ struct Service::Impl {
       : clock(options.clock != nullptr ? *options.clock : system_clock),
         registrations(options.registration_cache_bytes),
         settings(std::move(rdap_settings)),
-        policy(policy_settings),
+        policy(std::move(policy_settings)),
         cursors(options.cursor_key.empty() ? CursorCodec(options.cursor_lifetime)
                                            : CursorCodec(options.cursor_key, options.cursor_lifetime)),
         env{store,
@@ -59,7 +59,7 @@ struct Service::Impl {
 
 Service::Service(store::RegistrationReader& store, cache::DataVersion& data_version, Settings settings,
                  policy::Settings policy, const ServiceOptions& options)
-    : impl_(std::make_unique<Impl>(store, data_version, std::move(settings), policy, options)) {}
+    : impl_(std::make_unique<Impl>(store, data_version, std::move(settings), std::move(policy), options)) {}
 
 Service::~Service() = default;
 

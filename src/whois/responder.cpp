@@ -162,9 +162,9 @@ Responder::Responder(store::RegistrationReader& store, cache::DataVersion& data_
     : store_(store),
       data_version_(data_version),
       limiter_(limiter),
-      options_(options),
-      policy_{options.mode, options.rules},
-      cache_(options.cache_bytes) {}
+      options_(std::move(options)),
+      policy_{options_.mode, options_.rules},
+      cache_(options_.cache_bytes) {}
 
 std::string Responder::answer(std::string_view query, std::string_view remote, bool admitted) {
   std::optional<std::string> answered = respond(query, remote, admitted, false);  // not quick: always one
