@@ -254,7 +254,7 @@ echo
 machine_facts
 echo "- ssad $("$ssad" --version 2>/dev/null | head -n1), $(nginx -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
 echo "- $count random names of $domains, wrk -t1 -c$connections -d${duration}s on core 1, server on core 0" \
-  "(one reading thread, four workers); $runs alternated runs; medians"
+  "(one reading thread, $workers workers); $runs alternated runs; medians"
 echo "- each authorised answer discloses 9–12 fields (seed 000) and appends one rdap.disclose entry, durable" \
   "before the answer: $appended entries appended during the alternated runs; peak RSS $main_rss MiB"
 echo
