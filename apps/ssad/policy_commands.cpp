@@ -42,14 +42,6 @@ int check(const Options& options) {
   return 0;
 }
 
-Result<model::AccreditationStatus> status_of(const std::string& text) {
-  if (text == "active") return model::AccreditationStatus::active;
-  if (text == "suspended") return model::AccreditationStatus::suspended;
-  if (text == "revoked") return model::AccreditationStatus::revoked;
-  if (text == "expired") return model::AccreditationStatus::expired;
-  return fail(ErrorCode::invalid_input, "--status must be active, suspended, revoked or expired");
-}
-
 // The request to explain, from the options. Errors: invalid_input naming the option; for --user, the
 // directory's (not_found) and caller_for()'s (a purpose the accreditation does not permit, ...).
 Result<std::pair<identity::Caller, policy::Ask>> request_of(const Options& options,
@@ -98,8 +90,8 @@ Result<std::pair<identity::Caller, policy::Ask>> request_of(const Options& optio
     return fail(ErrorCode::invalid_input,
                 "--purpose '" + options.purpose + "' is not a purpose the policy knows");
   }
-  auto status = status_of(options.status);
-  if (!status) return std::unexpected(status.error());
+  auto status = model::parse_accreditation_status(options.status);
+  if (!status) return std::unexpected(with_context(status.error(), "--status: "));
   identity::Requestor requestor;
   model::Accreditation accreditation;
   accreditation.group = options.group;

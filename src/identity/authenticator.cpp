@@ -26,20 +26,6 @@ std::vector<std::string> permitted_purposes(const model::Accreditation& accredit
   return group != nullptr ? group->purposes : std::vector<std::string>{};
 }
 
-std::string_view status_word(model::AccreditationStatus status) {
-  switch (status) {
-    case model::AccreditationStatus::active:
-      return "active";
-    case model::AccreditationStatus::suspended:
-      return "suspended";
-    case model::AccreditationStatus::revoked:
-      return "revoked";
-    case model::AccreditationStatus::expired:
-      return "expired";
-  }
-  return "not in force";
-}
-
 }  // namespace
 
 model::AccreditationStatus status_at(const model::Accreditation& accreditation, Timestamp now) {
@@ -176,7 +162,7 @@ Result<Caller> caller_for(const Authenticated& who, std::string_view purpose, co
                                            return changed(a) < changed(b);
                                          });
     return std::unexpected(forbidden("The organisation's accreditation is " +
-                                     std::string(status_word(latest->status)) +
+                                     std::string(model::to_string(latest->status)) +
                                      ": no registration data beyond the public's is disclosed to it."));
   }
   if (purpose.empty()) return Caller::anonymous();  // RFC 9560 §4.2.1: no purpose, the public's answer

@@ -85,11 +85,8 @@ Case load(const fs::path& path) {
       accreditation.id = "acc_case";
       accreditation.group = (*requestor)["group"].value<std::string>().value();
       accreditation.authority = (*requestor)["authority"].value_or(std::string("Test Authority"));
-      const std::string status = (*requestor)["status"].value_or(std::string("active"));
-      accreditation.status = status == "suspended" ? model::AccreditationStatus::suspended
-                             : status == "revoked" ? model::AccreditationStatus::revoked
-                             : status == "expired" ? model::AccreditationStatus::expired
-                                                   : model::AccreditationStatus::active;
+      accreditation.status =
+          model::parse_accreditation_status((*requestor)["status"].value_or(std::string("active"))).value();
       accreditation.purposes = strings(*requestor, "purposes");
       accreditation.lawful_bases = strings(*requestor, "lawful_bases");
       r.accreditation = accreditation;
