@@ -6,6 +6,7 @@
 #include <expected>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ssad {
 
@@ -30,9 +31,20 @@ enum class ErrorCode {
 /// The name of an error code as used in logs and problem details ("invalid_input").
 [[nodiscard]] std::string_view to_string(ErrorCode code);
 
+/// One member of a request that is wrong or missing, for a person to act on: where it is (an RFC 6901
+/// JSON Pointer into the request body, "/fields/2/why") and what is wrong with it.
+struct MemberProblem {
+  std::string pointer;
+  std::string detail;  // never repeats a value it refuses
+  friend bool operator==(const MemberProblem&, const MemberProblem&) = default;
+};
+
 struct Error {
   ErrorCode code = ErrorCode::internal;
   std::string message;  // for a person; never contains non-public registration data
+  // Every member at fault, when the error is about a request body's members (invalid_input): RFC 9457
+  // problem details list them as `errors`.
+  std::vector<MemberProblem> problems{};
 };
 
 template <class T>

@@ -111,6 +111,19 @@ Response error_response(std::string_view path, const Error& error) {
     out.key("status");
     out.integer(status);
     out.member("detail", detail);
+    // RFC 9457 §3 shows an extension member `errors` listing each member at fault; ours carries an RFC 6901
+    // pointer into the request body and what is wrong there.
+    if (!error.problems.empty()) {
+      out.key("errors");
+      out.begin_array();
+      for (const auto& problem : error.problems) {
+        out.begin_object();
+        out.member("pointer", problem.pointer);
+        out.member("detail", problem.detail);
+        out.end_object();
+      }
+      out.end_array();
+    }
     response.headers = {{"Content-Type", "application/problem+json"}};
   }
   out.end_object();

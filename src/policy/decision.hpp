@@ -95,6 +95,8 @@ class Decision {
     return omitted_.test(static_cast<std::size_t>(role));
   }
   void omit_contact(catalog::Role role) { omitted_.set(static_cast<std::size_t>(role)); }
+  /// Shows the contact in `role` again (a decision made for a disclosure request that approves its fields).
+  void include_contact(catalog::Role role) { omitted_.reset(static_cast<std::size_t>(role)); }
 
   /// The disclosed fields.
   [[nodiscard]] catalog::FieldSet disclosed() const;

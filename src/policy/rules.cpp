@@ -176,23 +176,6 @@ std::optional<AccreditationState> parse_accreditation_state(std::string_view tex
   return std::nullopt;
 }
 
-std::optional<Retention> parse_retention(std::string_view text) {
-  Retention retention;
-  if (text.starts_with("incident+")) {
-    retention.after_incident = true;
-    text.remove_prefix(9);
-  }
-  if (text.size() < 2 || text.back() != 'd' || text.size() > 5) return std::nullopt;
-  unsigned days = 0;
-  for (const char c : text.substr(0, text.size() - 1)) {
-    if (c < '0' || c > '9') return std::nullopt;
-    days = days * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (days == 0 || days > 3660) return std::nullopt;
-  retention.days = days;
-  return retention;
-}
-
 bool is_identifier(std::string_view text) {
   return !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
@@ -227,6 +210,23 @@ std::string_view to_string(AccreditationState state) {
       return "none";
   }
   return "none";
+}
+
+std::optional<Retention> parse_retention(std::string_view text) {
+  Retention retention;
+  if (text.starts_with("incident+")) {
+    retention.after_incident = true;
+    text.remove_prefix(9);
+  }
+  if (text.size() < 2 || text.back() != 'd' || text.size() > 5) return std::nullopt;
+  unsigned days = 0;
+  for (const char c : text.substr(0, text.size() - 1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    days = days * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (days == 0 || days > 3660) return std::nullopt;
+  retention.days = days;
+  return retention;
 }
 
 std::string to_string(const Retention& retention) {

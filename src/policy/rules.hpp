@@ -54,6 +54,8 @@ struct Retention {
 };
 /// "30d", "incident+30d".
 [[nodiscard]] std::string to_string(const Retention& retention);
+/// Reads "30d" / "incident+30d" (1 to 3660 days); nullopt for anything else.
+[[nodiscard]] std::optional<Retention> parse_retention(std::string_view text);
 
 struct Rule {
   std::string id;

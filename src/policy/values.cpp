@@ -1,5 +1,7 @@
 #include "policy/values.hpp"
 
+#include "policy/decision.hpp"
+
 namespace ssad::policy {
 
 std::string_view contact_value(catalog::Element element, const model::Contact& contact) {
@@ -44,6 +46,23 @@ std::string_view contact_value(catalog::Element element, const model::Contact& c
     default:
       return {};
   }
+}
+
+std::vector<std::string> served_values(const catalog::Field& field, const model::Registration& registration) {
+  std::vector<std::string> values;
+  for (const auto& [role, contact] : registration.contacts) {
+    if (catalog_role(role) != field.role) continue;
+    const model::PostalInfo* postal = contact.preferred_postal();
+    if (field.element == catalog::Element::street && postal != nullptr) {
+      // The renderer writes every street line (rdap/render.cpp write_adr); contact_value() names the first.
+      for (const std::string& line : postal->address.street) {
+        if (!line.empty()) values.push_back(line);
+      }
+      continue;
+    }
+    values.emplace_back(contact_value(field.element, contact));
+  }
+  return values;
 }
 
 }  // namespace ssad::policy

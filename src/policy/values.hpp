@@ -3,7 +3,9 @@
 // and what "withheld and present" (RFC 9537 redaction entries, WHOIS "REDACTED FOR PRIVACY") is judged
 // by.
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "catalog/catalog.hpp"
 #include "model/registration.hpp"
@@ -15,5 +17,11 @@ namespace ssad::policy {
 /// street a value to protect); the phone or fax number or extension; the email. Empty when the contact
 /// has none, and for elements that are not a contact's.
 [[nodiscard]] std::string_view contact_value(catalog::Element element, const model::Contact& contact);
+
+/// Every value of a contact field that a renderer writes for `registration`: one per contact in the
+/// field's role (contact_value()), and for the street every non-empty line. What the audit log commits to
+/// when the field is served.
+[[nodiscard]] std::vector<std::string> served_values(const catalog::Field& field,
+                                                     const model::Registration& registration);
 
 }  // namespace ssad::policy

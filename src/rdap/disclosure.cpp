@@ -21,18 +21,8 @@ void note_disclosure(Answer& answer, const identity::Caller& caller, const polic
     if (std::find(disclosure.rules.begin(), disclosure.rules.end(), rule) == disclosure.rules.end()) {
       disclosure.rules.emplace_back(rule);
     }
-    for (const auto& [role, contact] : registration.contacts) {
-      if (policy::catalog_role(role) != field.role) continue;
-      const model::PostalInfo* postal = contact.preferred_postal();
-      if (field.element == catalog::Element::street && postal != nullptr) {
-        // The renderer writes every street line (render.cpp write_adr); contact_value() names the first.
-        for (const std::string& line : postal->address.street) {
-          if (!line.empty()) disclosure.values.emplace_back(std::string(field.key), line);
-        }
-        continue;
-      }
-      disclosure.values.emplace_back(std::string(field.key),
-                                     std::string(policy::contact_value(field.element, contact)));
+    for (std::string& value : policy::served_values(field, registration)) {
+      disclosure.values.emplace_back(std::string(field.key), std::move(value));
     }
   }
   if (disclosure.fields.empty()) return;
