@@ -10,6 +10,10 @@ find_package(CLI11 REQUIRED)
 find_package(tomlplusplus REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
+# Howard Hinnant's date/tz (libhowardhinnant-date-dev): time zones for the operator calendar, as GCC 12's
+# libstdc++ has no std::chrono::tzdb. Debian builds libdate-tz with USE_OS_TZDB (the system's tzdata in
+# /usr/share/zoneinfo, never a download, no libcurl); its date::date-tz target carries that definition.
+find_package(date CONFIG REQUIRED)
 pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)

@@ -71,6 +71,17 @@ struct Reader {
     }
   }
 
+  void fraction(const toml::table& t, const char* section, const char* key, double& out) {
+    if (const auto* node = t.get(key)) {
+      const std::optional<double> v = node->value<double>();
+      if (!v || !(*v >= 0.0 && *v <= 1.0)) {
+        bad(std::string(section) + "." + key, "must be a number from 0 to 1");
+      } else {
+        out = *v;
+      }
+    }
+  }
+
   void texts(const toml::table& t, const char* section, const char* key, std::vector<std::string>& out) {
     if (const auto* node = t.get(key)) {
       const auto* array = node->as_array();
@@ -204,7 +215,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   }
   Config config;
   Reader r{parsed, source, std::nullopt};
-  r.only(parsed, "", {"store", "server", "rdap", "whois", "audit", "policy", "oidc", "log"});
+  r.only(parsed, "", {"store", "server", "rdap", "whois", "audit", "policy", "requests", "oidc", "log"});
   if (const auto* t = r.section("store")) {
     r.only(*t, "store.", {"path", "replica_url"});
     r.text(*t, "store", "path", config.store.path);
@@ -307,6 +318,39 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   if (const auto* t = r.section("policy")) {
     r.only(*t, "policy.", {"file"});
     r.text(*t, "policy", "file", config.policy.file);
+  }
+  if (const auto* t = r.section("requests")) {
+    r.only(*t, "requests.", {"calendar", "deadlines"});
+    r.text(*t, "requests", "calendar", config.requests.calendar);
+    if (const auto* node = t->get("deadlines"); node != nullptr && !node->is_table()) {
+      r.bad("requests.deadlines", "must be a table ([requests.deadlines])");
+    } else if (node != nullptr) {
+      const auto& d = *node->as_table();
+      DeadlinesConfig& out = config.requests.deadlines;
+      const char* section = "requests.deadlines";
+      r.only(d, "requests.deadlines.",
+             {"p1_business_days", "p2_business_days", "p3_business_days", "p1_max_calendar_days",
+              "p2_max_calendar_days", "p3_max_calendar_days", "max_calendar_days", "nis2", "nis2_hours",
+              "warning_fraction"});
+      r.number(d, section, "p1_business_days", out.p1_business_days, 1, 30);
+      r.number(d, section, "p2_business_days", out.p2_business_days, 1, 30);
+      r.number(d, section, "p3_business_days", out.p3_business_days, 1, 30);
+      r.number(d, section, "p1_max_calendar_days", out.p1_max_calendar_days, 1, 366);
+      r.number(d, section, "p2_max_calendar_days", out.p2_max_calendar_days, 1, 366);
+      r.number(d, section, "p3_max_calendar_days", out.p3_max_calendar_days, 1, 366);
+      r.number(d, section, "max_calendar_days", out.max_calendar_days, 1, 366);
+      r.boolean(d, section, "nis2", out.nis2);
+      r.number(d, section, "nis2_hours", out.nis2_hours, 1, 720);
+      r.fraction(d, section, "warning_fraction", out.warning_fraction);
+      for (const auto& [key, cap] : {std::pair{"p1_max_calendar_days", out.p1_max_calendar_days},
+                                     {"p2_max_calendar_days", out.p2_max_calendar_days},
+                                     {"p3_max_calendar_days", out.p3_max_calendar_days}}) {
+        if (cap > out.max_calendar_days) {
+          r.bad(std::string(section) + "." + key, "must not exceed requests.deadlines.max_calendar_days (" +
+                                                      std::to_string(out.max_calendar_days) + ")");
+        }
+      }
+    }
   }
   if (const auto* t = r.section("oidc")) {
     r.only(*t, "oidc.",

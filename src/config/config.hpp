@@ -62,6 +62,26 @@ struct PolicyConfig {
   std::string file;  // the disclosure policy (docs/policy.md); "" = the built-in default
 };
 
+// [requests.deadlines]: how long a disclosure request may wait for its decision (docs/requests.md,
+// "Deadlines").
+struct DeadlinesConfig {
+  unsigned p1_business_days = 1;      // P1 (urgent): business days of the calendar
+  unsigned p2_business_days = 2;      // P2 (ICANN administrative proceedings)
+  unsigned p3_business_days = 5;      // P3 (everything else)
+  unsigned p1_max_calendar_days = 3;  // and calendar days at most, per priority
+  unsigned p2_max_calendar_days = 30;
+  unsigned p3_max_calendar_days = 30;
+  unsigned max_calendar_days = 30;  // every request, whatever its priority
+  bool nis2 = false;                // NIS2 Art. 28(5): every request answered within nis2_hours
+  unsigned nis2_hours = 72;
+  double warning_fraction = 0.25;  // near its deadline with less than this share of its time left
+};
+
+struct RequestsConfig {
+  std::string calendar;  // the business-day calendar file (docs/requests.md); "" = UTC, Mon–Fri, no holidays
+  DeadlinesConfig deadlines;
+};
+
 // One trusted OpenID Connect issuer ([[oidc.issuer]]): bearer tokens it signs are verified with its keys.
 struct OidcIssuerConfig {
   std::string issuer;     // the tokens' iss, exactly ("https://idp.example")
@@ -91,6 +111,7 @@ struct Config {
   WhoisConfig whois;
   AuditConfig audit;
   PolicyConfig policy;
+  RequestsConfig requests;
   OidcConfig oidc;
   LogConfig log;
 };

@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -143,6 +144,71 @@ TEST(HostPortTest, SplitsIpv4Ipv6AndNames) {
   EXPECT_FALSE(parse_host_port("host:99999").has_value());
   EXPECT_FALSE(parse_host_port("[::1]8080").has_value());
   EXPECT_FALSE(parse_host_port(":80").has_value());
+}
+
+TEST(ConfigTest, ReadsTheRequestDeadlines) {
+  const auto defaults = parse_config("");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->requests.calendar, "");
+  EXPECT_EQ(defaults->requests.deadlines.p1_business_days, 1U);
+  EXPECT_EQ(defaults->requests.deadlines.p1_max_calendar_days, 3U);
+  EXPECT_EQ(defaults->requests.deadlines.p3_business_days, 5U);
+  EXPECT_EQ(defaults->requests.deadlines.max_calendar_days, 30U);
+  EXPECT_FALSE(defaults->requests.deadlines.nis2);
+  EXPECT_EQ(defaults->requests.deadlines.nis2_hours, 72U);
+  EXPECT_DOUBLE_EQ(defaults->requests.deadlines.warning_fraction, 0.25);
+  auto c = parse_config(R"(
+[requests]
+calendar = "calendars/be.toml"
+[requests.deadlines]
+p3_business_days = 10
+p3_max_calendar_days = 60
+max_calendar_days = 90
+nis2 = true
+warning_fraction = 1
+)");
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(c->requests.calendar, "calendars/be.toml");
+  EXPECT_EQ(c->requests.deadlines.p3_business_days, 10U);
+  EXPECT_EQ(c->requests.deadlines.p3_max_calendar_days, 60U);
+  EXPECT_EQ(c->requests.deadlines.max_calendar_days, 90U);
+  EXPECT_TRUE(c->requests.deadlines.nis2);
+  EXPECT_DOUBLE_EQ(c->requests.deadlines.warning_fraction, 1.0);
+}
+
+TEST(ConfigTest, RefusesDeadlinesBeyondTheHardMaximumOrOutOfRange) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[requests.deadlines]\np2_max_calendar_days = 31\n",
+       "ssad.toml: requests.deadlines.p2_max_calendar_days: must not exceed "
+       "requests.deadlines.max_calendar_days "
+       "(30)"},
+      {"[requests.deadlines]\nmax_calendar_days = 2\n",
+       "ssad.toml: requests.deadlines.p1_max_calendar_days: must not exceed "
+       "requests.deadlines.max_calendar_days "
+       "(2)"},
+      {"[requests.deadlines]\nwarning_fraction = 1.5\n",
+       "ssad.toml: requests.deadlines.warning_fraction: must be a number from 0 to 1"},
+      {"[requests.deadlines]\nwarning_fraction = -0.1\n",
+       "ssad.toml: requests.deadlines.warning_fraction: must be a number from 0 to 1"},
+      {"[requests.deadlines]\nwarning_fraction = nan\n",
+       "ssad.toml: requests.deadlines.warning_fraction: must be a number from 0 to 1"},
+      {"[requests.deadlines]\nwarning_fraction = \"a quarter\"\n",
+       "ssad.toml: requests.deadlines.warning_fraction: must be a number from 0 to 1"},
+      {"[requests.deadlines]\np1_business_days = 31\n",
+       "ssad.toml: requests.deadlines.p1_business_days: must be a whole number from 1 to 30"},
+      {"[requests.deadlines]\nnis2 = \"yes\"\n", "ssad.toml: requests.deadlines.nis2: must be true or false"},
+      {"[requests.deadlines]\np4_business_days = 3\n",
+       "ssad.toml: requests.deadlines.p4_business_days: unknown key"},
+      {"[requests]\ndeadlines = 3\n",
+       "ssad.toml: requests.deadlines: must be a table ([requests.deadlines])"},
+      {"[requests]\ncalender = \"x\"\n", "ssad.toml: requests.calender: unknown key"},
+  };
+  for (const auto& [text, message] : cases) {
+    auto c = parse_config(text);
+    ASSERT_FALSE(c.has_value()) << text;
+    EXPECT_EQ(c.error().code, ErrorCode::invalid_input);
+    EXPECT_EQ(c.error().message, message);
+  }
 }
 
 }  // namespace
@@ -323,6 +389,10 @@ std::string text_of(const T& value) {
     return value ? "true" : "false";
   } else if constexpr (std::is_same_v<T, std::string>) {
     return '"' + value + '"';
+  } else if constexpr (std::is_same_v<T, double>) {
+    char text[32];
+    const auto end = std::to_chars(std::begin(text), std::end(text), value).ptr;
+    return std::string(text, end);
   } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
     std::string out = "[";
     for (const auto& item : value) out += (out.size() > 1 ? ", \"" : "\"") + item + '"';
@@ -380,6 +450,19 @@ const std::vector<Key>& every_key() {
       SSAD_KEY(audit, signing_key, R"("/etc/ssad/audit.key")"),
       SSAD_KEY(audit, checkpoint_interval_seconds, "300"),
       SSAD_KEY(policy, file, R"("/etc/ssad/policy.toml")"),
+      SSAD_KEY(requests, calendar, R"("/etc/ssad/calendar.toml")"),
+      SSAD_KEY(requests, deadlines.p1_business_days, "2"),
+      SSAD_KEY(requests, deadlines.p2_business_days, "3"),
+      SSAD_KEY(requests, deadlines.p3_business_days, "10"),
+      needing(SSAD_KEY(requests, deadlines.p1_max_calendar_days, "5"), "deadlines.max_calendar_days = 366"),
+      needing(SSAD_KEY(requests, deadlines.p2_max_calendar_days, "20"), "deadlines.max_calendar_days = 366"),
+      needing(SSAD_KEY(requests, deadlines.p3_max_calendar_days, "25"), "deadlines.max_calendar_days = 366"),
+      needing(SSAD_KEY(requests, deadlines.max_calendar_days, "45"),
+              "deadlines.p1_max_calendar_days = 1\ndeadlines.p2_max_calendar_days = 1\n"
+              "deadlines.p3_max_calendar_days = 1"),
+      SSAD_KEY(requests, deadlines.nis2, "true"),
+      SSAD_KEY(requests, deadlines.nis2_hours, "24"),
+      SSAD_KEY(requests, deadlines.warning_fraction, "0.5"),
       SSAD_KEY(oidc, clock_skew_seconds, "30"),
       SSAD_KEY(oidc, jwks_refresh_seconds, "600"),
       SSAD_KEY(oidc, jwks_refetch_min_seconds, "10"),
@@ -404,7 +487,7 @@ const std::string kRepo = std::string(SSAD_TEST_DATA_DIR) + "/../..";
 std::map<std::string, std::string> documented_keys() {
   std::map<std::string, std::string> keys;
   std::istringstream doc(read_file(kRepo + "/docs/config.md"));
-  const std::regex row(R"(^\| `([a-z_]+\.[a-z_0-9]+)` \| [^|]* \| (.*) \|$)");
+  const std::regex row(R"(^\| `([a-z_]+(?:\.[a-z_0-9]+)+)` \| [^|]* \| (.*) \|$)");
   std::smatch m;
   for (std::string line; std::getline(doc, line);) {
     if (std::regex_match(line, m, row)) keys[m[1]] = m[2];
@@ -416,7 +499,7 @@ std::map<std::string, std::string> documented_keys() {
 std::set<std::string> example_keys() {
   std::set<std::string> keys;
   std::istringstream example(read_file(kRepo + "/ssad.example.toml"));
-  const std::regex table(R"(^\[([a-z_]+)\]$)");
+  const std::regex table(R"(^\[([a-z_.]+)\]$)");
   const std::regex assignment(R"(^([a-z_0-9]+) = .*$)");
   std::string section;
   std::smatch m;
@@ -467,7 +550,7 @@ TEST(ConfigKeysTest, TheExampleHoldsTheDocumentedDefaults) {
   ASSERT_TRUE(example.has_value()) << example.error().message;
   const Config defaults = parse_config("").value();
   std::istringstream doc(read_file(kRepo + "/docs/config.md"));
-  const std::regex row(R"(^\| `([a-z_]+\.[a-z_0-9]+)` \| `([^`]*)` \|.*$)");
+  const std::regex row(R"(^\| `([a-z_]+(?:\.[a-z_0-9]+)+)` \| `([^`]*)` \|.*$)");
   std::map<std::string, std::string> documented;
   std::smatch m;
   for (std::string line; std::getline(doc, line);) {
@@ -503,7 +586,7 @@ TEST(ConfigKeysTest, NumbersAreCheckedAgainstTheirDocumentedRange) {
       EXPECT_NE(c.error().message.find(name), std::string::npos) << c.error().message;
     }
   }
-  EXPECT_EQ(ranges, 22);  // every number key has one
+  EXPECT_EQ(ranges, 30);  // every whole-number key has one
 }
 
 TEST(ConfigFingerprintTest, LeavesOutTheValuesOfSecretsAndKeepsEverythingElse) {
