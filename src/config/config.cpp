@@ -320,8 +320,33 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     r.text(*t, "policy", "file", config.policy.file);
   }
   if (const auto* t = r.section("requests")) {
-    r.only(*t, "requests.", {"calendar", "deadlines"});
-    r.text(*t, "requests", "calendar", config.requests.calendar);
+    r.only(*t, "requests.",
+           {"calendar", "deadlines", "terms_version", "accept_unaccredited", "default_retention_days",
+            "max_retention_days", "attachment_max_bytes", "attachment_types", "max_evidence", "watch_seconds",
+            "public_url"});
+    RequestsConfig& q = config.requests;
+    r.text(*t, "requests", "calendar", q.calendar);
+    r.text(*t, "requests", "terms_version", q.terms_version);
+    if (q.terms_version.empty() || q.terms_version.size() > 64) {
+      r.bad("requests.terms_version", "must be 1 to 64 characters");
+    }
+    r.boolean(*t, "requests", "accept_unaccredited", q.accept_unaccredited);
+    r.number(*t, "requests", "default_retention_days", q.default_retention_days, 1, 3660);
+    r.number(*t, "requests", "max_retention_days", q.max_retention_days, 1, 3660);
+    // Attachments travel base64 in the JSON body: a third larger, within server.body_limit_bytes.
+    r.number(*t, "requests", "attachment_max_bytes", q.attachment_max_bytes, 0, 16U << 20U);
+    r.texts(*t, "requests", "attachment_types", q.attachment_types);
+    r.number(*t, "requests", "max_evidence", q.max_evidence, 0, 100);
+    if (q.attachment_max_bytes > 0 && config.server.body_limit_bytes > 0 &&
+        std::uint64_t{q.attachment_max_bytes} / 3 * 4 + 8192 > config.server.body_limit_bytes) {
+      r.bad("requests.attachment_max_bytes",
+            "needs a server.body_limit_bytes of at least 4/3 of it plus 8192 (attachments travel in base64)");
+    }
+    r.number(*t, "requests", "watch_seconds", q.watch_seconds, 1, 3600);
+    r.text(*t, "requests", "public_url", q.public_url);
+    if (!q.public_url.empty() && !(q.public_url.starts_with("https://") || q.public_url.starts_with("http://"))) {
+      r.bad("requests.public_url", "must be an http:// or https:// URL");
+    }
     if (const auto* node = t->get("deadlines"); node != nullptr && !node->is_table()) {
       r.bad("requests.deadlines", "must be a table ([requests.deadlines])");
     } else if (node != nullptr) {
