@@ -86,6 +86,7 @@ class PostgresOutbox final : public Outbox {
       SSAD_TRY(claimed, notifications_of(rows));
       // RETURNING comes in no particular order: oldest due first, as chosen.
       std::vector<std::pair<std::int64_t, std::size_t>> order;
+      order.reserve(claimed.size());
       for (int i = 0; i < rows.size(); ++i) {
         order.emplace_back(rows.integer(i, 13), static_cast<std::size_t>(i));
       }
