@@ -10,7 +10,6 @@
 #include <rapidjson/reader.h>
 
 #include "config/config.hpp"
-#include "json/json_writer.hpp"
 #include "notify/transfer.hpp"
 #include "tlog/hash.hpp"
 
@@ -63,18 +62,6 @@ std::size_t ignore_output(char* /*data*/, std::size_t size, std::size_t count, v
 
 }  // namespace
 
-Result<std::string> webhook_body(std::string_view type, std::string_view data, Timestamp now) {
-  if (!is_json_object(data)) return fail(ErrorCode::invalid_input, "the webhook's data is not a JSON object");
-  json::JsonWriter quoted(type.size() + 16);
-  quoted.string(type);
-  std::string body;
-  body.reserve(data.size() + type.size() + 64);
-  body.append(R"({"type":)").append(quoted.view());
-  body.append(R"(,"timestamp":")").append(format_rfc3339(now)).append(R"(","data":)");
-  body.append(data).append("}");
-  return body;
-}
-
 std::string webhook_key(std::string_view secret) {
   if (secret.starts_with(kKeyPrefix)) {
     if (auto key = tlog::unbase64(secret.substr(kKeyPrefix.size())); key && !key->empty()) return *key;
@@ -108,10 +95,14 @@ Result<void> post_webhook(const WebhookSettings& settings, const std::string& id
   if (type.empty() || type.find_first_of("\r\n") != std::string::npos) {
     return fail(ErrorCode::invalid_input, "a webhook's event type must be one line of text");
   }
-  SSAD_TRY(body, webhook_body(type, json_body, now));
+  if (!is_json_object(json_body)) {
+    return fail(ErrorCode::invalid_input,
+                "the body of webhook call " + type + " is not a JSON object in UTF-8");
+  }
+  const std::string& body = json_body;
   const std::int64_t timestamp =
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-  const std::string where = "webhook receiver " + receiver.authority;
+  const std::string where = "webhook receiver " + receiver.authority + " (" + type + ")";
 
   transfer::init_curl_once();
   const transfer::Curl curl(curl_easy_init());

@@ -18,10 +18,6 @@ struct WebhookSettings {
   std::chrono::seconds timeout{10};  // for the whole call
 };
 
-/// The body of a call: {"type":TYPE,"timestamp":RFC 3339 of `now`,"data":DATA}, `data` as given.
-/// Errors: invalid_input when `data` is not a JSON object.
-[[nodiscard]] Result<std::string> webhook_body(std::string_view type, std::string_view data, Timestamp now);
-
 /// The key `secret` stands for: the bytes of "whsec_BASE64" (Standard Webhooks' form), or the secret's
 /// own bytes.
 [[nodiscard]] std::string webhook_key(std::string_view secret);
@@ -31,14 +27,16 @@ struct WebhookSettings {
 [[nodiscard]] std::string webhook_signature(std::string_view key, std::string_view id, std::int64_t timestamp,
                                             std::string_view body);
 
-/// POSTs webhook_body(type, json_body, now) to the settings' URL as application/json with the headers
-/// webhook-id (`id`: the same for each attempt of one notification, so that a receiver can tell a
-/// repeat), webhook-timestamp (`now` in Unix seconds) and webhook-signature. Delivered when the receiver
-/// answers 2xx; certificates are verified. Errors: invalid_input for what no attempt could change (a URL
-/// that is not https://, or http:// to a host off loopback; no secret; an id or type with characters a
-/// header cannot carry; a body that is not a JSON object); unavailable when the receiver cannot be
-/// reached or answers anything but 2xx (a redirect included). Messages name the receiver's host and
-/// port, never its path or query (which may hold a token).
+/// POSTs `json_body` (the event, a JSON object, sent byte for byte as given) to the settings' URL as
+/// application/json with the headers webhook-id (`id`: the same for each attempt of one notification,
+/// so that a receiver can tell a repeat), webhook-timestamp (`now` in Unix seconds) and
+/// webhook-signature. `type` is the event's type ("request.decided"), which failures name. Delivered
+/// when the receiver answers 2xx; certificates are verified. Errors: invalid_input for what no attempt
+/// could change (a URL that is not https://, or http:// to a host off loopback; no secret; an id with
+/// characters a header cannot carry; a type that is not one line; a body that is not a JSON object in
+/// UTF-8); unavailable when the receiver cannot be reached or answers anything but 2xx (a redirect
+/// included). Messages name the receiver's host and port, never its path or query (which may hold a
+/// token).
 [[nodiscard]] Result<void> post_webhook(const WebhookSettings& settings, const std::string& id,
                                         const std::string& type, const std::string& json_body, Timestamp now);
 
