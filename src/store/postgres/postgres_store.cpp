@@ -12,6 +12,7 @@
 
 #include "core/embedded.hpp"
 #include "store/postgres/postgres_audit_log.hpp"
+#include "store/postgres/postgres_outbox.hpp"
 #include "store/postgres/postgres_reads.hpp"
 #include "store/postgres/postgres_requestors.hpp"
 #include "store/postgres/postgres_writes.hpp"
@@ -162,7 +163,8 @@ class PostgresUnitOfWork final : public UnitOfWork {
         registrations_(make_registration_writer(*conn_)),
         directory_(make_registrar_directory_writer(*conn_)),
         audit_(*conn_),
-        requestors_(make_requestor_writer(*conn_)) {}
+        requestors_(make_requestor_writer(*conn_)),
+        outbox_(make_outbox_writer(*conn_)) {}
 
   ~PostgresUnitOfWork() override {
     // Uncommitted: everything is rolled back (closing the connection would do it too).
@@ -172,6 +174,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
     registrations_.reset();
     directory_.reset();
     requestors_.reset();
+    outbox_.reset();
     if (clean) pool_.put_back(std::move(conn_));
   }
   PostgresUnitOfWork(const PostgresUnitOfWork&) = delete;
@@ -181,6 +184,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
   RegistrarDirectoryWriter& registrar_directory() override { return *directory_; }
   AuditLogWriter& audit_log() override { return audit_; }
   RequestorWriter& requestors() override { return *requestors_; }
+  OutboxWriter& outbox() override { return *outbox_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_) return fail(ErrorCode::internal, "the unit of work has already committed");
@@ -216,6 +220,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
     directory_->finish();
     audit_.finish();
     requestors_->finish();
+    outbox_->finish();
     return {};
   }
 
@@ -227,6 +232,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
   std::unique_ptr<DirectoryWriter> directory_;
   PostgresAuditLogWriter audit_;
   std::unique_ptr<requestor_rows::UnitWriter> requestors_;
+  std::unique_ptr<outbox_rows::UnitWriter> outbox_;
   bool committed_ = false;
 };
 
@@ -336,7 +342,10 @@ class PostgresStore final : public Store {
         registrations_(make_registration_reader(pool_)),
         directory_(make_registrar_directory_reader(pool_)),
         audit_(make_audit_log_reader(pool_)),
-        requestors_(make_requestor_reader(primary_readers_ ? *primary_readers_ : pool_)) {}
+        requestors_(make_requestor_reader(primary_readers_ ? *primary_readers_ : pool_)),
+        // The outbox's claims and outcomes write, and its lists must show them at once: the primary.
+        outbox_pool_(url_, kWriterSettings, kOutboxConnections),
+        outbox_(make_outbox(outbox_pool_)) {}
 
   Result<void> init() {
     SSAD_TRY(conn, Connection::open(url_));
@@ -357,6 +366,7 @@ class PostgresStore final : public Store {
   RegistrarDirectoryReader& registrar_directory() override { return *directory_; }
   AuditLogReader& audit_log() override { return *audit_; }
   RequestorReader& requestors() override { return *requestors_; }
+  Outbox& outbox() override { return *outbox_; }
 
   Result<std::unique_ptr<UnitOfWork>> begin() override {
     SSAD_TRY(conn, writers_.borrow());
@@ -406,6 +416,9 @@ class PostgresStore final : public Store {
   std::unique_ptr<RegistrarDirectoryReader> directory_;
   std::unique_ptr<AuditLogReader> audit_;
   std::unique_ptr<RequestorReader> requestors_;
+  static constexpr std::size_t kOutboxConnections = 2;  // kept idle: one sender per node, and a list
+  ReaderPool outbox_pool_;
+  std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<ChangeListener> listener_;
 };
 

@@ -1,0 +1,2 @@
+-- Disclosure requests (issue 13): filled by the request-store branch. A placeholder until then, so that
+-- SQLite's migrations stay numbered without a gap (0008_outbox.sql follows it).
