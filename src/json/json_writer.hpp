@@ -32,6 +32,7 @@ class JsonWriter {
     writer_.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
   }
   void integer(std::int64_t value) { writer_.Int64(value); }
+  void unsigned_integer(std::uint64_t value) { writer_.Uint64(value); }
   void boolean(bool value) { writer_.Bool(value); }
   void null() { writer_.Null(); }
   /// "name": "value"

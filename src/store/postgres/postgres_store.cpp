@@ -15,6 +15,7 @@
 #include "store/postgres/postgres_outbox.hpp"
 #include "store/postgres/postgres_reads.hpp"
 #include "store/postgres/postgres_requestors.hpp"
+#include "store/postgres/postgres_requests.hpp"
 #include "store/postgres/postgres_writes.hpp"
 #include "store/postgres/pq.hpp"
 
@@ -153,7 +154,8 @@ class WriterPool {
 
 // One unit of work: a transaction on its own connection. One that may write registration data holds the
 // write lock from its start; an audit-only one takes no lock but the audit head's, at commit (and the row
-// locks of the requestor directory's rows it changes, as any unit of work does).
+// locks of the requestor directory's rows and the requests it changes or reads for update, as any unit of
+// work does).
 class PostgresUnitOfWork final : public UnitOfWork {
  public:
   PostgresUnitOfWork(std::unique_ptr<Connection> conn, WriterPool& pool, bool audit_only)
@@ -165,6 +167,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
         audit_(*conn_),
         requestors_(make_requestor_writer(*conn_)),
         outbox_(make_outbox_writer(*conn_)) {}
+        requests_(make_request_writer(*conn_)) {}
 
   ~PostgresUnitOfWork() override {
     // Uncommitted: everything is rolled back (closing the connection would do it too).
@@ -175,6 +178,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
     directory_.reset();
     requestors_.reset();
     outbox_.reset();
+    requests_.reset();
     if (clean) pool_.put_back(std::move(conn_));
   }
   PostgresUnitOfWork(const PostgresUnitOfWork&) = delete;
@@ -185,6 +189,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
   AuditLogWriter& audit_log() override { return audit_; }
   RequestorWriter& requestors() override { return *requestors_; }
   OutboxWriter& outbox() override { return *outbox_; }
+  RequestWriter& requests() override { return *requests_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_) return fail(ErrorCode::internal, "the unit of work has already committed");
@@ -195,7 +200,8 @@ class PostgresUnitOfWork final : public UnitOfWork {
     }
     SSAD_CHECK(registrations_->flush());
     // The registrar directory changes what lookups return, so it counts as a change of the registration
-    // data; the requestor directory does not (nothing caches it: every credential check reads it). The
+    // data; the requestor directory and the requests do not (nothing caches them: every credential check
+    // and every request's page reads them). The
     // notification is sent when (and only if) the transaction commits.
     if (data_written) {
       SSAD_CHECK(
@@ -221,6 +227,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
     audit_.finish();
     requestors_->finish();
     outbox_->finish();
+    requests_->finish();
     return {};
   }
 
@@ -233,6 +240,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
   PostgresAuditLogWriter audit_;
   std::unique_ptr<requestor_rows::UnitWriter> requestors_;
   std::unique_ptr<outbox_rows::UnitWriter> outbox_;
+  std::unique_ptr<request_rows::UnitWriter> requests_;
   bool committed_ = false;
 };
 
@@ -334,7 +342,8 @@ class PostgresStore final : public Store {
               options.max_readers),
         writers_(url_),
         // Credential checks read the primary even when lookups read a replica: a suspension or a revoked
-        // key must stop working on the very next request, not after the replica's lag.
+        // key must stop working on the very next request, not after the replica's lag. So do requests: a
+        // requestor reads its request right after filing it.
         primary_readers_(
             options.replica_url.empty()
                 ? nullptr
@@ -346,6 +355,7 @@ class PostgresStore final : public Store {
         // The outbox's claims and outcomes write, and its lists must show them at once: the primary.
         outbox_pool_(url_, kWriterSettings, kOutboxConnections),
         outbox_(make_outbox(outbox_pool_)) {}
+        requests_(make_request_reader(primary_readers_ ? *primary_readers_ : pool_)) {}
 
   Result<void> init() {
     SSAD_TRY(conn, Connection::open(url_));
@@ -367,6 +377,7 @@ class PostgresStore final : public Store {
   AuditLogReader& audit_log() override { return *audit_; }
   RequestorReader& requestors() override { return *requestors_; }
   Outbox& outbox() override { return *outbox_; }
+  RequestReader& requests() override { return *requests_; }
 
   Result<std::unique_ptr<UnitOfWork>> begin() override {
     SSAD_TRY(conn, writers_.borrow());
@@ -411,7 +422,8 @@ class PostgresStore final : public Store {
   PostgresOptions options_;
   ReaderPool pool_;
   WriterPool writers_;
-  std::unique_ptr<ReaderPool> primary_readers_;  // with a replica: the requestor directory's reads
+  std::unique_ptr<ReaderPool>
+      primary_readers_;  // with a replica: the requestor directory's and requests' reads
   std::unique_ptr<RegistrationReader> registrations_;
   std::unique_ptr<RegistrarDirectoryReader> directory_;
   std::unique_ptr<AuditLogReader> audit_;
@@ -419,6 +431,7 @@ class PostgresStore final : public Store {
   static constexpr std::size_t kOutboxConnections = 2;  // kept idle: one sender per node, and a list
   ReaderPool outbox_pool_;
   std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<RequestReader> requests_;
   std::unique_ptr<ChangeListener> listener_;
 };
 
