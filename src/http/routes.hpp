@@ -9,6 +9,7 @@
 #include "http/health.hpp"
 #include "http/policy_endpoint.hpp"
 #include "http/rdap_endpoint.hpp"
+#include "http/requests_endpoint.hpp"
 #include "http/router.hpp"
 
 namespace ssad::http {
@@ -29,6 +30,8 @@ struct FrontDoors {
   const DirectoryEndpoint* directory = nullptr;
   // "/v1/policy/explain"; none: 404.
   const PolicyEndpoint* policy = nullptr;
+  // "/v1/requests" and "/v1/retention" and below; none: 404.
+  const RequestsEndpoint* requests = nullptr;
 };
 
 /// "/rdap" and below: RDAP; "/healthz", "/readyz": health; "/v1/audit" and below: the audit log; the

@@ -166,7 +166,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
         directory_(make_registrar_directory_writer(*conn_)),
         audit_(*conn_),
         requestors_(make_requestor_writer(*conn_)),
-        outbox_(make_outbox_writer(*conn_)) {}
+        outbox_(make_outbox_writer(*conn_)),
         requests_(make_request_writer(*conn_)) {}
 
   ~PostgresUnitOfWork() override {
@@ -354,7 +354,7 @@ class PostgresStore final : public Store {
         requestors_(make_requestor_reader(primary_readers_ ? *primary_readers_ : pool_)),
         // The outbox's claims and outcomes write, and its lists must show them at once: the primary.
         outbox_pool_(url_, kWriterSettings, kOutboxConnections),
-        outbox_(make_outbox(outbox_pool_)) {}
+        outbox_(make_outbox(outbox_pool_)),
         requests_(make_request_reader(primary_readers_ ? *primary_readers_ : pool_)) {}
 
   Result<void> init() {

@@ -1201,7 +1201,7 @@ class SqliteStore final : public Store {
         directory_(pool_),
         audit_(make_audit_log_reader(pool_)),
         requestors_(make_requestor_reader(pool_)),
-        outbox_(make_outbox(path_, pool_)) {}
+        outbox_(make_outbox(path_, pool_)),
         requests_(make_request_reader(pool_)) {}
 
   Result<void> init() {
