@@ -12,6 +12,7 @@
 
 #include "core/embedded.hpp"
 #include "store/postgres/postgres_audit_log.hpp"
+#include "store/postgres/postgres_outbox.hpp"
 #include "store/postgres/postgres_reads.hpp"
 #include "store/postgres/postgres_requestors.hpp"
 #include "store/postgres/postgres_requests.hpp"
@@ -165,7 +166,8 @@ class PostgresUnitOfWork final : public UnitOfWork {
         directory_(make_registrar_directory_writer(*conn_)),
         audit_(*conn_),
         requestors_(make_requestor_writer(*conn_)),
-        requests_(make_request_writer(*conn_)) {}
+        requests_(make_request_writer(*conn_)),
+        outbox_(make_outbox_writer(*conn_)) {}
 
   ~PostgresUnitOfWork() override {
     // Uncommitted: everything is rolled back (closing the connection would do it too).
@@ -176,6 +178,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
     directory_.reset();
     requestors_.reset();
     requests_.reset();
+    outbox_.reset();
     if (clean) pool_.put_back(std::move(conn_));
   }
   PostgresUnitOfWork(const PostgresUnitOfWork&) = delete;
@@ -186,6 +189,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
   AuditLogWriter& audit_log() override { return audit_; }
   RequestorWriter& requestors() override { return *requestors_; }
   RequestWriter& requests() override { return *requests_; }
+  OutboxWriter& outbox() override { return *outbox_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_) return fail(ErrorCode::internal, "the unit of work has already committed");
@@ -223,6 +227,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
     audit_.finish();
     requestors_->finish();
     requests_->finish();
+    outbox_->finish();
     return {};
   }
 
@@ -235,6 +240,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
   PostgresAuditLogWriter audit_;
   std::unique_ptr<requestor_rows::UnitWriter> requestors_;
   std::unique_ptr<request_rows::UnitWriter> requests_;
+  std::unique_ptr<outbox_rows::UnitWriter> outbox_;
   bool committed_ = false;
 };
 
@@ -346,7 +352,10 @@ class PostgresStore final : public Store {
         directory_(make_registrar_directory_reader(pool_)),
         audit_(make_audit_log_reader(pool_)),
         requestors_(make_requestor_reader(primary_readers_ ? *primary_readers_ : pool_)),
-        requests_(make_request_reader(primary_readers_ ? *primary_readers_ : pool_)) {}
+        requests_(make_request_reader(primary_readers_ ? *primary_readers_ : pool_)),
+        // The outbox's claims and outcomes write, and its lists must show them at once: the primary.
+        outbox_pool_(url_, kWriterSettings, kOutboxConnections),
+        outbox_(make_outbox(outbox_pool_)) {}
 
   Result<void> init() {
     SSAD_TRY(conn, Connection::open(url_));
@@ -368,6 +377,7 @@ class PostgresStore final : public Store {
   AuditLogReader& audit_log() override { return *audit_; }
   RequestorReader& requestors() override { return *requestors_; }
   RequestReader& requests() override { return *requests_; }
+  Outbox& outbox() override { return *outbox_; }
 
   Result<std::unique_ptr<UnitOfWork>> begin() override {
     SSAD_TRY(conn, writers_.borrow());
@@ -419,6 +429,9 @@ class PostgresStore final : public Store {
   std::unique_ptr<AuditLogReader> audit_;
   std::unique_ptr<RequestorReader> requestors_;
   std::unique_ptr<RequestReader> requests_;
+  static constexpr std::size_t kOutboxConnections = 2;  // kept idle: one sender per node, and a list
+  ReaderPool outbox_pool_;
+  std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<ChangeListener> listener_;
 };
 

@@ -14,6 +14,7 @@
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite.hpp"
 #include "store/sqlite/sqlite_audit_log.hpp"
+#include "store/sqlite/sqlite_outbox.hpp"
 #include "store/sqlite/sqlite_requestors.hpp"
 #include "store/sqlite/sqlite_requests.hpp"
 
@@ -1125,6 +1126,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
         audit_(*conn_),
         requestors_(make_requestor_writer(*conn_)),
         requests_(make_request_writer(*conn_)),
+        outbox_(make_outbox_writer(*conn_)),
         audit_only_(audit_only),
         keeper_(keeper) {}
 
@@ -1149,6 +1151,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
   AuditLogWriter& audit_log() override { return audit_; }
   RequestorWriter& requestors() override { return *requestors_; }
   RequestWriter& requests() override { return *requests_; }
+  OutboxWriter& outbox() override { return *outbox_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_ || !txn_) return fail(ErrorCode::internal, "the unit of work has already committed");
@@ -1158,7 +1161,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
                   "an audit-only unit of work wrote registration data: nothing committed");
     }
     // The registrar directory changes what lookups return, so it counts as a change of the registration
-    // data; the requestor directory and the requests do not.
+    // data; the requestor directory, the requests and the outbox do not.
     if (data_written) SSAD_CHECK(stamp_data_updated(*conn_, now));
     SSAD_CHECK(audit_.flush());
     SSAD_CHECK(txn_->commit());
@@ -1168,6 +1171,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
     audit_.finish();
     requestors_->finish();
     requests_->finish();
+    outbox_->finish();
     return {};
   }
 
@@ -1181,6 +1185,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
   SqliteAuditLogWriter audit_;
   std::unique_ptr<requestor_rows::UnitWriter> requestors_;
   std::unique_ptr<request_rows::UnitWriter> requests_;
+  std::unique_ptr<outbox_rows::UnitWriter> outbox_;
   bool audit_only_;
   KeptConnection* keeper_;
   bool committed_ = false;
@@ -1196,7 +1201,8 @@ class SqliteStore final : public Store {
         directory_(pool_),
         audit_(make_audit_log_reader(pool_)),
         requestors_(make_requestor_reader(pool_)),
-        requests_(make_request_reader(pool_)) {}
+        requests_(make_request_reader(pool_)),
+        outbox_(make_outbox(path_, pool_)) {}
 
   Result<void> init() {
     if (options_.migrate) {
@@ -1224,6 +1230,7 @@ class SqliteStore final : public Store {
   AuditLogReader& audit_log() override { return *audit_; }
   RequestorReader& requestors() override { return *requestors_; }
   RequestReader& requests() override { return *requests_; }
+  Outbox& outbox() override { return *outbox_; }
 
   Result<std::unique_ptr<UnitOfWork>> begin() override { return begin_work(false); }
   // One writer: an audit-only unit of work waits as any other does.
@@ -1271,6 +1278,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<AuditLogReader> audit_;
   std::unique_ptr<RequestorReader> requestors_;
   std::unique_ptr<RequestReader> requests_;
+  std::unique_ptr<Outbox> outbox_;
   KeptConnection kept_;
 };
 
