@@ -315,7 +315,7 @@ Result<RequestView> Requests::create(const identity::Authenticated& who, std::st
       field.explanation =
           decided.reason == policy::Reason::pending_review || decided.reason == policy::Reason::no_policy
               ? "A reviewer decides this field."
-              : "A reviewer decides this field: " + std::string(policy::describe(decided.reason));
+              : "A reviewer decides this field. " + std::string(policy::describe(decided.reason)) + ".";
     } else if (decided.disposition == policy::Disposition::disclose || decided.rule.empty()) {
       field.state = FieldState::disclosed;
       field.decided_by = {"system", ""};
@@ -341,14 +341,16 @@ Result<RequestView> Requests::create(const identity::Authenticated& who, std::st
           rule != nullptr && !rule->description.empty()) {
         field.explanation += " (" + rule->description + ")";
       }
+      field.explanation += ".";
     }
     request.fields.push_back(std::move(field));
   }
+  request.status = RequestStatus::pending;
+  add_event(request, now, request_actor(who), "submitted", "Received and acknowledged.");
   request.automated = !has_review(request);
   request.status = request.automated ? RequestStatus::decided : RequestStatus::pending;
   if (request.automated) request.decided = now;
   request.retention_due = retention_due(request);
-  add_event(request, now, request_actor(who), "submitted", "Received and acknowledged.");
   if (request.automated) {
     add_event(request, now, {"system", ""}, "decided",
               "Decided by the operator's policy: " + field_summary(request) + ".");

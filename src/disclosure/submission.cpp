@@ -315,7 +315,9 @@ Result<Submission> read_submission(std::string_view body, const SubmissionRules&
   if (auto domain = text(document, "", "domain", true, 1, 253 * 4, problems)) {
     auto name = normalize_domain_name(*domain);
     if (!name) {
-      problems.add("/domain", "Not a domain name: " + name.error().message + ".");
+      // The normaliser's message repeats the name: this one says what is expected instead.
+      problems.add("/domain", "Not a domain name: give the registered name in A-labels or U-labels, e.g. "
+                              "example.com.");
     } else {
       out.domain = name->ldh;
     }
