@@ -212,7 +212,11 @@ struct Requests::Step {
 };
 
 Requests::Requests(store::Store& store, const Clock& clock, policy::Settings policy, RequestSettings settings)
-    : store_(store), clock_(clock), policy_(std::move(policy)), settings_(std::move(settings)) {}
+    : store_(store),
+      clock_(clock),
+      policy_(std::move(policy)),
+      settings_(std::move(settings)),
+      committer_(store) {}
 
 namespace {
 
@@ -394,10 +398,12 @@ Result<RequestView> Requests::create(const identity::Authenticated& who, std::st
     hook.webhook = true;
     step.announce.emplace_back(Event::decided, hook);
   }
-  SSAD_TRY(work, store_.begin_audit());
-  SSAD_CHECK(work->requests().add_request(request, attachments));
-  SSAD_CHECK(record(*work, actor(who), request, step, now));
-  SSAD_CHECK(work->commit(now));
+  // Durable before the answer, in a commit shared with concurrent callers' (store/group_commit.hpp).
+  const auto file = [&](store::UnitOfWork& work) -> Result<void> {
+    SSAD_CHECK(work.requests().add_request(request, attachments));
+    return record(work, actor(who), request, step, now);
+  };
+  SSAD_CHECK(committer_.run(file, now));
   request.version = 1;
   view.request = std::move(request);
   view.registration = std::move(*registration);
@@ -538,9 +544,8 @@ Result<RequestView> Requests::read(const identity::Authenticated& who, const std
   step.served = served_values(r, *registration, view.decision);
   step.detail = {{"domain", r.domain}};
   if (!r.accreditation_id.empty()) step.detail.emplace_back("accreditation", r.accreditation_id);
-  SSAD_TRY(work, store_.begin_audit());
-  SSAD_CHECK(record(*work, actor(who), r, step, now));
-  SSAD_CHECK(work->commit(now));
+  SSAD_CHECK(
+      committer_.run([&](store::UnitOfWork& work) { return record(work, actor(who), r, step, now); }, now));
   view.registration = std::move(*registration);
   return view;
 }

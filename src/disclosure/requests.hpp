@@ -31,6 +31,7 @@
 #include "model/disclosure_request.hpp"
 #include "model/registration.hpp"
 #include "policy/decision.hpp"
+#include "store/group_commit.hpp"
 #include "store/store.hpp"
 
 namespace ssad::disclosure {
@@ -186,6 +187,9 @@ class Requests {
   const Clock& clock_;
   policy::Settings policy_;
   RequestSettings settings_;
+  // Filings and delivery reads, the busy steps, share commits (one fsync for many); the reviewers' steps,
+  // which read a request for update and may be refused, commit on their own.
+  store::GroupCommit committer_;
 };
 
 /// True when `who` may see `request` (its own organisation's, or any for staff).
