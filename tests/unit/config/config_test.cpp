@@ -489,6 +489,15 @@ const std::vector<Key>& every_key() {
       SSAD_KEY(audit, checkpoint_interval_seconds, "300"),
       SSAD_KEY(policy, file, R"("/etc/ssad/policy.toml")"),
       SSAD_KEY(requests, calendar, R"("/etc/ssad/calendar.toml")"),
+      SSAD_KEY(requests, terms_version, R"("2026-12")"),
+      SSAD_KEY(requests, accept_unaccredited, "false"),
+      SSAD_KEY(requests, default_retention_days, "14"),
+      SSAD_KEY(requests, max_retention_days, "90"),
+      SSAD_KEY(requests, attachment_max_bytes, "4096"),
+      SSAD_KEY(requests, attachment_types, R"(["text/plain"])"),
+      SSAD_KEY(requests, max_evidence, "3"),
+      SSAD_KEY(requests, watch_seconds, "30"),
+      SSAD_KEY(requests, public_url, R"("https://ssad.example/")"),
       SSAD_KEY(requests, deadlines.p1_business_days, "2"),
       SSAD_KEY(requests, deadlines.p2_business_days, "3"),
       SSAD_KEY(requests, deadlines.p3_business_days, "10"),
@@ -640,7 +649,7 @@ TEST(ConfigKeysTest, NumbersAreCheckedAgainstTheirDocumentedRange) {
       EXPECT_NE(c.error().message.find(name), std::string::npos) << c.error().message;
     }
   }
-  EXPECT_EQ(ranges, 36);  // every whole-number key has one
+  EXPECT_EQ(ranges, 41);  // every whole-number key has one
 }
 
 TEST(ConfigFingerprintTest, LeavesOutTheValuesOfSecretsAndKeepsEverythingElse) {
