@@ -83,7 +83,10 @@ request = function()
   if kind == "lookup" then
     return wrk.format("GET", "/rdap/domain/" .. name .. "?farv1_qp=technicalIssueResolution")
   end
-  return wrk.format("POST", "/v1/requests", {["Content-Type"] = "application/json"}, string.format(body, name))
+  -- wrk.format takes these headers instead of wrk.headers (the -H ones): both go.
+  local headers = {["Content-Type"] = "application/json"}
+  for k, v in pairs(wrk.headers) do headers[k] = v end
+  return wrk.format("POST", "/v1/requests", headers, string.format(body, name))
 end
 local created = 0
 response = function(status, headers, body)
