@@ -169,7 +169,11 @@ void Statistics::add(const model::DisclosureRequest& request) {
   if (!request.user_id.empty()) users_.insert(request.user_id);
   ++by_status_[request.status];
   const RequestOutcome outcome = model::outcome_of(request);
-  if (outcome != RequestOutcome::none) ++by_outcome_[outcome];
+  if (outcome != RequestOutcome::none) {
+    ++by_outcome_[outcome];
+    ++by_priority_outcome_[{request.priority, outcome}];
+    ++by_group_outcome_[{group_of(request), outcome}];
+  }
 
   for (const auto& field : request.fields) {
     ++fields_requested_;
@@ -262,6 +266,19 @@ std::vector<Figure> Statistics::finish(Timestamp now) const {
   for (const RequestOutcome outcome : kOutcomes) {
     out.count("requests_by_outcome", value_in(by_outcome_, outcome),
               {{"outcome", std::string(model::to_string(outcome))}});
+  }
+  for (const auto& [priority, unused] : by_priority_.ordered()) {
+    for (const RequestOutcome outcome : kOutcomes) {
+      out.count("requests_by_priority_and_outcome",
+                value_in(by_priority_outcome_, std::pair(priority, outcome)),
+                {{"priority", priority}, {"outcome", std::string(model::to_string(outcome))}});
+    }
+  }
+  for (const auto& [group, unused] : by_group_.ordered()) {
+    for (const RequestOutcome outcome : kOutcomes) {
+      out.count("requests_by_user_group_and_outcome", value_in(by_group_outcome_, std::pair(group, outcome)),
+                {{"group", group}, {"outcome", std::string(model::to_string(outcome))}});
+    }
   }
   for (const RequestOutcome outcome : kOutcomes) {
     if (outcome == RequestOutcome::cancelled) continue;

@@ -106,6 +106,9 @@ class Statistics {
   std::set<std::string, std::less<>> organisations_, users_;
   std::map<model::RequestStatus, std::uint64_t> by_status_;
   std::map<model::RequestOutcome, std::uint64_t> by_outcome_;
+  // Outcomes per priority and per user group (SSAD Rec 17: disclosed and denied by priority, requestor type).
+  std::map<std::pair<std::string, model::RequestOutcome>, std::uint64_t, std::less<>> by_priority_outcome_,
+      by_group_outcome_;
   std::uint64_t fields_requested_ = 0, fields_disclosed_ = 0, fields_refused_ = 0;
   std::uint64_t automated_ = 0, reviewed_ = 0;
   // Decision times in milliseconds: per priority, approvals (approved and partly), denials (refused).

@@ -159,6 +159,16 @@ TEST(StatisticsTest, CountsStatusesOutcomesAndTheirSharesOfTheDecided) {
   EXPECT_EQ(total(report, "requests_by_outcome", {{"outcome", "partly_approved"}}), 1);
   EXPECT_EQ(total(report, "requests_by_outcome", {{"outcome", "refused"}}), 2);
   EXPECT_EQ(total(report, "requests_by_outcome", {{"outcome", "cancelled"}}), 1);
+  EXPECT_EQ(total(report, "requests_by_priority_and_outcome", {{"priority", "P3"}, {"outcome", "refused"}}),
+            2);
+  EXPECT_EQ(total(report, "requests_by_priority_and_outcome", {{"priority", "P1"}, {"outcome", "refused"}}),
+            0);
+  EXPECT_EQ(total(report, "requests_by_user_group_and_outcome",
+                  {{"group", "network_operators"}, {"outcome", "partly_approved"}}),
+            1);
+  EXPECT_EQ(total(report, "requests_by_user_group_and_outcome",
+                  {{"group", "unaccredited"}, {"outcome", "approved"}}),
+            0);
   EXPECT_EQ(total(report, "outcome_share", {{"outcome", "approved"}}), 0.25);
   EXPECT_EQ(total(report, "outcome_share", {{"outcome", "partly_approved"}}), 0.25);
   EXPECT_EQ(total(report, "outcome_share", {{"outcome", "refused"}}), 0.5);
