@@ -389,10 +389,12 @@ std::string MetricsRegistry::exposition() const {
     up.emplace_back(name, succeeded);
   }
   for (const auto& [name, succeeded] : up) {
-    (void)scrape.gauge(
+    const Result<void> shown = scrape.gauge(
         "ssad_metrics_collector_up",
         "Whether the collector's samples are in this scrape (1) or it failed and they are not (0).",
         {{"collector", name}}, succeeded ? 1 : 0);
+    // Refused only for a second collector of the same name: the first one's gauge stands.
+    if (!shown) continue;
   }
   return scrape.exposition();
 }
