@@ -31,6 +31,8 @@ http::Router serve_routes() {
   for (const char* collection : {"/v1/organisations", "/v1/users", "/v1/accreditations", "/v1/keys"}) {
     router.prefix(collection, none);
   }
+  router.prefix("/v1/requests", none);
+  router.prefix("/v1/retention", none);
   router.exact("/v1/policy/explain", none);
   router.exact("/metrics", none);
   router.exact("/v1/openapi.json", none);

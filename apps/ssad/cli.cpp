@@ -32,6 +32,23 @@ model::Operator operator_of(const config::Config& config) {
   return config.rdap.mode == "registrar" ? model::Operator::registrar : model::Operator::registry;
 }
 
+disclosure::RequestSettings request_settings(const config::Config& config, disclosure::Deadlines deadlines) {
+  disclosure::RequestSettings settings;
+  const config::RequestsConfig& q = config.requests;
+  settings.submission.terms_version = q.terms_version;
+  settings.submission.attachment_max_bytes = q.attachment_max_bytes;
+  settings.submission.attachment_types = q.attachment_types;
+  settings.submission.max_evidence = q.max_evidence;
+  settings.submission.max_retention_days = q.max_retention_days;
+  settings.accept_unaccredited = q.accept_unaccredited;
+  settings.default_retention_days = q.default_retention_days;
+  settings.deadlines = std::move(deadlines);
+  settings.notifications.email = !config.smtp.url.empty();
+  settings.notifications.webhook_url = config.webhook.url;
+  settings.notifications.public_url = q.public_url;
+  return settings;
+}
+
 Result<Timestamp> parse_date_bound(const std::string& text, bool end) {
   if (text.size() == 10) {
     SSAD_TRY(day, parse_rfc3339(text + "T00:00:00Z"));

@@ -8,6 +8,7 @@
 
 #include "config/config.hpp"
 #include "core/error.hpp"
+#include "disclosure/requests.hpp"
 #include "model/operator.hpp"
 #include "policy/decision.hpp"
 #include "store/store.hpp"
@@ -32,6 +33,10 @@ void add_common(CLI::App* command, Common& common);
 /// default when empty). Errors: unavailable when the file cannot be read; invalid_input listing its
 /// problems with their lines.
 [[nodiscard]] Result<policy::Settings> load_policy(const config::Config& config);
+
+/// The disclosure request workflow's settings from [requests], [smtp] and [webhook], with `deadlines`.
+[[nodiscard]] disclosure::RequestSettings request_settings(const config::Config& config,
+                                                           disclosure::Deadlines deadlines);
 
 /// A date option: YYYY-MM-DD (the whole day, UTC: as an end, the next midnight, so that the day is
 /// included) or an RFC 3339 instant. Errors: invalid_input.

@@ -34,6 +34,7 @@
 #include "http/connection_limit.hpp"
 #include "http/health.hpp"
 #include "http/rdap_endpoint.hpp"
+#include "http/requests_endpoint.hpp"
 #include "http/route_metrics.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
@@ -44,6 +45,7 @@
 #include "ingest/registrar_directory.hpp"
 #include "json/json_writer.hpp"
 #include "model/registration_text.hpp"
+#include "notify/settings.hpp"
 #include "policy/decision.hpp"
 #include "policy_commands.hpp"
 #include "rdap/service.hpp"
@@ -185,18 +187,13 @@ std::string host_name() {
 // Signs a checkpoint at start (covering the start's own entry), then looks every quarter of the interval
 // (so that one is made within 1.25 intervals of the log growing; with several nodes, the first node to
 // look signs it).
-class CheckpointSchedule {
+// Runs `work` on a thread of its own every `period`, until destroyed (which ends the wait at once and
+// joins the thread).
+class Every {
  public:
-  CheckpointSchedule(audit::Checkpointer& signer, std::chrono::seconds interval)
-      : signer_(signer), period_(std::max<std::chrono::seconds>(std::chrono::seconds(1), interval / 4)) {
-    if (auto made = signer_.sign_now(); !made) {
-      spdlog::error("cannot sign an audit checkpoint: {}", made.error().message);
-    } else {
-      spdlog::info("the audit checkpoint is of size {}", made->size);
-    }
-    thread_ = std::thread([this] { run(); });
-  }
-  ~CheckpointSchedule() {
+  Every(std::chrono::milliseconds period, std::function<void()> work)
+      : period_(period), work_(std::move(work)), thread_([this] { run(); }) {}
+  ~Every() {
     {
       const std::lock_guard lock(mutex_);
       stop_ = true;
@@ -204,18 +201,40 @@ class CheckpointSchedule {
     wake_.notify_all();
     thread_.join();
   }
-  CheckpointSchedule(const CheckpointSchedule&) = delete;
-  CheckpointSchedule& operator=(const CheckpointSchedule&) = delete;
+  Every(const Every&) = delete;
+  Every& operator=(const Every&) = delete;
 
  private:
   void run() {
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, period_, [this] { return stop_; })) {
       lock.unlock();
-      sign();
+      work_();
       lock.lock();
     }
   }
+
+  std::chrono::milliseconds period_;
+  std::function<void()> work_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts once the rest is ready
+};
+
+class CheckpointSchedule {
+ public:
+  CheckpointSchedule(audit::Checkpointer& signer, std::chrono::seconds interval) : signer_(signer) {
+    if (auto made = signer_.sign_now(); !made) {
+      spdlog::error("cannot sign an audit checkpoint: {}", made.error().message);
+    } else {
+      spdlog::info("the audit checkpoint is of size {}", made->size);
+    }
+    every_.emplace(std::max<std::chrono::milliseconds>(std::chrono::seconds(1), interval / 4),
+                   [this] { sign(); });
+  }
+
+ private:
   void sign() {
     auto made = signer_.sign_if_due();
     if (!made) {
@@ -226,11 +245,7 @@ class CheckpointSchedule {
   }
 
   audit::Checkpointer& signer_;
-  std::chrono::seconds period_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread thread_;  // last: starts once the rest is ready
+  std::optional<Every> every_;  // last: runs once the rest is ready
 };
 
 int serve(const config::Config& config, store::Store& store, const std::string& http_override,
@@ -357,6 +372,26 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   identity::Administration administration(directory, store.requestors(), clock);
   const http::DirectoryEndpoint directory_endpoint(authenticator, administration);
   const http::PolicyEndpoint policy_endpoint(authenticator, registrations, *policy_settings);
+  // Disclosure requests over /v1, their deadlines on the operator's calendar, and the notifications they
+  // write to the outbox, delivered by this node's dispatcher (any node may deliver any of them).
+  auto calendar = disclosure::calendar_from(config.requests);
+  if (!calendar) return report_error(with_context(calendar.error(), "requests.calendar: "));
+  disclosure::Requests requests(
+      store, clock, *policy_settings,
+      request_settings(config, disclosure::Deadlines(std::move(*calendar),
+                                                     disclosure::settings_from(config.requests.deadlines))));
+  const http::RequestsEndpoint requests_endpoint(authenticator, requests, rdap_settings(config),
+                                                 config.rdap.base_url);
+  auto dispatcher = notify::make_dispatcher(config, store.outbox(), clock);
+  if (!dispatcher) return report_error(dispatcher.error());
+  (*dispatcher)->start();
+  const Every deadline_watch(std::chrono::seconds(config.requests.watch_seconds), [&requests] {
+    if (auto watched = requests.watch_deadlines(); !watched) {
+      spdlog::error("cannot watch the deadlines of disclosure requests: {}", watched.error().message);
+    } else if (*watched > 0) {
+      spdlog::info("{} disclosure request(s) reached a deadline warning or breach", *watched);
+    }
+  });
   cache::AbuseContactGaps abuse_contact_gaps(store.registrar_directory(), data_version);
   report_abuse_contact_gaps(abuse_contact_gaps);
   http::Readiness readiness(registrations, data_version, &abuse_contact_gaps);
@@ -369,6 +404,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                                                  .audit = &audit_endpoint,
                                                  .directory = &directory_endpoint,
                                                  .policy = &policy_endpoint,
+                                                 .requests = &requests_endpoint,
                                                  .metrics = &metrics});
   http::RouteMetrics route_metrics(router, metrics);
   auto handler = [&router](const http::Request& request) { return router.handle(request); };

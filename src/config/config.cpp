@@ -201,6 +201,66 @@ void read_oidc_issuers(Reader& r, const toml::node& node, std::vector<OidcIssuer
   }
 }
 
+// The authority of a URL ("user@host:port"), or "" when it has none.
+std::string_view url_authority(std::string_view url) {
+  const auto start = url.find("://");
+  if (start == std::string_view::npos) return "";
+  const std::string_view rest = url.substr(start + 3);
+  return rest.substr(0, rest.find_first_of("/?#"));
+}
+
+// A plain email address of printable ASCII (what notify/smtp.cpp sends from): one '@' between a local
+// part and a domain, nothing a header would read as syntax.
+bool is_plain_address(std::string_view address) {
+  const auto at = address.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == address.size() ||
+      address.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  return std::all_of(address.begin(), address.end(), [](char c) {
+    return c > 0x20 && c < 0x7f && std::string_view("<>()[],;:\\\"").find(c) == std::string_view::npos;
+  });
+}
+
+void check_smtp(Reader& r, const SmtpConfig& smtp) {
+  if (smtp.starttls != "off" && smtp.starttls != "opportunistic" && smtp.starttls != "required") {
+    r.bad("smtp.starttls", "must be off, opportunistic or required");
+  }
+  if (!smtp.password.empty() && smtp.username.empty()) r.bad("smtp.password", "needs smtp.username");
+  if (smtp.url.empty()) return;
+  const bool smtps = smtp.url.starts_with("smtps://");
+  if (!smtps && !smtp.url.starts_with("smtp://")) {
+    r.bad("smtp.url", "must be an smtp:// or smtps:// URL");
+    return;
+  }
+  const std::string_view authority = url_authority(smtp.url);
+  if (authority.find('@') != std::string_view::npos) {
+    r.bad("smtp.url", "must not hold credentials: set smtp.username and smtp.password");
+  }
+  if (smtp.from.empty()) {
+    r.bad("smtp.from", "is required with smtp.url");
+  } else if (!is_plain_address(smtp.from)) {
+    r.bad("smtp.from", "must be a plain email address (ssad@operator.example), without a display name");
+  }
+  // A password sent where TLS is not certain could be read by anyone on the path.
+  if (!smtp.username.empty() && !smtps && smtp.starttls != "required" && !is_loopback(url_host(smtp.url))) {
+    r.bad("smtp.username", "would send the password unencrypted: use smtps:// or starttls = \"required\"");
+  }
+}
+
+void check_webhook(Reader& r, const WebhookConfig& webhook) {
+  if (webhook.url.empty()) return;
+  if (!webhook.url.starts_with("https://") &&
+      !(webhook.url.starts_with("http://") && is_loopback(url_host(webhook.url)))) {
+    r.bad("webhook.url", "must be an https:// URL (http:// only to localhost, 127.0.0.0/8 or ::1)");
+  }
+  // A short secret could be found from one signed call offline.
+  if (webhook.secret.size() < 32) {
+    r.bad("webhook.secret",
+          "must be at least 32 bytes with webhook.url (for example: openssl rand -base64 32)");
+  }
+}
+
 }  // namespace
 
 Result<Config> parse_config(std::string_view text, std::string_view source) {
@@ -215,7 +275,9 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   }
   Config config;
   Reader r{parsed, source, std::nullopt};
-  r.only(parsed, "", {"store", "server", "rdap", "whois", "audit", "policy", "requests", "oidc", "log"});
+  r.only(parsed, "",
+         {"store", "server", "rdap", "whois", "audit", "policy", "requests", "oidc", "smtp", "webhook",
+          "notify", "log"});
   if (const auto* t = r.section("store")) {
     r.only(*t, "store.", {"path", "replica_url"});
     r.text(*t, "store", "path", config.store.path);
@@ -320,8 +382,30 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     r.text(*t, "policy", "file", config.policy.file);
   }
   if (const auto* t = r.section("requests")) {
-    r.only(*t, "requests.", {"calendar", "deadlines"});
-    r.text(*t, "requests", "calendar", config.requests.calendar);
+    r.only(*t, "requests.",
+           {"calendar", "deadlines", "terms_version", "accept_unaccredited", "default_retention_days",
+            "max_retention_days", "attachment_max_bytes", "attachment_types", "max_evidence", "watch_seconds",
+            "public_url"});
+    RequestsConfig& q = config.requests;
+    r.text(*t, "requests", "calendar", q.calendar);
+    r.text(*t, "requests", "terms_version", q.terms_version);
+    if (q.terms_version.empty() || q.terms_version.size() > 64) {
+      r.bad("requests.terms_version", "must be 1 to 64 characters");
+    }
+    r.boolean(*t, "requests", "accept_unaccredited", q.accept_unaccredited);
+    r.number(*t, "requests", "default_retention_days", q.default_retention_days, 1, 3660);
+    r.number(*t, "requests", "max_retention_days", q.max_retention_days, 1, 3660);
+    // Attachments travel base64 in the JSON body: a third larger, within server.body_limit_bytes (a body
+    // beyond it is refused whole, 413; docs/config.md says so).
+    r.number(*t, "requests", "attachment_max_bytes", q.attachment_max_bytes, 0, 16U << 20U);
+    r.texts(*t, "requests", "attachment_types", q.attachment_types);
+    r.number(*t, "requests", "max_evidence", q.max_evidence, 0, 100);
+    r.number(*t, "requests", "watch_seconds", q.watch_seconds, 1, 3600);
+    r.text(*t, "requests", "public_url", q.public_url);
+    if (!q.public_url.empty() &&
+        !(q.public_url.starts_with("https://") || q.public_url.starts_with("http://"))) {
+      r.bad("requests.public_url", "must be an http:// or https:// URL");
+    }
     if (const auto* node = t->get("deadlines"); node != nullptr && !node->is_table()) {
       r.bad("requests.deadlines", "must be a table ([requests.deadlines])");
     } else if (node != nullptr) {
@@ -361,6 +445,34 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     r.number(*t, "oidc", "jwks_refetch_min_seconds", config.oidc.jwks_refetch_min_seconds, 1, 3600);
     r.number(*t, "oidc", "verified_token_cache", config.oidc.verified_token_cache, 0, 1000000);
     if (const auto* issuers = t->get("issuer")) read_oidc_issuers(r, *issuers, config.oidc.issuers);
+  }
+  if (const auto* t = r.section("smtp")) {
+    r.only(*t, "smtp.", {"url", "from", "username", "password", "starttls", "ca_file", "timeout_seconds"});
+    r.text(*t, "smtp", "url", config.smtp.url);
+    r.text(*t, "smtp", "from", config.smtp.from);
+    r.text(*t, "smtp", "username", config.smtp.username);
+    r.text(*t, "smtp", "password", config.smtp.password);
+    r.text(*t, "smtp", "starttls", config.smtp.starttls);
+    r.text(*t, "smtp", "ca_file", config.smtp.ca_file);
+    r.number(*t, "smtp", "timeout_seconds", config.smtp.timeout_seconds, 1, 300);
+    if (!r.error) check_smtp(r, config.smtp);
+  }
+  if (const auto* t = r.section("webhook")) {
+    r.only(*t, "webhook.", {"url", "secret", "timeout_seconds"});
+    r.text(*t, "webhook", "url", config.webhook.url);
+    r.text(*t, "webhook", "secret", config.webhook.secret);
+    r.number(*t, "webhook", "timeout_seconds", config.webhook.timeout_seconds, 1, 300);
+    if (!r.error) check_webhook(r, config.webhook);
+  }
+  if (const auto* t = r.section("notify")) {
+    r.only(*t, "notify.", {"poll_seconds", "max_attempts", "retry_base_seconds", "retry_max_seconds"});
+    r.number(*t, "notify", "poll_seconds", config.notify.poll_seconds, 1, 3600);
+    r.number(*t, "notify", "max_attempts", config.notify.max_attempts, 1, 100);
+    r.number(*t, "notify", "retry_base_seconds", config.notify.retry_base_seconds, 1, 86400);
+    r.number(*t, "notify", "retry_max_seconds", config.notify.retry_max_seconds, 1, 604800);
+    if (!r.error && config.notify.retry_max_seconds < config.notify.retry_base_seconds) {
+      r.bad("notify.retry_max_seconds", "must not be below notify.retry_base_seconds");
+    }
   }
   if (const auto* t = r.section("log")) {
     r.only(*t, "log.", {"level", "access_log"});

@@ -80,6 +80,16 @@ struct DeadlinesConfig {
 struct RequestsConfig {
   std::string calendar;  // the business-day calendar file (docs/requests.md); "" = UTC, Mon–Fri, no holidays
   DeadlinesConfig deadlines;
+  std::string terms_version = "1";    // the terms of use every request must accept, by version
+  bool accept_unaccredited = true;    // users of organisations without an accreditation may file (reviewed)
+  unsigned default_retention_days = 30;  // a field disclosed without a retention of its policy rule
+  unsigned max_retention_days = 365;     // the longest retention a request may ask for
+  unsigned attachment_max_bytes = 32768;  // one evidence attachment, decoded
+  std::vector<std::string> attachment_types{"text/plain", "application/pdf", "image/png", "image/jpeg",
+                                            "application/json", "message/rfc822"};
+  unsigned max_evidence = 10;         // evidence items per request
+  unsigned watch_seconds = 60;        // how often each node looks for deadlines near or passed
+  std::string public_url;             // this API's public URL for links in notifications ("https://…/")
 };
 
 // One trusted OpenID Connect issuer ([[oidc.issuer]]): bearer tokens it signs are verified with its keys.
@@ -99,6 +109,32 @@ struct OidcConfig {
   std::vector<OidcIssuerConfig> issuers;   // none: no bearer token is accepted
 };
 
+// Email to requestors and reviewers (docs/notifications.md). An empty url turns email off.
+struct SmtpConfig {
+  std::string url;                    // "smtp://mail.example:587" or "smtps://mail.example:465"; "" = none
+  std::string from;                   // the sender's address; required with url
+  std::string username;               // "" = no authentication
+  std::string password;               // with username
+  std::string starttls = "required";  // "off", "opportunistic" or "required" (smtp:// only)
+  std::string ca_file;                // PEM certificates the server's must chain to; "" = the system's
+  unsigned timeout_seconds = 30;      // for the whole conversation with the server
+};
+
+// The operator's webhook: every request event, for the reviewers' tools. An empty url turns it off.
+struct WebhookConfig {
+  std::string url;                // https:// (http:// only to a loopback host); "" = none
+  std::string secret;             // signs each call (Standard Webhooks); at least 32 bytes with url
+  unsigned timeout_seconds = 10;  // for each call
+};
+
+// How notifications are delivered and retried.
+struct NotifyConfig {
+  unsigned poll_seconds = 10;         // the outbox is looked at this often
+  unsigned max_attempts = 12;         // attempts in all before a notification is given up
+  unsigned retry_base_seconds = 30;   // the wait after the first failure, doubled after each further one
+  unsigned retry_max_seconds = 3600;  // the longest wait between attempts
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error
   bool access_log = true;      // one JSON line per HTTP request
@@ -113,6 +149,9 @@ struct Config {
   PolicyConfig policy;
   RequestsConfig requests;
   OidcConfig oidc;
+  SmtpConfig smtp;
+  WebhookConfig webhook;
+  NotifyConfig notify;
   LogConfig log;
 };
 

@@ -57,6 +57,13 @@ Router make_routes(FrontDoors doors) {
       router.prefix(collection, directory);
     }
   }
+  if (doors.requests != nullptr) {
+    const auto requests = [endpoint = doors.requests](const Request& request) {
+      return endpoint->handle(request);
+    };
+    router.prefix("/v1/requests", requests);
+    router.prefix("/v1/retention", requests);
+  }
   if (doors.policy != nullptr) {
     router.exact("/v1/policy/explain",
                  [endpoint = doors.policy](const Request& request) { return endpoint->handle(request); });

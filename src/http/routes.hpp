@@ -10,6 +10,7 @@
 #include "http/metrics.hpp"
 #include "http/policy_endpoint.hpp"
 #include "http/rdap_endpoint.hpp"
+#include "http/requests_endpoint.hpp"
 #include "http/router.hpp"
 
 namespace ssad::http {
@@ -31,6 +32,8 @@ struct FrontDoors {
   const DirectoryEndpoint* directory = nullptr;
   // "/v1/policy/explain"; none: 404.
   const PolicyEndpoint* policy = nullptr;
+  // "/v1/requests" and "/v1/retention" and below; none: 404.
+  const RequestsEndpoint* requests = nullptr;
   // "/metrics" (Prometheus text format 0.0.4, http/route_metrics.hpp); none: 404.
   const MetricsRegistry* metrics = nullptr;
 };

@@ -12,8 +12,10 @@
 
 #include "core/embedded.hpp"
 #include "store/postgres/postgres_audit_log.hpp"
+#include "store/postgres/postgres_outbox.hpp"
 #include "store/postgres/postgres_reads.hpp"
 #include "store/postgres/postgres_requestors.hpp"
+#include "store/postgres/postgres_requests.hpp"
 #include "store/postgres/postgres_writes.hpp"
 #include "store/postgres/pq.hpp"
 
@@ -152,7 +154,8 @@ class WriterPool {
 
 // One unit of work: a transaction on its own connection. One that may write registration data holds the
 // write lock from its start; an audit-only one takes no lock but the audit head's, at commit (and the row
-// locks of the requestor directory's rows it changes, as any unit of work does).
+// locks of the requestor directory's rows and the requests it changes or reads for update, as any unit of
+// work does).
 class PostgresUnitOfWork final : public UnitOfWork {
  public:
   PostgresUnitOfWork(std::unique_ptr<Connection> conn, WriterPool& pool, bool audit_only)
@@ -162,7 +165,9 @@ class PostgresUnitOfWork final : public UnitOfWork {
         registrations_(make_registration_writer(*conn_)),
         directory_(make_registrar_directory_writer(*conn_)),
         audit_(*conn_),
-        requestors_(make_requestor_writer(*conn_)) {}
+        requestors_(make_requestor_writer(*conn_)),
+        outbox_(make_outbox_writer(*conn_)),
+        requests_(make_request_writer(*conn_)) {}
 
   ~PostgresUnitOfWork() override {
     // Uncommitted: everything is rolled back (closing the connection would do it too).
@@ -172,6 +177,8 @@ class PostgresUnitOfWork final : public UnitOfWork {
     registrations_.reset();
     directory_.reset();
     requestors_.reset();
+    outbox_.reset();
+    requests_.reset();
     if (clean) pool_.put_back(std::move(conn_));
   }
   PostgresUnitOfWork(const PostgresUnitOfWork&) = delete;
@@ -181,6 +188,8 @@ class PostgresUnitOfWork final : public UnitOfWork {
   RegistrarDirectoryWriter& registrar_directory() override { return *directory_; }
   AuditLogWriter& audit_log() override { return audit_; }
   RequestorWriter& requestors() override { return *requestors_; }
+  OutboxWriter& outbox() override { return *outbox_; }
+  RequestWriter& requests() override { return *requests_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_) return fail(ErrorCode::internal, "the unit of work has already committed");
@@ -191,7 +200,8 @@ class PostgresUnitOfWork final : public UnitOfWork {
     }
     SSAD_CHECK(registrations_->flush());
     // The registrar directory changes what lookups return, so it counts as a change of the registration
-    // data; the requestor directory does not (nothing caches it: every credential check reads it). The
+    // data; the requestor directory and the requests do not (nothing caches them: every credential check
+    // and every request's page reads them). The
     // notification is sent when (and only if) the transaction commits.
     if (data_written) {
       SSAD_CHECK(
@@ -216,6 +226,8 @@ class PostgresUnitOfWork final : public UnitOfWork {
     directory_->finish();
     audit_.finish();
     requestors_->finish();
+    outbox_->finish();
+    requests_->finish();
     return {};
   }
 
@@ -227,6 +239,8 @@ class PostgresUnitOfWork final : public UnitOfWork {
   std::unique_ptr<DirectoryWriter> directory_;
   PostgresAuditLogWriter audit_;
   std::unique_ptr<requestor_rows::UnitWriter> requestors_;
+  std::unique_ptr<outbox_rows::UnitWriter> outbox_;
+  std::unique_ptr<request_rows::UnitWriter> requests_;
   bool committed_ = false;
 };
 
@@ -328,7 +342,8 @@ class PostgresStore final : public Store {
               options.max_readers),
         writers_(url_),
         // Credential checks read the primary even when lookups read a replica: a suspension or a revoked
-        // key must stop working on the very next request, not after the replica's lag.
+        // key must stop working on the very next request, not after the replica's lag. So do requests: a
+        // requestor reads its request right after filing it.
         primary_readers_(
             options.replica_url.empty()
                 ? nullptr
@@ -336,7 +351,11 @@ class PostgresStore final : public Store {
         registrations_(make_registration_reader(pool_)),
         directory_(make_registrar_directory_reader(pool_)),
         audit_(make_audit_log_reader(pool_)),
-        requestors_(make_requestor_reader(primary_readers_ ? *primary_readers_ : pool_)) {}
+        requestors_(make_requestor_reader(primary_readers_ ? *primary_readers_ : pool_)),
+        // The outbox's claims and outcomes write, and its lists must show them at once: the primary.
+        outbox_pool_(url_, kWriterSettings, kOutboxConnections),
+        outbox_(make_outbox(outbox_pool_)),
+        requests_(make_request_reader(primary_readers_ ? *primary_readers_ : pool_)) {}
 
   Result<void> init() {
     SSAD_TRY(conn, Connection::open(url_));
@@ -357,6 +376,8 @@ class PostgresStore final : public Store {
   RegistrarDirectoryReader& registrar_directory() override { return *directory_; }
   AuditLogReader& audit_log() override { return *audit_; }
   RequestorReader& requestors() override { return *requestors_; }
+  Outbox& outbox() override { return *outbox_; }
+  RequestReader& requests() override { return *requests_; }
 
   Result<std::unique_ptr<UnitOfWork>> begin() override {
     SSAD_TRY(conn, writers_.borrow());
@@ -401,11 +422,16 @@ class PostgresStore final : public Store {
   PostgresOptions options_;
   ReaderPool pool_;
   WriterPool writers_;
-  std::unique_ptr<ReaderPool> primary_readers_;  // with a replica: the requestor directory's reads
+  std::unique_ptr<ReaderPool>
+      primary_readers_;  // with a replica: the requestor directory's and requests' reads
   std::unique_ptr<RegistrationReader> registrations_;
   std::unique_ptr<RegistrarDirectoryReader> directory_;
   std::unique_ptr<AuditLogReader> audit_;
   std::unique_ptr<RequestorReader> requestors_;
+  static constexpr std::size_t kOutboxConnections = 2;  // kept idle: one sender per node, and a list
+  ReaderPool outbox_pool_;
+  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<RequestReader> requests_;
   std::unique_ptr<ChangeListener> listener_;
 };
 

@@ -213,6 +213,17 @@ Result<Rows> Connection::query(const char* sql, std::span<const Param> params) {
   return Rows(raw);
 }
 
+Result<Rows> Connection::query_built(const std::string& sql, std::span<const Param> params) {
+  const Bound bound(params);
+  PGresult* raw = PQexecParams(conn_, sql.c_str(), bound.count(), nullptr, bound.values.data(),
+                               bound.lengths.data(), bound.formats.data(), 0);
+  if (raw == nullptr || !succeeded(raw)) {
+    auto guard = own(raw);
+    return std::unexpected(error_of(conn_, raw));
+  }
+  return Rows(raw);
+}
+
 Result<std::vector<Rows>> Connection::pipeline(std::span<const Query> queries) {
   std::vector<const std::string*> names;
   for (const Query& q : queries) {

@@ -108,6 +108,9 @@ class Connection {
   [[nodiscard]] Result<Rows> query(const char* sql, std::initializer_list<Param> params = {}) {
     return query(sql, std::span<const Param>(params.begin(), params.size()));
   }
+  /// Runs `sql`, a text built at run time (a list's filter), with `params`, unprepared: PostgreSQL plans it
+  /// for these parameters.
+  [[nodiscard]] Result<Rows> query_built(const std::string& sql, std::span<const Param> params);
   /// Runs every query in one round trip (libpq pipeline mode) and returns their results in order. With no
   /// explicit transaction the queries run in one implicit transaction: with the connection's default
   /// isolation at REPEATABLE READ they all read one snapshot.

@@ -32,15 +32,32 @@ class Connection {
     return &it->second;
   }
 
+  /// The prepared statement for `sql`, a text built at run time (a list's filter), reset and ready to
+  /// bind. The last kBuiltStatements texts stay prepared.
+  Result<Statement*> built_statement(const std::string& sql) {
+    auto it = built_.find(sql);
+    if (it == built_.end()) {
+      auto prepared = db_->prepare(sql);
+      if (!prepared) return std::unexpected(prepared.error());
+      if (built_.size() >= kBuiltStatements) built_.clear();
+      it = built_.emplace(sql, std::move(*prepared)).first;
+    }
+    it->second.reset();
+    return &it->second;
+  }
+
   /// Resets every statement, ending the read transaction a half-read SELECT holds open (in WAL mode an
   /// open read transaction pins its snapshot, so later commits would stay invisible to it).
   void reset_all() {
     for (auto& [sql, stmt] : statements_) stmt.reset();
+    for (auto& [sql, stmt] : built_) stmt.reset();
   }
 
  private:
+  static constexpr std::size_t kBuiltStatements = 64;
   std::unique_ptr<Database> db_;
   std::unordered_map<const char*, Statement> statements_;
+  std::unordered_map<std::string, Statement> built_;
 };
 
 // The reader connections, shared by every repository's reader: a call borrows one and hands it back.

@@ -14,7 +14,9 @@
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite.hpp"
 #include "store/sqlite/sqlite_audit_log.hpp"
+#include "store/sqlite/sqlite_outbox.hpp"
 #include "store/sqlite/sqlite_requestors.hpp"
+#include "store/sqlite/sqlite_requests.hpp"
 
 namespace ssad::store::sqlite {
 namespace {
@@ -1123,6 +1125,8 @@ class SqliteUnitOfWork final : public UnitOfWork {
         directory_(*conn_),
         audit_(*conn_),
         requestors_(make_requestor_writer(*conn_)),
+        outbox_(make_outbox_writer(*conn_)),
+        requests_(make_request_writer(*conn_)),
         audit_only_(audit_only),
         keeper_(keeper) {}
 
@@ -1146,6 +1150,8 @@ class SqliteUnitOfWork final : public UnitOfWork {
   RegistrarDirectoryWriter& registrar_directory() override { return directory_; }
   AuditLogWriter& audit_log() override { return audit_; }
   RequestorWriter& requestors() override { return *requestors_; }
+  OutboxWriter& outbox() override { return *outbox_; }
+  RequestWriter& requests() override { return *requests_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_ || !txn_) return fail(ErrorCode::internal, "the unit of work has already committed");
@@ -1155,7 +1161,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
                   "an audit-only unit of work wrote registration data: nothing committed");
     }
     // The registrar directory changes what lookups return, so it counts as a change of the registration
-    // data; the requestor directory does not.
+    // data; the requestor directory, the requests and the outbox do not.
     if (data_written) SSAD_CHECK(stamp_data_updated(*conn_, now));
     SSAD_CHECK(audit_.flush());
     SSAD_CHECK(txn_->commit());
@@ -1164,6 +1170,8 @@ class SqliteUnitOfWork final : public UnitOfWork {
     directory_.finish();
     audit_.finish();
     requestors_->finish();
+    outbox_->finish();
+    requests_->finish();
     return {};
   }
 
@@ -1176,6 +1184,8 @@ class SqliteUnitOfWork final : public UnitOfWork {
   SqliteRegistrarDirectoryWriter directory_;
   SqliteAuditLogWriter audit_;
   std::unique_ptr<requestor_rows::UnitWriter> requestors_;
+  std::unique_ptr<outbox_rows::UnitWriter> outbox_;
+  std::unique_ptr<request_rows::UnitWriter> requests_;
   bool audit_only_;
   KeptConnection* keeper_;
   bool committed_ = false;
@@ -1190,7 +1200,9 @@ class SqliteStore final : public Store {
         registrations_(pool_),
         directory_(pool_),
         audit_(make_audit_log_reader(pool_)),
-        requestors_(make_requestor_reader(pool_)) {}
+        requestors_(make_requestor_reader(pool_)),
+        outbox_(make_outbox(path_, pool_)),
+        requests_(make_request_reader(pool_)) {}
 
   Result<void> init() {
     if (options_.migrate) {
@@ -1217,6 +1229,8 @@ class SqliteStore final : public Store {
   RegistrarDirectoryReader& registrar_directory() override { return directory_; }
   AuditLogReader& audit_log() override { return *audit_; }
   RequestorReader& requestors() override { return *requestors_; }
+  Outbox& outbox() override { return *outbox_; }
+  RequestReader& requests() override { return *requests_; }
 
   Result<std::unique_ptr<UnitOfWork>> begin() override { return begin_work(false); }
   // One writer: an audit-only unit of work waits as any other does.
@@ -1263,6 +1277,8 @@ class SqliteStore final : public Store {
   SqliteRegistrarDirectoryReader directory_;
   std::unique_ptr<AuditLogReader> audit_;
   std::unique_ptr<RequestorReader> requestors_;
+  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<RequestReader> requests_;
   KeptConnection kept_;
 };
 

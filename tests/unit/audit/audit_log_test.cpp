@@ -242,6 +242,8 @@ class ThrowingOnce final : public store::Store {
   store::RegistrarDirectoryReader& registrar_directory() override { return store_.registrar_directory(); }
   store::AuditLogReader& audit_log() override { return store_.audit_log(); }
   store::RequestorReader& requestors() override { return store_.requestors(); }
+  store::Outbox& outbox() override { return store_.outbox(); }
+  store::RequestReader& requests() override { return store_.requests(); }
   Result<std::unique_ptr<store::UnitOfWork>> begin() override { return store_.begin(); }
   Result<std::unique_ptr<store::UnitOfWork>> begin_audit() override {
     if (!thrown_.exchange(true)) throw std::runtime_error("unexpected");

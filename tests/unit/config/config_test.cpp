@@ -369,6 +369,44 @@ TEST(ConfigTest, RefusesABadTrustedProxyByName) {
       << c.error().message;
 }
 
+TEST(ConfigTest, RefusesNotificationSettingsThatWouldLeakASecretOrNeverWork) {
+  const std::string from = "from = \"ssad@operator.example\"\n";
+  const std::string secret = "secret = \"0123456789abcdef0123456789abcdef\"\n";
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"[smtp]\nurl = \"http://mail.example\"\n" + from, "smtp.url"},
+      {"[smtp]\nurl = \"smtp://ssad:hunter2@mail.example:587\"\n" + from, "smtp.url"},
+      {"[smtp]\nurl = \"smtp://mail.example:587\"\n", "smtp.from"},
+      {"[smtp]\nurl = \"smtp://mail.example:587\"\nfrom = \"SSAD <ssad@operator.example>\"\n", "smtp.from"},
+      {"[smtp]\nurl = \"smtp://mail.example:587\"\nfrom = \"a@b\\r\\nBcc: c@d\"\n", "smtp.from"},
+      {"[smtp]\nstarttls = \"maybe\"\n", "smtp.starttls"},
+      {"[smtp]\npassword = \"hunter2\"\n", "smtp.password"},
+      {"[smtp]\nurl = \"smtp://mail.example:587\"\nstarttls = \"opportunistic\"\nusername = \"ssad\"\n" +
+           from,
+       "smtp.username"},
+      {"[webhook]\nurl = \"http://hooks.example/ssad\"\n" + secret, "webhook.url"},
+      {"[webhook]\nurl = \"https://hooks.example/ssad\"\nsecret = \"short\"\n", "webhook.secret"},
+      {"[webhook]\nurl = \"https://hooks.example/ssad\"\n", "webhook.secret"},
+      {"[notify]\nretry_base_seconds = 600\nretry_max_seconds = 60\n", "notify.retry_max_seconds"},
+  };
+  for (const auto& [toml, key] : refused) {
+    const auto c = parse_config(toml);
+    ASSERT_FALSE(c.has_value()) << toml;
+    EXPECT_EQ(c.error().code, ErrorCode::invalid_input);
+    EXPECT_NE(c.error().message.find(key), std::string::npos) << c.error().message;
+    EXPECT_EQ(c.error().message.find("hunter2"), std::string::npos) << c.error().message;
+  }
+  // A password may go in plain text to a relay on the same machine, and anywhere over TLS.
+  for (const std::string& accepted :
+       {"[smtp]\nurl = \"smtp://127.0.0.1:25\"\nstarttls = \"off\"\nusername = \"u\"\npassword = \"p\"\n" +
+            from,
+        "[smtp]\nurl = \"smtps://mail.example:465\"\nstarttls = \"off\"\nusername = \"u\"\n" + from,
+        "[smtp]\nurl = \"smtp://mail.example:587\"\nusername = \"u\"\n" + from,
+        "[webhook]\nurl = \"http://[::1]:9000/hook\"\n" + secret}) {
+    const auto c = parse_config(accepted);
+    EXPECT_TRUE(c.has_value()) << accepted << ": " << c.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace ssad::config
 
@@ -451,6 +489,15 @@ const std::vector<Key>& every_key() {
       SSAD_KEY(audit, checkpoint_interval_seconds, "300"),
       SSAD_KEY(policy, file, R"("/etc/ssad/policy.toml")"),
       SSAD_KEY(requests, calendar, R"("/etc/ssad/calendar.toml")"),
+      SSAD_KEY(requests, terms_version, R"("2026-12")"),
+      SSAD_KEY(requests, accept_unaccredited, "false"),
+      SSAD_KEY(requests, default_retention_days, "14"),
+      SSAD_KEY(requests, max_retention_days, "90"),
+      SSAD_KEY(requests, attachment_max_bytes, "4096"),
+      SSAD_KEY(requests, attachment_types, R"(["text/plain"])"),
+      SSAD_KEY(requests, max_evidence, "3"),
+      SSAD_KEY(requests, watch_seconds, "30"),
+      SSAD_KEY(requests, public_url, R"("https://ssad.example/")"),
       SSAD_KEY(requests, deadlines.p1_business_days, "2"),
       SSAD_KEY(requests, deadlines.p2_business_days, "3"),
       SSAD_KEY(requests, deadlines.p3_business_days, "10"),
@@ -467,6 +514,22 @@ const std::vector<Key>& every_key() {
       SSAD_KEY(oidc, jwks_refresh_seconds, "600"),
       SSAD_KEY(oidc, jwks_refetch_min_seconds, "10"),
       SSAD_KEY(oidc, verified_token_cache, "500"),
+      needing(SSAD_KEY(smtp, url, R"("smtp://mail.operator.example:587")"),
+              "from = \"ssad@operator.example\""),
+      SSAD_KEY(smtp, from, R"("ssad@operator.example")"),
+      SSAD_KEY(smtp, username, R"("ssad")"),
+      needing(SSAD_KEY(smtp, password, R"("hunter2-hunter2")"), "username = \"ssad\""),
+      SSAD_KEY(smtp, starttls, R"("opportunistic")"),
+      SSAD_KEY(smtp, ca_file, R"("/etc/ssad/mail-ca.pem")"),
+      SSAD_KEY(smtp, timeout_seconds, "5"),
+      needing(SSAD_KEY(webhook, url, R"("https://hooks.operator.example/ssad")"),
+              "secret = \"0123456789abcdef0123456789abcdef\""),
+      SSAD_KEY(webhook, secret, R"("0123456789abcdef0123456789abcdef")"),
+      SSAD_KEY(webhook, timeout_seconds, "20"),
+      SSAD_KEY(notify, poll_seconds, "2"),
+      SSAD_KEY(notify, max_attempts, "3"),
+      needing(SSAD_KEY(notify, retry_base_seconds, "60"), "retry_max_seconds = 604800"),
+      needing(SSAD_KEY(notify, retry_max_seconds, "7200"), "retry_base_seconds = 1"),
       SSAD_KEY(log, level, R"("debug")"),
       SSAD_KEY(log, access_log, "false"),
   };
@@ -586,7 +649,7 @@ TEST(ConfigKeysTest, NumbersAreCheckedAgainstTheirDocumentedRange) {
       EXPECT_NE(c.error().message.find(name), std::string::npos) << c.error().message;
     }
   }
-  EXPECT_EQ(ranges, 30);  // every whole-number key has one
+  EXPECT_EQ(ranges, 41);  // every whole-number key has one
 }
 
 TEST(ConfigFingerprintTest, LeavesOutTheValuesOfSecretsAndKeepsEverythingElse) {
