@@ -35,6 +35,7 @@
 #include "http/health.hpp"
 #include "http/rdap_endpoint.hpp"
 #include "http/requests_endpoint.hpp"
+#include "http/route_metrics.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
 #include "identity/authenticator.hpp"
@@ -394,6 +395,8 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   cache::AbuseContactGaps abuse_contact_gaps(store.registrar_directory(), data_version);
   report_abuse_contact_gaps(abuse_contact_gaps);
   http::Readiness readiness(registrations, data_version, &abuse_contact_gaps);
+  // /metrics (Prometheus): latency histograms per route, recorded by the servers' observe hook below.
+  http::MetricsRegistry metrics;
   const http::Router router = http::make_routes({.rdap = rdap_endpoint,
                                                  .readiness = readiness,
                                                  .limiter = http_limiter,
@@ -401,7 +404,9 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                                                  .audit = &audit_endpoint,
                                                  .directory = &directory_endpoint,
                                                  .policy = &policy_endpoint,
-                                                 .requests = &requests_endpoint});
+                                                 .requests = &requests_endpoint,
+                                                 .metrics = &metrics});
+  http::RouteMetrics route_metrics(router, metrics);
   auto handler = [&router](const http::Request& request) { return router.handle(request); };
   auto trusted_proxies = http::TrustedProxies::parse(
       config.server.trusted_proxies,
@@ -418,6 +423,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   hooks.log_access = config.log.access_log;
   // Refusals, cached lookups and /healthz on the reading threads; store work on the workers.
   hooks.quick = [&router](http::Request& request) { return router.quick(request); };
+  hooks.observe = [&route_metrics](const http::Exchange& exchange) { route_metrics.record(exchange); };
   // SIGHUP reaches the listener that runs on this thread; it reloads the HTTPS listener's certificate.
   hooks.on_hangup = [&secure] {
     if (!secure) return;

@@ -2,6 +2,7 @@
 // An HTTP request and response as values: what the transport (http/server.hpp) hands to the router and
 // the front doors, and what they hand back. No sockets and no Boost, so that every module may use them.
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,16 @@ struct Response {
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const {
     return find_header(headers, name);
   }
+};
+
+/// What the server saw of one request and its response, once the response was sent (or failed to be):
+/// for metrics (http::RouteMetrics). The views are valid during the call only.
+struct Exchange {
+  std::string_view
+      method;  // as the client sent it ("GET", "HEAD", …); empty when the request line was not read
+  std::string_view path;                 // the target up to '?', still percent-encoded; empty when unknown
+  unsigned status = 0;                   // the status sent
+  std::chrono::nanoseconds duration{0};  // from the request's first byte to the response's last
 };
 
 }  // namespace ssad::http

@@ -20,7 +20,7 @@ Router& Router::gate(Gate check) {
   return *this;
 }
 
-const Router::Entry* Router::find(const std::string& path) const {
+const Router::Entry* Router::find(std::string_view path) const {
   const Entry* best = nullptr;
   for (const Entry& entry : routes_) {
     if (!entry.is_prefix) {
@@ -32,6 +32,24 @@ const Router::Entry* Router::find(const std::string& path) const {
     if (under && (best == nullptr || entry.path.size() > best->path.size())) best = &entry;
   }
   return best;
+}
+
+std::vector<std::string> Router::route_names() const {
+  std::vector<std::string> names;
+  names.reserve(routes_.size());
+  for (const Entry& entry : routes_) {
+    if (!entry.is_prefix) {
+      names.push_back(entry.path);
+    } else {
+      names.push_back(entry.path == "/" ? "/*" : entry.path + "/*");
+    }
+  }
+  return names;
+}
+
+std::size_t Router::route_index(std::string_view path) const {
+  const Entry* entry = find(path);
+  return entry == nullptr ? routes_.size() : static_cast<std::size_t>(entry - routes_.data());
 }
 
 Response Router::handle(const Request& request) const {

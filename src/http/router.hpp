@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http/message.hpp"
@@ -36,6 +37,12 @@ class Router {
   /// the request is then marked admitted, so that the gate does not count it twice.
   [[nodiscard]] std::optional<Response> quick(Request& request) const;
 
+  /// The routes' names, in the order they were added: an exact route's path ("/healthz"), a prefix's
+  /// followed by "/*" ("/rdap/*"). For metrics: a route names a bounded set of paths, a path does not.
+  [[nodiscard]] std::vector<std::string> route_names() const;
+  /// The index in route_names() of the route that answers `path`, or route_names().size() when none does.
+  [[nodiscard]] std::size_t route_index(std::string_view path) const;
+
  private:
   struct Entry {
     std::string path;
@@ -44,7 +51,7 @@ class Router {
     QuickRoute quick;
   };
   /// The route for `path`, or null.
-  [[nodiscard]] const Entry* find(const std::string& path) const;
+  [[nodiscard]] const Entry* find(std::string_view path) const;
   std::vector<Entry> routes_;
   Gate gate_;
 };

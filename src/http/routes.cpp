@@ -4,6 +4,7 @@
 
 #include "core/embedded.hpp"
 #include "http/error_mapping.hpp"
+#include "http/route_metrics.hpp"
 
 namespace ssad::embedded {
 std::span<const EmbeddedFile> openapi_document();
@@ -12,7 +13,10 @@ std::span<const EmbeddedFile> openapi_document();
 namespace ssad::http {
 namespace {
 
-bool is_health_check(std::string_view path) { return path == "/healthz" || path == "/readyz"; }
+// Polled by monitoring: the health checks and the metrics.
+bool is_health_check(std::string_view path) {
+  return path == "/healthz" || path == "/readyz" || path == "/metrics";
+}
 
 }  // namespace
 
@@ -63,6 +67,12 @@ Router make_routes(FrontDoors doors) {
   if (doors.policy != nullptr) {
     router.exact("/v1/policy/explain",
                  [endpoint = doors.policy](const Request& request) { return endpoint->handle(request); });
+  }
+  if (doors.metrics != nullptr) {
+    // On a worker, not the quick path: a collector may read the store.
+    router.exact("/metrics", [metrics = doors.metrics](const Request& request) {
+      return metrics_response(*metrics, request);
+    });
   }
   router.exact("/v1/openapi.json", [](const Request& request) {
     if (request.method != "GET") {

@@ -7,6 +7,7 @@
 #include "http/audit_endpoint.hpp"
 #include "http/directory_endpoint.hpp"
 #include "http/health.hpp"
+#include "http/metrics.hpp"
 #include "http/policy_endpoint.hpp"
 #include "http/rdap_endpoint.hpp"
 #include "http/requests_endpoint.hpp"
@@ -21,8 +22,9 @@ struct FrontDoors {
   // Every request but the health checks, whatever its path (an unknown path too): a client over it gets
   // 429 with Retry-After, in its path's dialect (RFC 9083 under /rdap/, RFC 9457 elsewhere).
   abuse::RateLimiter& limiter;
-  // /healthz and /readyz: their own bucket per client, so that a load balancer's polling neither spends
-  // nor is refused for the queries of the address it shares (a proxy's, say).
+  // /healthz, /readyz and /metrics: their own bucket per client, so that a load balancer's or a
+  // Prometheus server's polling neither spends nor is refused for the queries of the address it shares
+  // (a proxy's, say).
   abuse::RateLimiter& health_limiter;
   // "/v1/audit" and below; none: those paths are 404.
   const AuditEndpoint* audit = nullptr;
@@ -32,11 +34,13 @@ struct FrontDoors {
   const PolicyEndpoint* policy = nullptr;
   // "/v1/requests" and "/v1/retention" and below; none: 404.
   const RequestsEndpoint* requests = nullptr;
+  // "/metrics" (Prometheus text format 0.0.4, http/route_metrics.hpp); none: 404.
+  const MetricsRegistry* metrics = nullptr;
 };
 
 /// "/rdap" and below: RDAP; "/healthz", "/readyz": health; "/v1/audit" and below: the audit log; the
 /// requestor directory and /v1/policy/explain; "/v1/openapi.json": the OpenAPI 3.1 document of /v1/;
-/// anything else: 404 (RFC 9457).
+/// "/metrics": the Prometheus metrics; anything else: 404 (RFC 9457).
 [[nodiscard]] Router make_routes(FrontDoors doors);
 
 }  // namespace ssad::http

@@ -554,7 +554,7 @@ struct Server::Impl {
       record.status = refusal.status;
       record.bytes = message.body().size();
       ec = co_await write(conn, message);
-      log_access(record, started);
+      finished(record, started, std::string_view(target).substr(0, target.find('?')));
       if (ec) {
         fail(ec, "write");
       } else {
@@ -587,7 +587,7 @@ struct Server::Impl {
       record.bytes = message.body().size();
       ec = co_await write(conn, message);
     }
-    log_access(record, started);
+    finished(record, started, request.path);
     if (ec) {
       fail(ec, "write");
       co_return false;
@@ -671,10 +671,18 @@ struct Server::Impl {
     return error_response(request.path, Error{ErrorCode::internal, "the handler failed"});
   }
 
-  void log_access(AccessRecord& record, std::chrono::steady_clock::time_point started) {
+  // One exchange is over: the observer and the access log are told, from one reading of the clock.
+  void finished(AccessRecord& record, std::chrono::steady_clock::time_point started, std::string_view path) {
+    if (!hooks.observe && !hooks.log_access) return;
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    if (hooks.observe) {
+      hooks.observe(Exchange{.method = record.method,
+                             .path = path,
+                             .status = record.status,
+                             .duration = std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed)});
+    }
     if (!hooks.log_access) return;
-    record.duration =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    record.duration = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
     try {
       hooks.access_log(format_access_log_line(record));
     } catch (const std::exception& e) {

@@ -83,6 +83,11 @@ struct ServerHooks {
   // With ServerOptions::workers: tried first for every request, on the reading thread. Empty: every
   // request goes to the workers.
   QuickHandler quick;
+  // Told of every response the server sends — the Handler's, the quick handler's and the server's own
+  // refusals (400, 413, 431, 503) — once it is written or its writing failed, with the duration the
+  // access log records. Called on a server thread, concurrently with itself; must be cheap and must not
+  // throw (http::RouteMetrics::record). Empty: nothing is told.
+  std::function<void(const Exchange&)> observe;
 };
 
 /// An HTTP/1.1 server: coroutine sessions on an io_context, keep-alive, one Handler for every request.

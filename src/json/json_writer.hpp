@@ -33,6 +33,8 @@ class JsonWriter {
   }
   void integer(std::int64_t value) { writer_.Int64(value); }
   void unsigned_integer(std::uint64_t value) { writer_.Uint64(value); }
+  /// A finite number, in the shortest form that reads back as `value` (RapidJSON's Grisu).
+  void number(double value) { writer_.Double(value); }
   void boolean(bool value) { writer_.Bool(value); }
   void null() { writer_.Null(); }
   /// "name": "value"
