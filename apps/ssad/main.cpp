@@ -50,6 +50,7 @@
 #include "policy_commands.hpp"
 #include "rdap/service.hpp"
 #include "requestor_commands.hpp"
+#include "stats_command.hpp"
 #include "store/open/open_store.hpp"
 #include "whois/responder.hpp"
 #include "whois/server.hpp"
@@ -407,6 +408,31 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                                                  .requests = &requests_endpoint,
                                                  .metrics = &metrics});
   http::RouteMetrics route_metrics(router, metrics);
+  // The disclosure requests' cumulative statistics (docs/statistics.md) as gauges, read from the store
+  // (so every node shows the same figures): made at most once a minute, since each reads every request.
+  struct RequestFigures {
+    std::mutex mutex;
+    std::optional<disclosure::Report> report;
+    Timestamp made;
+  } figures;
+  metrics.add_collector(
+      "requests", [&figures, &store, &clock, &policy_settings](http::Scrape& scrape) -> Result<void> {
+        const std::lock_guard lock(figures.mutex);
+        const Timestamp now = clock.now();
+        if (!figures.report || now - figures.made >= std::chrono::minutes(1)) {
+          SSAD_TRY(report, disclosure::build_report(store.requests(), policy_settings->policy(),
+                                                    {Timestamp{}, now}, now));
+          figures.report = std::move(report);
+          figures.made = now;
+        }
+        for (const disclosure::Metric& metric : figures.report->metrics) {
+          if (!metric.cumulative) continue;
+          SSAD_CHECK(scrape.gauge("ssad_requests_" + metric.name,
+                                  "Disclosure requests, all time: " + metric.name + " (docs/statistics.md)",
+                                  metric.labels, *metric.cumulative));
+        }
+        return {};
+      });
   auto handler = [&router](const http::Request& request) { return router.handle(request); };
   auto trusted_proxies = http::TrustedProxies::parse(
       config.server.trusted_proxies,
@@ -809,6 +835,7 @@ int main(int argc, char** argv) {
   add_audit_commands(app, common, exit_code);
   add_policy_commands(app, common, exit_code);
   add_requestor_commands(app, common, exit_code);
+  add_stats_command(app, common, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -890,6 +890,31 @@ Result<DisclosureRequest> Requests::confirm_destruction(const identity::Authenti
   });
 }
 
+Result<Report> build_report(store::RequestReader& requests, const policy::Rules& rules, const Period& period,
+                            Timestamp now) {
+  StatisticsCategories categories = StatisticsCategories::defaults();
+  for (const std::string_view purpose : policy::rfc9560_purposes()) categories.purposes.emplace_back(purpose);
+  for (const auto& own : rules.own_purposes()) categories.purposes.push_back(own.id);
+  for (const auto& group : rules.groups()) categories.groups.push_back(group.id);
+  ReportBuilder builder(period, categories);
+  store::RequestFilter filter;
+  filter.created_before = period.until;
+  SSAD_CHECK(requests.for_each(filter, [&](const DisclosureRequest& request) {
+    builder.add(request);
+    return true;
+  }));
+  return builder.finish(now);
+}
+
+Result<Report> Requests::statistics(const identity::Authenticated& who, const Period& period) {
+  if (!is_requestor(who) && !identity::is_staff(who, kStaffReaders)) {
+    return fail(ErrorCode::forbidden, "Only requestors and the operator's staff read the statistics.");
+  }
+  if (period.until <= period.from)
+    return fail(ErrorCode::invalid_input, "The period must end after it begins.");
+  return build_report(store_.requests(), policy_.policy(), period, clock_.now());
+}
+
 Result<std::size_t> Requests::watch_deadlines() {
   const Timestamp now = clock_.now();
   store::RequestFilter filter;

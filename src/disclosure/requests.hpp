@@ -26,6 +26,7 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "disclosure/clock.hpp"
+#include "disclosure/statistics.hpp"
 #include "disclosure/submission.hpp"
 #include "identity/authenticator.hpp"
 #include "model/disclosure_request.hpp"
@@ -161,11 +162,18 @@ class Requests {
                                                                      const std::string& id,
                                                                      const std::string& statement);
 
+  /// The transparency statistics of `period` beside the cumulative figures (docs/statistics.md), for
+  /// the operator's staff and for requestors (the figures hold no personal data and no organisation's
+  /// identity). Reads every request created before the period's end. Errors: forbidden for anyone else.
+  [[nodiscard]] Result<Report> statistics(const identity::Authenticated& who, const Period& period);
+
   /// The watch every node runs: announces approaching deadlines and records breaches (once, across
   /// nodes), as of now. Returns how many requests it changed.
   [[nodiscard]] Result<std::size_t> watch_deadlines();
 
   [[nodiscard]] const RequestSettings& settings() const { return settings_; }
+  /// The time of the injected clock.
+  [[nodiscard]] Timestamp now() const { return clock_.now(); }
   [[nodiscard]] const policy::Settings& policy() const { return policy_; }
 
  private:
@@ -191,6 +199,11 @@ class Requests {
   // which read a request for update and may be refused, commit on their own.
   store::GroupCommit committer_;
 };
+
+/// The transparency report of `period` over every request in `requests`, the categories those of
+/// `rules` (its purposes and groups), as of `now` (docs/statistics.md).
+[[nodiscard]] Result<Report> build_report(store::RequestReader& requests, const policy::Rules& rules,
+                                          const Period& period, Timestamp now);
 
 /// True when `who` may see `request` (its own organisation's, or any for staff).
 [[nodiscard]] bool may_see(const identity::Authenticated& who, const model::DisclosureRequest& request);

@@ -108,6 +108,37 @@ Result<store::RequestFilter> filter_of(const rdap::QueryParameters& query) {
   return filter;
 }
 
+// The period of /v1/stats: ?month=YYYY-MM, or ?from=&until= (RFC 3339; until defaults to now), or the
+// current calendar month (UTC) to now.
+Result<disclosure::Period> period_of(const rdap::QueryParameters& query, Timestamp now) {
+  using namespace std::chrono;  // NOLINT(google-build-using-namespace): calendar arithmetic
+  const auto month_start = [](year_month month) { return Timestamp(sys_days(month / 1)); };
+  if (const std::string* written = rdap::find_parameter(query, "month")) {
+    int y = 0;
+    unsigned m = 0;
+    const char* text = written->c_str();
+    const char* last = text + written->size();
+    const auto [end_y, ec_y] = std::from_chars(text, last, y);
+    if (ec_y != std::errc() || end_y != text + 4 || written->size() != 7 || *end_y != '-') {
+      return fail(ErrorCode::invalid_input, "month must be YYYY-MM");
+    }
+    const auto [end_m, ec_m] = std::from_chars(end_y + 1, last, m);
+    if (ec_m != std::errc() || end_m != last || m < 1 || m > 12) {
+      return fail(ErrorCode::invalid_input, "month must be YYYY-MM");
+    }
+    const year_month ym{year{y}, month{m}};
+    return disclosure::Period{month_start(ym), month_start(ym + months{1})};
+  }
+  SSAD_TRY(from, instant_parameter(query, "from"));
+  SSAD_TRY(until, instant_parameter(query, "until"));
+  if (from || until) {
+    if (!from) return fail(ErrorCode::invalid_input, "from is required with until");
+    return disclosure::Period{*from, until.value_or(now)};
+  }
+  const year_month_day today{floor<days>(now)};
+  return disclosure::Period{month_start(today.year() / today.month()), now};
+}
+
 std::string request_json(const model::DisclosureRequest& request, bool staff) {
   json::JsonWriter out;
   disclosure::write_json(out, request, staff);
@@ -256,6 +287,25 @@ Result<Response> RequestsEndpoint::answer(const Request& request, const identity
   const bool staff = is_staff(who);
   if (at.size() < 2) return std::unexpected(no_such_resource());
 
+  if (at[1] == "stats") {
+    if (at.size() != 2) return std::unexpected(no_such_resource());
+    if (!get) return std::unexpected(method_not_allowed());
+    SSAD_TRY(period, period_of(*query, requests_.now()));
+    SSAD_TRY(report, requests_.statistics(who, period));
+    const std::string* format = rdap::find_parameter(*query, "format");
+    if (format != nullptr && *format == "csv") {
+      Response response;
+      response.status = 200;
+      response.headers = {{"Content-Type", "text/csv; charset=utf-8; header=present"},
+                          {"Content-Disposition", "attachment; filename=\"ssad-statistics.csv\""},
+                          {"Cache-Control", "no-store"}};
+      response.body = disclosure::to_csv(report);
+      return response;
+    }
+    if (format != nullptr && *format != "json")
+      return fail(ErrorCode::invalid_input, "format must be json or csv");
+    return json_response(200, disclosure::to_json(report));
+  }
   if (at[1] == "retention") {
     if (at.size() != 3 || at[2] != "overdue") return std::unexpected(no_such_resource());
     if (!get) return std::unexpected(method_not_allowed());

@@ -63,6 +63,7 @@ Router make_routes(FrontDoors doors) {
     };
     router.prefix("/v1/requests", requests);
     router.prefix("/v1/retention", requests);
+    router.exact("/v1/stats", requests);
   }
   if (doors.policy != nullptr) {
     router.exact("/v1/policy/explain",
