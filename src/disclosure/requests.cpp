@@ -587,6 +587,21 @@ Result<RequestPage> Requests::overdue(const identity::Authenticated& who, const 
   return list(who, filter, page);
 }
 
+Result<std::map<std::string, std::size_t>> Requests::overdue_by_accreditation(
+    const identity::Authenticated& who) {
+  if (!identity::is_staff(who, model::kRoleAdministrator | model::kRoleAuditor)) {
+    return fail(ErrorCode::forbidden, "Only administrators and auditors list overdue retention.");
+  }
+  store::RequestFilter filter;
+  filter.retention_overdue_at = clock_.now();
+  std::map<std::string, std::size_t> counts;
+  SSAD_CHECK(store_.requests().for_each(filter, [&](const DisclosureRequest& request) {
+    ++counts[request.accreditation_id];
+    return true;
+  }));
+  return counts;
+}
+
 Result<DisclosureRequest> Requests::cancel(const identity::Authenticated& who, const std::string& id,
                                            const std::string& reason) {
   if (!is_requestor(who)) return fail(ErrorCode::forbidden, "Only the requestor withdraws its request.");

@@ -17,6 +17,7 @@
 // Use cases take who is asking (identity::Authenticated) and read the time from the injected clock.
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -118,6 +119,12 @@ class Requests {
   /// Disclosures whose retention has ended without the requestor confirming destruction, oldest due first
   /// (administrators and auditors; counted against the requestor's accreditation). Errors: forbidden.
   [[nodiscard]] Result<RequestPage> overdue(const identity::Authenticated& who, const store::Page& page);
+
+  /// How many overdue confirmations each accreditation has (requests filed without one count under
+  /// ""): what counts against a requestor's accreditation (issue 14's detectors read it too). Errors:
+  /// forbidden but for administrators and auditors.
+  [[nodiscard]] Result<std::map<std::string, std::size_t>> overdue_by_accreditation(
+      const identity::Authenticated& who);
 
   /// The requestor withdraws an open request. Errors: not_found; conflict when it is not open.
   [[nodiscard]] Result<model::DisclosureRequest> cancel(const identity::Authenticated& who,

@@ -318,6 +318,15 @@ Result<Response> RequestsEndpoint::answer(const Request& request, const identity
     for (const auto& item : listing.items) disclosure::write_summary_json(out, item, true);
     out.end_array();
     if (!listing.next.empty()) out.member("next", listing.next);
+    // What counts against each accreditation: its overdue confirmations, all of them (not the page's).
+    SSAD_TRY(counts, requests_.overdue_by_accreditation(who));
+    out.key("by_accreditation");
+    out.begin_object();
+    for (const auto& [accreditation, count] : counts) {
+      out.key(accreditation.empty() ? std::string_view("unaccredited") : std::string_view(accreditation));
+      out.integer(static_cast<std::int64_t>(count));
+    }
+    out.end_object();
     out.end_object();
     return json_response(200, std::string(out.view()));
   }
