@@ -667,8 +667,10 @@ Result<DisclosureRequest> Requests::claim(const identity::Authenticated& who, co
     const std::string previous = request.reviewer_id;
     request.reviewer_id = who.user.id;
     if (request.status == RequestStatus::pending) request.status = RequestStatus::in_review;
+    // The note is shown to the requestor, who never learns which of the staff handled its request
+    // (request_json.cpp): the reviewer taken over from is named in the audit entry's detail only.
     add_event(request, now, request_actor(who), "claimed",
-              previous.empty() ? "Claimed for review." : "Taken over from reviewer " + previous + ".");
+              previous.empty() ? "Claimed for review." : "Taken over from another reviewer.");
     step.action = "request.claim";
     if (!previous.empty()) step.detail.emplace_back("previous_reviewer", previous);
     return {};
