@@ -310,7 +310,9 @@ Result<RequestView> Requests::create(const identity::Authenticated& who, std::st
   for (model::RequestedField field : submission.fields) {
     const policy::FieldDecision& decided = decision[*catalog::find_field(field.key)];
     field.rule = std::string(decided.rule);
-    if (goes_to_review(decided)) {
+    // No rule decided a field of a contact role nobody holds (policy/decision.cpp): it has no value, so
+    // there is nothing for a reviewer to weigh, although the engine withholds it as no_policy.
+    if (!decided.rule.empty() && goes_to_review(decided)) {
       field.state = FieldState::review;
       field.explanation =
           decided.reason == policy::Reason::pending_review || decided.reason == policy::Reason::no_policy
