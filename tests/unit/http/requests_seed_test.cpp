@@ -206,6 +206,25 @@ TEST_F(RequestSeedTest, RefusalGivesEveryFieldItsReasonAndDisclosesNothing) {
   EXPECT_FALSE(entries[0].entry.values_commitment.has_value());
 }
 
+// consent.test has no technical contact: its tech.email has no value, which nobody needs to review.
+TEST_F(RequestSeedTest, AFieldOfAContactNobodyHoldsIsAnsweredAtOnceNotQueued) {
+  Filing filing;
+  filing.domain = "consent.test";
+  filing.fields = {"registrant.phone", "tech.email"};
+  const rapidjson::Document created = filed(a_, filing);
+  const rapidjson::Value& r = created["request"];
+  EXPECT_EQ(text(r, "status"), "decided");
+  EXPECT_TRUE(r["automated"].GetBool());
+  EXPECT_FALSE(r["deadline"].HasMember("due"));
+  const rapidjson::Value& tech = field(r, "tech.email");
+  EXPECT_EQ(text(tech, "state"), "disclosed");
+  EXPECT_EQ(text(tech, "explanation"),
+            "The registration holds no value for this field: there is nothing to withhold.");
+  EXPECT_FALSE(tech.HasMember("retention"));
+  EXPECT_EQ(text(field(r, "registrant.phone"), "rule"), "seed-000-network-attack");
+  EXPECT_EQ(json(get("/v1/requests?status=pending", reviewer_.key))["items"].Size(), 0U);
+}
+
 // Seed 001 from a network operator: the policy leaves the registrant's email to a reviewer, who decides
 // within the deadline.
 TEST_F(RequestSeedTest, AReviewIsPartlyAnsweredAtOnceThenDecidedWithinItsDeadline) {
