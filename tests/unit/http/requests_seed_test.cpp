@@ -10,6 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tlog/hash.hpp"
 #include "unit/http/requests_fixture.hpp"
 
 namespace ssad::http {
@@ -318,6 +319,48 @@ TEST_F(RequestSeedTest, AReviewIsPartlyAnsweredAtOnceThenDecidedWithinItsDeadlin
   expect_commitment(entries[3], {{"registrant.email", "nat1@mail.example"}});
 }
 
+TEST_F(RequestSeedTest, AReviewMayDecideFieldsInStepsAndChangeHands) {
+  Filing filing = reviewed_filing();
+  filing.fields = {"registrant.email", "registrant.name"};
+  const std::string id = file_id(a_, filing);
+  ASSERT_EQ(act(id, "claim", reviewer_).status, 200U);
+  const Response twice = act(id, "decision", reviewer_,
+                             decision({{"registrant.email", "disclose"}, {"registrant.email", "refuse"}}));
+  ASSERT_EQ(twice.status, 400U);
+  EXPECT_THAT(pointers(json(twice)), ElementsAre("/fields/1/key"));
+
+  ASSERT_EQ(act(id, "decision", reviewer_, decision({{"registrant.email", "disclose"}})).status, 200U);
+  const rapidjson::Document partly = read(id, a_);
+  EXPECT_EQ(text(partly, "status"), "in_review");
+  EXPECT_EQ(text(partly, "outcome"), "none");
+  EXPECT_EQ(events(partly).back(), "field_decided");
+  EXPECT_EQ(text(field(partly, "registrant.name"), "state"), "review");
+  // What is decided may be read before the rest is.
+  const Response early = get("/v1/requests/" + id + "/disclosure", a_.key);
+  ASSERT_EQ(early.status, 200U);
+  expect_served(early.body, {"registrant.email"});
+  EXPECT_EQ(act(id, "decision", reviewer_, decision({{"registrant.email", "refuse"}})).status, 400U);
+
+  // Back in the queue, another reviewer takes it and decides the rest.
+  ASSERT_EQ(act(id, "release", reviewer_).status, 200U);
+  EXPECT_EQ(text(read(id, a_), "status"), "pending");
+  EXPECT_EQ(act(id, "decision", reviewer_, decision({{"registrant.name", "refuse"}})).status, 409U);
+  const Account other = account(staff_org_, "rob@registry.example", model::kRoleReviewer);
+  ASSERT_EQ(act(id, "claim", other).status, 200U);
+  ASSERT_EQ(act(id, "decision", other, decision({{"registrant.name", "refuse"}})).status, 200U);
+  const rapidjson::Document done = read(id, auditor_);
+  EXPECT_EQ(text(done, "status"), "decided");
+  EXPECT_EQ(text(done, "outcome"), "partly_approved");
+  ASSERT_EQ(done["balancing_tests"].Size(), 2U);
+  EXPECT_EQ(text(done["balancing_tests"][0], "reviewer"), reviewer_.user);
+  EXPECT_EQ(text(done["balancing_tests"][1], "reviewer"), other.user);
+  EXPECT_EQ(text(done["balancing_tests"][1], "outcome"), "refuse");
+  EXPECT_EQ(text(field(done, "registrant.name"), "explanation"), "The public data answers your purpose.");
+  EXPECT_EQ(text(field(done, "registrant.name")["decided_by"], "id"), other.user);
+  EXPECT_EQ(events(done), (std::vector<std::string>{"submitted", "queued", "claimed", "field_decided", "released",
+                                                    "claimed", "decided"}));
+}
+
 TEST_F(RequestSeedTest, ABreachIsRecordedOnceWhenTheDeadlinePassesUndecided) {
   clock_.set_wall(testing::at("2026-03-02T09:00:00Z"));
   const std::string id = file_id(a_, reviewed_filing());
@@ -547,6 +590,35 @@ TEST_F(RequestSeedTest, AnIncompleteRequestIsRefusedWithEveryMissingMemberNamedA
   EXPECT_EQ(json(get("/v1/requests", reviewer_.key))["items"].Size(), 0U);
   for (const audit::Entry& entry : audit_entries()) EXPECT_NE(entry.object.kind, "request");
   EXPECT_TRUE(outbox().empty());
+}
+
+TEST_F(RequestSeedTest, EvidenceAttachmentsAreBoundedInSizeTypeAndNumber) {
+  // 32 KiB is the default limit: at it the attachment is kept byte for byte; one byte over, refused.
+  std::string bytes(32 * 1024, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7 % 256);
+  Filing filing;
+  filing.evidence = {{.kind = "packet_capture", .media_type = "application/pdf", .content = tlog::base64(bytes)}};
+  const rapidjson::Document created = filed(a_, filing);
+  const rapidjson::Value& attachment = created["request"]["evidence"][0]["attachment"];
+  EXPECT_EQ(attachment["size"].GetInt(), 32 * 1024);
+  EXPECT_EQ(text(attachment, "sha256"), tlog::hex(tlog::sha256(bytes)));
+  const Response served = get("/v1/requests/" + text(created["request"], "id") + "/evidence/0", a_.key);
+  ASSERT_EQ(served.status, 200U);
+  EXPECT_EQ(served.body, bytes);
+  EXPECT_EQ(served.header("Content-Type"), "application/pdf");
+
+  filing.evidence[0].content = tlog::base64(bytes + "x");
+  const Response large = file(a_, filing);
+  ASSERT_EQ(large.status, 400U);
+  EXPECT_THAT(pointers(json(large)), ElementsAre("/evidence/0/attachment/content"));
+  filing.evidence[0].content = "not base64!";
+  EXPECT_THAT(pointers(json(file(a_, filing))), ElementsAre("/evidence/0/attachment/content"));
+  filing.evidence[0] = {.kind = "hearsay", .description = "?", .sha256 = std::string(64, 'g')};
+  EXPECT_THAT(pointers(json(file(a_, filing))),
+              ElementsAre("/evidence/0/kind", "/evidence/0/description", "/evidence/0/sha256"));
+  filing.evidence = std::vector<EvidenceItem>(11);
+  EXPECT_THAT(pointers(json(file(a_, filing))), ElementsAre("/evidence"));
+  EXPECT_EQ(json(get("/v1/requests", a_.key))["items"].Size(), 1U);
 }
 
 TEST_F(RequestSeedTest, AnUnaccreditedRequestorMayFileButIsNeverDecidedAutomatically) {
