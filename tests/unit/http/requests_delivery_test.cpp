@@ -94,6 +94,29 @@ TEST_F(RequestDeliveryTest, TheDisclosureIsReadLiveFromTheRegistrationAsItIsNow)
   expect_no_values(request.body);
 }
 
+// Seed 001: a CERT investigating phishing gets the registrant's address at once; both street lines are
+// served and committed to.
+TEST_F(RequestDeliveryTest, EveryValueOfAFieldIsServedAndCommittedTo) {
+  Filing filing = reviewed_filing();
+  filing.fields = {"registrant.street", "registrant.city"};
+  const Response created = file(b_, filing);
+  ASSERT_EQ(created.status, 201U) << created.body;
+  const std::string id = json(created)["request"]["id"].GetString();
+  EXPECT_EQ(text(json(created)["request"], "outcome"), "approved");
+  EXPECT_THAT(created.body, HasSubstr("Suite nat1"));
+  expect_served(created.body, {"registrant.street", "registrant.city"});
+  const Response read = disclosure(id, b_);
+  ASSERT_EQ(read.status, 200U);
+  EXPECT_THAT(read.body, HasSubstr("Suite nat1"));
+  const auto entries = logged(id);
+  ASSERT_EQ(entries.size(), 2U);
+  for (const Logged& l : entries) {
+    expect_commitment(l, {{"registrant.city", "nat1ville"},
+                          {"registrant.street", "nat1 Main Street"},
+                          {"registrant.street", "Suite nat1"}});
+  }
+}
+
 TEST_F(RequestDeliveryTest, TheDisclosureMayNotBeReadOnceTheRetentionEnds) {
   const std::string id = approved();
   clock_.set_wall(testing::at("2026-03-10T23:59:59.999Z"));

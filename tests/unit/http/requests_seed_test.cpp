@@ -357,8 +357,8 @@ TEST_F(RequestSeedTest, AReviewMayDecideFieldsInStepsAndChangeHands) {
   EXPECT_EQ(text(done["balancing_tests"][1], "outcome"), "refuse");
   EXPECT_EQ(text(field(done, "registrant.name"), "explanation"), "The public data answers your purpose.");
   EXPECT_EQ(text(field(done, "registrant.name")["decided_by"], "id"), other.user);
-  EXPECT_EQ(events(done), (std::vector<std::string>{"submitted", "queued", "claimed", "field_decided", "released",
-                                                    "claimed", "decided"}));
+  EXPECT_EQ(events(done), (std::vector<std::string>{"submitted", "queued", "claimed", "field_decided",
+                                                    "released", "claimed", "decided"}));
 }
 
 TEST_F(RequestSeedTest, ABreachIsRecordedOnceWhenTheDeadlinePassesUndecided) {
@@ -597,7 +597,8 @@ TEST_F(RequestSeedTest, EvidenceAttachmentsAreBoundedInSizeTypeAndNumber) {
   std::string bytes(32 * 1024, '\0');
   for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7 % 256);
   Filing filing;
-  filing.evidence = {{.kind = "packet_capture", .media_type = "application/pdf", .content = tlog::base64(bytes)}};
+  filing.evidence = {
+      {.kind = "packet_capture", .media_type = "application/pdf", .content = tlog::base64(bytes)}};
   const rapidjson::Document created = filed(a_, filing);
   const rapidjson::Value& attachment = created["request"]["evidence"][0]["attachment"];
   EXPECT_EQ(attachment["size"].GetInt(), 32 * 1024);
