@@ -372,6 +372,7 @@ Result<RequestView> Requests::create(const identity::Authenticated& who, std::st
                  {"priority", request.priority},
                  {"requested", join([&] {
                     std::vector<std::string> keys;
+                    keys.reserve(request.fields.size());
                     for (const auto& f : request.fields) keys.push_back(f.key);
                     std::ranges::sort(keys);
                     return keys;
@@ -926,8 +927,8 @@ Result<std::size_t> Requests::watch_deadlines() {
     } else {
       continue;
     }
-    if (request->clock.deadline)
-      step.detail.emplace_back("deadline", format_rfc3339(*request->clock.deadline));
+    if (const auto& deadline = request->clock.deadline)
+      step.detail.emplace_back("deadline", format_rfc3339(*deadline));
     SSAD_CHECK(work->requests().save_request(*request));
     SSAD_CHECK(record(*work, audit::Actor{"system", "deadline-watch"}, *request, step, now));
     SSAD_CHECK(work->commit(now));
