@@ -54,6 +54,13 @@ TEST_F(RequestSeedTest, TheDocumentListsEveryOperationOfTheEndpoint) {
   broken = created;
   broken.body.replace(broken.body.find(R"("state":"disclosed")"), 19, R"("state":"refused")");
   EXPECT_NE(api_->check("POST", "/v1/requests", broken), "");
+  // A list holds summaries: a member only the whole request has is caught.
+  const Response list = get("/v1/requests", a_.key);
+  ASSERT_EQ(list.status, 200U);
+  EXPECT_EQ(api_->check("GET", "/v1/requests", list), "");
+  broken = list;
+  broken.body.insert(broken.body.find(R"("id":)"), R"("history":[],)");
+  EXPECT_NE(api_->check("GET", "/v1/requests", broken), "");
   // Methods and paths the document does not list.
   const std::string id = json(created)["request"]["id"].GetString();
   EXPECT_EQ(send(request("DELETE", "/v1/requests/" + id, a_.key)).status, 405U);
