@@ -314,7 +314,9 @@ Result<RequestView> Requests::create(const identity::Authenticated& who, std::st
   for (model::RequestedField field : submission.fields) {
     const policy::FieldDecision& decided = decision[*catalog::find_field(field.key)];
     field.rule = std::string(decided.rule);
-    if (goes_to_review(decided)) {
+    // No rule decided a field of a contact role nobody holds (policy/decision.cpp): it has no value, so
+    // there is nothing for a reviewer to weigh, although the engine withholds it as no_policy.
+    if (!decided.rule.empty() && goes_to_review(decided)) {
       field.state = FieldState::review;
       field.explanation =
           decided.reason == policy::Reason::pending_review || decided.reason == policy::Reason::no_policy
@@ -374,6 +376,7 @@ Result<RequestView> Requests::create(const identity::Authenticated& who, std::st
                  {"priority", request.priority},
                  {"requested", join([&] {
                     std::vector<std::string> keys;
+                    keys.reserve(request.fields.size());
                     for (const auto& f : request.fields) keys.push_back(f.key);
                     std::ranges::sort(keys);
                     return keys;
@@ -687,8 +690,10 @@ Result<DisclosureRequest> Requests::claim(const identity::Authenticated& who, co
     const std::string previous = request.reviewer_id;
     request.reviewer_id = who.user.id;
     if (request.status == RequestStatus::pending) request.status = RequestStatus::in_review;
+    // The note is shown to the requestor, who never learns which of the staff handled its request
+    // (request_json.cpp): the reviewer taken over from is named in the audit entry's detail only.
     add_event(request, now, request_actor(who), "claimed",
-              previous.empty() ? "Claimed for review." : "Taken over from reviewer " + previous + ".");
+              previous.empty() ? "Claimed for review." : "Taken over from another reviewer.");
     step.action = "request.claim";
     if (!previous.empty()) step.detail.emplace_back("previous_reviewer", previous);
     return {};
@@ -967,8 +972,8 @@ Result<std::size_t> Requests::watch_deadlines() {
     } else {
       continue;
     }
-    if (request->clock.deadline)
-      step.detail.emplace_back("deadline", format_rfc3339(*request->clock.deadline));
+    if (const auto& deadline = request->clock.deadline)
+      step.detail.emplace_back("deadline", format_rfc3339(*deadline));
     SSAD_CHECK(work->requests().save_request(*request));
     SSAD_CHECK(record(*work, audit::Actor{"system", "deadline-watch"}, *request, step, now));
     SSAD_CHECK(work->commit(now));

@@ -312,12 +312,13 @@ Result<Submission> read_submission(std::string_view body, const SubmissionRules&
   refuse_unknown(document, "", kMembers, problems);
 
   Submission out;
-  if (auto domain = text(document, "", "domain", true, 1, 253 * 4, problems)) {
+  if (auto domain = text(document, "", "domain", true, 1, std::size_t{253} * 4, problems)) {
     auto name = normalize_domain_name(*domain);
     if (!name) {
       // The normaliser's message repeats the name: this one says what is expected instead.
-      problems.add("/domain", "Not a domain name: give the registered name in A-labels or U-labels, e.g. "
-                              "example.com.");
+      problems.add("/domain",
+                   "Not a domain name: give the registered name in A-labels or U-labels, e.g. "
+                   "example.com.");
     } else {
       out.domain = name->ldh;
     }

@@ -36,7 +36,7 @@ namespace ssad::disclosure {
 /// What the operator accepts; from the [requests] section of the configuration.
 struct SubmissionRules {
   std::string terms_version = "1";  // the terms of use a request must accept, by version
-  std::size_t attachment_max_bytes = 32 * 1024;
+  std::size_t attachment_max_bytes = std::size_t{32} * 1024;
   std::vector<std::string> attachment_types{"text/plain", "application/pdf",  "image/png",
                                             "image/jpeg", "application/json", "message/rfc822"};
   std::size_t max_evidence = 10;

@@ -257,8 +257,11 @@ Response RequestsEndpoint::handle(const Request& request) const {
   return refused;
 }
 
-std::string RequestsEndpoint::rdap_document(const Request& request,
-                                            const disclosure::RequestView& view) const {
+Result<std::string> RequestsEndpoint::rdap_document(const Request& request,
+                                                    const disclosure::RequestView& view) const {
+  if (!view.registration) {
+    return fail(ErrorCode::internal, "request " + view.request.id + ": no registration to render");
+  }
   std::string base = base_url_;
   if (base.empty()) {
     std::string_view host = request.header("host").value_or("localhost");
@@ -343,7 +346,8 @@ Result<Response> RequestsEndpoint::answer(const Request& request, const identity
       std::string body(out.view());
       // The RDAP document is rendered apart and spliced in as the last member: "rdap".
       body.pop_back();
-      body += ",\"rdap\":" + rdap_document(request, view) + "}";
+      SSAD_TRY(rdap, rdap_document(request, view));
+      body += ",\"rdap\":" + rdap + "}";
       Response response = json_response(201, std::move(body));
       response.headers.emplace_back("Location", "/v1/requests/" + view.request.id);
       return response;
@@ -380,7 +384,8 @@ Result<Response> RequestsEndpoint::answer(const Request& request, const identity
     out.end_object();
     std::string body(out.view());
     body.pop_back();
-    body += ",\"rdap\":" + rdap_document(request, view) + "}";
+    SSAD_TRY(rdap, rdap_document(request, view));
+    body += ",\"rdap\":" + rdap + "}";
     return json_response(200, std::move(body));
   }
   if (action == "evidence" && at.size() == 5) {

@@ -41,7 +41,10 @@ class RequestsEndpoint {
 
  private:
   [[nodiscard]] Result<Response> answer(const Request& request, const identity::Authenticated& who) const;
-  [[nodiscard]] std::string rdap_document(const Request& request, const disclosure::RequestView& view) const;
+  // The RDAP domain object of the view's registration and decision. Errors: internal when the view has
+  // no registration (the use case read none).
+  [[nodiscard]] Result<std::string> rdap_document(const Request& request,
+                                                  const disclosure::RequestView& view) const;
 
   const identity::Authenticator& authenticator_;
   disclosure::Requests& requests_;

@@ -1,7 +1,9 @@
 #pragma once
 // The /v1 API in process, composed as `ssad serve` composes it (apps/ssad/main.cpp): one SQLite store
 // holding the RDAP fixture's registrations and the requestor directory, the authenticator, RDAP with
-// authorised lookups recorded in the audit log, the directory and policy endpoints, and the routes.
+// authorised lookups recorded in the audit log, the directory, policy and disclosure request endpoints,
+// and the routes. Disclosure requests run on the fake clock with request_settings(), which a derived
+// fixture overrides for a calendar or notifications (unit/http/requests_fixture.hpp).
 //
 // The directory is populated through identity::Directory as the console operator would:
 // - the operator's staff organisation, with an administrator, an auditor and a reviewer;
@@ -21,6 +23,7 @@
 #include "abuse/rate_limiter.hpp"
 #include "audit/log.hpp"
 #include "cache/data_version.hpp"
+#include "disclosure/requests.hpp"
 #include "http/routes.hpp"
 #include "identity/administration.hpp"
 #include "identity/authenticator.hpp"
@@ -67,18 +70,31 @@ class V1ApiTest : public ::testing::Test {
     directory_endpoint_.emplace(*authenticator_, *administration_);
     policy_endpoint_.emplace(*authenticator_, store_->registrations(), policy_);
     audit_endpoint_.emplace(store_->audit_log(), std::nullopt, &*authenticator_, &*appender_, &clock_);
+    requests_.emplace(*store_, clock_, policy_, request_settings());
+    requests_endpoint_.emplace(*authenticator_, *requests_, rdap_settings, "https://rdap.example.test/rdap/");
     router_.emplace(make_routes({.rdap = *rdap_,
                                  .readiness = *readiness_,
                                  .limiter = limiter_,
                                  .health_limiter = health_limiter_,
                                  .audit = &*audit_endpoint_,
                                  .directory = &*directory_endpoint_,
-                                 .policy = &*policy_endpoint_}));
+                                 .policy = &*policy_endpoint_,
+                                 .requests = &*requests_endpoint_}));
     const Response document = router_->handle(request("GET", "/v1/openapi.json"));
     ASSERT_EQ(document.status, 200U);
     api_.emplace(document.body);
     ASSERT_TRUE(api_->parsed());
     populate();
+  }
+
+  // The settings disclosure requests are composed with, as apps/ssad/cli.cpp's request_settings() builds
+  // them from ssad.toml: its defaults, the terms of use at version kTermsVersion, the built-in calendar
+  // (UTC weekdays), no email and no webhook. Called once, by SetUp().
+  static constexpr const char* kTermsVersion = "2026-03";
+  virtual disclosure::RequestSettings request_settings() {
+    disclosure::RequestSettings settings;
+    settings.submission.terms_version = kTermsVersion;
+    return settings;
   }
 
   // A request as the server hands it to the router.
@@ -214,6 +230,8 @@ class V1ApiTest : public ::testing::Test {
   std::optional<DirectoryEndpoint> directory_endpoint_;
   std::optional<PolicyEndpoint> policy_endpoint_;
   std::optional<AuditEndpoint> audit_endpoint_;
+  std::optional<disclosure::Requests> requests_;
+  std::optional<RequestsEndpoint> requests_endpoint_;
   std::optional<Router> router_;
   std::optional<testing::OpenApi> api_;
 
