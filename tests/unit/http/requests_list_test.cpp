@@ -165,6 +165,51 @@ TEST_F(RequestListTest, OverdueRetentionPagesToo) {
     if (after.empty()) break;
   }
   EXPECT_THAT(overdue, UnorderedElementsAre(decided_[0], decided_[1]));
+  // What counts against the accreditation: both, on every page.
+  const rapidjson::Document first = json(get("/v1/retention/overdue?limit=1", auditor_.key));
+  ASSERT_TRUE(first.HasMember("by_accreditation"));
+  ASSERT_EQ(first["by_accreditation"].MemberCount(), 1U);
+  EXPECT_EQ(first["by_accreditation"].MemberBegin()->value.GetInt(), 2);
+  // A requestor may not list them.
+  EXPECT_EQ(get("/v1/retention/overdue", a_.key).status, 403U);
+}
+
+// Transparency statistics over /v1 (issue 13 item 11): the month beside the cumulative figure, as JSON
+// and as CSV; requestors and staff may read them, nobody without credentials.
+TEST_F(RequestListTest, StatisticsShowThePeriodBesideTheCumulativeFigures) {
+  const Response march = get("/v1/stats?month=2026-03", auditor_.key);
+  ASSERT_EQ(march.status, 200U) << march.body;
+  const rapidjson::Document report = json(march);
+  const auto figure = [&](std::string_view name, std::string_view column) -> double {
+    for (const auto& metric : report["metrics"].GetArray()) {
+      if (metric["name"].GetString() == name && metric["labels"].MemberCount() == 0) {
+        return metric[std::string(column).c_str()].IsNull() ? -1
+                                                            : metric[std::string(column).c_str()].GetDouble();
+      }
+    }
+    ADD_FAILURE() << name;
+    return -1;
+  };
+  EXPECT_EQ(figure("requests_received", "period"), 5);
+  EXPECT_EQ(figure("requests_received", "cumulative"), 5);
+  EXPECT_EQ(figure("requests_open", "period"), 3);
+  // February holds none of them; its cumulative column counts what was created before its end: none.
+  const rapidjson::Document february = json(get("/v1/stats?month=2026-02", a_.key));
+  for (const auto& metric : february["metrics"].GetArray()) {
+    if (std::string_view(metric["name"].GetString()) == "requests_received") {
+      EXPECT_EQ(metric["period"].GetDouble(), 0);
+      EXPECT_EQ(metric["cumulative"].GetDouble(), 0);
+    }
+  }
+  const Response csv = get("/v1/stats?month=2026-03&format=csv", a_.key);
+  ASSERT_EQ(csv.status, 200U);
+  EXPECT_EQ(csv.header("content-type").value_or(""), "text/csv; charset=utf-8; header=present");
+  EXPECT_TRUE(csv.body.starts_with("metric,labels,period,cumulative\r\nrequests_received,,5,5\r\n"))
+      << csv.body;
+  EXPECT_EQ(get("/v1/stats?month=2026-13", a_.key).status, 400U);
+  EXPECT_EQ(get("/v1/stats?format=xml", a_.key).status, 400U);
+  EXPECT_EQ(get("/v1/stats?from=2026-03-05T00:00:00Z&until=2026-03-01T00:00:00Z", a_.key).status, 400U);
+  EXPECT_EQ(get("/v1/stats", "").status, 401U);
 }
 
 }  // namespace
