@@ -12,6 +12,7 @@
 #include "identity/credentials.hpp"
 #include "policy/values.hpp"
 #include "policy/vocabulary.hpp"
+#include "tlog/hash.hpp"
 
 namespace ssad::disclosure {
 namespace {
@@ -73,6 +74,20 @@ std::optional<Timestamp> field_due(const model::RequestedField& field, const mod
       (allowed->after_incident ? incident_end : decided) + std::chrono::days(allowed->days);
   const Timestamp asked_due = (ask.incident_end ? incident_end : decided) + std::chrono::days(ask.days);
   return std::min(allowed_due, asked_due);
+}
+
+// Whose data `field` is in `registration`: a fingerprint of the handles of the contacts holding its role
+// (sorted, so the order of the registration's contacts does not matter); empty when none does.
+std::string subject_of(const catalog::Field& field, const model::Registration& registration) {
+  std::vector<std::string> handles;
+  for (const auto& [role, contact] : registration.contacts) {
+    if (policy::catalog_role(role) == field.role) handles.push_back(contact.handle);
+  }
+  if (handles.empty()) return {};
+  std::ranges::sort(handles);
+  std::string text = "ssad-subject-v1";
+  for (const std::string& handle : handles) text += "\n" + handle;
+  return tlog::hex(tlog::sha256(text));
 }
 
 // The request's retention: when its last disclosed field must be destroyed.
@@ -313,6 +328,7 @@ Result<RequestView> Requests::create(const identity::Authenticated& who, std::st
   const policy::Decision decision = policy::decide(caller, *registration, policy_, ask);
   for (model::RequestedField field : submission.fields) {
     const policy::FieldDecision& decided = decision[*catalog::find_field(field.key)];
+    field.subject = subject_of(*catalog::find_field(field.key), *registration);
     field.rule = std::string(decided.rule);
     // No rule decided a field of a contact role nobody holds (policy/decision.cpp): it has no value, so
     // there is nothing for a reviewer to weigh, although the engine withholds it as no_policy.
@@ -452,7 +468,10 @@ policy::Decision Requests::decision_for(const DisclosureRequest& request,
     switch (field.state) {
       case FieldState::disclosed: {
         const auto due = field_due(field, request.retention);
-        if (destroyed || (due && *due <= now)) {
+        // Another contact holds the field now (the domain changed hands): another data subject, whom
+        // nobody weighed this disclosure for.
+        const bool same_subject = field.subject.empty() || subject_of(*f, registration) == field.subject;
+        if (destroyed || (due && *due <= now) || !same_subject) {
           decided = {policy::Disposition::withhold, policy::Reason::personal_data, policy::Notice::redacted,
                      kReviewedRule};
         } else {

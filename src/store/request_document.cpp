@@ -57,6 +57,7 @@ void write_field(json::JsonWriter& out, const model::RequestedField& f) {
   actor_member(out, "decided_by", f.decided_by);
   time_member(out, "decided", f.decided);
   out.member("retention", f.retention);
+  out.member("subject", f.subject);
   out.end_object();
 }
 
@@ -151,6 +152,12 @@ class Members {
       return std::string();
     }
     return {v->GetString(), v->GetStringLength()};
+  }
+
+  /// A string member added to format 1 after documents were first written: absent reads empty.
+  std::string optional_text(const char* name) const {
+    if (object_ == nullptr || !object_->HasMember(name)) return {};
+    return text(name);
   }
 
   std::int64_t integer(const char* name) const {
@@ -301,6 +308,7 @@ model::RequestedField read_field(const Members& m) {
   f.decided_by = m.actor("decided_by");
   f.decided = m.optional_time("decided");
   f.retention = m.text("retention");
+  f.subject = m.optional_text("subject");
   return f;
 }
 

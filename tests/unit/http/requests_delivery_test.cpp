@@ -94,6 +94,36 @@ TEST_F(RequestDeliveryTest, TheDisclosureIsReadLiveFromTheRegistrationAsItIsNow)
   expect_no_values(request.body);
 }
 
+// The domain changes hands: another contact now holds the registrant role. The approval was about the
+// registrant when the request was filed; the new one is another data subject nobody weighed it for, and
+// none of its data is served.
+TEST_F(RequestDeliveryTest, ANewRegistrantIsAnotherDataSubjectAndIsNotServed) {
+  const std::string id = approved();
+  ASSERT_EQ(disclosure(id, a_).status, 200U);
+  {
+    model::Contact newcomer = testing::person("nat9", "Otto Other", model::PersonType::natural);
+    newcomer.email = "otto@other.example";
+    model::Domain domain = store_->registrations().find_registration("natural.test").value().domain;
+    for (auto& [role, handle] : domain.contacts) {
+      if (role == model::ContactRole::registrant) handle = "nat9";
+    }
+    auto work = store_->begin().value();
+    ASSERT_TRUE(work->registrations().put_contact(newcomer).has_value());
+    ASSERT_TRUE(work->registrations().put_domain(domain).has_value());
+    ASSERT_TRUE(work->commit(clock_.now()).has_value());
+  }
+  const Response after = disclosure(id, a_);
+  ASSERT_EQ(after.status, 200U) << after.body;
+  EXPECT_THAT(after.body, Not(HasSubstr("otto@other.example")));
+  EXPECT_THAT(after.body, Not(HasSubstr("Otto Other")));
+  EXPECT_THAT(after.body, Not(HasSubstr("nat1@mail.example")));
+  const rapidjson::Document doc = json(after);
+  EXPECT_TRUE(redacted(doc["rdap"]).contains("Registrant Email"));
+  const auto logged_reads = reads(id);
+  ASSERT_EQ(logged_reads.size(), 2U);
+  EXPECT_TRUE(logged_reads[1].entry.fields.empty());
+}
+
 // Seed 001: a CERT investigating phishing gets the registrant's address at once; both street lines are
 // served and committed to.
 TEST_F(RequestDeliveryTest, EveryValueOfAFieldIsServedAndCommittedTo) {
