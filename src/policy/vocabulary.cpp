@@ -41,7 +41,7 @@ constexpr std::array kReasons = std::to_array<ReasonText>({
      "Personal data, not published without a lawful basis for the requestor"},
     {Reason::no_policy, "no_policy", "Not disclosed: no rule of the server's disclosure policy covers it"},
     {Reason::pending_review, "pending_review",
-     "Disclosed only after review: file a disclosure request for it"},
+     "Disclosed only after a reviewer decides on a disclosure request (POST /v1/requests)"},
     {Reason::not_requested, "not_requested", "Not requested"},
     {Reason::not_necessary, "not_necessary", "Not necessary for the stated purpose (data minimisation)"},
     {Reason::purpose_not_permitted, "purpose_not_permitted",

@@ -413,7 +413,7 @@ load seed001-fraud
 for label in "Registrant Name" "Registrant Street" "Registrant City" "Registrant Postal Code" "Registrant Email" \
   "Registrant Phone" "Technical Contact"; do
   check "seed 001 (fraud): $label awaits review" \
-    test "${got[redacted $label]-}" = "Disclosed only after review: file a disclosure request for it"
+    test "${got[redacted $label]-}" = "Disclosed only after a reviewer decides on a disclosure request (POST /v1/requests)"
 done
 check "seed 001 (fraud): nothing disclosed, no audit entry" test "$(disclosures)" -eq "$((before + 1))"
 

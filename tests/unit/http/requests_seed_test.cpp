@@ -256,7 +256,7 @@ TEST_F(RequestSeedTest, AReviewIsPartlyAnsweredAtOnceThenDecidedWithinItsDeadlin
   EXPECT_EQ(events(r), (std::vector<std::string>{"submitted", "queued"}));
   expect_served(response.body, {});
   EXPECT_EQ(redacted(created["rdap"]).at("Registrant Email"),
-            "Disclosed only after review: file a disclosure request for it");
+            "Disclosed only after a reviewer decides on a disclosure request (POST /v1/requests)");
   EXPECT_EQ(get("/v1/requests/" + id + "/disclosure", a_.key).status, 403U);
 
   // The reviewer finds it in the queue, claims it and decides it.
