@@ -38,7 +38,7 @@ void fields(json::JsonWriter& out, const model::DisclosureRequest& request, bool
   out.end_array();
 }
 
-void common(json::JsonWriter& out, const model::DisclosureRequest& request, bool for_staff) {
+void common(json::JsonWriter& out, const model::DisclosureRequest& request, bool for_staff, Timestamp now) {
   out.member("id", request.id);
   out.member("status", model::to_string(request.status));
   out.member("outcome", model::to_string(model::outcome_of(request)));
@@ -91,21 +91,27 @@ void common(json::JsonWriter& out, const model::DisclosureRequest& request, bool
     actor(out, "decided_by", request.confidentiality.decided_by, for_staff);
     instant(out, "decided", request.confidentiality.decided);
     if (!request.confidentiality.note.empty()) out.member("note", request.confidentiality.note);
+    // An accepted hold lasts until `until`: the data subject is then told (its view shows the disclosure).
+    out.key("in_force");
+    out.boolean(request.confidentiality.state == model::ConfidentialityState::accepted &&
+                request.confidentiality.until && now < *request.confidentiality.until);
     out.end_object();
   }
 }
 
 }  // namespace
 
-void write_summary_json(json::JsonWriter& out, const model::DisclosureRequest& request, bool for_staff) {
+void write_summary_json(json::JsonWriter& out, const model::DisclosureRequest& request, bool for_staff,
+                        Timestamp now) {
   out.begin_object();
-  common(out, request, for_staff);
+  common(out, request, for_staff, now);
   out.end_object();
 }
 
-void write_json(json::JsonWriter& out, const model::DisclosureRequest& request, bool for_staff) {
+void write_json(json::JsonWriter& out, const model::DisclosureRequest& request, bool for_staff,
+                Timestamp now) {
   out.begin_object();
-  common(out, request, for_staff);
+  common(out, request, for_staff, now);
   out.member("justification", request.justification);
   out.member("terms_version", request.terms_version);
   out.member("policy", request.policy_fingerprint);

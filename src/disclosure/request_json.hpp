@@ -9,10 +9,13 @@
 
 namespace ssad::disclosure {
 
-/// The request, whole. `for_staff`: with reviewer ids and the staff's notes.
-void write_json(json::JsonWriter& out, const model::DisclosureRequest& request, bool for_staff);
+/// The request, whole, as of `now` (whether a confidentiality hold is still in force). `for_staff`: with
+/// reviewer ids.
+void write_json(json::JsonWriter& out, const model::DisclosureRequest& request, bool for_staff,
+                Timestamp now);
 
 /// A request in a list: without messages, history and balancing tests.
-void write_summary_json(json::JsonWriter& out, const model::DisclosureRequest& request, bool for_staff);
+void write_summary_json(json::JsonWriter& out, const model::DisclosureRequest& request, bool for_staff,
+                        Timestamp now);
 
 }  // namespace ssad::disclosure

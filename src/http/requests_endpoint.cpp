@@ -139,9 +139,9 @@ Result<disclosure::Period> period_of(const rdap::QueryParameters& query, Timesta
   return disclosure::Period{month_start(today.year() / today.month()), now};
 }
 
-std::string request_json(const model::DisclosureRequest& request, bool staff) {
+std::string request_json(const model::DisclosureRequest& request, bool staff, Timestamp now) {
   json::JsonWriter out;
-  disclosure::write_json(out, request, staff);
+  disclosure::write_json(out, request, staff, now);
   return std::string(out.view());
 }
 
@@ -318,7 +318,7 @@ Result<Response> RequestsEndpoint::answer(const Request& request, const identity
     out.begin_object();
     out.key("items");
     out.begin_array();
-    for (const auto& item : listing.items) disclosure::write_summary_json(out, item, true);
+    for (const auto& item : listing.items) disclosure::write_summary_json(out, item, true, requests_.now());
     out.end_array();
     if (!listing.next.empty()) out.member("next", listing.next);
     // What counts against each accreditation: its overdue confirmations, all of them (not the page's).
@@ -341,7 +341,7 @@ Result<Response> RequestsEndpoint::answer(const Request& request, const identity
       json::JsonWriter out;
       out.begin_object();
       out.key("request");
-      disclosure::write_json(out, view.request, false);
+      disclosure::write_json(out, view.request, false, requests_.now());
       out.end_object();
       std::string body(out.view());
       // The RDAP document is rendered apart and spliced in as the last member: "rdap".
@@ -360,7 +360,7 @@ Result<Response> RequestsEndpoint::answer(const Request& request, const identity
     out.begin_object();
     out.key("items");
     out.begin_array();
-    for (const auto& item : listing.items) disclosure::write_summary_json(out, item, staff);
+    for (const auto& item : listing.items) disclosure::write_summary_json(out, item, staff, requests_.now());
     out.end_array();
     if (!listing.next.empty()) out.member("next", listing.next);
     out.end_object();
@@ -371,7 +371,7 @@ Result<Response> RequestsEndpoint::answer(const Request& request, const identity
   if (at.size() == 3) {
     if (!get) return std::unexpected(method_not_allowed());
     SSAD_TRY(view, requests_.read(who, id, false));
-    return json_response(200, request_json(view.request, staff));
+    return json_response(200, request_json(view.request, staff, requests_.now()));
   }
   const std::string_view action = at[3];
   if (action == "disclosure" && at.size() == 4) {
@@ -455,7 +455,7 @@ Result<Response> RequestsEndpoint::answer(const Request& request, const identity
     changed = requests_.confirm_destruction(who, id, statement.value_or(""));
   }
   if (!changed) return std::unexpected(changed.error());
-  return json_response(200, request_json(*changed, staff));
+  return json_response(200, request_json(*changed, staff, requests_.now()));
 }
 
 }  // namespace ssad::http

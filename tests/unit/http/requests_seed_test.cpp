@@ -451,6 +451,7 @@ TEST_F(RequestSeedTest, ConfidentialityIsAcceptedAndReadAsEndedOnceItsDatePasses
   ASSERT_EQ(accepted.status, 200U) << accepted.body;
   const rapidjson::Document after = read(id, a_);
   EXPECT_EQ(text(after["confidentiality"], "state"), "accepted");
+  EXPECT_TRUE(after["confidentiality"]["in_force"].GetBool());
   EXPECT_EQ(text(after["confidentiality"], "note"), "A court order backs the hold.");
   EXPECT_EQ(text(after["confidentiality"], "decided"), "2026-03-01T02:00:00Z");
   EXPECT_EQ(text(after["confidentiality"]["decided_by"], "kind"), "reviewer");
@@ -463,11 +464,12 @@ TEST_F(RequestSeedTest, ConfidentialityIsAcceptedAndReadAsEndedOnceItsDatePasses
 
   const std::string other = file_id(a_, filing);
 
-  // Nothing changes when the hold ends: it reads as it was decided, its end in the past, and a client
-  // compares `until` with the time (the server tells no one, as it has no one to tell).
+  // When the hold ends it is no longer in force: it reads as it was decided, its end in the past (the
+  // data subject's view, issue 15, shows the disclosure from then on).
   clock_.set_wall(testing::at("2026-04-02T00:00:00Z"));
   const rapidjson::Document ended = read(id, a_);
   EXPECT_EQ(text(ended["confidentiality"], "state"), "accepted");
+  EXPECT_FALSE(ended["confidentiality"]["in_force"].GetBool());
   EXPECT_LT(text(ended["confidentiality"], "until"), format_rfc3339(clock_.now()));
 
   // One refused; one asked with an end in the past or too far ahead is incomplete.
