@@ -467,6 +467,10 @@ policy::Decision Requests::decision_for(const DisclosureRequest& request,
     policy::FieldDecision decided;
     switch (field.state) {
       case FieldState::disclosed: {
+        // Without a retention the field was public, or had no value, when decided: nothing was granted,
+        // and it shows only as the public view shows it now (a consent withdrawn since, a contact added
+        // to a role nobody held, must not be served).
+        if (field.retention.empty()) continue;
         const auto due = field_due(field, request.retention);
         // Another contact holds the field now (the domain changed hands): another data subject, whom
         // nobody weighed this disclosure for.
