@@ -60,6 +60,13 @@ Result<std::string> JsonBody::required_text(std::string_view name) const {
   return *value;
 }
 
+Result<std::optional<bool>> JsonBody::boolean(std::string_view name) const {
+  const rapidjson::Value* value = member(name);
+  if (value == nullptr || value->IsNull()) return std::optional<bool>();
+  if (!value->IsBool()) return std::unexpected(bad("\"" + std::string(name) + "\" must be true or false."));
+  return std::optional<bool>(value->GetBool());
+}
+
 Result<std::vector<std::string>> JsonBody::texts(std::string_view name) const {
   const rapidjson::Value* value = member(name);
   std::vector<std::string> out;

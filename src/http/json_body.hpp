@@ -25,6 +25,8 @@ class JsonBody {
   [[nodiscard]] Result<std::optional<std::string>> text(std::string_view name) const;
   /// A string member that must be there.
   [[nodiscard]] Result<std::string> required_text(std::string_view name) const;
+  /// A boolean member; nullopt when absent. Errors: invalid_input when it is not true or false.
+  [[nodiscard]] Result<std::optional<bool>> boolean(std::string_view name) const;
   /// An array of strings; empty when absent.
   [[nodiscard]] Result<std::vector<std::string>> texts(std::string_view name) const;
 

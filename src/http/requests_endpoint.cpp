@@ -437,18 +437,16 @@ Result<Response> RequestsEndpoint::answer(const Request& request, const identity
     SSAD_TRY(ruling, ruling_of(request.body));
     changed = requests_.decide(who, id, ruling);
   } else if (action == "confidentiality") {
-    rapidjson::Document document;
-    document.Parse(request.body.data(), request.body.size());
-    if (document.HasParseError() || !document.IsObject() || !document.HasMember("accept") ||
-        !document["accept"].IsBool()) {
+    // JsonBody parses iteratively: the default parser recurses once per nesting level.
+    SSAD_TRY(body, JsonBody::parse(request.body, {"accept", "note"}));
+    const std::optional<bool> accept = body.boolean("accept").value_or(std::nullopt);
+    if (!accept) {
       Error error{ErrorCode::invalid_input, "The body must say whether the hold is accepted (see errors)."};
       error.problems.push_back({"/accept", "Required: true to accept the hold, false to refuse it."});
       return std::unexpected(std::move(error));
     }
-    const bool accept = document["accept"].GetBool();
-    SSAD_TRY(body, JsonBody::parse(request.body, {"accept", "note"}));
     SSAD_TRY(note, body.required_text("note"));
-    changed = requests_.rule_confidentiality(who, id, accept, note);
+    changed = requests_.rule_confidentiality(who, id, *accept, note);
   } else if (action == "destruction") {
     SSAD_TRY(body, JsonBody::parse(body_or_empty_object(request), {"statement"}));
     SSAD_TRY(statement, body.text("statement"));

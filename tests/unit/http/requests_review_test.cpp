@@ -97,5 +97,13 @@ TEST_F(RequestsReviewTest, LiveReadServesNoFieldThatWasOnlyPublicOrAbsentWhenFil
   EXPECT_THAT(read.body, Not(HasSubstr("Tess Tech")));
 }
 
+// The confidentiality answer is read before anyone's role is checked: a body of brackets as long as the
+// body limit allows must be refused as malformed, not recursed into.
+TEST_F(RequestsReviewTest, DeeplyNestedConfidentialityBodyIsRefused) {
+  const Response answered =
+      call("POST", "/v1/requests/req_x/confidentiality", a_.key, std::string(std::size_t{1} << 20U, '['));
+  EXPECT_EQ(answered.status, 400U) << answered.body;
+}
+
 }  // namespace
 }  // namespace ssad::http
