@@ -105,5 +105,25 @@ TEST_F(RequestsReviewTest, DeeplyNestedConfidentialityBodyIsRefused) {
   EXPECT_EQ(answered.status, 400U) << answered.body;
 }
 
+// A requestor sees that a reviewer acts, never which one: not in the history's notes either.
+TEST_F(RequestsReviewTest, RequestorSeesNoReviewerIdWhenAnAdministratorTakesARequestOver) {
+  // 6(1)(a) is not a basis the network operators' group may use: every non-public field goes to review.
+  const Response filed =
+      call("POST", "/v1/requests", a_.key,
+           filing("natural.test", R"({"key":"registrant.email","why":"to reach the holder"})", "6(1)(a)"));
+  ASSERT_EQ(filed.status, 201U) << filed.body;
+  const std::string id = json(filed)["request"]["id"].GetString();
+  ASSERT_EQ(call("POST", "/v1/requests/" + id + "/claim", reviewer_.key).status, 200U);
+  ASSERT_EQ(call("POST", "/v1/requests/" + id + "/claim", admin_.key).status, 200U);
+
+  const Response seen = call("GET", "/v1/requests/" + id, a_.key);
+  ASSERT_EQ(seen.status, 200U) << seen.body;
+  EXPECT_THAT(seen.body, Not(HasSubstr(reviewer_.user)));
+  EXPECT_THAT(seen.body, Not(HasSubstr(admin_.user)));
+  // Staff still see who held it.
+  const Response staff = call("GET", "/v1/requests/" + id, auditor_.key);
+  EXPECT_THAT(staff.body, HasSubstr(reviewer_.user));
+}
+
 }  // namespace
 }  // namespace ssad::http
