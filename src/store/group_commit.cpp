@@ -20,17 +20,16 @@ Result<void> GroupCommit::run(const Change& change, Timestamp now) {
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
     writing_ = true;
     lock.unlock();
+    std::vector<std::optional<Result<void>>> results;
     try {
-      write(batch);
+      results = write(batch);
     } catch (...) {
       // Only a bug or exhausted memory gets here: the batch still gets its answer, and the next writer
       // may start, or its callers and every later one would wait forever.
-      for (Pending* pending : batch) {
-        if (!pending->result)
-          pending->result = fail(ErrorCode::internal, "a group commit failed unexpectedly");
-      }
+      results.assign(batch.size(), fail(ErrorCode::internal, "a group commit failed unexpectedly"));
     }
     lock.lock();
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
     writing_ = false;
     // Those to run again go first in the queue, in their order; the others have their answers.
     std::vector<Pending*> again;
@@ -47,27 +46,29 @@ Result<void> GroupCommit::run(const Change& change, Timestamp now) {
   return *me.result;
 }
 
-void GroupCommit::write(const std::vector<Pending*>& batch) {
+std::vector<std::optional<Result<void>>> GroupCommit::write(const std::vector<Pending*>& batch) {
+  std::vector<std::optional<Result<void>>> results(batch.size());
   auto work = store_.begin_audit();
   if (!work) {
-    for (Pending* pending : batch) pending->result = std::unexpected(work.error());
-    return;
+    for (auto& result : results) result = std::unexpected(work.error());
+    return results;
   }
   Timestamp latest = batch.front()->now;
-  for (Pending* pending : batch) {
-    latest = std::max(latest, pending->now);
-    auto done = (*pending->change)(**work);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    latest = std::max(latest, batch[i]->now);
+    auto done = (*batch[i]->change)(**work);
     if (!done) {
       // The unit of work rolls back with everything the batch wrote; the others run again.
-      pending->result = std::unexpected(done.error());
-      return;
+      results[i] = std::unexpected(done.error());
+      return results;
     }
   }
   auto committed = (*work)->commit(latest);
-  for (Pending* pending : batch) pending->result = committed;
+  for (auto& result : results) result = committed;
   const std::lock_guard lock(mutex_);
   ++commits_;
   changes_ += batch.size();
+  return results;
 }
 
 std::size_t GroupCommit::commits() const {

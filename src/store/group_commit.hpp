@@ -47,8 +47,10 @@ class GroupCommit {
     std::optional<Result<void>> result;
     std::condition_variable wake;
   };
-  // Runs `batch` in one unit of work: each gets its result, except those to run again (left empty).
-  void write(const std::vector<Pending*>& batch);
+  // Runs `batch` in one unit of work and returns each change's result, in order: empty for those to run
+  // again. The results are handed to their Pending under the mutex only: a caller woken spuriously reads
+  // its own under the mutex, and returns (ending its Pending) as soon as it finds one.
+  [[nodiscard]] std::vector<std::optional<Result<void>>> write(const std::vector<Pending*>& batch);
 
   Store& store_;
   std::size_t max_batch_;
