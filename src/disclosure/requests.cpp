@@ -330,9 +330,17 @@ Result<RequestView> Requests::create(const identity::Authenticated& who, std::st
     const policy::FieldDecision& decided = decision[*catalog::find_field(field.key)];
     field.subject = subject_of(*catalog::find_field(field.key), *registration);
     field.rule = std::string(decided.rule);
-    // No rule decided a field of a contact role nobody holds (policy/decision.cpp): it has no value, so
-    // there is nothing for a reviewer to weigh, although the engine withholds it as no_policy.
-    if (!decided.rule.empty() && goes_to_review(decided)) {
+    // An unaccredited requestor's request is never automated (docs/requests.md), whatever rules the
+    // policy has for unaccredited callers (accreditation = ["none"], for authorised RDAP).
+    const bool unaccredited_disclosure = !chosen.accreditation &&
+                                         decided.disposition == policy::Disposition::disclose &&
+                                         !decided.rule.empty() && !policy::is_public_rule(decided.rule);
+    if (unaccredited_disclosure) {
+      field.state = FieldState::review;
+      field.explanation = "A reviewer decides every field an unaccredited requestor asks for.";
+      // No rule decided a field of a contact role nobody holds (policy/decision.cpp): it has no value, so
+      // there is nothing for a reviewer to weigh, although the engine withholds it as no_policy.
+    } else if (!decided.rule.empty() && goes_to_review(decided)) {
       field.state = FieldState::review;
       field.explanation =
           decided.reason == policy::Reason::pending_review || decided.reason == policy::Reason::no_policy

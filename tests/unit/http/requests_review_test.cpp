@@ -125,5 +125,38 @@ TEST_F(RequestsReviewTest, RequestorSeesNoReviewerIdWhenAnAdministratorTakesAReq
   EXPECT_THAT(staff.body, HasSubstr(reviewer_.user));
 }
 
+// A policy may have rules for requestors without an accreditation (accreditation = ["none"]), for
+// authorised RDAP; a disclosure request of an unaccredited requestor is never automated all the same
+// (issue 13 item 2, docs/requests.md): such a field waits for a reviewer, and the answer shows no value.
+TEST_F(RequestsReviewTest, UnaccreditedRequestIsNeverAutomatedWhateverThePolicySays) {
+  auto rules = policy::Rules::parse(
+      "version = 1\n"
+      "[[rule]]\n"
+      "id = \"unaccredited-email\"\n"
+      "accreditation = [\"none\"]\n"
+      "fields = [\"registrant.email\"]\n"
+      "outcome = \"disclose\"\n"
+      "retention = \"30d\"\n",
+      "unaccredited.toml");
+  ASSERT_TRUE(rules.has_value()) << rules.error().message;
+  disclosure::Requests requests(
+      *store_, clock_,
+      policy::Settings{model::Operator::registry, std::make_shared<policy::Rules>(std::move(*rules))},
+      disclosure::RequestSettings{});
+  const RequestsEndpoint endpoint(*authenticator_, requests, rdap::Settings{},
+                                  "https://rdap.example.test/rdap/");
+  const Account c =
+      account(organisation("Gamma Research", model::OrganisationKind::requestor), "carol@gamma.example");
+
+  const Response filed = endpoint.handle(
+      request("POST", "/v1/requests", c.key,
+              filing("natural.test", R"({"key":"registrant.email","why":"to reach the holder"})")));
+  ASSERT_EQ(filed.status, 201U) << filed.body;
+  const rapidjson::Document created = json(filed);
+  EXPECT_EQ(state_of(created["request"], "registrant.email"), "review");
+  EXPECT_FALSE(created["request"]["automated"].GetBool());
+  EXPECT_THAT(filed.body, Not(HasSubstr("nat1@mail.example")));
+}
+
 }  // namespace
 }  // namespace ssad::http
