@@ -1,7 +1,8 @@
 // /v1/requests (http/requests_endpoint.hpp over disclosure/requests.hpp) as an attacker would use it: what
 // the live disclosure read serves once the registration has changed, a body nested deeply enough to run a
-// recursive parser off its stack, and the staff ids a requestor's view of its request shows. In process,
-// on the directory and registrations of v1_fixture.hpp.
+// recursive parser off its stack, the staff ids a requestor's view of its request shows, and an
+// unaccredited requestor's request under a policy with rules for unaccredited callers. In process, on the
+// directory, registrations and routes of v1_fixture.hpp.
 
 #include <memory>
 #include <optional>
@@ -22,15 +23,10 @@ using ::testing::Not;
 
 class RequestsReviewTest : public V1ApiTest {
  protected:
-  void SetUp() override {
-    V1ApiTest::SetUp();
-    requests_.emplace(*store_, clock_, policy_, disclosure::RequestSettings{});
-    endpoint_.emplace(*authenticator_, *requests_, rdap::Settings{}, "https://rdap.example.test/rdap/");
-  }
-
+  // Through the routes: every /v1/ answer is checked against /v1/openapi.json.
   Response call(const std::string& method, const std::string& target, const std::string& key,
                 std::string body = "") {
-    return endpoint_->handle(request(method, target, key, std::move(body)));
+    return send(request(method, target, key, std::move(body)));
   }
 
   // A complete request by a network operator for `fields` (JSON array members) of `domain`.
@@ -39,8 +35,8 @@ class RequestsReviewTest : public V1ApiTest {
     return R"({"domain":")" + domain + R"(","purpose":"technicalIssueResolution","lawful_basis":")" + basis +
            R"(","priority":"P3","justification":"Our network is under attack from the domain's hosts.",)"
            R"("fields":[)" +
-           fields +
-           R"(],"terms":{"version":"1","good_faith":true,"lawful_processing":true},)"
+           fields + R"(],"terms":{"version":")" + std::string(kTermsVersion) +
+           R"(","good_faith":true,"lawful_processing":true},)"
            R"("retention":{"days":30}})";
   }
 
@@ -51,9 +47,6 @@ class RequestsReviewTest : public V1ApiTest {
     }
     return "";
   }
-
-  std::optional<disclosure::Requests> requests_;
-  std::optional<RequestsEndpoint> endpoint_;
 };
 
 // Filed while the registrant had consented to publish its email and the domain had no technical contact,
@@ -142,7 +135,7 @@ TEST_F(RequestsReviewTest, UnaccreditedRequestIsNeverAutomatedWhateverThePolicyS
   disclosure::Requests requests(
       *store_, clock_,
       policy::Settings{model::Operator::registry, std::make_shared<policy::Rules>(std::move(*rules))},
-      disclosure::RequestSettings{});
+      request_settings());
   const RequestsEndpoint endpoint(*authenticator_, requests, rdap::Settings{},
                                   "https://rdap.example.test/rdap/");
   const Account c =
