@@ -25,6 +25,8 @@ using model::RequestStatus;
 constexpr std::string_view kReviewedRule = "disclosure-request";
 constexpr std::size_t kMaxMessage = 8000;
 constexpr std::size_t kMaxMessages = 200;
+// The bytes all of a request's messages may hold: a request is stored and read whole.
+constexpr std::size_t kMaxMessageBytes = std::size_t{64} * 1024;
 constexpr unsigned kStaffReaders = model::kRoleReviewer | model::kRoleAdministrator | model::kRoleAuditor;
 constexpr unsigned kDeciders = model::kRoleReviewer | model::kRoleAdministrator;
 
@@ -676,7 +678,9 @@ Result<DisclosureRequest> Requests::message(const identity::Authenticated& who, 
     if (request.status == RequestStatus::cancelled) {
       return fail(ErrorCode::conflict, "The request was withdrawn: it takes no more messages.");
     }
-    if (request.messages.size() >= kMaxMessages) {
+    std::size_t held = 0;
+    for (const auto& m : request.messages) held += m.body.size();
+    if (request.messages.size() >= kMaxMessages || held + body.size() > kMaxMessageBytes) {
       return fail(ErrorCode::conflict, "The request holds the most messages it may; file a new request.");
     }
     model::RequestMessage message;
@@ -695,10 +699,14 @@ Result<DisclosureRequest> Requests::message(const identity::Authenticated& who, 
                                  reviewers_of(store_.requestors(), request, settings_.notifications.email));
     } else {
       add_event(request, now, request_actor(who), "message", "A message was written.");
-      step.announce.emplace_back(
-          Event::message, requestor
-                              ? reviewers_of(store_.requestors(), request, settings_.notifications.email)
-                              : requestor_of(store_.requestors(), request, settings_.notifications.email));
+      // A requestor's message on a request nobody holds goes to the webhook (the queue), not to every
+      // reviewer's mailbox: one requestor must not be able to mail the whole staff at will.
+      Audience audience = !requestor
+                              ? requestor_of(store_.requestors(), request, settings_.notifications.email)
+                          : request.reviewer_id.empty()
+                              ? Audience{{}, true}
+                              : reviewers_of(store_.requestors(), request, settings_.notifications.email);
+      step.announce.emplace_back(Event::message, std::move(audience));
     }
     return {};
   });
@@ -823,6 +831,12 @@ Result<DisclosureRequest> Requests::decide(const identity::Authenticated& who, c
   }
   if (!problems.problems.empty()) return std::unexpected(std::move(problems));
   return update(who, id, [&](DisclosureRequest& request, Step& step, Timestamp now) -> Result<void> {
+    // The reviewer holding a request awaiting information may decide it all the same (a requestor that
+    // never answers cannot hold it open): the clock runs again first.
+    if (request.reviewer_id == who.user.id && request.status == RequestStatus::awaiting_information) {
+      request.status = RequestStatus::in_review;
+      settings_.deadlines.resume(request.clock, request.priority, request.created, now);
+    }
     if (request.reviewer_id != who.user.id || request.status != RequestStatus::in_review) {
       return fail(ErrorCode::conflict, "Claim the request first; it must be in review.");
     }

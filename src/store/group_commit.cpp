@@ -16,7 +16,7 @@ Result<void> GroupCommit::run(const Change& change, Timestamp now) {
       continue;
     }
     const std::size_t count = std::min(queue_.size(), max_batch_);
-    std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+    const std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
     writing_ = true;
     lock.unlock();

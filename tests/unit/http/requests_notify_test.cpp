@@ -28,6 +28,7 @@ namespace ssad::http {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 using Report = notify::Dispatcher::Report;
@@ -217,7 +218,15 @@ TEST_F(RequestNotificationTest, WithdrawalsMessagesAndDeadlinesReachTheReviewers
   deliver();
   (void)new_mails(id);
   (void)new_calls(id);
+  // On a request nobody holds, a requestor's message goes to the queue's webhook, not to every
+  // reviewer's mailbox (a requestor must not be able to mail the whole staff at will).
   ASSERT_EQ(act(id, "messages", a_, R"({"body":"Any news?"})").status, 200U);
+  EXPECT_EQ(deliver(), (Report{.delivered = 1}));
+  EXPECT_THAT(new_mails(id), IsEmpty());
+  EXPECT_THAT(new_calls(id), UnorderedElementsAre("request.message"));
+  // Once a reviewer holds it, that reviewer is emailed.
+  ASSERT_EQ(act(id, "claim", reviewer_, "").status, 200U);
+  ASSERT_EQ(act(id, "messages", a_, R"({"body":"Any news now?"})").status, 200U);
   EXPECT_EQ(deliver(), (Report{.delivered = 2}));
   EXPECT_THAT(new_mails(id), UnorderedElementsAre(reviewer_.email + ": message"));
   EXPECT_THAT(new_calls(id), UnorderedElementsAre("request.message"));

@@ -677,5 +677,29 @@ TEST_F(ClosedToUnaccreditedTest, AnOperatorMayAcceptAccreditedRequestorsOnly) {
   EXPECT_EQ(file(a_, Filing{}).status, 201U);
 }
 
+// A requestor that never answers a request for information cannot hold its request open: the reviewer
+// holding it decides it all the same, and the clock runs again first.
+TEST_F(RequestSeedTest, AReviewerDecidesARequestAwaitingInformationWithoutTheAnswer) {
+  const std::string id = file_id(a_, reviewed_filing());
+  ASSERT_EQ(act(id, "claim", reviewer_, "").status, 200U);
+  ASSERT_EQ(
+      act(id, "information", reviewer_, R"({"question":"Which attack? Send the flow records."})").status,
+      200U);
+  EXPECT_EQ(text(read(id, a_), "status"), "awaiting_information");
+  clock_.advance(std::chrono::hours(30));
+  const rapidjson::Document fields = read(id, reviewer_);
+  std::vector<std::pair<std::string, std::string>> refusals;
+  for (const auto& field : fields["fields"].GetArray()) {
+    if (std::string_view(field["state"].GetString()) == "review")
+      refusals.emplace_back(field["key"].GetString(), "refuse");
+  }
+  ASSERT_FALSE(refusals.empty());
+  const Response decided = act(id, "decision", reviewer_, decision(refusals));
+  ASSERT_EQ(decided.status, 200U) << decided.body;
+  const rapidjson::Document after = json(decided);
+  EXPECT_EQ(text(after, "status"), "decided");
+  EXPECT_EQ(act(id, "decision", b_, decision(refusals)).status, 403U);  // a requestor never decides
+}
+
 }  // namespace
 }  // namespace ssad::http
