@@ -78,7 +78,7 @@ TEST_F(BelgianDeadlineTest, AskingForInformationPausesTheClockAndMovesTheDeadlin
   EXPECT_EQ(text(paused["messages"][0]["author"], "kind"), "reviewer");
   EXPECT_EQ(events(paused).back(), "information_requested");
   EXPECT_EQ(act(id, "information", reviewer_, R"({"question":"And another thing?"})").status, 409U);
-  EXPECT_EQ(act(id, "decision", reviewer_, decision({{"registrant.email", "disclose"}})).status, 409U);
+  // (The reviewer holding it could decide it now, without the answer: RequestSeedTest covers that.)
 
   // Paused, it is neither near nor breached, however long the requestor takes; a reviewer's message does
   // not start the clock again.
