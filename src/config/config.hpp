@@ -80,16 +80,16 @@ struct DeadlinesConfig {
 struct RequestsConfig {
   std::string calendar;  // the business-day calendar file (docs/requests.md); "" = UTC, Mon–Fri, no holidays
   DeadlinesConfig deadlines;
-  std::string terms_version = "1";    // the terms of use every request must accept, by version
-  bool accept_unaccredited = true;    // users of organisations without an accreditation may file (reviewed)
-  unsigned default_retention_days = 30;  // a field disclosed without a retention of its policy rule
-  unsigned max_retention_days = 365;     // the longest retention a request may ask for
+  std::string terms_version = "1";  // the terms of use every request must accept, by version
+  bool accept_unaccredited = true;  // users of organisations without an accreditation may file (reviewed)
+  unsigned default_retention_days = 30;   // a field disclosed without a retention of its policy rule
+  unsigned max_retention_days = 365;      // the longest retention a request may ask for
   unsigned attachment_max_bytes = 32768;  // one evidence attachment, decoded
-  std::vector<std::string> attachment_types{"text/plain", "application/pdf", "image/png", "image/jpeg",
-                                            "application/json", "message/rfc822"};
-  unsigned max_evidence = 10;         // evidence items per request
-  unsigned watch_seconds = 60;        // how often each node looks for deadlines near or passed
-  std::string public_url;             // this API's public URL for links in notifications ("https://…/")
+  std::vector<std::string> attachment_types{"text/plain", "application/pdf",  "image/png",
+                                            "image/jpeg", "application/json", "message/rfc822"};
+  unsigned max_evidence = 10;   // evidence items per request
+  unsigned watch_seconds = 60;  // how often each node looks for deadlines near or passed
+  std::string public_url;       // this API's public URL for links in notifications ("https://…/")
 };
 
 // One trusted OpenID Connect issuer ([[oidc.issuer]]): bearer tokens it signs are verified with its keys.
