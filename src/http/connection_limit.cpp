@@ -2,20 +2,18 @@
 
 #include <utility>
 
-#include "abuse/rate_limiter.hpp"
-
 namespace ssad::http {
 
 ConnectionLimits::ConnectionLimits(ConnectionLimitOptions options) : options_(options) {}
 
 ConnectionLimits::Slot::Slot(Slot&& other) noexcept
-    : limits_(std::exchange(other.limits_, nullptr)), key_(std::move(other.key_)) {}
+    : limits_(std::exchange(other.limits_, nullptr)), key_(other.key_) {}
 
 ConnectionLimits::Slot& ConnectionLimits::Slot::operator=(Slot&& other) noexcept {
   if (this != &other) {
     release();
     limits_ = std::exchange(other.limits_, nullptr);
-    key_ = std::move(other.key_);
+    key_ = other.key_;
   }
   return *this;
 }
@@ -27,25 +25,26 @@ void ConnectionLimits::Slot::release() {
 }
 
 ConnectionLimits::Slot ConnectionLimits::acquire(std::string_view address, bool per_address) {
-  std::string key = per_address ? abuse::RateLimiter::client_key(address) : std::string();
+  const std::optional<abuse::ClientKey> key =
+      per_address ? std::optional(abuse::RateLimiter::client_key(address)) : std::nullopt;
   const std::lock_guard lock(mutex_);
   if (options_.max_connections > 0 && total_ >= options_.max_connections) return {};
-  if (!key.empty()) {
-    std::size_t& count = per_client_[key];
+  if (key) {
+    std::size_t& count = per_client_[*key];
     if (options_.max_connections_per_address > 0 && count >= options_.max_connections_per_address) {
       return {};
     }
     ++count;
   }
   ++total_;
-  return Slot(this, std::move(key));
+  return Slot(this, key);
 }
 
-void ConnectionLimits::give_back(const std::string& key) {
+void ConnectionLimits::give_back(const std::optional<abuse::ClientKey>& key) {
   const std::lock_guard lock(mutex_);
   --total_;
-  if (key.empty()) return;
-  const auto it = per_client_.find(key);
+  if (!key) return;
+  const auto it = per_client_.find(*key);
   if (it != per_client_.end() && --it->second == 0) per_client_.erase(it);
 }
 
@@ -55,7 +54,7 @@ std::size_t ConnectionLimits::open() const {
 }
 
 std::size_t ConnectionLimits::open_from(std::string_view address) const {
-  const std::string key = abuse::RateLimiter::client_key(address);
+  const abuse::ClientKey key = abuse::RateLimiter::client_key(address);
   const std::lock_guard lock(mutex_);
   const auto it = per_client_.find(key);
   return it == per_client_.end() ? 0 : it->second;

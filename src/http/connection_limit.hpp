@@ -8,9 +8,11 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
-#include <string>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
+
+#include "abuse/rate_limiter.hpp"
 
 namespace ssad::http {
 
@@ -36,10 +38,10 @@ class ConnectionLimits {
 
    private:
     friend class ConnectionLimits;
-    Slot(ConnectionLimits* limits, std::string key) : limits_(limits), key_(std::move(key)) {}
+    Slot(ConnectionLimits* limits, std::optional<abuse::ClientKey> key) : limits_(limits), key_(key) {}
     void release();
     ConnectionLimits* limits_ = nullptr;
-    std::string key_;  // empty: not counted per address
+    std::optional<abuse::ClientKey> key_;  // none: not counted per address
   };
 
   /// A slot for a new connection from `address` (an IP address as text), or an empty Slot when the
@@ -52,12 +54,12 @@ class ConnectionLimits {
   [[nodiscard]] std::size_t open_from(std::string_view address) const;
 
  private:
-  void give_back(const std::string& key);
+  void give_back(const std::optional<abuse::ClientKey>& key);
 
   ConnectionLimitOptions options_;
   mutable std::mutex mutex_;  // guards the two below
   std::size_t total_ = 0;
-  std::unordered_map<std::string, std::size_t> per_client_;
+  std::unordered_map<abuse::ClientKey, std::size_t, abuse::ClientKeyHash> per_client_;
 };
 
 /// The same counting for work waiting for or on a server's worker threads: `max_pending` places in all
