@@ -277,7 +277,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   Reader r{parsed, source, std::nullopt};
   r.only(parsed, "",
          {"store", "server", "rdap", "whois", "audit", "policy", "requests", "oidc", "smtp", "webhook",
-          "notify", "log"});
+          "notify", "abuse", "log"});
   if (const auto* t = r.section("store")) {
     r.only(*t, "store.", {"path", "replica_url"});
     r.text(*t, "store", "path", config.store.path);
@@ -335,7 +335,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     r.only(*t, "rdap.",
            {"mode", "base_url", "terms_of_service_url", "port43", "cursor_secret", "page_size",
             "search_min_prefix", "query_budget_ms", "cache_megabytes", "registration_cache_megabytes",
-            "rate_limit_per_second", "rate_limit_burst"});
+            "rate_limit_per_second", "rate_limit_burst", "search_cost"});
     r.text(*t, "rdap", "mode", config.rdap.mode);
     r.text(*t, "rdap", "base_url", config.rdap.base_url);
     r.text(*t, "rdap", "terms_of_service_url", config.rdap.terms_of_service_url);
@@ -349,6 +349,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
              1 << 20);
     r.number(*t, "rdap", "rate_limit_per_second", config.rdap.rate_limit_per_second, 0, 1000000);
     r.number(*t, "rdap", "rate_limit_burst", config.rdap.rate_limit_burst, 1, 1000000);
+    r.number(*t, "rdap", "search_cost", config.rdap.search_cost, 1, 1000000);
     if (config.rdap.mode != "registry" && config.rdap.mode != "registrar") {
       r.bad("rdap.mode", "must be registry or registrar");
     }
@@ -473,6 +474,12 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     if (!r.error && config.notify.retry_max_seconds < config.notify.retry_base_seconds) {
       r.bad("notify.retry_max_seconds", "must not be below notify.retry_base_seconds");
     }
+  }
+  if (const auto* t = r.section("abuse")) {
+    r.only(*t, "abuse.", {"credential_failures_per_minute", "credential_failures_burst"});
+    r.number(*t, "abuse", "credential_failures_per_minute", config.abuse.credential_failures_per_minute, 0,
+             1000000);
+    r.number(*t, "abuse", "credential_failures_burst", config.abuse.credential_failures_burst, 1, 1000000);
   }
   if (const auto* t = r.section("log")) {
     r.only(*t, "log.", {"level", "access_log"});

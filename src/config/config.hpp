@@ -45,6 +45,7 @@ struct RdapConfig {
   unsigned registration_cache_megabytes = 256;  // registrations kept for requestors' lookups; 0 = none
   unsigned rate_limit_per_second = 10;          // anonymous queries per client address; 0 = unlimited
   unsigned rate_limit_burst = 100;              // queries a quiet client may make at once
+  unsigned search_cost = 10;                    // queries an anonymous search (each page) counts as
 };
 
 struct WhoisConfig {
@@ -135,6 +136,12 @@ struct NotifyConfig {
   unsigned retry_max_seconds = 3600;  // the longest wait between attempts
 };
 
+// [abuse]: what protects the service from abuse beyond the anonymous limits of [rdap] (docs/abuse.md).
+struct AbuseConfig {
+  unsigned credential_failures_per_minute = 10;  // failed credential checks per client; 0 = unlimited
+  unsigned credential_failures_burst = 20;       // failed checks a client may make at once
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error
   bool access_log = true;      // one JSON line per HTTP request
@@ -152,6 +159,7 @@ struct Config {
   SmtpConfig smtp;
   WebhookConfig webhook;
   NotifyConfig notify;
+  AbuseConfig abuse;
   LogConfig log;
 };
 

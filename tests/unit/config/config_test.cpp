@@ -328,6 +328,35 @@ TEST(ConfigTest, TheExampleFileParsesAndHoldsTheDefaults) {
   EXPECT_EQ(c->server.trusted_proxies, defaults->server.trusted_proxies);
 }
 
+// Issue 14: the anonymous limits' search cost and the [abuse] table, with their defaults; a key [abuse]
+// does not know is refused as anywhere else.
+TEST(ConfigTest, ReadsTheSearchCostAndTheCredentialFailureLimits) {
+  const Config defaults = parse_config("").value();
+  EXPECT_EQ(defaults.rdap.search_cost, 10U);
+  EXPECT_EQ(defaults.abuse.credential_failures_per_minute, 10U);
+  EXPECT_EQ(defaults.abuse.credential_failures_burst, 20U);
+  auto c = parse_config(R"(
+[rdap]
+search_cost = 25
+[abuse]
+credential_failures_per_minute = 3
+credential_failures_burst = 6
+)");
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(c->rdap.search_cost, 25U);
+  EXPECT_EQ(c->abuse.credential_failures_per_minute, 3U);
+  EXPECT_EQ(c->abuse.credential_failures_burst, 6U);
+  EXPECT_EQ(parse_config("[abuse]\nfailures = 3\n").error().message,
+            "ssad.toml: abuse.failures: unknown key");
+  EXPECT_EQ(parse_config("[abuse]\ncredential_failures_burst = 0\n").error().message,
+            "ssad.toml: abuse.credential_failures_burst: must be a whole number from 1 to 1000000");
+  EXPECT_EQ(parse_config("[rdap]\nsearch_cost = 0\n").error().message,
+            "ssad.toml: rdap.search_cost: must be a whole number from 1 to 1000000");
+  EXPECT_EQ(parse_config("[rdap]\nsearch_cost = 2.5\n").error().message,
+            "ssad.toml: rdap.search_cost: must be a whole number from 1 to 1000000");
+  EXPECT_EQ(parse_config("abuse = 1\n").error().message, "ssad.toml: abuse: must be a table ([abuse])");
+}
+
 TEST(ConfigTest, ReadsTheConnectionLimitsAndTrustedProxies) {
   const auto defaults = parse_config("");
   ASSERT_TRUE(defaults.has_value());
@@ -482,6 +511,7 @@ const std::vector<Key>& every_key() {
       SSAD_KEY(rdap, registration_cache_megabytes, "5"),
       SSAD_KEY(rdap, rate_limit_per_second, "5"),
       SSAD_KEY(rdap, rate_limit_burst, "9"),
+      SSAD_KEY(rdap, search_cost, "3"),
       SSAD_KEY(whois, listen, R"("0.0.0.0:43")"),
       SSAD_KEY(whois, query_limit_bytes, "128"),
       SSAD_KEY(whois, timeout_seconds, "3"),
@@ -530,6 +560,8 @@ const std::vector<Key>& every_key() {
       SSAD_KEY(notify, max_attempts, "3"),
       needing(SSAD_KEY(notify, retry_base_seconds, "60"), "retry_max_seconds = 604800"),
       needing(SSAD_KEY(notify, retry_max_seconds, "7200"), "retry_base_seconds = 1"),
+      SSAD_KEY(abuse, credential_failures_per_minute, "0"),
+      SSAD_KEY(abuse, credential_failures_burst, "5"),
       SSAD_KEY(log, level, R"("debug")"),
       SSAD_KEY(log, access_log, "false"),
   };
@@ -649,7 +681,7 @@ TEST(ConfigKeysTest, NumbersAreCheckedAgainstTheirDocumentedRange) {
       EXPECT_NE(c.error().message.find(name), std::string::npos) << c.error().message;
     }
   }
-  EXPECT_EQ(ranges, 41);  // every whole-number key has one
+  EXPECT_EQ(ranges, 44);  // every whole-number key has one
 }
 
 TEST(ConfigFingerprintTest, LeavesOutTheValuesOfSecretsAndKeepsEverythingElse) {
