@@ -139,6 +139,9 @@ rdap::Settings rdap_settings(const config::Config& config) {
   settings.port43 = config.rdap.port43;
   for (const auto& issuer : config.oidc.issuers)
     settings.oidc_providers.push_back({issuer.issuer, issuer.name});
+  settings.query_limits = {.per_second = config.rdap.rate_limit_per_second,
+                           .burst = config.rdap.rate_limit_burst,
+                           .search_cost = config.rdap.search_cost};
   return settings;
 }
 
@@ -343,9 +346,12 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   const rdap::Service rdap_service(registrations, data_version, rdap_settings(config), *policy_settings,
                                    rdap_options);
   const std::size_t cache_bytes = std::size_t{config.rdap.cache_megabytes} << 20U;
-  // Every HTTP path is rate limited per client; the health checks in buckets of their own.
+  // Anonymous requests on every HTTP path are rate limited per client; the health checks in buckets of
+  // their own. Requests with credentials are not, but failed credential checks are (docs/abuse.md).
   abuse::RateLimiter http_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
   abuse::RateLimiter health_limiter(clock, config.rdap.rate_limit_per_second, config.rdap.rate_limit_burst);
+  abuse::RateLimiter credential_failures(clock, config.abuse.credential_failures_per_minute / 60.0,
+                                         config.abuse.credential_failures_burst);
   // Who is asking: API keys from the requestor directory (read afresh on every request), and bearer
   // tokens of the trusted OpenID Connect issuers mapped to its users.
   auto verify_token = identity::Authenticator::VerifyToken();
@@ -402,6 +408,8 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                                                  .readiness = readiness,
                                                  .limiter = http_limiter,
                                                  .health_limiter = health_limiter,
+                                                 .credential_failures = credential_failures,
+                                                 .search_cost = static_cast<double>(config.rdap.search_cost),
                                                  .audit = &audit_endpoint,
                                                  .directory = &directory_endpoint,
                                                  .policy = &policy_endpoint,

@@ -54,6 +54,10 @@ class RdapEndpoint {
   /// for the server's reading thread; nullopt when the service must answer (handle(), on a worker).
   [[nodiscard]] std::optional<Response> quick(const Request& request);
 
+  /// Whether a request's Authorization header is checked (an authenticator was given); if not, every
+  /// caller is the public, credentials or not.
+  [[nodiscard]] bool authenticates() const { return authenticator_ != nullptr; }
+
   /// Lookups held in the cache now (for tests and metrics).
   [[nodiscard]] std::size_t cached_lookups() const { return cache_.entries(); }
 

@@ -20,6 +20,11 @@ Router& Router::gate(Gate check) {
   return *this;
 }
 
+Router& Router::observe(Observer observer) {
+  observer_ = std::move(observer);
+  return *this;
+}
+
 const Router::Entry* Router::find(std::string_view path) const {
   const Entry* best = nullptr;
   for (const Entry& entry : routes_) {
@@ -53,6 +58,18 @@ std::size_t Router::route_index(std::string_view path) const {
 }
 
 Response Router::handle(const Request& request) const {
+  Response response = answer(request);
+  if (observer_) observer_(request, response.status);
+  return response;
+}
+
+std::optional<Response> Router::quick(Request& request) const {
+  std::optional<Response> response = answer_quickly(request);
+  if (response && observer_) observer_(request, response->status);
+  return response;
+}
+
+Response Router::answer(const Request& request) const {
   if (gate_ && !request.admitted) {
     if (auto refused = gate_(request)) return std::move(*refused);
   }
@@ -60,7 +77,7 @@ Response Router::handle(const Request& request) const {
   return error_response(request.path, Error{ErrorCode::not_found, "Nothing is served at this path."});
 }
 
-std::optional<Response> Router::quick(Request& request) const {
+std::optional<Response> Router::answer_quickly(Request& request) const {
   if (gate_ && !request.admitted) {
     if (auto refused = gate_(request)) return refused;
   }

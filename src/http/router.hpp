@@ -19,6 +19,9 @@ using Route = std::function<Response(const Request&)>;
 using Gate = std::function<std::optional<Response>(const Request&)>;
 /// A route's answer when it needs no store work (a refusal, a cached answer); nullopt: ask the Route.
 using QuickRoute = std::function<std::optional<Response>(const Request&)>;
+/// Told of every response the router gives, with its request and status, before it is sent: for counting
+/// what came of requests (failed credential checks). Called on the thread that answered; must be cheap.
+using Observer = std::function<void(const Request&, unsigned status)>;
 
 class Router {
  public:
@@ -28,6 +31,8 @@ class Router {
   Router& prefix(std::string prefix, Route route, QuickRoute quick = {});
   /// Every request, whatever its path and whether a route answers it, passes `check` first.
   Router& gate(Gate check);
+  /// `observer` sees every response, the gate's refusals and 404s included, once per request.
+  Router& observe(Observer observer);
 
   /// The matching route's response, or a 404. The gate is skipped for a request quick() admitted.
   [[nodiscard]] Response handle(const Request& request) const;
@@ -52,8 +57,11 @@ class Router {
   };
   /// The route for `path`, or null.
   [[nodiscard]] const Entry* find(std::string_view path) const;
+  [[nodiscard]] Response answer(const Request& request) const;
+  [[nodiscard]] std::optional<Response> answer_quickly(Request& request) const;
   std::vector<Entry> routes_;
   Gate gate_;
+  Observer observer_;
 };
 
 }  // namespace ssad::http

@@ -1,10 +1,16 @@
 #include "http/routes.hpp"
 
+#include <algorithm>
+#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/embedded.hpp"
 #include "http/error_mapping.hpp"
 #include "http/route_metrics.hpp"
+#include "rdap/request.hpp"
 
 namespace ssad::embedded {
 std::span<const EmbeddedFile> openapi_document();
@@ -18,21 +24,60 @@ bool is_health_check(std::string_view path) {
   return path == "/healthz" || path == "/readyz" || path == "/metrics";
 }
 
+// An RDAP search, whatever its query (a later page too): /rdap/domains, /rdap/nameservers, /rdap/entities,
+// the segment read as the RDAP parser reads it (percent-decoded), so that "/rdap/%64omains" is one too.
+bool is_search(std::string_view path) {
+  constexpr std::string_view kRdap = "/rdap/";
+  if (!path.starts_with(kRdap)) return false;
+  std::string_view segment = path.substr(kRdap.size());
+  if (segment.find('/') != std::string_view::npos) return false;
+  std::optional<std::string> decoded;
+  if (segment.find('%') != std::string_view::npos) {
+    decoded = rdap::percent_decode(segment);
+    if (!decoded) return false;
+    segment = *decoded;
+  }
+  return segment == "domains" || segment == "nameservers" || segment == "entities";
+}
+
+// The paths whose front door checks the credentials a request carries. Elsewhere (the OpenAPI document, a
+// path nobody serves) a credential is not looked at, and the request is as anonymous as any other.
+class CredentialPaths {
+ public:
+  void exact(std::string path) { exact_.push_back(std::move(path)); }
+  void prefix(std::string path) { prefixes_.push_back(std::move(path)); }
+  [[nodiscard]] bool contains(std::string_view path) const {
+    return std::ranges::find(exact_, path) != exact_.end() ||
+           std::ranges::any_of(prefixes_, [path](const std::string& prefix) {
+             return path.starts_with(prefix) && (path.size() == prefix.size() || path[prefix.size()] == '/');
+           });
+  }
+
+ private:
+  std::vector<std::string> exact_;
+  std::vector<std::string> prefixes_;
+};
+
+// nullopt when `admission` lets the request through, else its 429 with Retry-After.
+std::optional<Response> refusal(const abuse::Admission& admission, const Request& request,
+                                std::string_view why) {
+  if (admission.allowed) return std::nullopt;
+  Response refused = error_response(request.path, Error{ErrorCode::too_many_requests, std::string(why)});
+  refused.headers.emplace_back("Retry-After", std::to_string(admission.retry_after.count()));
+  return refused;
+}
+
+constexpr std::string_view kSlowDown = "Too many requests from this address; please slow down.";
+constexpr std::string_view kTooManyFailures =
+    "Too many failed credential checks from this address: requests with credentials are refused until "
+    "Retry-After has passed.";
+
 }  // namespace
 
 Router make_routes(FrontDoors doors) {
   Router router;
-  router.gate([&limiter = doors.limiter,
-               &health_limiter = doors.health_limiter](const Request& request) -> std::optional<Response> {
-    abuse::RateLimiter& bucket = is_health_check(request.path) ? health_limiter : limiter;
-    const abuse::Admission admission = bucket.admit(request.remote_address);
-    if (admission.allowed) return std::nullopt;
-    Response refused = error_response(
-        request.path,
-        Error{ErrorCode::too_many_requests, "Too many requests from this address; please slow down."});
-    refused.headers.emplace_back("Retry-After", std::to_string(admission.retry_after.count()));
-    return refused;
-  });
+  const auto checked = std::make_shared<CredentialPaths>();
+  if (doors.rdap.authenticates()) checked->prefix("/rdap");
   // The quick routes answer on the server's reading thread (no store work): RDAP refusals and cached
   // lookups, /healthz, and /readyz while its counts are those of the current data. The rest runs on the
   // workers.
@@ -47,14 +92,17 @@ Router make_routes(FrontDoors doors) {
   if (doors.audit != nullptr) {
     router.prefix("/v1/audit",
                   [audit = doors.audit](const Request& request) { return audit->handle(request); });
+    checked->exact("/v1/audit/entries");  // the rest of the log is public
   }
   if (doors.directory != nullptr) {
     const auto directory = [endpoint = doors.directory](const Request& request) {
       return endpoint->handle(request);
     };
     router.exact("/v1/me", directory);
+    checked->exact("/v1/me");
     for (const char* collection : {"/v1/organisations", "/v1/users", "/v1/accreditations", "/v1/keys"}) {
       router.prefix(collection, directory);
+      checked->prefix(collection);
     }
   }
   if (doors.requests != nullptr) {
@@ -64,10 +112,14 @@ Router make_routes(FrontDoors doors) {
     router.prefix("/v1/requests", requests);
     router.prefix("/v1/retention", requests);
     router.exact("/v1/stats", requests);
+    checked->prefix("/v1/requests");
+    checked->prefix("/v1/retention");
+    checked->exact("/v1/stats");
   }
   if (doors.policy != nullptr) {
     router.exact("/v1/policy/explain",
                  [endpoint = doors.policy](const Request& request) { return endpoint->handle(request); });
+    checked->exact("/v1/policy/explain");
   }
   if (doors.metrics != nullptr) {
     // On a worker, not the quick path: a collector may read the store.
@@ -87,6 +139,27 @@ Router make_routes(FrontDoors doors) {
     response.body = std::string(embedded::openapi_document().front().text);
     return response;
   });
+  // Before anything else: the bucket a request counts in (see routes.hpp).
+  const std::shared_ptr<const CredentialPaths> credential_paths = checked;
+  router.gate([&anonymous = doors.limiter, &health = doors.health_limiter,
+               &failures = doors.credential_failures, search_cost = doors.search_cost,
+               credential_paths](const Request& request) -> std::optional<Response> {
+    if (is_health_check(request.path))
+      return refusal(health.admit(request.remote_address), request, kSlowDown);
+    if (request.header("authorization") && credential_paths->contains(request.path)) {
+      return refusal(failures.check(request.remote_address), request, kTooManyFailures);
+    }
+    const double cost = is_search(request.path) ? search_cost : 1;
+    return refusal(anonymous.admit(request.remote_address, cost), request, kSlowDown);
+  });
+  // After the fact: a credential check failed. (A 401 elsewhere, such as /v1/audit/export's to everyone,
+  // says nothing about the credential.)
+  router.observe(
+      [&failures = doors.credential_failures, credential_paths](const Request& request, unsigned status) {
+        if (status == 401 && request.header("authorization") && credential_paths->contains(request.path)) {
+          (void)failures.admit(request.remote_address);
+        }
+      });
   return router;
 }
 

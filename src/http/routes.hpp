@@ -1,7 +1,17 @@
 #pragma once
-// The server's route table: which front door answers which path, and the per-client rate limit every
-// request passes first. The composition root builds the front doors and hands them here; tests build the
-// same table.
+// The server's route table: which front door answers which path, and the per-client limits every request
+// passes first (docs/abuse.md, "Anonymous limits"):
+// - a request without credentials takes tokens from the anonymous bucket of its client: a search
+//   (/rdap/domains, /rdap/nameservers, /rdap/entities, every page) `search_cost`, anything else 1;
+// - a request with credentials (an Authorization header) to a path that checks them takes none: accredited
+//   use is not limited by a fixed number. Forged credentials must not buy a way round the anonymous
+//   limit, so every 401 answered to a request with credentials takes a token from the client's bucket of
+//   credential failures, and while that one is empty its requests with credentials are refused before
+//   any credential is checked;
+// - the health checks count in a bucket of their own.
+// A refusal is 429 with Retry-After (the whole seconds until the tokens are back), in the dialect of the
+// path (RFC 9083 under /rdap/, RFC 9457 elsewhere). The composition root builds the front doors and hands
+// them here; tests build the same table.
 
 #include "abuse/rate_limiter.hpp"
 #include "http/audit_endpoint.hpp"
@@ -19,13 +29,18 @@ namespace ssad::http {
 struct FrontDoors {
   RdapEndpoint& rdap;
   Readiness& readiness;  // /readyz (with the registrars lacking an abuse contact, when it has them)
-  // Every request but the health checks, whatever its path (an unknown path too): a client over it gets
-  // 429 with Retry-After, in its path's dialect (RFC 9083 under /rdap/, RFC 9457 elsewhere).
+  // The anonymous bucket: every request but the health checks and those with credentials to a path that
+  // checks them, whatever its path (an unknown path too).
   abuse::RateLimiter& limiter;
   // /healthz, /readyz and /metrics: their own bucket per client, so that a load balancer's or a
   // Prometheus server's polling neither spends nor is refused for the queries of the address it shares
   // (a proxy's, say).
   abuse::RateLimiter& health_limiter;
+  // Failed credential checks per client (abuse.credential_failures_*): a 401 to a request with
+  // credentials takes one token, after the fact.
+  abuse::RateLimiter& credential_failures;
+  // The tokens an anonymous search takes from `limiter` (rdap.search_cost; a lookup takes 1).
+  double search_cost = 1;
   // "/v1/audit" and below; none: those paths are 404.
   const AuditEndpoint* audit = nullptr;
   // "/v1/me", "/v1/organisations", "/v1/users", "/v1/accreditations", "/v1/keys" and below; none: 404.

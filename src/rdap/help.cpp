@@ -1,9 +1,44 @@
 // Use case: /help (RFC 9082 §3.1.6, RFC 9083 §7): every extension the server supports, and how to query.
 
+#include <algorithm>
+#include <string>
+
 #include "rdap/response.hpp"
 #include "rdap/use_cases.hpp"
 
 namespace ssad::rdap {
+namespace {
+
+// The notice that states the limits a client is held to, in the numbers it is configured with.
+void write_query_limits(json::JsonWriter& out, const Settings::QueryLimits& limits) {
+  out.begin_object();
+  out.member("title", "Query limits");
+  out.key("description");
+  out.begin_array();
+  if (limits.per_second == 0) {
+    out.string("Anonymous queries are not limited to a fixed number per client.");
+  } else {
+    // A search costing more than the burst is charged as the burst (abuse::RateLimiter): say what it costs.
+    const unsigned burst = std::max(1U, limits.burst);
+    const unsigned search = std::min(std::max(1U, limits.search_cost), burst);
+    out.string(
+        "Anonymous queries: " + std::to_string(limits.per_second) +
+        " per second per client (an IPv4 address, or an IPv6 /64), and up to " + std::to_string(burst) +
+        " at once after a quiet spell. A search (domains, nameservers or entities; every page) counts as " +
+        std::to_string(search) + (search == 1 ? " query." : " queries."));
+    out.string(
+        "Beyond that the answer is 429 (Too Many Requests) with Retry-After: the whole seconds until the "
+        "query would be answered.");
+  }
+  out.string(
+      "Accredited requestors (Authorization: Bearer) are not limited to a fixed number of queries; their "
+      "use is monitored for abuse, such as unjustified high-volume automated queries, and access may be "
+      "limited or revoked. Repeated failed credential checks from one client are refused for a while (429).");
+  out.end_array();
+  out.end_object();
+}
+
+}  // namespace
 
 Result<Answer> help(const Environment& env, const Location& location) {
   Context context;  // no data read: no "last update" needed
@@ -64,6 +99,7 @@ Result<Answer> help(const Environment& env, const Location& location) {
       "purpose are then answered with the public ones, and every disclosure is logged.");
   out.end_array();
   out.end_object();
+  write_query_limits(out, env.settings.query_limits);
   out.end_array();
   out.end_object();
   Answer answer;

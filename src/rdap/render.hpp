@@ -36,6 +36,14 @@ struct Settings {
     std::string name;
   };
   std::vector<OidcProvider> oidc_providers;
+  // The anonymous limits /help states (rdap.rate_limit_per_second, rdap.rate_limit_burst,
+  // rdap.search_cost): a client's queries per second, how many at once, and what a search counts as.
+  struct QueryLimits {
+    unsigned per_second = 0;  // 0: no limit
+    unsigned burst = 0;
+    unsigned search_cost = 1;
+  };
+  QueryLimits query_limits;
 };
 
 /// RFC 8982 field sets for search results: id (names only), brief (public summary), full (everything the

@@ -1,5 +1,7 @@
 #include "whois/responder.hpp"
 
+#include <string>
+
 #include <spdlog/spdlog.h>
 
 #include "catalog/catalog.hpp"
@@ -177,8 +179,12 @@ std::optional<std::string> Responder::quick(std::string_view query, std::string_
 
 std::optional<std::string> Responder::respond(std::string_view query, std::string_view remote, bool admitted,
                                               bool quick) {
-  if (!admitted && !limiter_.admit(remote).allowed)
-    return "% Error: too many queries from this address; please slow down.\r\n";
+  if (!admitted) {
+    if (const abuse::Admission admission = limiter_.admit(remote); !admission.allowed) {
+      return "% Error: too many queries from this address; try again in " +
+             std::to_string(admission.retry_after.count()) + " seconds.\r\n";
+    }
+  }
   std::string_view text = query;
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);

@@ -37,6 +37,7 @@ idle_timeout_seconds = 2
 [rdap]
 rate_limit_per_second = 1
 rate_limit_burst = 2
+search_cost = 2
 [whois]
 listen = "127.0.0.1:0"
 [log]
@@ -75,7 +76,7 @@ check "after Retry-After the query is answered ($code)" test "$code" = 200
 out=""
 for _ in 1 2 3; do out=$(whois -h "$whois_host" -p "$whois_port" domain2.test 2>&1); done
 check "WHOIS refuses the query after the burst with its refusal line" \
-  contains "$out" "% Error: too many queries from this address; please slow down."
+  contains "$out" "% Error: too many queries from this address; try again in 1 seconds."
 check "the WHOIS refusal carries no registration data" test "$(grep -c "Domain Name" <<<"$out")" = 0
 
 # An import while serve runs is answered within about a second (docs/rdap.md); the DIFF deletes
@@ -151,6 +152,16 @@ for scheme in plain tls; do
   check "$scheme: an idle keep-alive connection is closed after the 2 s idle timeout (${ms} ms)" \
     test "${ms:-0}" -ge 1900 -a "${ms:-99999}" -lt 4000
 done
+
+# /help states the limits the configuration gave (docs/abuse.md).
+for _ in 1 2 3; do  # a token may be due first
+  help=$(curl -s -w '\n%{http_code}' "http://$http/rdap/help")
+  [ "${help##*$'\n'}" = 429 ] || break
+  wait_until $(($(now_ms) + 1000))
+done
+check "/help states the configured limits" \
+  contains "$help" "Anonymous queries: 1 per second per client (an IPv4 address, or an IPv6 /64), and up to 2 at once"
+check "/help states what a search counts as" contains "$help" "counts as 2 queries"
 
 kill -TERM "$server_pid"
 wait "$server_pid"

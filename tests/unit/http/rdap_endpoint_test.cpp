@@ -77,19 +77,22 @@ struct Door {
         service(store, version, settings_for(mode), policy::Settings{mode}, test_options()),
         limiter(clock, limits.rate, limits.burst),
         health_limiter(clock, limits.rate, limits.burst),
+        credential_failures(clock, 0, 100),
         endpoint(service, version, clock,
                  {.base_url = "https://rdap.example.test/rdap/", .cache_bytes = cache_bytes}),
         readiness(store, version),
         router(make_routes({.rdap = endpoint,
                             .readiness = readiness,
                             .limiter = limiter,
-                            .health_limiter = health_limiter})) {}
+                            .health_limiter = health_limiter,
+                            .credential_failures = credential_failures})) {}
   Response handle(const Request& request) const { return router.handle(request); }
 
   cache::DataVersion version;
   rdap::Service service;
   abuse::RateLimiter limiter;
   abuse::RateLimiter health_limiter;
+  abuse::RateLimiter credential_failures;
   RdapEndpoint endpoint;
   Readiness readiness;
   Router router;

@@ -65,6 +65,7 @@ struct Door {
                 service_options()),
         limiter(clock, 0, 100),
         health_limiter(clock, 0, 100),
+        credential_failures(clock, 0, 100),
         endpoint(service, version, clock,
                  {.base_url = "https://rdap.example.test/rdap/", .cache_bytes = 1 << 20}),
         readiness(store, version),
@@ -72,6 +73,7 @@ struct Door {
                             .readiness = readiness,
                             .limiter = limiter,
                             .health_limiter = health_limiter,
+                            .credential_failures = credential_failures,
                             .metrics = &registry})) {}
 
   static rdap::Settings rdap_settings() {
@@ -90,6 +92,7 @@ struct Door {
   rdap::Service service;
   abuse::RateLimiter limiter;
   abuse::RateLimiter health_limiter;
+  abuse::RateLimiter credential_failures;
   RdapEndpoint endpoint;
   Readiness readiness;
   Router router;
@@ -220,7 +223,8 @@ TEST_F(RouteMetricsTest, MetricsAnswersGetAndHeadAndRefusesOtherMethods) {
   const Router bare = make_routes({.rdap = door.endpoint,
                                    .readiness = door.readiness,
                                    .limiter = door.limiter,
-                                   .health_limiter = door.health_limiter});
+                                   .health_limiter = door.health_limiter,
+                                   .credential_failures = door.credential_failures});
   EXPECT_EQ(bare.handle(request("GET", "/metrics")).status, 404U);
 }
 

@@ -76,6 +76,7 @@ class V1ApiTest : public ::testing::Test {
                                  .readiness = *readiness_,
                                  .limiter = limiter_,
                                  .health_limiter = health_limiter_,
+                                 .credential_failures = credential_failures_,
                                  .audit = &*audit_endpoint_,
                                  .directory = &*directory_endpoint_,
                                  .policy = &*policy_endpoint_,
@@ -225,6 +226,7 @@ class V1ApiTest : public ::testing::Test {
   std::optional<Readiness> readiness_;
   abuse::RateLimiter limiter_{clock_, 0, 100};
   abuse::RateLimiter health_limiter_{clock_, 0, 100};
+  abuse::RateLimiter credential_failures_{clock_, 0, 100};
   std::optional<identity::Directory> directory_;
   std::optional<identity::Administration> administration_;
   std::optional<DirectoryEndpoint> directory_endpoint_;

@@ -941,11 +941,13 @@ struct Deployment {
             {.base_url = std::string(kBaseUrl), .cache_bytes = 1 << 20, .authenticator = &authenticator}),
         limiter(clock, 0, 100),
         health_limiter(clock, 0, 100),
+        credential_failures(clock, 0, 100),
         readiness(store.registrations(), version),
         router(http::make_routes({.rdap = endpoint,
                                   .readiness = readiness,
                                   .limiter = limiter,
-                                  .health_limiter = health_limiter})) {}
+                                  .health_limiter = health_limiter,
+                                  .credential_failures = credential_failures})) {}
 
   static rdap::Settings settings_for(model::Operator role) {
     rdap::Settings settings;
@@ -971,6 +973,7 @@ struct Deployment {
   http::RdapEndpoint endpoint;
   abuse::RateLimiter limiter;
   abuse::RateLimiter health_limiter;
+  abuse::RateLimiter credential_failures;
   http::Readiness readiness;
   http::Router router;
 };

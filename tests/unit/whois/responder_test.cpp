@@ -169,6 +169,23 @@ TEST_F(WhoisResponder, LimitsEachClientAndAnswersFromCacheUntilTheDataChanges) {
               HasSubstr(">>> Last update of WHOIS database: 2026-02-01T00:00:00Z <<<"));
 }
 
+// The refusal names the wait, in whole seconds until the client's next query would be answered, and
+// carries nothing else.
+TEST_F(WhoisResponder, TheRefusalLineSaysHowLongToWait) {
+  Front front(store_->registrations(), clock_, {.mode = Operator::registry}, 0.25, 2);  // one per 4 s
+  EXPECT_THAT(front.answer("legal.test", "192.0.2.1"), HasSubstr("Domain Name: legal.test"));
+  EXPECT_THAT(front.answer("legal.test", "192.0.2.1"), HasSubstr("Domain Name: legal.test"));
+  EXPECT_EQ(front.answer("legal.test", "192.0.2.1"),
+            "% Error: too many queries from this address; try again in 4 seconds.\r\n");
+  clock_.advance(std::chrono::milliseconds(2500));
+  EXPECT_EQ(front.answer("legal.test", "192.0.2.1"),
+            "% Error: too many queries from this address; try again in 2 seconds.\r\n");  // 1.5 s, rounded up
+  EXPECT_EQ(front.responder.quick("legal.test", "192.0.2.1"),
+            "% Error: too many queries from this address; try again in 2 seconds.\r\n");
+  clock_.advance(std::chrono::milliseconds(1500));
+  EXPECT_THAT(front.answer("legal.test", "192.0.2.1"), HasSubstr("Domain Name: legal.test"));
+}
+
 // The server's reading thread asks quick() and, when it gets nothing, a worker asks answer() with the
 // query admitted: one query is counted once against the rate limit, and only a cached answer or a
 // refusal comes from quick().
