@@ -93,6 +93,9 @@ path = "$store"
 base_url = "https://rdap.e2e.example/rdap/"
 cursor_secret = "identity-e2e-cursor-secret-of-32-bytes-or-more"
 rate_limit_per_second = 0
+[abuse]
+# Every refusal below comes from one address: far more failed credential checks than the default allows.
+credential_failures_per_minute = 0
 [log]
 access_log = false
 [oidc]
