@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s [ADDRESSES=1000000] (1 to 2^25)\n", argv[0]);
     return 2;
   }
-  std::vector<std::function<Measured()>> sections = {
+  const std::vector<std::function<Measured()>> sections = {
       [addresses] { return anonymous_addresses(addresses); },
   };
   for (const auto& section : sections) print(section());
