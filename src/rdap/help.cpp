@@ -33,7 +33,7 @@ void write_query_limits(json::JsonWriter& out, const Settings::QueryLimits& limi
   out.string(
       "Accredited requestors (Authorization: Bearer) are not limited to a fixed number of queries; their "
       "use is monitored for abuse, such as unjustified high-volume automated queries, and access may be "
-      "limited or revoked. Repeated failed credential checks from one client are refused for a while (429).");
+      "limited or revoked.");
   out.end_array();
   out.end_object();
 }
