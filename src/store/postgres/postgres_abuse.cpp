@@ -92,15 +92,15 @@ class PostgresAbuseReader final : public AbuseReader {
     return usage_rows(rows);
   }
 
-  // The group is that of the user's latest row in the span: the latest hour, then the latest write.
+  // The group is that of the user's latest row in the span: the latest hour, then the latest write. One
+  // pass over the span's rows: a subquery per user (as on SQLite) got a plan that scanned the span's hours
+  // once per user, 2.5 s for 10,000 users where this takes tens of ms.
   Result<std::vector<UsageVolume>> usage_volumes(Timestamp from, Timestamp until) override {
     SSAD_TRY(rows, pool_.with_connection([&](Connection& c) {
       return c.query(
-          "SELECT u.user_id, sum(u.lookups + u.filings), count(DISTINCT u.hour_ms), "
-          "(SELECT l.user_group FROM usage_windows l WHERE l.user_id = u.user_id AND l.hour_ms >= $1 AND "
-          "l.hour_ms < $2 ORDER BY l.hour_ms DESC, l.updated_ms DESC, l.node DESC LIMIT 1) "
-          "FROM usage_windows u WHERE u.hour_ms >= $1 AND u.hour_ms < $2 GROUP BY u.user_id ORDER BY "
-          "u.user_id",
+          "SELECT user_id, sum(lookups + filings), count(DISTINCT hour_ms), "
+          "(array_agg(user_group ORDER BY hour_ms DESC, updated_ms DESC, node DESC))[1] "
+          "FROM usage_windows WHERE hour_ms >= $1 AND hour_ms < $2 GROUP BY user_id ORDER BY user_id",
           {to_unix_ms(from), to_unix_ms(until)});
     }));
     std::vector<UsageVolume> out;
