@@ -76,6 +76,11 @@ Result<Authenticated> Authenticator::by_api_key(std::string_view key) const {
   if (const std::optional<Timestamp> expires = stored->expires; expires && clock_.now() >= *expires) {
     return std::unexpected(unauthenticated("The API key has expired."));
   }
+  // A suspension is reversible and names no reason here (the reason is the operator's): the key's holder
+  // learns to ask the operator, not to make another key.
+  if (stored->suspended) {
+    return std::unexpected(forbidden("This API key is suspended; the operator can lift the suspension."));
+  }
   auto user = directory_.user(stored->user_id);
   if (!user) return std::unexpected(store_failure(user.error()));  // a key's user always exists
   Authenticated partial;
@@ -98,6 +103,12 @@ Result<Authenticated> Authenticator::by_token(std::string_view token) const {
           forbidden("The token's identity is not a user of an accredited organisation here."));
     }
     return std::unexpected(store_failure(user.error()));
+  }
+  // Only this credential is suspended: the same user's API keys still work (each has its own suspension).
+  // A disabled user is told so instead, by complete().
+  if (user->tokens_suspended && !user->disabled) {
+    return std::unexpected(
+        forbidden("The tokens of this identity are suspended; the operator can lift the suspension."));
   }
   Authenticated partial;
   partial.credential = CredentialKind::oidc_token;

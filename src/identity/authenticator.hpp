@@ -1,16 +1,20 @@
 #pragma once
 // Who is asking, from the credential a request carries (issue 12; docs/requestors.md): an API key
 // (identity/credentials.hpp) or an OpenID Connect bearer token (RFC 9560 §6), both sent as
-// `Authorization: Bearer …`. Every check reads the requestor directory afresh, so that a revoked key, a
-// disabled user, or a suspended, revoked or expired accreditation fails on the very next request, on every
-// node. Then caller_for() chooses the accreditation a stated purpose is asked under.
+// `Authorization: Bearer …`. Every check reads the requestor directory afresh, so that a revoked or
+// suspended key, a user whose tokens are suspended, a disabled user, or a suspended, revoked or expired
+// accreditation fails on the very next request, on every node (a credential's suspension is on the key's
+// row or the user's row, which every check reads anyway: it costs no read of its own). Then caller_for()
+// chooses the accreditation a stated purpose is asked under.
 //
 // Errors say which credential check failed, never anything stored about anyone else:
 // - unauthenticated (401): a credential that is not Bearer, a malformed, unknown or wrong API key (one
 //   message for all three), a revoked or expired key, a token the verifier refuses;
-// - forbidden (403): a token whose identity is no user here, a disabled user, an operator's staff user
-//   asking as a requestor, an organisation whose accreditations are all suspended, revoked or expired
-//   (saying which), a purpose outside the accreditation or the token's rdap_allowed_purposes;
+// - forbidden (403): a suspended API key, a token of an identity whose tokens are suspended (issue 14: an
+//   administrator or the abuse monitor suspended that one credential; the operator can lift it), a token
+//   whose identity is no user here, a disabled user, an operator's staff user asking as a requestor, an
+//   organisation whose accreditations are all suspended, revoked or expired (saying which), a purpose
+//   outside the accreditation or the token's rdap_allowed_purposes;
 // - invalid_input (400): a purpose that is not a purpose value (RFC 9560 §9.3);
 // - unavailable: the directory could not be read.
 

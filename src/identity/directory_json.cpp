@@ -15,10 +15,15 @@ void key_members(json::JsonWriter& out, const model::ApiKey& key) {
   out.member("user", key.user_id);
   out.member("created", format_rfc3339(key.created));
   if (key.expires) out.member("expires", format_rfc3339(*key.expires));
-  out.member("status", key.revoked ? "revoked" : "active");
+  // Revoked is final and wins; a suspension can be lifted.
+  out.member("status", key.revoked ? "revoked" : key.suspended ? "suspended" : "active");
   if (key.revoked) {
     out.member("revoked", format_rfc3339(*key.revoked));
     out.member("revoke_reason", key.revoke_reason);
+  }
+  if (key.suspended) {
+    out.member("suspended", format_rfc3339(*key.suspended));
+    out.member("suspend_reason", key.suspend_reason);
   }
 }
 
@@ -51,6 +56,7 @@ void write_json(json::JsonWriter& out, const model::User& user) {
   }
   out.end_array();
   out.key("disabled").boolean(user.disabled);
+  if (user.tokens_suspended) out.member("tokens_suspended", format_rfc3339(*user.tokens_suspended));
   out.member("created", format_rfc3339(user.created));
   out.end_object();
 }

@@ -56,6 +56,10 @@ struct User {
   unsigned roles = kRoleRequestor;  // UserRole bits
   bool disabled = false;            // a disabled user's credentials all fail
   Timestamp created;
+  // Set while the tokens of the user's OpenID Connect identity are suspended (issue 14; by an administrator
+  // or the abuse monitor), since that time: a token of that identity fails (403) until the suspension is
+  // lifted. The user's API keys are other credentials, each with a suspension of its own.
+  std::optional<Timestamp> tokens_suspended;
   friend bool operator==(const User&, const User&) = default;
 };
 
@@ -94,6 +98,10 @@ struct ApiKey {
   std::optional<Timestamp> expires;  // nullopt: does not expire
   std::optional<Timestamp> revoked;  // set once revoked; a revoked key stays revoked
   std::string revoke_reason;
+  // Set while the key is suspended (issue 14; by an administrator or the abuse monitor), since that time:
+  // the key fails (403) until the suspension is lifted. Unlike a revocation, a suspension can be lifted.
+  std::optional<Timestamp> suspended;
+  std::string suspend_reason;  // empty when not suspended
   friend bool operator==(const ApiKey&, const ApiKey&) = default;
 };
 

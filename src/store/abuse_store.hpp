@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -104,9 +105,16 @@ class AbuseReader {
  public:
   virtual ~AbuseReader() = default;
 
-  /// Usage rows written (updated) at or after `since` by any node but `except_node`, oldest update first,
-  /// at most `limit` (the caller asks again from the last one's `updated`).
+  /// Usage rows written (updated) at or after `since` by any node but `except_node`, oldest update first
+  /// (then by user id, node and hour), at most `limit` (the caller asks again from the last one's
+  /// `updated`, or, when the page was full, continues with usage_updated_after()).
   [[nodiscard]] virtual Result<std::vector<UsageRow>> usage_updated_since(Timestamp since,
+                                                                          const std::string& except_node,
+                                                                          std::size_t limit) = 0;
+  /// The rows after `last` (the last row of a full page of usage_updated_since() or of this) in the same
+  /// order: the next page. A node writes every row of a flush with one `updated`, so a page may end within
+  /// one instant, and asking again from the last row's `updated` would read the same page again.
+  [[nodiscard]] virtual Result<std::vector<UsageRow>> usage_updated_after(const UsageRow& last,
                                                                           const std::string& except_node,
                                                                           std::size_t limit) = 0;
   /// Every requestor's volume over the hours in [from, until), every node summed, by user id.
@@ -114,8 +122,9 @@ class AbuseReader {
 
   /// The case with `id`. Errors: not_found.
   [[nodiscard]] virtual Result<AbuseCase> abuse_case(const std::string& id) = 0;
-  /// A page of the cases `filter` selects, newest first; `page.after` is the id of the last case of the
-  /// previous page ("" for the first).
+  /// A page of the cases `filter` selects, newest first (by `opened`, then by id, greatest first);
+  /// `page.after` is the id of the last case of the previous page ("" for the first). Errors:
+  /// invalid_input when `page.after` is no case's id.
   [[nodiscard]] virtual Result<std::vector<AbuseCase>> cases(const CaseFilter& filter, const Page& page) = 0;
 };
 
@@ -124,15 +133,20 @@ class AbuseWriter {
  public:
   virtual ~AbuseWriter() = default;
 
-  /// Writes each row, replacing the one with the same (user_id, node, hour).
+  /// Writes each row, replacing the one with the same (user_id, node, hour); of two such rows in `rows`,
+  /// the later. Errors: invalid_input, and nothing is written, when a row has no user id or node, an
+  /// hour that is not a whole UTC hour, or a sketch over 4 KiB.
   [[nodiscard]] virtual Result<void> put_usage(const std::vector<UsageRow>& rows) = 0;
   /// Removes usage rows of hours before `before`: how many.
   [[nodiscard]] virtual Result<std::size_t> prune_usage(Timestamp before) = 0;
 
-  /// Adds `abuse_case` unless an open case with its dedupe key exists: true when added. Errors: conflict
-  /// when the id exists.
+  /// Adds `abuse_case` unless an open case with its dedupe key exists: true when added. Across stores on
+  /// one database, of units of work opening cases with one key at once, one adds its case (on PostgreSQL
+  /// the others wait for it to commit or roll back). Errors: conflict when the id exists; invalid_input
+  /// when the case has no id or dedupe key, or is not open (state open, never closed).
   [[nodiscard]] virtual Result<bool> open_case(const AbuseCase& abuse_case) = 0;
-  /// Closes an open case (lifted or expired) at `when`. Errors: not_found; conflict when it is not open.
+  /// Closes an open case (lifted or expired) at `when`. Errors: not_found; conflict when it is not open;
+  /// invalid_input when `state` is open.
   [[nodiscard]] virtual Result<void> close_case(const std::string& id, CaseState state, Timestamp when,
                                                 const std::string& by, const std::string& reason) = 0;
 };

@@ -75,6 +75,16 @@ class RequestorWriter {
   /// Errors: not_found.
   [[nodiscard]] virtual Result<void> revoke_api_key(const std::string& id, const std::string& reason,
                                                     Timestamp now) = 0;
+  /// Suspends the key since `since` with `reason`, or lifts its suspension (nullopt; the reason is then
+  /// cleared). A suspended key's suspension is replaced. A revoked key may be suspended too (it stays
+  /// revoked). Errors: not_found.
+  [[nodiscard]] virtual Result<void> set_api_key_suspension(const std::string& id,
+                                                            std::optional<Timestamp> since,
+                                                            const std::string& reason) = 0;
+  /// Suspends the tokens of the user's OpenID Connect identity since `since`, or lifts the suspension
+  /// (nullopt). Errors: not_found.
+  [[nodiscard]] virtual Result<void> set_tokens_suspension(const std::string& user_id,
+                                                           std::optional<Timestamp> since) = 0;
 };
 
 }  // namespace ssad::store

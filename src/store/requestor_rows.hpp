@@ -30,14 +30,17 @@ namespace ssad::store::requestor_rows {
 // literal (the backends key their prepared statements by the literal's address). `disabled` is an INTEGER
 // 0/1 in SQLite and a boolean in PostgreSQL: the CAST reads both as a number.
 #define SSAD_ORGANISATION_COLUMNS "id, name, kind, country, created_ms"
-#define SSAD_USER_COLUMNS \
-  "id, org_id, email, oidc_issuer, oidc_subject, roles, CAST(disabled AS integer), created_ms"
+#define SSAD_USER_COLUMNS                                                                        \
+  "id, org_id, email, oidc_issuer, oidc_subject, roles, CAST(disabled AS integer), created_ms, " \
+  "tokens_suspended_ms"
 #define SSAD_ACCREDITATION_COLUMNS                                                                  \
   "id, org_id, user_group, authority, valid_from_ms, valid_until_ms, code_of_conduct_version, "     \
   "code_of_conduct_accepted_ms, purposes, lawful_bases, status, status_reason, status_changed_ms, " \
   "created_ms"
 // The secret hash (column 2) is read by each backend in its own way (a BLOB, a bytea's text form).
-#define SSAD_API_KEY_COLUMNS "id, user_id, secret_hash, created_ms, expires_ms, revoked_ms, revoke_reason"
+#define SSAD_API_KEY_COLUMNS                                                                    \
+  "id, user_id, secret_hash, created_ms, expires_ms, revoked_ms, revoke_reason, suspended_ms, " \
+  "suspend_reason"
 
 /// not_found: "organisation 'org_x' not found".
 [[nodiscard]] inline Error not_found(std::string_view kind, std::string_view id) {
@@ -147,6 +150,7 @@ template <class Row>
   u.roles = static_cast<unsigned>(r.integer(5));
   u.disabled = r.integer(6) != 0;
   u.created = from_unix_ms(r.integer(7));
+  if (const auto suspended = r.optional_integer(8)) u.tokens_suspended = from_unix_ms(*suspended);
   return u;
 }
 
@@ -188,6 +192,8 @@ template <class Row>
   if (const auto expires = r.optional_integer(4)) k.expires = from_unix_ms(*expires);
   if (const auto revoked = r.optional_integer(5)) k.revoked = from_unix_ms(*revoked);
   k.revoke_reason = r.text(6);
+  if (const auto suspended = r.optional_integer(7)) k.suspended = from_unix_ms(*suspended);
+  k.suspend_reason = r.text(8);
   return k;
 }
 

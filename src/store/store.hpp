@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "store/abuse_store.hpp"
 #include "store/audit_log.hpp"
 #include "store/notification_outbox.hpp"
 #include "store/registrar_directory.hpp"
@@ -44,16 +45,19 @@ class UnitOfWork {
   /// The disclosure requests, written in this unit of work, whichever of begin() and begin_audit() started
   /// it (a request's change commits with its audit entry).
   [[nodiscard]] virtual RequestWriter& requests() = 0;
+  /// Abuse monitoring's usage rows and cases, written in this unit of work, whichever of begin() and
+  /// begin_audit() started it (a case commits with its audit entry; usage rows need none).
+  [[nodiscard]] virtual AbuseWriter& abuse() = 0;
 
   /// Makes every change durable and visible at once; stamps the registration data's change time
   /// (RegistrationReader::data_updated) with `now` when registration data or the registrar directory
   /// (which lookups merge in) was written, that is when any write was called on registrations() or
   /// registrar_directory() (even one that failed); appends to the audit log, writes to the requestor
-  /// directory and to the requests, and notifications enqueued do not count as a change of the
-  /// registration data. Entries appended to the audit log are durable (fsync) when commit returns.
-  /// Afterwards the unit of work is finished: writes through it fail with internal. Errors: unavailable
-  /// when the changes cannot be made durable (nothing is then visible, and destroying the unit of work
-  /// rolls everything back); internal when already committed.
+  /// directory, to the requests and to abuse monitoring's records, and notifications enqueued do not count
+  /// as a change of the registration data. Entries appended to the audit log are durable (fsync) when commit
+  /// returns. Afterwards the unit of work is finished: writes through it fail with internal. Errors:
+  /// unavailable when the changes cannot be made durable (nothing is then visible, and destroying the unit of
+  /// work rolls everything back); internal when already committed.
   [[nodiscard]] virtual Result<void> commit(Timestamp now) = 0;
 };
 
@@ -78,19 +82,23 @@ class Store {
   /// for lookups (PostgreSQL) reads these on the primary: a requestor reads its request right after filing
   /// it.
   [[nodiscard]] virtual RequestReader& requests() = 0;
+  /// Abuse monitoring's committed usage rows and cases. Safe to use from several threads at once. A
+  /// backend with a replica for lookups (PostgreSQL) reads these on the primary: a node reads the usage
+  /// other nodes wrote seconds ago.
+  [[nodiscard]] virtual AbuseReader& abuse() = 0;
 
   /// Starts a unit of work that may write anything: the registration data and the registrar directory
   /// are written by one such unit of work at a time, across every node. Errors: unavailable when
   /// another holds the store for longer than the backend waits.
   [[nodiscard]] virtual Result<std::unique_ptr<UnitOfWork>> begin() = 0;
   /// Starts a unit of work that appends to the audit log, adds checkpoints, writes the requestor
-  /// directory and the disclosure requests, and enqueues notifications (a suspension or a reviewer's
-  /// decision must not wait for an import): on a backend with several writers (PostgreSQL) it does not wait
-  /// for a unit of work from begin() that is writing registration data (an import), only for the moment
-  /// another commits its own audit entries, and for rows of the requestor directory or requests that
-  /// another unit of work has changed (or read for update) and not yet committed. Writing registration data
-  /// or the registrar directory through it makes commit fail (internal). SQLite has one writer: there it
-  /// waits as begin() does.
+  /// directory, the disclosure requests and abuse monitoring's records, and enqueues notifications (a
+  /// suspension or a reviewer's decision must not wait for an import): on a backend with several writers
+  /// (PostgreSQL) it does not wait for a unit of work from begin() that is writing registration data (an
+  /// import), only for the moment another commits its own audit entries, and for rows of the requestor
+  /// directory or requests that another unit of work has changed (or read for update) and not yet committed.
+  /// Writing registration data or the registrar directory through it makes commit fail (internal). SQLite has
+  /// one writer: there it waits as begin() does.
   [[nodiscard]] virtual Result<std::unique_ptr<UnitOfWork>> begin_audit() = 0;
 
   /// Calls `changed` (on a thread of the store's) soon after any unit of work commits on the same

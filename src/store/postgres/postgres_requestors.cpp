@@ -172,14 +172,14 @@ class PostgresRequestorWriter final : public UnitWriter {
   Result<void> add_user(const model::User& u) override {
     SSAD_CHECK(writing());
     SSAD_CHECK(check_user(u));
-    SSAD_TRY(
-        inserted,
-        conn_.query("INSERT INTO org_user (id, org_id, email, oidc_issuer, oidc_subject, roles, disabled, "
-                    "created_ms) SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::bigint, "
-                    "$7::boolean, $8::bigint WHERE EXISTS (SELECT 1 FROM organisation WHERE id = $2::text) "
-                    "ON CONFLICT DO NOTHING",
-                    {u.id, u.org_id, u.email, u.oidc_issuer, u.oidc_subject, std::int64_t{u.roles},
-                     u.disabled ? "true" : "false", to_unix_ms(u.created)}));
+    SSAD_TRY(inserted,
+             conn_.query(
+                 "INSERT INTO org_user (id, org_id, email, oidc_issuer, oidc_subject, roles, disabled, "
+                 "created_ms, tokens_suspended_ms) SELECT $1::text, $2::text, $3::text, $4::text, $5::text, "
+                 "$6::bigint, $7::boolean, $8::bigint, $9::bigint "
+                 "WHERE EXISTS (SELECT 1 FROM organisation WHERE id = $2::text) ON CONFLICT DO NOTHING",
+                 {u.id, u.org_id, u.email, u.oidc_issuer, u.oidc_subject, std::int64_t{u.roles},
+                  u.disabled ? "true" : "false", to_unix_ms(u.created), rows::ms(u.tokens_suspended)}));
     if (inserted.affected() != 0) return {};
     SSAD_TRY(taken, exists("SELECT EXISTS (SELECT 1 FROM org_user WHERE id = $1)", u.id));
     if (taken) return std::unexpected(exists_already("user", u.id));
@@ -239,11 +239,12 @@ class PostgresRequestorWriter final : public UnitWriter {
     SSAD_CHECK(writing());
     SSAD_TRY(inserted,
              conn_.query("INSERT INTO api_key (id, user_id, secret_hash, created_ms, expires_ms, revoked_ms, "
-                         "revoke_reason) SELECT $1::text, $2::text, $3::bytea, $4::bigint, $5::bigint, "
-                         "$6::bigint, $7::text WHERE EXISTS (SELECT 1 FROM org_user WHERE id = $2::text) "
-                         "ON CONFLICT DO NOTHING",
+                         "revoke_reason, suspended_ms, suspend_reason) SELECT $1::text, $2::text, $3::bytea, "
+                         "$4::bigint, $5::bigint, $6::bigint, $7::text, $8::bigint, $9::text "
+                         "WHERE EXISTS (SELECT 1 FROM org_user WHERE id = $2::text) ON CONFLICT DO NOTHING",
                          {k.id, k.user_id, bytea_param(bytes_of(k.secret_hash)), to_unix_ms(k.created),
-                          rows::ms(k.expires), rows::ms(k.revoked), k.revoke_reason}));
+                          rows::ms(k.expires), rows::ms(k.revoked), k.revoke_reason, rows::ms(k.suspended),
+                          k.suspend_reason}));
     if (inserted.affected() != 0) return {};
     SSAD_TRY(taken, exists("SELECT EXISTS (SELECT 1 FROM api_key WHERE id = $1)", k.id));
     if (taken) return std::unexpected(exists_already("API key", k.id));
@@ -259,6 +260,22 @@ class PostgresRequestorWriter final : public UnitWriter {
                     "END WHERE id = $1",
                     {id, to_unix_ms(now), reason}),
         "API key", id);
+  }
+
+  Result<void> set_api_key_suspension(const std::string& id, std::optional<Timestamp> since,
+                                      const std::string& reason) override {
+    SSAD_CHECK(writing());
+    return updated(
+        conn_.query("UPDATE api_key SET suspended_ms = $2::bigint, suspend_reason = $3 WHERE id = $1",
+                    {id, rows::ms(since), since ? reason : std::string()}),
+        "API key", id);
+  }
+
+  Result<void> set_tokens_suspension(const std::string& user_id, std::optional<Timestamp> since) override {
+    SSAD_CHECK(writing());
+    return updated(conn_.query("UPDATE org_user SET tokens_suspended_ms = $2::bigint WHERE id = $1",
+                               {user_id, rows::ms(since)}),
+                   "user", user_id);
   }
 
  private:

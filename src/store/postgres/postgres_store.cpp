@@ -11,6 +11,7 @@
 #include <poll.h>
 
 #include "core/embedded.hpp"
+#include "store/postgres/postgres_abuse.hpp"
 #include "store/postgres/postgres_audit_log.hpp"
 #include "store/postgres/postgres_outbox.hpp"
 #include "store/postgres/postgres_reads.hpp"
@@ -167,7 +168,8 @@ class PostgresUnitOfWork final : public UnitOfWork {
         audit_(*conn_),
         requestors_(make_requestor_writer(*conn_)),
         outbox_(make_outbox_writer(*conn_)),
-        requests_(make_request_writer(*conn_)) {}
+        requests_(make_request_writer(*conn_)),
+        abuse_(make_abuse_writer(*conn_)) {}
 
   ~PostgresUnitOfWork() override {
     // Uncommitted: everything is rolled back (closing the connection would do it too).
@@ -179,6 +181,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
     requestors_.reset();
     outbox_.reset();
     requests_.reset();
+    abuse_.reset();
     if (clean) pool_.put_back(std::move(conn_));
   }
   PostgresUnitOfWork(const PostgresUnitOfWork&) = delete;
@@ -190,6 +193,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
   RequestorWriter& requestors() override { return *requestors_; }
   OutboxWriter& outbox() override { return *outbox_; }
   RequestWriter& requests() override { return *requests_; }
+  AbuseWriter& abuse() override { return *abuse_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_) return fail(ErrorCode::internal, "the unit of work has already committed");
@@ -228,6 +232,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
     requestors_->finish();
     outbox_->finish();
     requests_->finish();
+    abuse_->finish();
     return {};
   }
 
@@ -241,6 +246,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
   std::unique_ptr<requestor_rows::UnitWriter> requestors_;
   std::unique_ptr<outbox_rows::UnitWriter> outbox_;
   std::unique_ptr<request_rows::UnitWriter> requests_;
+  std::unique_ptr<abuse_rows::UnitWriter> abuse_;
   bool committed_ = false;
 };
 
@@ -355,7 +361,9 @@ class PostgresStore final : public Store {
         // The outbox's claims and outcomes write, and its lists must show them at once: the primary.
         outbox_pool_(url_, kWriterSettings, kOutboxConnections),
         outbox_(make_outbox(outbox_pool_)),
-        requests_(make_request_reader(primary_readers_ ? *primary_readers_ : pool_)) {}
+        requests_(make_request_reader(primary_readers_ ? *primary_readers_ : pool_)),
+        // Usage rows other nodes wrote seconds ago, and cases just opened: the primary too.
+        abuse_(make_abuse_reader(primary_readers_ ? *primary_readers_ : pool_)) {}
 
   Result<void> init() {
     SSAD_TRY(conn, Connection::open(url_));
@@ -378,6 +386,7 @@ class PostgresStore final : public Store {
   RequestorReader& requestors() override { return *requestors_; }
   Outbox& outbox() override { return *outbox_; }
   RequestReader& requests() override { return *requests_; }
+  AbuseReader& abuse() override { return *abuse_; }
 
   Result<std::unique_ptr<UnitOfWork>> begin() override {
     SSAD_TRY(conn, writers_.borrow());
@@ -423,7 +432,7 @@ class PostgresStore final : public Store {
   ReaderPool pool_;
   WriterPool writers_;
   std::unique_ptr<ReaderPool>
-      primary_readers_;  // with a replica: the requestor directory's and requests' reads
+      primary_readers_;  // with a replica: the requestor directory's, requests' and abuse records' reads
   std::unique_ptr<RegistrationReader> registrations_;
   std::unique_ptr<RegistrarDirectoryReader> directory_;
   std::unique_ptr<AuditLogReader> audit_;
@@ -432,6 +441,7 @@ class PostgresStore final : public Store {
   ReaderPool outbox_pool_;
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<RequestReader> requests_;
+  std::unique_ptr<AbuseReader> abuse_;
   std::unique_ptr<ChangeListener> listener_;
 };
 

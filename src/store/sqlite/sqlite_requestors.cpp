@@ -157,11 +157,11 @@ class SqliteRequestorWriter final : public UnitWriter {
     SSAD_CHECK(check_user(u));
     SSAD_TRY(stmt, conn_->statement(
                        "INSERT INTO org_user (id, org_id, email, oidc_issuer, oidc_subject, roles, disabled, "
-                       "created_ms) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
+                       "created_ms, tokens_suspended_ms) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 "
                        "WHERE EXISTS (SELECT 1 FROM organisation WHERE id = ?2) ON CONFLICT DO NOTHING"));
     stmt->bind(1, u.id).bind(2, u.org_id).bind(3, u.email).bind(4, u.oidc_issuer).bind(5, u.oidc_subject);
     stmt->bind(6, std::int64_t{u.roles}).bind(7, std::int64_t{u.disabled ? 1 : 0});
-    stmt->bind(8, to_unix_ms(u.created));
+    stmt->bind(8, to_unix_ms(u.created)).bind(9, rows::ms(u.tokens_suspended));
     SSAD_CHECK(stmt->run());
     if (changed() != 0) return {};
     SSAD_TRY(taken, exists("SELECT EXISTS (SELECT 1 FROM org_user WHERE id = ?)", u.id));
@@ -226,13 +226,14 @@ class SqliteRequestorWriter final : public UnitWriter {
 
   Result<void> add_api_key(const model::ApiKey& k) override {
     SSAD_CHECK(writing());
-    SSAD_TRY(stmt, conn_->statement(
-                       "INSERT INTO api_key (id, user_id, secret_hash, created_ms, expires_ms, revoked_ms, "
-                       "revoke_reason) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 "
-                       "WHERE EXISTS (SELECT 1 FROM org_user WHERE id = ?2) ON CONFLICT DO NOTHING"));
+    SSAD_TRY(stmt,
+             conn_->statement(
+                 "INSERT INTO api_key (id, user_id, secret_hash, created_ms, expires_ms, revoked_ms, "
+                 "revoke_reason, suspended_ms, suspend_reason) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 "
+                 "WHERE EXISTS (SELECT 1 FROM org_user WHERE id = ?2) ON CONFLICT DO NOTHING"));
     stmt->bind(1, k.id).bind(2, k.user_id).bind_blob(3, bytes_of(k.secret_hash));
     stmt->bind(4, to_unix_ms(k.created)).bind(5, rows::ms(k.expires)).bind(6, rows::ms(k.revoked));
-    stmt->bind(7, k.revoke_reason);
+    stmt->bind(7, k.revoke_reason).bind(8, rows::ms(k.suspended)).bind(9, k.suspend_reason);
     SSAD_CHECK(stmt->run());
     if (changed() != 0) return {};
     SSAD_TRY(taken, exists("SELECT EXISTS (SELECT 1 FROM api_key WHERE id = ?)", k.id));
@@ -249,6 +250,21 @@ class SqliteRequestorWriter final : public UnitWriter {
                  "revoke_reason = CASE WHEN revoked_ms IS NULL THEN ? ELSE revoke_reason END WHERE id = ?"));
     stmt->bind(1, to_unix_ms(now)).bind(2, reason).bind(3, id);
     return updated(stmt, "API key", id);
+  }
+
+  Result<void> set_api_key_suspension(const std::string& id, std::optional<Timestamp> since,
+                                      const std::string& reason) override {
+    SSAD_CHECK(writing());
+    SSAD_TRY(stmt, conn_->statement("UPDATE api_key SET suspended_ms = ?, suspend_reason = ? WHERE id = ?"));
+    stmt->bind(1, rows::ms(since)).bind(2, since ? std::string_view(reason) : std::string_view()).bind(3, id);
+    return updated(stmt, "API key", id);
+  }
+
+  Result<void> set_tokens_suspension(const std::string& user_id, std::optional<Timestamp> since) override {
+    SSAD_CHECK(writing());
+    SSAD_TRY(stmt, conn_->statement("UPDATE org_user SET tokens_suspended_ms = ? WHERE id = ?"));
+    stmt->bind(1, rows::ms(since)).bind(2, user_id);
+    return updated(stmt, "user", user_id);
   }
 
  private:

@@ -15,6 +15,7 @@
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite.hpp"
+#include "store/sqlite/sqlite_abuse.hpp"
 #include "store/sqlite/sqlite_audit_log.hpp"
 #include "store/sqlite/sqlite_outbox.hpp"
 #include "store/sqlite/sqlite_requestors.hpp"
@@ -1129,6 +1130,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
         requestors_(make_requestor_writer(*conn_)),
         outbox_(make_outbox_writer(*conn_)),
         requests_(make_request_writer(*conn_)),
+        abuse_(make_abuse_writer(*conn_)),
         audit_only_(audit_only),
         keeper_(keeper) {}
 
@@ -1154,6 +1156,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
   RequestorWriter& requestors() override { return *requestors_; }
   OutboxWriter& outbox() override { return *outbox_; }
   RequestWriter& requests() override { return *requests_; }
+  AbuseWriter& abuse() override { return *abuse_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_ || !txn_) return fail(ErrorCode::internal, "the unit of work has already committed");
@@ -1163,7 +1166,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
                   "an audit-only unit of work wrote registration data: nothing committed");
     }
     // The registrar directory changes what lookups return, so it counts as a change of the registration
-    // data; the requestor directory, the requests and the outbox do not.
+    // data; the requestor directory, the requests, the outbox and abuse monitoring's records do not.
     if (data_written) SSAD_CHECK(stamp_data_updated(*conn_, now));
     SSAD_CHECK(audit_.flush());
     SSAD_CHECK(txn_->commit());
@@ -1174,6 +1177,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
     requestors_->finish();
     outbox_->finish();
     requests_->finish();
+    abuse_->finish();
     return {};
   }
 
@@ -1188,6 +1192,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
   std::unique_ptr<requestor_rows::UnitWriter> requestors_;
   std::unique_ptr<outbox_rows::UnitWriter> outbox_;
   std::unique_ptr<request_rows::UnitWriter> requests_;
+  std::unique_ptr<abuse_rows::UnitWriter> abuse_;
   bool audit_only_;
   KeptConnection* keeper_;
   bool committed_ = false;
@@ -1274,7 +1279,8 @@ class SqliteStore final : public Store {
         audit_(make_audit_log_reader(pool_)),
         requestors_(make_requestor_reader(pool_)),
         outbox_(make_outbox(path_, pool_)),
-        requests_(make_request_reader(pool_)) {}
+        requests_(make_request_reader(pool_)),
+        abuse_(make_abuse_reader(pool_)) {}
 
   Result<void> init() {
     if (options_.migrate) {
@@ -1303,6 +1309,7 @@ class SqliteStore final : public Store {
   RequestorReader& requestors() override { return *requestors_; }
   Outbox& outbox() override { return *outbox_; }
   RequestReader& requests() override { return *requests_; }
+  AbuseReader& abuse() override { return *abuse_; }
 
   Result<std::unique_ptr<UnitOfWork>> begin() override { return begin_work(false); }
   // One writer: an audit-only unit of work waits as any other does.
@@ -1349,6 +1356,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<RequestorReader> requestors_;
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<RequestReader> requests_;
+  std::unique_ptr<AbuseReader> abuse_;
   // Declared before kept_, so destroyed after it: the kept connection's WAL hook points here.
   WalCheckpointer checkpointer_{path_};
   KeptConnection kept_;

@@ -705,6 +705,62 @@ TEST_F(DirectoryEndpointTest, ASuspensionStopsTheVeryNextRdapQueryWithAPurpose) 
   EXPECT_THAT(revoked.body, Not(HasSubstr("Nadia Natural")));
 }
 
+// A suspended credential (issue 14; written to the store as the abuse monitor will): shown on /v1 as the
+// OpenAPI document describes it, refused on RDAP and /v1 with 403 until the suspension is lifted.
+TEST_F(DirectoryEndpointTest, ASuspendedKeyIsShownSuspendedAndRefusedUntilLifted) {
+  const auto suspend_key = [&](std::optional<Timestamp> since) {
+    auto work = store_->begin_audit().value();
+    ASSERT_TRUE(
+        work->requestors().set_api_key_suspension(a_.key_id, since, "case abc_7: enumeration").has_value());
+    ASSERT_TRUE(work->commit(clock_.now()).has_value());
+  };
+  const auto key_of_a = [&] {
+    const rapidjson::Document keys = json(get("/v1/keys?user=" + a_.user, admin_.key));
+    for (const auto& key : keys["items"].GetArray()) {
+      if (std::string(key["id"].GetString()) == a_.key_id) return std::string(key["status"].GetString());
+    }
+    return std::string("missing");
+  };
+  const std::string lookup = "/rdap/domain/natural.test?farv1_qp=technicalIssueResolution";
+  suspend_key(testing::at("2026-03-01T00:00:00Z"));
+  EXPECT_EQ(key_of_a(), "suspended");
+  EXPECT_THAT(get("/v1/keys?user=" + a_.user, admin_.key).body,
+              HasSubstr(R"("suspended":"2026-03-01T00:00:00Z","suspend_reason":"case abc_7: enumeration")"));
+  const Response me = get("/v1/me", a_.key);
+  EXPECT_EQ(me.status, 403U);
+  EXPECT_THAT(detail(me), HasSubstr("suspended"));
+  EXPECT_THAT(detail(me), Not(HasSubstr("abc_7")));
+  const Response rdap = get(lookup, a_.key);
+  EXPECT_EQ(rdap.status, 403U);
+  EXPECT_THAT(rdap.body, Not(HasSubstr("Nadia Natural")));
+
+  suspend_key(std::nullopt);
+  EXPECT_EQ(key_of_a(), "active");
+  EXPECT_EQ(get("/v1/me", a_.key).status, 200U);
+  EXPECT_EQ(get(lookup, a_.key).status, 200U);
+
+  // A key revoked while suspended reads revoked, and still shows the suspension.
+  suspend_key(testing::at("2026-03-01T00:00:00Z"));
+  const Response revoked = post("/v1/keys/" + a_.key_id + "/revoke", admin_.key, R"({"reason":"scraper"})");
+  ASSERT_EQ(revoked.status, 200U) << revoked.body;
+  EXPECT_EQ(std::string(json(revoked)["status"].GetString()), "revoked");
+  EXPECT_EQ(std::string(json(revoked)["suspended"].GetString()), "2026-03-01T00:00:00Z");
+}
+
+TEST_F(DirectoryEndpointTest, AUserWhoseTokensAreSuspendedShowsSinceWhenAndItsKeysStillWork) {
+  {
+    auto work = store_->begin_audit().value();
+    ASSERT_TRUE(
+        work->requestors().set_tokens_suspension(a_.user, testing::at("2026-03-01T00:00:00Z")).has_value());
+    ASSERT_TRUE(work->commit(clock_.now()).has_value());
+  }
+  const Response user = get("/v1/users/" + a_.user, admin_.key);
+  ASSERT_EQ(user.status, 200U);
+  EXPECT_EQ(std::string(json(user)["tokens_suspended"].GetString()), "2026-03-01T00:00:00Z");
+  EXPECT_FALSE(json(get("/v1/users/" + b_.user, admin_.key)).HasMember("tokens_suspended"));
+  EXPECT_EQ(get("/v1/me", a_.key).status, 200U);
+}
+
 TEST_F(DirectoryEndpointTest, AContactLookedUpByItsHandleShowsNoFieldItsDomainsLookupWithholds) {
   // bil1, a legal person, is billing.test's billing contact: its handle is public, and the person at it
   // (name, email, phone) is personal data. Seed 000 gives a network operator the registrant's, the

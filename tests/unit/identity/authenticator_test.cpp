@@ -373,6 +373,167 @@ TEST_P(AuthenticatorTest, BadInputChangesNothing) {
   EXPECT_EQ(count(), before);
 }
 
+// The requestor directory of the store, counting the reads a credential check makes.
+class CountingDirectory final : public store::RequestorReader {
+ public:
+  explicit CountingDirectory(store::RequestorReader& directory) : directory_(directory) {}
+
+  Result<model::Organisation> organisation(const std::string& id) override {
+    ++reads;
+    return directory_.organisation(id);
+  }
+  Result<std::vector<model::Organisation>> organisations(const store::Page& page) override {
+    ++reads;
+    return directory_.organisations(page);
+  }
+  Result<model::User> user(const std::string& id) override {
+    ++reads;
+    return directory_.user(id);
+  }
+  Result<model::User> user_by_oidc(const std::string& issuer, const std::string& subject) override {
+    ++reads;
+    return directory_.user_by_oidc(issuer, subject);
+  }
+  Result<std::vector<model::User>> users(const std::string& org_id, const store::Page& page) override {
+    ++reads;
+    return directory_.users(org_id, page);
+  }
+  Result<model::Accreditation> accreditation(const std::string& id) override {
+    ++reads;
+    return directory_.accreditation(id);
+  }
+  Result<std::vector<model::Accreditation>> accreditations(const std::string& org_id,
+                                                           const store::Page& page) override {
+    ++reads;
+    return directory_.accreditations(org_id, page);
+  }
+  Result<model::ApiKey> api_key(const std::string& id) override {
+    ++reads;
+    return directory_.api_key(id);
+  }
+  Result<std::vector<model::ApiKey>> api_keys(const std::string& user_id, const store::Page& page) override {
+    ++reads;
+    return directory_.api_keys(user_id, page);
+  }
+
+  int reads = 0;
+
+ private:
+  store::RequestorReader& directory_;
+};
+
+class CredentialSuspensionTest : public AuthenticatorTest {
+ protected:
+  void SetUp() override {
+    AuthenticatorTest::SetUp();
+    sso_ =
+        directory_->add_user(kConsole, {org_.id, "sso@example.net", "https://idp.example", "sub-42", 0}, "")
+            .value();
+    sso_key_ = directory_->create_key(kConsole, sso_.id, std::nullopt, "").value();
+    counting_ = std::make_unique<CountingDirectory>(store_->requestors());
+    tokens_ = std::make_unique<Authenticator>(
+        *counting_, clock_, [](std::string_view token) -> Result<VerifiedToken> {
+          if (token == "sso-token")
+            return VerifiedToken{"https://idp.example", "sub-42", std::nullopt, false};
+          return fail(ErrorCode::unauthenticated, "The bearer token is not valid.");
+        });
+  }
+
+  // What the one authenticator (reading through counting_) says of `credential`.
+  Result<std::optional<Authenticated>> as(const std::string& credential) {
+    return tokens_->authenticate("Bearer " + credential);
+  }
+
+  // Suspends (or, with nullopt, lifts) through the store, as the abuse monitor or an administrator will.
+  void key_suspension(const std::string& key_id, std::optional<Timestamp> since) {
+    auto work = store_->begin_audit().value();
+    ASSERT_TRUE(work->requestors()
+                    .set_api_key_suspension(key_id, since, "case abc_1: 412 generated names")
+                    .has_value());
+    ASSERT_TRUE(work->commit(clock_.now()).has_value());
+  }
+  void tokens_suspension(const std::string& user_id, std::optional<Timestamp> since) {
+    auto work = store_->begin_audit().value();
+    ASSERT_TRUE(work->requestors().set_tokens_suspension(user_id, since).has_value());
+    ASSERT_TRUE(work->commit(clock_.now()).has_value());
+  }
+
+  static void expect_suspended(const Result<std::optional<Authenticated>>& who) {
+    ASSERT_FALSE(who.has_value());
+    EXPECT_EQ(who.error().code, ErrorCode::forbidden);
+    EXPECT_THAT(who.error().message, HasSubstr("suspended"));
+    EXPECT_THAT(who.error().message, HasSubstr("lift"));
+    EXPECT_THAT(who.error().message, Not(HasSubstr("abc_1")));  // the reason stays the operator's
+  }
+
+  model::User sso_;
+  NewApiKey sso_key_;
+  std::unique_ptr<CountingDirectory> counting_;
+  std::unique_ptr<Authenticator> tokens_;
+};
+
+TEST_P(CredentialSuspensionTest, ASuspendedKeyIsRefusedWith403OnTheNextRequestUntilTheSuspensionIsLifted) {
+  const NewApiKey second = directory_->create_key(kConsole, user_.id, std::nullopt, "").value();
+  ASSERT_TRUE(as(key_.key).has_value());
+  key_suspension(key_.record.id, clock_.now());
+  expect_suspended(as(key_.key));
+  // Only that key: the same user's other key still works.
+  EXPECT_EQ((*as(second.key))->user.id, user_.id);
+  key_suspension(key_.record.id, std::nullopt);
+  const auto lifted = as(key_.key);
+  ASSERT_TRUE(lifted.has_value()) << lifted.error().message;
+  EXPECT_EQ((*lifted)->user.id, user_.id);
+}
+
+TEST_P(CredentialSuspensionTest, ATokenOfAUserWhoseTokensAreSuspendedIsRefusedAndItsKeysStillWork) {
+  ASSERT_TRUE(as("sso-token").has_value());
+  tokens_suspension(sso_.id, clock_.now());
+  expect_suspended(as("sso-token"));
+  const auto key = as(sso_key_.key);
+  ASSERT_TRUE(key.has_value()) << key.error().message;
+  EXPECT_EQ((*key)->user.id, sso_.id);
+  tokens_suspension(sso_.id, std::nullopt);
+  const auto lifted = as("sso-token");
+  ASSERT_TRUE(lifted.has_value()) << lifted.error().message;
+  EXPECT_EQ((*lifted)->credential, CredentialKind::oidc_token);
+}
+
+TEST_P(CredentialSuspensionTest, ASuspendedKeyLeavesItsUsersTokensWorking) {
+  key_suspension(sso_key_.record.id, clock_.now());
+  expect_suspended(as(sso_key_.key));
+  const auto token = as("sso-token");
+  ASSERT_TRUE(token.has_value()) << token.error().message;
+  EXPECT_EQ((*token)->user.id, sso_.id);
+}
+
+TEST_P(CredentialSuspensionTest, ADisabledUserWhoseTokensAreSuspendedIsToldItIsDisabled) {
+  tokens_suspension(sso_.id, clock_.now());
+  ASSERT_TRUE(directory_->set_user_disabled(kConsole, sso_.id, true, "left").has_value());
+  const auto who = as("sso-token");
+  ASSERT_FALSE(who.has_value());
+  EXPECT_EQ(who.error().code, ErrorCode::forbidden);
+  EXPECT_THAT(who.error().message, HasSubstr("disabled"));
+}
+
+// The suspension is on the rows every check reads anyway: a check reads no more than before, and a
+// suspended credential is refused after the one read that finds it.
+TEST_P(CredentialSuspensionTest, ASuspensionCostsTheCheckNoReadOfItsOwn) {
+  const auto reads_of = [&](const std::string& credential) {
+    counting_->reads = 0;
+    (void)as(credential);
+    return counting_->reads;
+  };
+  EXPECT_EQ(reads_of(sso_key_.key), 4);  // the key, its user, the organisation, its accreditations
+  EXPECT_EQ(reads_of("sso-token"), 3);   // the user, the organisation, its accreditations
+  key_suspension(sso_key_.record.id, clock_.now());
+  tokens_suspension(sso_.id, clock_.now());
+  EXPECT_EQ(reads_of(sso_key_.key), 1);
+  EXPECT_EQ(reads_of("sso-token"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CredentialSuspensionTest, ::testing::ValuesIn(ssad::testing::backends()),
+                         ssad::testing::backend_name);
+
 INSTANTIATE_TEST_SUITE_P(Backends, AuthenticatorTest, ::testing::ValuesIn(ssad::testing::backends()),
                          ssad::testing::backend_name);
 

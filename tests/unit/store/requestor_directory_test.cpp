@@ -116,6 +116,7 @@ TEST_P(RequestorDirectoryContract, EveryKindReadsBackExactlyAsAddedWithOptionalF
   model::User reviewer = user("usr_reviewer", "org_operator", "7f3c9a2e-5b1d-4f60-8e2a-1c9d0b7e4a11");
   reviewer.roles = model::kRoleReviewer | model::kRoleAuditor;
   reviewer.disabled = true;
+  reviewer.tokens_suspended = at("2026-01-08T09:10:11.012Z");
   const model::User without_identity = user("usr_plain", "org_plain");
 
   model::Accreditation full = accreditation("acc_full", "org_plain");
@@ -140,6 +141,8 @@ TEST_P(RequestorDirectoryContract, EveryKindReadsBackExactlyAsAddedWithOptionalF
   revoked.expires = at("2026-07-01T00:00:00Z");
   revoked.revoked = at("2026-03-01T00:00:00.001Z");
   revoked.revoke_reason = "leaked";
+  revoked.suspended = at("2026-02-01T00:00:00.002Z");
+  revoked.suspend_reason = "enumeration: 412 generated names";
   const model::ApiKey plain_key = api_key("key_plain", "usr_plain");
 
   committed([&](RequestorWriter& w) {
@@ -375,6 +378,72 @@ TEST_P(RequestorDirectoryContract, AKeyStaysRevokedAsItWasFirstRevoked) {
   EXPECT_EQ(directory().api_key("key_a").value(), expected);
 }
 
+TEST_P(RequestorDirectoryContract, AKeysSuspensionIsSetReplacedAndLiftedAndTouchesNothingElse) {
+  add_one_of_each();
+  committed([](RequestorWriter& w) {
+    ASSERT_TRUE(w.set_api_key_suspension("key_a", at("2026-03-01T10:00:00.500Z"), "case abc_1").has_value());
+    expect_error(w.set_api_key_suspension("key_missing", at("2026-03-01T10:00:00Z"), "x"),
+                 ErrorCode::not_found, "key_missing");
+  });
+  model::ApiKey expected = api_key("key_a", "usr_a");
+  expected.suspended = at("2026-03-01T10:00:00.500Z");
+  expected.suspend_reason = "case abc_1";
+  EXPECT_EQ(directory().api_key("key_a").value(), expected);
+  EXPECT_EQ(directory().api_keys("usr_a", {}).value(), std::vector{expected});
+
+  // Suspended again: the new suspension replaces the old.
+  committed([](RequestorWriter& w) {
+    ASSERT_TRUE(w.set_api_key_suspension("key_a", at("2026-03-02T00:00:00Z"), "case abc_2").has_value());
+  });
+  expected.suspended = at("2026-03-02T00:00:00Z");
+  expected.suspend_reason = "case abc_2";
+  EXPECT_EQ(directory().api_key("key_a").value(), expected);
+
+  // Lifted: as before the suspension (a reason given with a lift is not kept).
+  committed([](RequestorWriter& w) {
+    ASSERT_TRUE(w.set_api_key_suspension("key_a", std::nullopt, "cleared").has_value());
+    expect_error(w.set_api_key_suspension("key_missing", std::nullopt, ""), ErrorCode::not_found,
+                 "key_missing");
+  });
+  EXPECT_EQ(directory().api_key("key_a").value(), api_key("key_a", "usr_a"));
+
+  // A revoked key may be suspended, and stays revoked when lifted.
+  committed([](RequestorWriter& w) {
+    ASSERT_TRUE(w.revoke_api_key("key_a", "leaked", at("2026-03-03T00:00:00Z")).has_value());
+    ASSERT_TRUE(w.set_api_key_suspension("key_a", at("2026-03-04T00:00:00Z"), "case abc_3").has_value());
+    ASSERT_TRUE(w.set_api_key_suspension("key_a", std::nullopt, "").has_value());
+  });
+  EXPECT_EQ(directory().api_key("key_a").value().revoked, std::optional(at("2026-03-03T00:00:00Z")));
+  EXPECT_FALSE(directory().api_key("key_a").value().suspended.has_value());
+  // The user's tokens are another credential: untouched.
+  EXPECT_FALSE(directory().user("usr_a").value().tokens_suspended.has_value());
+}
+
+TEST_P(RequestorDirectoryContract, AUsersTokensSuspensionIsSetAndLiftedAndTouchesNothingElse) {
+  add_one_of_each();
+  committed([](RequestorWriter& w) {
+    ASSERT_TRUE(w.set_tokens_suspension("usr_a", at("2026-03-01T10:00:00.250Z")).has_value());
+    expect_error(w.set_tokens_suspension("usr_missing", at("2026-03-01T10:00:00Z")), ErrorCode::not_found,
+                 "usr_missing");
+  });
+  model::User expected = user("usr_a", "org_a", "subject-a");
+  expected.tokens_suspended = at("2026-03-01T10:00:00.250Z");
+  EXPECT_EQ(directory().user("usr_a").value(), expected);
+  EXPECT_EQ(directory().user_by_oidc(expected.oidc_issuer, expected.oidc_subject).value(), expected);
+  EXPECT_EQ(directory().users("org_a", {}).value(), std::vector{expected});
+  // The user's keys are other credentials: untouched.
+  EXPECT_EQ(directory().api_key("key_a").value(), api_key("key_a", "usr_a"));
+  // Updating roles keeps the suspension.
+  committed([](RequestorWriter& w) {
+    ASSERT_TRUE(w.update_user("usr_a", model::kRoleRequestor, false).has_value());
+  });
+  EXPECT_EQ(directory().user("usr_a").value(), expected);
+
+  committed(
+      [](RequestorWriter& w) { ASSERT_TRUE(w.set_tokens_suspension("usr_a", std::nullopt).has_value()); });
+  EXPECT_EQ(directory().user("usr_a").value(), user("usr_a", "org_a", "subject-a"));
+}
+
 TEST_P(RequestorDirectoryContract, NothingIsVisibleBeforeCommitNorAfterARollback) {
   {
     auto work = store_->begin().value();
@@ -394,6 +463,15 @@ TEST_P(RequestorDirectoryContract, NothingIsVisibleBeforeCommitNorAfterARollback
     EXPECT_FALSE(directory().api_key("key_a").value().revoked.has_value());
   }
   EXPECT_FALSE(directory().api_key("key_a").value().revoked.has_value());
+  {
+    auto work = store_->begin_audit().value();
+    ASSERT_TRUE(
+        work->requestors().set_api_key_suspension("key_a", at("2026-03-01T00:00:00Z"), "case").has_value());
+    ASSERT_TRUE(work->requestors().set_tokens_suspension("usr_a", at("2026-03-01T00:00:00Z")).has_value());
+    EXPECT_FALSE(directory().api_key("key_a").value().suspended.has_value());
+  }
+  EXPECT_FALSE(directory().api_key("key_a").value().suspended.has_value());
+  EXPECT_FALSE(directory().user("usr_a").value().tokens_suspended.has_value());
 }
 
 TEST_P(RequestorDirectoryContract, WritingRequestorsIsNoChangeOfTheRegistrationData) {
@@ -434,6 +512,10 @@ TEST_P(RequestorDirectoryContract, WritesAfterCommitFail) {
   ASSERT_TRUE(work->commit(at("2026-02-01T00:00:00Z")).has_value());
   EXPECT_EQ(work->requestors().add_organisation(organisation("org_b")).error().code, ErrorCode::internal);
   EXPECT_EQ(work->requestors().update_user("usr_a", 0, true).error().code, ErrorCode::internal);
+  EXPECT_EQ(work->requestors().set_api_key_suspension("key_a", std::nullopt, "").error().code,
+            ErrorCode::internal);
+  EXPECT_EQ(work->requestors().set_tokens_suspension("usr_a", std::nullopt).error().code,
+            ErrorCode::internal);
   EXPECT_EQ(directory().organisation("org_b").error().code, ErrorCode::not_found);
 }
 
