@@ -17,6 +17,7 @@ find_package(date CONFIG REQUIRED)
 pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+pkg_check_modules(MAXMINDDB REQUIRED IMPORTED_TARGET libmaxminddb)
 
 # RapidJSON and Boost headers warn under our flags: expose them as system headers.
 find_path(RAPIDJSON_INCLUDE_DIR rapidjson/document.h REQUIRED)

@@ -19,7 +19,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "abuse/cases.hpp"
+#include "abuse/countries.hpp"
+#include "abuse/enforcement.hpp"
+#include "abuse/monitor.hpp"
 #include "abuse/rate_limiter.hpp"
+#include "abuse_commands.hpp"
 #include "audit/checkpoints.hpp"
 #include "audit/keys.hpp"
 #include "audit/log.hpp"
@@ -365,6 +370,19 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     for (const auto& issuer : trusted_issuers->issuers()) issuer_names.push_back(issuer.issuer);
   }
   const identity::Authenticator authenticator(store.requestors(), clock, verify_token);
+  // Abuse monitoring of accredited use (docs/abuse.md): usage windows and detectors on this node, their
+  // counts exchanged with the other nodes through the store every abuse.sync_seconds; the cases they open
+  // over /v1/abuse.
+  std::unique_ptr<abuse::CountryLookup> countries;
+  if (!config.abuse.country_database.empty()) {
+    auto opened = abuse::CountryLookup::open(config.abuse.country_database);
+    if (!opened) return report_error(opened.error());
+    countries = std::move(*opened);
+  }
+  abuse::Enforcement enforcement(store, clock, enforcement_settings(config));
+  abuse::Monitor monitor(store, clock, monitor_settings(config), &enforcement, countries.get());
+  abuse::Cases abuse_cases(store, enforcement, &monitor);
+  const http::AbuseEndpoint abuse_endpoint(authenticator, abuse_cases);
   const http::AuditEndpoint audit_endpoint(
       store.audit_log(),
       signing_key ? std::optional<tlog::VerifierKey>(tlog::verifier_of(*signing_key)) : std::nullopt,
@@ -373,7 +391,8 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                                    {.base_url = config.rdap.base_url,
                                     .cache_bytes = cache_bytes,
                                     .authenticator = &authenticator,
-                                    .issuers = issuer_names});
+                                    .issuers = issuer_names,
+                                    .monitor = &monitor});
   // The requestor directory and policy explanations over /v1.
   identity::Directory directory(store, policy_settings->policy(), clock);
   identity::Administration administration(directory, store.requestors(), clock);
@@ -388,7 +407,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
       request_settings(config, disclosure::Deadlines(std::move(*calendar),
                                                      disclosure::settings_from(config.requests.deadlines))));
   const http::RequestsEndpoint requests_endpoint(authenticator, requests, rdap_settings(config),
-                                                 config.rdap.base_url);
+                                                 config.rdap.base_url, &monitor);
   auto dispatcher = notify::make_dispatcher(config, store.outbox(), clock);
   if (!dispatcher) return report_error(dispatcher.error());
   (*dispatcher)->start();
@@ -398,6 +417,23 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     } else if (*watched > 0) {
       spdlog::info("{} disclosure request(s) reached a deadline warning or breach", *watched);
     }
+  });
+  const Every abuse_sync(std::chrono::seconds(config.abuse.sync_seconds), [&monitor] {
+    if (auto synced = monitor.sync(); !synced) {
+      spdlog::error("abuse monitoring cannot exchange usage with the other nodes: {}",
+                    synced.error().message);
+    }
+  });
+  const Every retention_scan(std::chrono::seconds(config.abuse.retention.scan_seconds), [&] {
+    auto overdue = requests.overdue_counts();
+    if (!overdue) {
+      spdlog::error("abuse monitoring cannot count overdue retention: {}", overdue.error().message);
+      return;
+    }
+    monitor.note_overdue(*overdue, [&store](const std::string& accreditation) {
+      auto found = store.requestors().accreditation(accreditation);
+      return found ? found->org_id : std::string();
+    });
   });
   cache::AbuseContactGaps abuse_contact_gaps(store.registrar_directory(), data_version);
   report_abuse_contact_gaps(abuse_contact_gaps);
@@ -414,6 +450,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                                                  .directory = &directory_endpoint,
                                                  .policy = &policy_endpoint,
                                                  .requests = &requests_endpoint,
+                                                 .abuse = &abuse_endpoint,
                                                  .metrics = &metrics});
   http::RouteMetrics route_metrics(router, metrics);
   // The disclosure requests' cumulative statistics (docs/statistics.md) as gauges, read from the store
@@ -844,6 +881,7 @@ int main(int argc, char** argv) {
   add_policy_commands(app, common, exit_code);
   add_requestor_commands(app, common, exit_code);
   add_stats_command(app, common, exit_code);
+  add_abuse_commands(app, common, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -71,6 +71,37 @@ struct Reader {
     }
   }
 
+  void real(const toml::table& t, const char* section, const char* key, double& out, double min, double max) {
+    if (const auto* node = t.get(key)) {
+      const std::optional<double> v = node->value<double>();
+      if (!v || !(*v >= min && *v <= max)) {
+        bad(std::string(section) + "." + key,
+            "must be a number from " + std::to_string(min) + " to " + std::to_string(max));
+      } else {
+        out = *v;
+      }
+    }
+  }
+
+  // A subtable of a section ([abuse.volume]); nullptr when absent or not a table (then reported).
+  const toml::table* subtable(const toml::table& t, const char* section, const char* key) {
+    const auto* node = t.get(key);
+    if (node == nullptr) return nullptr;
+    if (!node->is_table()) {
+      bad(std::string(section) + "." + key, "must be a table ([" + std::string(section) + "." + key + "])");
+      return nullptr;
+    }
+    return node->as_table();
+  }
+
+  void action(const toml::table& t, const char* section, const char* key, std::string& out) {
+    text(t, section, key, out);
+    if (out != "flag" && out != "throttle" && out != "suspend_credential" && out != "suspend_accreditation") {
+      bad(std::string(section) + "." + key,
+          "must be flag, throttle, suspend_credential or suspend_accreditation");
+    }
+  }
+
   void fraction(const toml::table& t, const char* section, const char* key, double& out) {
     if (const auto* node = t.get(key)) {
       const std::optional<double> v = node->value<double>();
@@ -248,17 +279,94 @@ void check_smtp(Reader& r, const SmtpConfig& smtp) {
   }
 }
 
-void check_webhook(Reader& r, const WebhookConfig& webhook) {
-  if (webhook.url.empty()) return;
-  if (!webhook.url.starts_with("https://") &&
-      !(webhook.url.starts_with("http://") && is_loopback(url_host(webhook.url)))) {
-    r.bad("webhook.url", "must be an https:// URL (http:// only to localhost, 127.0.0.0/8 or ::1)");
+// A signed webhook's URL and secret, keys `url_key` and `secret_key` ("webhook.url", "abuse.webhook_url").
+void check_webhook(Reader& r, const std::string& url, const std::string& secret, const std::string& url_key,
+                   const std::string& secret_key) {
+  if (url.empty()) return;
+  if (!url.starts_with("https://") && !(url.starts_with("http://") && is_loopback(url_host(url)))) {
+    r.bad(url_key, "must be an https:// URL (http:// only to localhost, 127.0.0.0/8 or ::1)");
   }
   // A short secret could be found from one signed call offline.
-  if (webhook.secret.size() < 32) {
-    r.bad("webhook.secret",
-          "must be at least 32 bytes with webhook.url (for example: openssl rand -base64 32)");
+  if (secret.size() < 32) {
+    r.bad(secret_key,
+          "must be at least 32 bytes with " + url_key + " (for example: openssl rand -base64 32)");
   }
+}
+
+void read_abuse(Reader& r, const toml::table& t, AbuseConfig& a) {
+  r.only(
+      t, "abuse.",
+      {"credential_failures_per_minute", "credential_failures_burst", "monitoring", "node", "sync_seconds",
+       "country_database", "webhook_url", "webhook_secret", "volume", "enumeration", "malformed",
+       "duplicates", "false_urgent", "purposes", "retention", "shared_credential", "throttle", "escalation"});
+  r.number(t, "abuse", "credential_failures_per_minute", a.credential_failures_per_minute, 0, 1000000);
+  r.number(t, "abuse", "credential_failures_burst", a.credential_failures_burst, 1, 1000000);
+  r.boolean(t, "abuse", "monitoring", a.monitoring);
+  r.text(t, "abuse", "node", a.node);
+  r.number(t, "abuse", "sync_seconds", a.sync_seconds, 1, 3600);
+  r.text(t, "abuse", "country_database", a.country_database);
+  r.text(t, "abuse", "webhook_url", a.webhook_url);
+  r.text(t, "abuse", "webhook_secret", a.webhook_secret);
+  if (a.node.size() > 64) r.bad("abuse.node", "must be at most 64 bytes");
+  if (const auto* s = r.subtable(t, "abuse", "volume")) {
+    r.only(*s, "abuse.volume.", {"factor", "floor_per_hour", "baseline_days", "action"});
+    r.real(*s, "abuse.volume", "factor", a.volume.factor, 1, 1000);
+    r.number(*s, "abuse.volume", "floor_per_hour", a.volume.floor_per_hour, 0, 100000000);
+    r.number(*s, "abuse.volume", "baseline_days", a.volume.baseline_days, 1, 90);
+    r.action(*s, "abuse.volume", "action", a.volume.action);
+  }
+  if (const auto* s = r.subtable(t, "abuse", "enumeration")) {
+    r.only(*s, "abuse.enumeration.",
+           {"sequence_run", "sample", "not_found_ratio", "distinct_per_day", "one_signal", "two_signals"});
+    r.number(*s, "abuse.enumeration", "sequence_run", a.enumeration.sequence_run, 0, 1000000);
+    r.number(*s, "abuse.enumeration", "sample", a.enumeration.sample, 0, 100000);
+    r.fraction(*s, "abuse.enumeration", "not_found_ratio", a.enumeration.not_found_ratio);
+    r.number(*s, "abuse.enumeration", "distinct_per_day", a.enumeration.distinct_per_day, 0, 100000000);
+    r.action(*s, "abuse.enumeration", "one_signal", a.enumeration.one_signal);
+    r.action(*s, "abuse.enumeration", "two_signals", a.enumeration.two_signals);
+  }
+  const auto count_and_action = [&](const char* key, const char* count_key, unsigned& count, unsigned max,
+                                    std::string& action) {
+    if (const auto* s = r.subtable(t, "abuse", key)) {
+      const std::string section = std::string("abuse.") + key;
+      r.only(*s, section + ".", {count_key, "action"});
+      r.number(*s, section.c_str(), count_key, count, 0, max);
+      r.action(*s, section.c_str(), "action", action);
+    }
+  };
+  count_and_action("malformed", "per_hour", a.malformed.per_hour, 100000000, a.malformed.action);
+  count_and_action("duplicates", "per_day", a.duplicates.per_day, 100000000, a.duplicates.action);
+  count_and_action("purposes", "per_day", a.purposes.per_day, 100000000, a.purposes.action);
+  if (const auto* s = r.subtable(t, "abuse", "false_urgent")) {
+    r.only(*s, "abuse.false_urgent.", {"count", "days", "action"});
+    r.number(*s, "abuse.false_urgent", "count", a.false_urgent.count, 0, 100000);
+    r.number(*s, "abuse.false_urgent", "days", a.false_urgent.days, 1, 366);
+    r.action(*s, "abuse.false_urgent", "action", a.false_urgent.action);
+  }
+  if (const auto* s = r.subtable(t, "abuse", "retention")) {
+    r.only(*s, "abuse.retention.", {"overdue", "scan_seconds", "action"});
+    r.number(*s, "abuse.retention", "overdue", a.retention.overdue, 0, 100000000);
+    r.number(*s, "abuse.retention", "scan_seconds", a.retention.scan_seconds, 60, 86400);
+    r.action(*s, "abuse.retention", "action", a.retention.action);
+  }
+  if (const auto* s = r.subtable(t, "abuse", "shared_credential")) {
+    r.only(*s, "abuse.shared_credential.", {"addresses", "countries", "minutes", "action"});
+    r.number(*s, "abuse.shared_credential", "addresses", a.shared_credential.addresses, 0, 100000);
+    r.number(*s, "abuse.shared_credential", "countries", a.shared_credential.countries, 0, 300);
+    r.number(*s, "abuse.shared_credential", "minutes", a.shared_credential.minutes, 1, 1440);
+    r.action(*s, "abuse.shared_credential", "action", a.shared_credential.action);
+  }
+  if (const auto* s = r.subtable(t, "abuse", "throttle")) {
+    r.only(*s, "abuse.throttle.", {"per_minute", "hours"});
+    r.number(*s, "abuse.throttle", "per_minute", a.throttle.per_minute, 1, 100000);
+    r.number(*s, "abuse.throttle", "hours", a.throttle.hours, 1, 8760);
+  }
+  if (const auto* s = r.subtable(t, "abuse", "escalation")) {
+    r.only(*s, "abuse.escalation.", {"suspensions", "days"});
+    r.number(*s, "abuse.escalation", "suspensions", a.escalation.suspensions, 0, 1000);
+    r.number(*s, "abuse.escalation", "days", a.escalation.days, 1, 366);
+  }
+  check_webhook(r, a.webhook_url, a.webhook_secret, "abuse.webhook_url", "abuse.webhook_secret");
 }
 
 }  // namespace
@@ -463,7 +571,8 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     r.text(*t, "webhook", "url", config.webhook.url);
     r.text(*t, "webhook", "secret", config.webhook.secret);
     r.number(*t, "webhook", "timeout_seconds", config.webhook.timeout_seconds, 1, 300);
-    if (!r.error) check_webhook(r, config.webhook);
+    if (!r.error)
+      check_webhook(r, config.webhook.url, config.webhook.secret, "webhook.url", "webhook.secret");
   }
   if (const auto* t = r.section("notify")) {
     r.only(*t, "notify.", {"poll_seconds", "max_attempts", "retry_base_seconds", "retry_max_seconds"});
@@ -475,12 +584,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
       r.bad("notify.retry_max_seconds", "must not be below notify.retry_base_seconds");
     }
   }
-  if (const auto* t = r.section("abuse")) {
-    r.only(*t, "abuse.", {"credential_failures_per_minute", "credential_failures_burst"});
-    r.number(*t, "abuse", "credential_failures_per_minute", config.abuse.credential_failures_per_minute, 0,
-             1000000);
-    r.number(*t, "abuse", "credential_failures_burst", config.abuse.credential_failures_burst, 1, 1000000);
-  }
+  if (const auto* t = r.section("abuse")) read_abuse(r, *t, config.abuse);
   if (const auto* t = r.section("log")) {
     r.only(*t, "log.", {"level", "access_log"});
     r.text(*t, "log", "level", config.log.level);

@@ -137,9 +137,68 @@ struct NotifyConfig {
 };
 
 // [abuse]: what protects the service from abuse beyond the anonymous limits of [rdap] (docs/abuse.md).
+// Abuse monitoring of accredited use (docs/abuse.md): every threshold of abuse::MonitorSettings, and what
+// each detector does: "flag", "throttle", "suspend_credential" or "suspend_accreditation".
 struct AbuseConfig {
   unsigned credential_failures_per_minute = 10;  // failed credential checks per client; 0 = unlimited
   unsigned credential_failures_burst = 20;       // failed checks a client may make at once
+  bool monitoring = true;                        // false: no usage is counted and no detector runs
+  std::string node;                              // this node's name in shared usage rows; "" = random
+  unsigned sync_seconds = 10;                    // usage exchanged with the other nodes this often
+  std::string country_database;                  // a MaxMind DB (.mmdb) of countries; "" = none
+  std::string webhook_url;     // cases opened and lifted are announced here (Standard Webhooks); "" = none
+  std::string webhook_secret;  // signs each call; at least 32 bytes with webhook_url
+
+  struct Volume {
+    double factor = 10;             // × the larger of the own and the group's mean hourly volume
+    unsigned floor_per_hour = 500;  // and at least this many in the hour
+    unsigned baseline_days = 14;    // the baselines' span
+    std::string action = "flag";
+  } volume;
+  struct Enumeration {
+    unsigned sequence_run = 50;        // lookups in a row each sorting after the one before
+    unsigned sample = 200;             // the latest lookups the not-found ratio is taken over
+    double not_found_ratio = 0.6;      // of them not found
+    unsigned distinct_per_day = 5000;  // distinct domains in 24 hours
+    std::string one_signal = "flag";
+    std::string two_signals = "suspend_credential";
+  } enumeration;
+  struct Malformed {
+    unsigned per_hour = 100;
+    std::string action = "throttle";
+  } malformed;
+  struct Duplicates {
+    unsigned per_day = 20;
+    std::string action = "throttle";
+  } duplicates;
+  struct FalseUrgent {
+    unsigned count = 3;
+    unsigned days = 30;
+    std::string action = "flag";
+  } false_urgent;
+  struct Purposes {
+    unsigned per_day = 10;
+    std::string action = "flag";
+  } purposes;
+  struct Retention {
+    unsigned overdue = 5;
+    unsigned scan_seconds = 3600;
+    std::string action = "flag";
+  } retention;
+  struct SharedCredential {
+    unsigned addresses = 20;
+    unsigned countries = 3;
+    unsigned minutes = 60;
+    std::string action = "flag";
+  } shared_credential;
+  struct Throttle {
+    unsigned per_minute = 6;
+    unsigned hours = 24;
+  } throttle;
+  struct Escalation {
+    unsigned suspensions = 2;  // 0 = never
+    unsigned days = 30;
+  } escalation;
 };
 
 struct LogConfig {

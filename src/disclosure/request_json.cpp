@@ -51,6 +51,7 @@ void common(json::JsonWriter& out, const model::DisclosureRequest& request, bool
     out.begin_object();
     out.member("criterion", model::to_string(*request.urgent_criterion));
     out.member("statement", request.urgent_statement);
+    if (request.urgent_upheld) out.key("upheld").boolean(*request.urgent_upheld);
     out.end_object();
   }
   if (!request.abuse_type.empty()) out.member("abuse_type", request.abuse_type);

@@ -628,6 +628,10 @@ Result<std::map<std::string, std::size_t>> Requests::overdue_by_accreditation(
   if (!identity::is_staff(who, model::kRoleAdministrator | model::kRoleAuditor)) {
     return fail(ErrorCode::forbidden, "Only administrators and auditors list overdue retention.");
   }
+  return overdue_counts();
+}
+
+Result<std::map<std::string, std::size_t>> Requests::overdue_counts() {
   store::RequestFilter filter;
   filter.retention_overdue_at = clock_.now();
   std::map<std::string, std::size_t> counts;
@@ -636,6 +640,19 @@ Result<std::map<std::string, std::size_t>> Requests::overdue_by_accreditation(
     return true;
   }));
   return counts;
+}
+
+Result<std::uint64_t> Requests::false_urgent_claims(const std::string& user_id, Timestamp since) {
+  store::RequestFilter filter;
+  filter.user_id = user_id;
+  filter.priority = "P1";
+  filter.created_from = since;
+  std::uint64_t count = 0;
+  SSAD_CHECK(store_.requests().for_each(filter, [&](const DisclosureRequest& request) {
+    if (request.urgent_upheld == false) ++count;
+    return true;
+  }));
+  return count;
 }
 
 Result<DisclosureRequest> Requests::cancel(const identity::Authenticated& who, const std::string& id,
@@ -841,6 +858,13 @@ Result<DisclosureRequest> Requests::decide(const identity::Authenticated& who, c
       return fail(ErrorCode::conflict, "Claim the request first; it must be in review.");
     }
     Error wrong{ErrorCode::invalid_input, "The decision names fields it cannot decide (see errors)."};
+    if (ruling.urgent) {
+      if (request.priority != "P1") {
+        wrong.problems.push_back({"/urgent", "Only a P1 request's urgency is ruled on."});
+      } else {
+        request.urgent_upheld = *ruling.urgent;
+      }
+    }
     std::vector<std::string> keys;
     for (std::size_t i = 0; i < ruling.fields.size(); ++i) {
       const FieldRuling& ruled = ruling.fields[i];
@@ -884,6 +908,7 @@ Result<DisclosureRequest> Requests::decide(const identity::Authenticated& who, c
     step.action = "request.decide";
     std::ranges::sort(keys);
     step.detail = {{"decided", join(keys)}, {"disclosed", std::to_string(disclosed)}};
+    if (ruling.urgent) step.detail.emplace_back("urgent_upheld", *ruling.urgent ? "true" : "false");
     if (!has_review(request)) {
       request.status = RequestStatus::decided;
       request.decided = now;

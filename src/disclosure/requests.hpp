@@ -17,6 +17,7 @@
 // Use cases take who is asking (identity::Authenticated) and read the time from the injected clock.
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -79,6 +80,9 @@ struct Ruling {
   std::string minimisation;
   std::string risk;
   std::string safeguards;
+  // A P1 request: whether its urgent criterion held (false counts as a false P1 claim in abuse
+  // monitoring, issue 14); nullopt: not said.
+  std::optional<bool> urgent;
 };
 
 /// One page of requests and the cursor of the next ("" at the end).
@@ -125,6 +129,13 @@ class Requests {
   /// forbidden but for administrators and auditors.
   [[nodiscard]] Result<std::map<std::string, std::size_t>> overdue_by_accreditation(
       const identity::Authenticated& who);
+
+  /// overdue_by_accreditation()'s counts, for abuse monitoring's retention detector (no caller to check).
+  [[nodiscard]] Result<std::map<std::string, std::size_t>> overdue_counts();
+
+  /// How many P1 requests `user_id` filed since `since` a reviewer found not urgent (abuse monitoring's
+  /// false P1 claims).
+  [[nodiscard]] Result<std::uint64_t> false_urgent_claims(const std::string& user_id, Timestamp since);
 
   /// The requestor withdraws an open request. Errors: not_found; conflict when it is not open.
   [[nodiscard]] Result<model::DisclosureRequest> cancel(const identity::Authenticated& who,

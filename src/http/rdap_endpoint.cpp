@@ -108,7 +108,8 @@ RdapEndpoint::RdapEndpoint(const rdap::Service& service, cache::DataVersion& dat
       caching_(!base_url_.empty() && options.cache_bytes > 0),
       cache_(caching_ ? options.cache_bytes : 0),
       authenticator_(options.authenticator),
-      issuers_(std::move(options.issuers)) {
+      issuers_(std::move(options.issuers)),
+      monitor_(options.monitor) {
   if (!base_url_.empty() && base_url_.back() != '/') base_url_ += '/';
 }
 
@@ -132,28 +133,43 @@ rdap::Location RdapEndpoint::location_of(const Request& request) const {
 }
 
 Response RdapEndpoint::handle(const Request& request) {
-  std::optional<Response> answered = answer(request, false);  // not quick: always an answer
+  Observed observed;
+  std::optional<Response> answered = answer(request, false, &observed);  // not quick: always an answer
   Response response =
       answered ? std::move(*answered) : error_response(request.path, Error{ErrorCode::internal, "no answer"});
   if (carries_credentials(request)) {
     response.headers.emplace_back("Cache-Control", "private, no-store");
     response.headers.emplace_back("Vary", "Authorization");
   }
+  record_use(monitor_, request, observed, response.status);
   return response;
 }
 
 std::optional<Response> RdapEndpoint::quick(const Request& request) {
   // With credentials the whole answer waits for handle(), which adds the headers they need.
   if (carries_credentials(request)) return std::nullopt;
-  return answer(request, true);
+  return answer(request, true, nullptr);
 }
 
-std::optional<Response> RdapEndpoint::answer(const Request& request, bool quick) {
+std::optional<Response> RdapEndpoint::answer(const Request& request, bool quick, Observed* observed) {
   if (request.method != "GET") {
     Response refused = error_response(request.path, Error{ErrorCode::method_not_allowed,
                                                           "RDAP answers GET and HEAD only (RFC 7480 §4.1)."});
     refused.headers.emplace_back("Allow", "GET, HEAD");
     return refused;
+  }
+  // Who is asking, first: a requestor's malformed queries count against it too (abuse monitoring). A
+  // request with credentials never reaches the quick path (see quick()).
+  std::optional<identity::Authenticated> user;
+  if (authenticator_ != nullptr && carries_credentials(request)) {
+    if (quick) return std::nullopt;
+    auto who = authenticator_->authenticate(request.header("authorization"));
+    if (!who) return error_response(request.path, who.error());
+    user = std::move(*who);
+    if (user) {
+      if (observed != nullptr) observed->asked_by(*user);
+      if (auto refused = refuse_if_throttled(monitor_, request, *user)) return refused;
+    }
   }
   if (!request.body.empty()) {
     return error_response(request.path, Error{ErrorCode::invalid_input, "An RDAP query carries no body."});
@@ -163,6 +179,16 @@ std::optional<Response> RdapEndpoint::answer(const Request& request, bool quick)
   auto parsed = rdap::parse_request(path, request.query);
   if (!parsed) return error_response(request.path, parsed.error());
   rdap::Query query{std::move(*parsed), location_of(request)};
+  if (observed != nullptr) {
+    if (const auto* domain = std::get_if<rdap::DomainLookup>(&query.request)) {
+      observed->domain = domain->name.ldh;
+    } else if (const auto* nameserver = std::get_if<rdap::NameserverLookup>(&query.request)) {
+      observed->domain = nameserver->name.ldh;
+    } else if (std::holds_alternative<rdap::DomainSearch>(query.request) ||
+               std::holds_alternative<rdap::NameserverSearch>(query.request)) {
+      observed->kind = abuse::Use::Kind::search;
+    }
+  }
   auto authorisation = rdap::parse_authorisation(request.query);
   if (!authorisation) return error_response(request.path, authorisation.error());
   if (authorisation->dnt) {
@@ -179,28 +205,28 @@ std::optional<Response> RdapEndpoint::answer(const Request& request, bool quick)
                                 "(RFC 9560 §4.2.3; /help lists them)."});
   }
 
-  // Who is asking. A request with credentials never reaches the quick path (see quick()).
   identity::Caller caller = identity::Caller::anonymous();
   policy::Ask ask;
-  if (authenticator_ != nullptr && carries_credentials(request)) {
-    if (quick) return std::nullopt;
-    auto who = authenticator_->authenticate(request.header("authorization"));
-    if (!who) return error_response(request.path, who.error());
-    if (const std::optional<identity::Authenticated>& someone = *who; someone) {
-      const identity::Authenticated& user = *someone;
-      // farv1_iss names the provider of the token (RFC 9560 §6): one naming another is an error.
-      if (!authorisation->issuer.empty() && user.credential == identity::CredentialKind::oidc_token &&
-          user.token_issuer != authorisation->issuer) {
-        return error_response(request.path,
-                              Error{ErrorCode::invalid_input,
-                                    "farv1_iss names another identity provider than the token's "
-                                    "(RFC 9560 §6)."});
-      }
-      auto as = identity::caller_for(user, authorisation->purpose, service_.policy().policy());
-      if (!as) return error_response(request.path, as.error());
-      caller = std::move(*as);
-      ask.abuse_type = authorisation->abuse_type;
+  if (user) {
+    // farv1_iss names the provider of the token (RFC 9560 §6): one naming another is an error.
+    if (!authorisation->issuer.empty() && user->credential == identity::CredentialKind::oidc_token &&
+        user->token_issuer != authorisation->issuer) {
+      return error_response(request.path, Error{ErrorCode::invalid_input,
+                                                "farv1_iss names another identity provider than the token's "
+                                                "(RFC 9560 §6)."});
     }
+    auto as = identity::caller_for(*user, authorisation->purpose, service_.policy().policy());
+    if (!as) {
+      // A purpose outside the accreditation (or the token's) is what the purposes detector counts.
+      if (observed != nullptr) observed->purpose_refused = as.error().code == ErrorCode::forbidden;
+      return error_response(request.path, as.error());
+    }
+    caller = std::move(*as);
+    if (observed != nullptr && caller.requestor() != nullptr && caller.requestor()->accreditation) {
+      observed->accreditation_id = caller.requestor()->accreditation->id;
+      observed->group = caller.requestor()->accreditation->group;
+    }
+    ask.abuse_type = authorisation->abuse_type;
   }
 
   // Lookups are cached whole for the anonymous caller only, whose rendering is the same for everyone; a

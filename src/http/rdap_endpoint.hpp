@@ -25,6 +25,7 @@
 #include "cache/response_cache.hpp"
 #include "core/time.hpp"
 #include "http/message.hpp"
+#include "http/monitoring.hpp"
 #include "identity/authenticator.hpp"
 #include "rdap/service.hpp"
 
@@ -40,6 +41,8 @@ struct RdapEndpointOptions {
   const identity::Authenticator* authenticator = nullptr;
   // The token issuers farv1_iss may name (RFC 9560 §4.2.3).
   std::vector<std::string> issuers;
+  // Abuse monitoring of requestors' lookups (it must outlive the endpoint); nullptr: none.
+  abuse::Monitor* monitor = nullptr;
 };
 
 class RdapEndpoint {
@@ -63,8 +66,9 @@ class RdapEndpoint {
 
  private:
   [[nodiscard]] rdap::Location location_of(const Request& request) const;
-  /// With `quick`: nullopt where the service would have to be asked.
-  [[nodiscard]] std::optional<Response> answer(const Request& request, bool quick);
+  /// With `quick`: nullopt where the service would have to be asked. What a requestor asked goes to
+  /// `observed` (nullptr on the quick path, which never serves one).
+  [[nodiscard]] std::optional<Response> answer(const Request& request, bool quick, Observed* observed);
 
   const rdap::Service& service_;
   cache::DataVersion& data_version_;
@@ -75,6 +79,7 @@ class RdapEndpoint {
   cache::ResponseCache cache_;
   const identity::Authenticator* authenticator_;
   std::vector<std::string> issuers_;
+  abuse::Monitor* monitor_;
 };
 
 }  // namespace ssad::http

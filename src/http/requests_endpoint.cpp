@@ -10,6 +10,7 @@
 #include "http/directory_endpoint.hpp"
 #include "http/error_mapping.hpp"
 #include "http/json_body.hpp"
+#include "http/v1_paths.hpp"
 #include "identity/administration.hpp"
 #include "json/json_writer.hpp"
 #include "rdap/request.hpp"
@@ -18,28 +19,7 @@
 namespace ssad::http {
 namespace {
 
-constexpr std::size_t kMaxPage = 1000;
 constexpr std::string_view kRdapPrefix = "/rdap/";
-
-std::vector<std::string_view> segments_of(std::string_view path) {
-  std::vector<std::string_view> out;
-  while (!path.empty()) {
-    if (path.front() == '/') {
-      path.remove_prefix(1);
-      continue;
-    }
-    const std::size_t end = path.find('/');
-    out.push_back(path.substr(0, end));
-    if (end == std::string_view::npos) break;
-    path.remove_prefix(end);
-  }
-  return out;
-}
-
-Error method_not_allowed() {
-  return Error{ErrorCode::method_not_allowed, "Not a method this resource answers."};
-}
-Error no_such_resource() { return Error{ErrorCode::not_found, "no such resource"}; }
 
 bool is_staff(const identity::Authenticated& who) {
   return identity::is_staff(who, model::kRoleReviewer | model::kRoleAdministrator | model::kRoleAuditor);
@@ -52,20 +32,6 @@ Result<std::optional<Timestamp>> instant_parameter(const rdap::QueryParameters& 
   auto parsed = parse_rfc3339(*text);
   if (!parsed) return fail(ErrorCode::invalid_input, std::string(name) + " must be an RFC 3339 date-time");
   return std::optional<Timestamp>(*parsed);
-}
-
-Result<store::Page> page_of(const rdap::QueryParameters& query) {
-  store::Page page;
-  if (const std::string* after = rdap::find_parameter(query, "after")) page.after = *after;
-  if (const std::string* limit = rdap::find_parameter(query, "limit")) {
-    std::size_t n = 0;
-    const auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), n);
-    if (ec != std::errc() || end != limit->data() + limit->size() || n == 0 || n > kMaxPage) {
-      return fail(ErrorCode::invalid_input, "limit must be a whole number from 1 to 1000");
-    }
-    page.limit = n;
-  }
-  return page;
 }
 
 Result<store::RequestFilter> filter_of(const rdap::QueryParameters& query) {
@@ -161,8 +127,15 @@ Result<disclosure::Ruling> ruling_of(std::string_view body) {
   disclosure::Ruling ruling;
   for (const auto& member : document.GetObject()) {
     const std::string_view name(member.name.GetString(), member.name.GetStringLength());
-    if (name != "fields" && name != "balancing_test") {
-      problems.problems.push_back({"/", "Unknown member; the members are: fields, balancing_test."});
+    if (name != "fields" && name != "balancing_test" && name != "urgent") {
+      problems.problems.push_back({"/", "Unknown member; the members are: fields, balancing_test, urgent."});
+    }
+  }
+  if (const auto urgent = document.FindMember("urgent"); urgent != document.MemberEnd()) {
+    if (urgent->value.IsBool()) {
+      ruling.urgent = urgent->value.GetBool();
+    } else {
+      problems.problems.push_back({"/urgent", "Must be true or false."});
     }
   }
   const auto fields = document.FindMember("fields");
@@ -236,16 +209,35 @@ Result<disclosure::Ruling> ruling_of(std::string_view body) {
 
 RequestsEndpoint::RequestsEndpoint(const identity::Authenticator& authenticator,
                                    disclosure::Requests& requests, rdap::Settings rdap_settings,
-                                   std::string base_url)
+                                   std::string base_url, abuse::Monitor* monitor)
     : authenticator_(authenticator),
       requests_(requests),
       rdap_settings_(std::move(rdap_settings)),
-      base_url_(std::move(base_url)) {}
+      base_url_(std::move(base_url)),
+      monitor_(monitor) {}
 
 Response RequestsEndpoint::handle(const Request& request) const {
   auto who = authenticated_user(authenticator_, request);
   if (!who) return error_response(request.path, who.error());
-  auto answered = answer(request, *who);
+  // Filings and disclosure reads are what abuse monitoring counts of a requestor, and what a throttle
+  // slows down.
+  Observed observed;
+  {
+    const std::vector<std::string_view> at = segments_of(request.path);
+    const bool filing = at.size() == 2 && at[1] == "requests" && request.method == "POST";
+    const bool reading = at.size() == 4 && at[1] == "requests" && at[3] == "disclosure";
+    if (filing || reading) {
+      observed.asked_by(*who);
+      observed.kind = filing ? abuse::Use::Kind::filing : abuse::Use::Kind::read;
+      if (observed.requestor) {
+        if (auto refused = refuse_if_throttled(monitor_, request, *who)) return std::move(*refused);
+      } else {
+        observed = {};
+      }
+    }
+  }
+  auto answered = answer(request, *who, observed.requestor ? &observed : nullptr);
+  record_use(monitor_, request, observed, answered ? answered->status : status_of(answered.error().code));
   if (answered) return std::move(*answered);
   Response refused = error_response(request.path, answered.error());
   if (answered.error().code == ErrorCode::method_not_allowed) {
@@ -281,7 +273,8 @@ Result<std::string> RequestsEndpoint::rdap_document(const Request& request,
   return rdap::top_level(out.view(), {rdap::kProfile, rdap::kGuide}, redacted, context, true);
 }
 
-Result<Response> RequestsEndpoint::answer(const Request& request, const identity::Authenticated& who) const {
+Result<Response> RequestsEndpoint::answer(const Request& request, const identity::Authenticated& who,
+                                          Observed* observed) const {
   const auto query = rdap::parse_query(request.query);
   if (!query) return fail(ErrorCode::invalid_input, "malformed query string");
   const std::vector<std::string_view> at = segments_of(request.path);  // "v1", "requests", id, action, n
@@ -338,6 +331,27 @@ Result<Response> RequestsEndpoint::answer(const Request& request, const identity
   if (at.size() == 2) {
     if (post) {
       SSAD_TRY(view, requests_.create(who, request.body));
+      if (observed != nullptr) {
+        const model::DisclosureRequest& filed = view.request;
+        observed->domain = filed.domain;
+        observed->accreditation_id = filed.accreditation_id;
+        observed->group = filed.group;
+        std::vector<std::string> keys;
+        for (const model::RequestedField& field : filed.fields) {
+          keys.push_back(field.key);
+          // Asked under an accreditation that does not permit the purpose or basis: counted as such
+          // (the filing still goes to a reviewer).
+          if (const catalog::Field* known = catalog::find_field(field.key); known != nullptr) {
+            const policy::Reason reason = view.decision[*known].reason;
+            if (reason == policy::Reason::purpose_not_permitted ||
+                reason == policy::Reason::basis_not_permitted) {
+              observed->purpose_refused = !filed.accreditation_id.empty();
+            }
+          }
+        }
+        observed->fingerprint =
+            disclosure_fingerprint(filed.domain, filed.purpose, filed.lawful_basis, std::move(keys));
+      }
       json::JsonWriter out;
       out.begin_object();
       out.key("request");
@@ -377,6 +391,11 @@ Result<Response> RequestsEndpoint::answer(const Request& request, const identity
   if (action == "disclosure" && at.size() == 4) {
     if (!get) return std::unexpected(method_not_allowed());
     SSAD_TRY(view, requests_.read(who, id, true));
+    if (observed != nullptr) {
+      observed->domain = view.request.domain;
+      observed->accreditation_id = view.request.accreditation_id;
+      observed->group = view.request.group;
+    }
     json::JsonWriter out;
     out.begin_object();
     out.member("request", view.request.id);
@@ -436,6 +455,13 @@ Result<Response> RequestsEndpoint::answer(const Request& request, const identity
   } else if (action == "decision") {
     SSAD_TRY(ruling, ruling_of(request.body));
     changed = requests_.decide(who, id, ruling);
+    // A false P1 claim: abuse monitoring counts the requestor's within its window.
+    if (changed && ruling.urgent == false && monitor_ != nullptr && monitor_->enabled()) {
+      const auto days = std::chrono::days(monitor_->settings().false_urgent.days);
+      if (auto claims = requests_.false_urgent_claims(changed->user_id, requests_.now() - days); claims) {
+        monitor_->note_false_urgent(changed->user_id, changed->org_id, changed->accreditation_id, *claims);
+      }
+    }
   } else if (action == "confidentiality") {
     // JsonBody parses iteratively: the default parser recurses once per nesting level.
     SSAD_TRY(body, JsonBody::parse(request.body, {"accept", "note"}));

@@ -24,6 +24,7 @@
 
 #include "disclosure/requests.hpp"
 #include "http/message.hpp"
+#include "http/monitoring.hpp"
 #include "identity/authenticator.hpp"
 #include "rdap/render.hpp"
 
@@ -33,14 +34,17 @@ class RequestsEndpoint {
  public:
   /// References must outlive the endpoint. `base_url` is the public URL of /rdap/ the embedded RDAP
   /// documents link to ("" = built from the request's Host).
+  /// `monitor`: abuse monitoring of filings and disclosure reads (nullptr: none).
   RequestsEndpoint(const identity::Authenticator& authenticator, disclosure::Requests& requests,
-                   rdap::Settings rdap_settings, std::string base_url);
+                   rdap::Settings rdap_settings, std::string base_url, abuse::Monitor* monitor = nullptr);
 
   /// Answers a request for a path under /v1/requests or /v1/retention. Thread-safe.
   [[nodiscard]] Response handle(const Request& request) const;
 
  private:
-  [[nodiscard]] Result<Response> answer(const Request& request, const identity::Authenticated& who) const;
+  /// What a requestor filed or read goes to `observed` (nullptr: not counted).
+  [[nodiscard]] Result<Response> answer(const Request& request, const identity::Authenticated& who,
+                                        Observed* observed) const;
   // The RDAP domain object of the view's registration and decision. Errors: internal when the view has
   // no registration (the use case read none).
   [[nodiscard]] Result<std::string> rdap_document(const Request& request,
@@ -50,6 +54,7 @@ class RequestsEndpoint {
   disclosure::Requests& requests_;
   rdap::Settings rdap_settings_;
   std::string base_url_;
+  abuse::Monitor* monitor_;
 };
 
 }  // namespace ssad::http

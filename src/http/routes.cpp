@@ -116,6 +116,11 @@ Router make_routes(FrontDoors doors) {
     checked->prefix("/v1/retention");
     checked->exact("/v1/stats");
   }
+  if (doors.abuse != nullptr) {
+    router.prefix("/v1/abuse",
+                  [endpoint = doors.abuse](const Request& request) { return endpoint->handle(request); });
+    checked->prefix("/v1/abuse");
+  }
   if (doors.policy != nullptr) {
     router.exact("/v1/policy/explain",
                  [endpoint = doors.policy](const Request& request) { return endpoint->handle(request); });

@@ -14,6 +14,7 @@
 // them here; tests build the same table.
 
 #include "abuse/rate_limiter.hpp"
+#include "http/abuse_endpoint.hpp"
 #include "http/audit_endpoint.hpp"
 #include "http/directory_endpoint.hpp"
 #include "http/health.hpp"
@@ -49,6 +50,8 @@ struct FrontDoors {
   const PolicyEndpoint* policy = nullptr;
   // "/v1/requests" and "/v1/retention" and below; none: 404.
   const RequestsEndpoint* requests = nullptr;
+  // "/v1/abuse" and below (abuse monitoring's cases); none: 404.
+  const AbuseEndpoint* abuse = nullptr;
   // "/metrics" (Prometheus text format 0.0.4, http/route_metrics.hpp); none: 404.
   const MetricsRegistry* metrics = nullptr;
 };

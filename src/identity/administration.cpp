@@ -141,6 +141,15 @@ Result<NewApiKey> Administration::create_key(const Authenticated& who, const std
     store::Page page;
     page.limit = 1000;
     SSAD_TRY(keys, reader_.api_keys(who.user.id, page));
+    // A credential suspended for suspected abuse (docs/abuse.md) is not got round with a fresh one: not
+    // even by revoking the suspended key first, which keeps its suspension until an administrator lifts it.
+    if (who.user.tokens_suspended || std::any_of(keys.begin(), keys.end(), [](const model::ApiKey& key) {
+          return key.suspended.has_value();
+        })) {
+      return fail(ErrorCode::forbidden,
+                  "A credential of yours is suspended for suspected abuse: you cannot make keys until the "
+                  "operator lifts the suspension.");
+    }
     const auto in_force = std::count_if(keys.begin(), keys.end(), [&](const model::ApiKey& key) {
       return !key.revoked && (!key.expires || *key.expires > now);
     });

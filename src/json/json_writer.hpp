@@ -42,6 +42,8 @@ class JsonWriter {
     key(name);
     string(value);
   }
+  /// A JSON value written as it is: only for text this program wrote as JSON itself (never input).
+  void raw(std::string_view json) { writer_.RawValue(json.data(), json.size(), rapidjson::kObjectType); }
   /// An empty object, as a jCard property's parameters.
   void empty_object() {
     begin_object();

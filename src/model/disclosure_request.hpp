@@ -185,9 +185,12 @@ struct DisclosureRequest {
   std::string priority;      // "P1", "P2", "P3"
   std::optional<UrgentCriterion> urgent_criterion;  // P1 only
   std::string urgent_statement;                     // P1 only: why the criterion holds
-  std::string abuse_type;                           // "phishing", …; empty when not said
-  std::string justification;                        // the rationale: why, and why necessary
-  std::string terms_version;                        // the terms of use accepted with it
+  // P1 only, once a reviewer said so: whether the urgent criterion held. false is a false P1 claim, which
+  // abuse monitoring counts (issue 14).
+  std::optional<bool> urgent_upheld;
+  std::string abuse_type;     // "phishing", …; empty when not said
+  std::string justification;  // the rationale: why, and why necessary
+  std::string terms_version;  // the terms of use accepted with it
   std::vector<RequestedField> fields;
   std::vector<Evidence> evidence;
   Confidentiality confidentiality;

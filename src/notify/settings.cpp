@@ -38,8 +38,14 @@ Result<std::unique_ptr<Dispatcher>> make_dispatcher(const config::Config& config
                                                     const Clock& clock) {
   SSAD_TRY(smtp, smtp_settings(config.smtp));
   EmailSender email = config.smtp.url.empty() ? EmailSender() : smtp_sender(std::move(smtp));
+  std::vector<WebhookSettings> webhooks = webhook_settings(config.webhook);
+  // Abuse monitoring's alerts go to a webhook of their own (docs/abuse.md), with the same timeout.
+  if (!config.abuse.webhook_url.empty()) {
+    webhooks.push_back(WebhookSettings{config.abuse.webhook_url, config.abuse.webhook_secret,
+                                       std::chrono::seconds(config.webhook.timeout_seconds)});
+  }
   return std::make_unique<Dispatcher>(outbox, clock, std::move(email), http_webhook_sender(),
-                                      webhook_settings(config.webhook), dispatcher_settings(config));
+                                      std::move(webhooks), dispatcher_settings(config));
 }
 
 }  // namespace ssad::notify

@@ -160,6 +160,12 @@ class Members {
     return text(name);
   }
 
+  /// A boolean member added to format 1 later: absent reads nullopt.
+  std::optional<bool> optional_boolean(const char* name) const {
+    if (object_ == nullptr || !object_->HasMember(name)) return std::nullopt;
+    return boolean(name);
+  }
+
   std::int64_t integer(const char* name) const {
     const rapidjson::Value* v = member(name);
     if (v == nullptr) return 0;
@@ -402,6 +408,7 @@ model::DisclosureRequest read_request(const Members& m) {
   r.priority = m.text("priority");
   r.urgent_criterion = m.optional_enumerator("urgent_criterion", model::parse_urgent_criterion);
   r.urgent_statement = m.text("urgent_statement");
+  r.urgent_upheld = m.optional_boolean("urgent_upheld");
   r.abuse_type = m.text("abuse_type");
   r.justification = m.text("justification");
   r.terms_version = m.text("terms_version");
@@ -459,6 +466,7 @@ std::string encode(const model::DisclosureRequest& r) {
     out.null();
   }
   out.member("urgent_statement", r.urgent_statement);
+  if (r.urgent_upheld) out.key("urgent_upheld").boolean(*r.urgent_upheld);
   out.member("abuse_type", r.abuse_type);
   out.member("justification", r.justification);
   out.member("terms_version", r.terms_version);

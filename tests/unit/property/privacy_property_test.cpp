@@ -1120,6 +1120,17 @@ class PropertyRun {
   // Who the endpoint takes the caller to be, and what it asks.
   Asking asking(const Probe& probe, const identity::Authenticator& authenticator) const {
     Asking out;
+    // Credentials are checked first (a requestor's malformed queries count against it in abuse
+    // monitoring), then the query's parameters.
+    std::optional<identity::Authenticated> user;
+    if (probe.authorization) {
+      auto who = authenticator.authenticate(*probe.authorization);
+      if (!who) {
+        out.refused = status_of(who.error().code);
+        return out;
+      }
+      user = std::move(*who);
+    }
     if (probe.abuse_type && !policy::is_abuse_type(*probe.abuse_type)) {
       out.refused = 400;
       return out;
@@ -1132,13 +1143,8 @@ class PropertyRun {
       out.refused = 400;
       return out;
     }
-    if (!probe.authorization) return out;
-    auto who = authenticator.authenticate(*probe.authorization);
-    if (!who) {
-      out.refused = status_of(who.error().code);
-      return out;
-    }
-    if (!*who) return out;
+    if (!user) return out;
+    const std::optional<identity::Authenticated>* who = &user;
     auto as = identity::caller_for(**who, probe.purpose.value_or(""), *rules_);
     if (!as) {
       out.refused = status_of(as.error().code);
