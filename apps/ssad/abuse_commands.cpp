@@ -121,7 +121,7 @@ void add_abuse_commands(CLI::App& app, Common& common, int& exit_code) {
   lift->callback([options, &common, &exit_code] {
     exit_code = with_store(common, [&](const config::Config& config, store::Store& store) {
       const SystemClock clock;
-      abuse::Enforcement enforcement(store, clock, enforcement_settings(config));
+      abuse::Enforcement enforcement(store, clock, abuse::enforcement_settings(config.abuse));
       abuse::Cases abuse_cases(store, enforcement, nullptr);
       auto lifted = abuse_cases.lift_as(audit::console_operator(), options->id, options->reason);
       if (!lifted) return report_error(lifted.error());

@@ -32,40 +32,6 @@ model::Operator operator_of(const config::Config& config) {
   return config.rdap.mode == "registrar" ? model::Operator::registrar : model::Operator::registry;
 }
 
-abuse::MonitorSettings monitor_settings(const config::Config& config) {
-  const config::AbuseConfig& in = config.abuse;
-  // Checked when the config was read: only the four spellings get here.
-  const auto action = [](const std::string& text) {
-    return store::parse_abuse_action(text).value_or(store::AbuseAction::flag);
-  };
-  abuse::MonitorSettings out;
-  out.enabled = in.monitoring;
-  out.node = in.node;
-  out.sync_interval = std::chrono::seconds(in.sync_seconds);
-  out.volume = {in.volume.factor, in.volume.floor_per_hour, in.volume.baseline_days,
-                action(in.volume.action)};
-  out.enumeration = {in.enumeration.sequence_run,       in.enumeration.sample,
-                     in.enumeration.not_found_ratio,    in.enumeration.distinct_per_day,
-                     action(in.enumeration.one_signal), action(in.enumeration.two_signals)};
-  out.malformed = {in.malformed.per_hour, action(in.malformed.action)};
-  out.duplicates = {in.duplicates.per_day, action(in.duplicates.action)};
-  out.false_urgent = {in.false_urgent.count, in.false_urgent.days, action(in.false_urgent.action)};
-  out.purposes = {in.purposes.per_day, action(in.purposes.action)};
-  out.retention = {in.retention.overdue, std::chrono::seconds(in.retention.scan_seconds),
-                   action(in.retention.action)};
-  out.shared_credential = {in.shared_credential.addresses, in.shared_credential.countries,
-                           std::chrono::minutes(in.shared_credential.minutes),
-                           action(in.shared_credential.action)};
-  out.throttle = {static_cast<double>(in.throttle.per_minute), std::chrono::hours(in.throttle.hours)};
-  return out;
-}
-
-abuse::EnforcementSettings enforcement_settings(const config::Config& config) {
-  return {.webhook_url = config.abuse.webhook_url,
-          .escalate_after = config.abuse.escalation.suspensions,
-          .escalation_days = config.abuse.escalation.days};
-}
-
 disclosure::RequestSettings request_settings(const config::Config& config, disclosure::Deadlines deadlines) {
   disclosure::RequestSettings settings;
   const config::RequestsConfig& q = config.requests;

@@ -6,8 +6,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include "abuse/enforcement.hpp"
-#include "abuse/settings.hpp"
 #include "config/config.hpp"
 #include "core/error.hpp"
 #include "disclosure/requests.hpp"
@@ -39,11 +37,6 @@ void add_common(CLI::App* command, Common& common);
 /// The disclosure request workflow's settings from [requests], [smtp] and [webhook], with `deadlines`.
 [[nodiscard]] disclosure::RequestSettings request_settings(const config::Config& config,
                                                            disclosure::Deadlines deadlines);
-
-/// Abuse monitoring's thresholds and actions from [abuse] (the config has checked every action's spelling).
-[[nodiscard]] abuse::MonitorSettings monitor_settings(const config::Config& config);
-/// What carrying out a case needs from [abuse]: the alerts' webhook and the escalation.
-[[nodiscard]] abuse::EnforcementSettings enforcement_settings(const config::Config& config);
 
 /// A date option: YYYY-MM-DD (the whole day, UTC: as an end, the next midnight, so that the day is
 /// included) or an RFC 3339 instant. Errors: invalid_input.

@@ -379,8 +379,8 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     if (!opened) return report_error(opened.error());
     countries = std::move(*opened);
   }
-  abuse::Enforcement enforcement(store, clock, enforcement_settings(config));
-  abuse::Monitor monitor(store, clock, monitor_settings(config), &enforcement, countries.get());
+  abuse::Enforcement enforcement(store, clock, abuse::enforcement_settings(config.abuse));
+  abuse::Monitor monitor(store, clock, abuse::monitor_settings(config.abuse), &enforcement, countries.get());
   abuse::Cases abuse_cases(store, enforcement, &monitor);
   const http::AbuseEndpoint abuse_endpoint(authenticator, abuse_cases);
   const http::AuditEndpoint audit_endpoint(

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "audit/entry.hpp"
+#include "config/config.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "store/abuse_store.hpp"
@@ -61,6 +62,9 @@ class Enforcement {
   const Clock& clock_;
   EnforcementSettings settings_;
 };
+
+/// What [abuse] of ssad.toml sets for carrying out cases: the alerts' webhook and the escalation.
+[[nodiscard]] EnforcementSettings enforcement_settings(const config::AbuseConfig& config);
 
 /// The audit actor of the monitor's own acts.
 [[nodiscard]] audit::Actor monitor_actor();

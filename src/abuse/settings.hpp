@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "config/config.hpp"
 #include "store/abuse_store.hpp"
 
 namespace ssad::abuse {
@@ -87,5 +88,8 @@ struct MonitorSettings {
   } throttle;
   // The escalation to an accreditation's suspension is EnforcementSettings' (abuse/enforcement.hpp).
 };
+
+/// The thresholds and actions [abuse] of ssad.toml sets (the config has checked every action's spelling).
+[[nodiscard]] MonitorSettings monitor_settings(const config::AbuseConfig& config);
 
 }  // namespace ssad::abuse
