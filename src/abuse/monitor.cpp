@@ -181,13 +181,28 @@ struct Monitor::Usage {
     return sum;
   }
 
-  [[nodiscard]] bool remembered(const std::string& key, Timestamp now) const {
-    return std::any_of(memo.begin(), memo.end(),
-                       [&](const auto& entry) { return entry.first == key && entry.second > now; });
-  }
-  void remember(const std::string& key, Timestamp until) {
+  /// Whether `finding` is to be carried out: not when the same detector took the same action on this
+  /// requestor within the last kMemo (whichever of its credentials it was on: a requestor does not earn
+  /// a second case by switching keys on evidence a case has used already). A finding that does more than
+  /// flag uses its evidence up: the sweep and the not-found sample start again, so that another credential
+  /// of the requestor is judged by what is done with it from now on.
+  [[nodiscard]] bool take(const Finding& finding, Timestamp now) {
+    std::string key = finding.detector;
+    key += ':';
+    key += to_string(finding.action);
+    if (std::any_of(memo.begin(), memo.end(),
+                    [&](const auto& entry) { return entry.first == key && entry.second > now; })) {
+      return false;
+    }
     std::erase_if(memo, [&](const auto& entry) { return entry.first == key; });
-    memo.emplace_back(key, until);
+    memo.emplace_back(std::move(key), now + kMemo);
+    if (finding.detector == "enumeration" && finding.action != store::AbuseAction::flag) {
+      std::fill(sample_bits.begin(), sample_bits.end(), 0);
+      sample_next = sample_seen = sample_ones = 0;
+      run = 0;
+      last_domain.clear();
+    }
+    return true;
   }
 
   [[nodiscard]] std::size_t bytes() const {
@@ -535,12 +550,7 @@ void Monitor::record(const Use& use) {
     }
 
     Detectors(settings_, now, threshold).run(u, use.user_id, distinct_due, findings);
-    std::erase_if(findings, [&](const Finding& f) {
-      const std::string key = dedupe_key(f.detector, f.action, subject_of(f.user_id, f.credential_id));
-      if (u.remembered(key, now)) return true;
-      u.remember(key, now + kMemo);
-      return false;
-    });
+    std::erase_if(findings, [&](const Finding& f) { return !u.take(f, now); });
   }
   carry_out(std::move(findings));
 }
@@ -767,10 +777,7 @@ Result<void> Monitor::read_usage(Timestamp now) {
     std::vector<Finding> found;
     Detectors(settings_, now, threshold).run(u, user, true, found);
     for (Finding& f : found) {
-      const std::string key = dedupe_key(f.detector, f.action, subject_of(f.user_id, f.credential_id));
-      if (u.remembered(key, now)) continue;
-      u.remember(key, now + kMemo);
-      findings.push_back(std::move(f));
+      if (u.take(f, now)) findings.push_back(std::move(f));
     }
   }
   carry_out(std::move(findings));

@@ -31,6 +31,7 @@ http::Response WireClient::exchange(const http::Request& request) {
     host = host || beast::iequals(name, "host");
   }
   if (!host) out.set(bhttp::field::host, "localhost");
+  out.body() = request.body;
   out.keep_alive(true);
   out.prepare_payload();
   bhttp::write(impl_->socket, out);

@@ -18,7 +18,7 @@ class WireClient {
   WireClient(const WireClient&) = delete;
   WireClient& operator=(const WireClient&) = delete;
 
-  /// Sends `request` (its method, target and headers; a Host header is added when it has none) and
+  /// Sends `request` (its method, target, headers and body; a Host header is added when it has none) and
   /// returns the response as received: status, every header field and the body.
   [[nodiscard]] http::Response exchange(const http::Request& request);
 
