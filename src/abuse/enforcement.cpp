@@ -101,6 +101,8 @@ Result<std::optional<store::AbuseCase>> Enforcement::open(store::AbuseCase abuse
   store::CaseFilter filter;
   filter.org_id = opened->org_id;
   filter.actions = {store::AbuseAction::suspend_credential};
+  // A suspension an administrator lifted (a false positive) does not count towards the escalation.
+  filter.states = {store::CaseState::open};
   filter.opened_from = now - std::chrono::days(settings_.escalation_days);
   store::Page page;
   page.limit = settings_.escalate_after;

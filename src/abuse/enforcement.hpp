@@ -40,9 +40,9 @@ class Enforcement {
   /// Opens `abuse_case` (its id, opened time and state are set here) and carries out its action, unless
   /// a case with its dedupe key is open already: then nothing changes and the result is nullopt. A
   /// suspension of a credential with none named, or of an accreditation with none named, is opened as a
-  /// flag. When the case suspends a credential and `escalate_after` of the organisation's credentials have
-  /// been suspended within `escalation_days`, the accreditation it names is suspended too (a second
-  /// case). Errors: unavailable when the store cannot commit.
+  /// flag. When the case suspends a credential and `escalate_after` of the organisation's credentials are
+  /// suspended by cases opened within `escalation_days` and not lifted, the accreditation it names is
+  /// suspended too (a second case). Errors: unavailable when the store cannot commit.
   [[nodiscard]] Result<std::optional<store::AbuseCase>> open(store::AbuseCase abuse_case);
 
   /// An administrator lifts an open case: a throttle ends, a suspended credential or accreditation works
