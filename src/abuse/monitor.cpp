@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <deque>
 #include <random>
 
@@ -344,9 +345,9 @@ class Detectors {
         return static_cast<std::uint64_t>(
             std::count_if(seen.begin(), seen.end(), [&](const auto& s) { return s.last >= from; }));
       };
-      const std::uint64_t addresses =
-          std::max(live(credential.addresses),
-                   merged ? static_cast<std::uint64_t>(recent.addresses.estimate() + 0.5) : std::uint64_t{0});
+      const std::uint64_t addresses = std::max(
+          live(credential.addresses),
+          merged ? static_cast<std::uint64_t>(std::llround(recent.addresses.estimate())) : std::uint64_t{0});
       const std::uint64_t countries =
           std::max(live(credential.countries),
                    merged ? static_cast<std::uint64_t>(recent.countries.size()) : std::uint64_t{0});
@@ -625,8 +626,9 @@ void Monitor::carry_out(std::vector<Finding> findings) {
       spdlog::error("abuse: a {} case could not be opened ({})", f.detector, opened.error().message);
       continue;
     }
-    if (*opened && (*opened)->action == store::AbuseAction::throttle) {
-      const store::AbuseCase& t = **opened;
+    if (const std::optional<store::AbuseCase>& made = *opened;
+        made.has_value() && made->action == store::AbuseAction::throttle) {
+      const store::AbuseCase& t = *made;
       const std::unique_lock lock(throttle_mutex_);
       throttles_[subject_of(t.user_id, t.credential_id)] =
           ThrottleState{t.id, t.until.value_or(clock_.now()), std::max(1.0, settings_.throttle.per_minute),

@@ -862,7 +862,7 @@ Result<DisclosureRequest> Requests::decide(const identity::Authenticated& who, c
       if (request.priority != "P1") {
         wrong.problems.push_back({"/urgent", "Only a P1 request's urgency is ruled on."});
       } else {
-        request.urgent_upheld = *ruling.urgent;
+        request.urgent_upheld = ruling.urgent;
       }
     }
     std::vector<std::string> keys;

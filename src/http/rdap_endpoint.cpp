@@ -222,9 +222,11 @@ std::optional<Response> RdapEndpoint::answer(const Request& request, bool quick,
       return error_response(request.path, as.error());
     }
     caller = std::move(*as);
-    if (observed != nullptr && caller.requestor() != nullptr && caller.requestor()->accreditation) {
-      observed->accreditation_id = caller.requestor()->accreditation->id;
-      observed->group = caller.requestor()->accreditation->group;
+    if (const identity::Requestor* asking = caller.requestor(); observed != nullptr && asking != nullptr) {
+      if (const std::optional<model::Accreditation>& under = asking->accreditation; under.has_value()) {
+        observed->accreditation_id = under->id;
+        observed->group = under->group;
+      }
     }
     ask.abuse_type = authorisation->abuse_type;
   }
