@@ -1,5 +1,7 @@
 #include "abuse/enforcement.hpp"
 
+#include <utility>
+
 #include <spdlog/spdlog.h>
 
 #include "audit/log.hpp"
@@ -92,7 +94,7 @@ Enforcement::Enforcement(store::Store& store, const Clock& clock, EnforcementSet
     : store_(store), clock_(clock), settings_(std::move(settings)) {}
 
 Result<std::optional<store::AbuseCase>> Enforcement::open(store::AbuseCase abuse_case) {
-  SSAD_TRY(opened, open_one(abuse_case));
+  SSAD_TRY(opened, open_one(std::move(abuse_case)));
   if (!opened || opened->action != store::AbuseAction::suspend_credential || settings_.escalate_after == 0 ||
       opened->accreditation_id.empty()) {
     return opened;
