@@ -29,6 +29,7 @@
 #include "abuse/enforcement.hpp"
 #include "abuse/monitor.hpp"
 #include "abuse/rate_limiter.hpp"
+#include "abuse/settings.hpp"
 #include "audit/log.hpp"
 #include "cache/data_version.hpp"
 #include "disclosure/requests.hpp"
@@ -113,15 +114,17 @@ class V1ApiTest : public ::testing::Test {
     return settings;
   }
 
-  // Abuse monitoring's thresholds, as apps/ssad/cli.cpp's monitor_settings() builds them from an [abuse]
-  // table that sets none: the defaults. Called once, by SetUp().
+  // Abuse monitoring's thresholds, as `ssad serve` builds them from an ssad.toml without [abuse]: the
+  // shipped defaults. Called once, by SetUp().
   virtual abuse::MonitorSettings monitor_settings() {
-    abuse::MonitorSettings settings;
+    abuse::MonitorSettings settings = abuse::monitor_settings(config::AbuseConfig{});
     settings.node = "v1-api-test";
     return settings;
   }
-  // What carrying out a case needs: no webhook, the default escalation. Called once, by SetUp().
-  virtual abuse::EnforcementSettings enforcement_settings() { return {}; }
+  // What carrying out a case needs, likewise: no webhook, the default escalation. Called once, by SetUp().
+  virtual abuse::EnforcementSettings enforcement_settings() {
+    return abuse::enforcement_settings(config::AbuseConfig{});
+  }
 
   // A request as the server hands it to the router.
   static Request request(std::string method, const std::string& target, const std::string& key = "",
