@@ -1,8 +1,11 @@
 #include "abuse/enforcement.hpp"
 
+#include <utility>
+
 #include <spdlog/spdlog.h>
 
 #include "audit/log.hpp"
+#include "core/text_check.hpp"
 #include "identity/credentials.hpp"
 #include "json/json_writer.hpp"
 
@@ -11,6 +14,7 @@ namespace {
 
 constexpr auto kQuietAfterLift = std::chrono::hours(1);  // the same finding is not opened again so soon
 constexpr std::size_t kMaxEvidenceBytes = 4000;          // an audit detail value holds 4096 at most
+constexpr std::size_t kMaxReasonBytes = 500;             // a lift's reason, as the directory's reasons
 
 // A token's credential id is "iss#sub"; an API key's is its id.
 bool is_token(const std::string& credential_id) { return credential_id.find('#') != std::string::npos; }
@@ -211,6 +215,15 @@ Result<std::optional<store::AbuseCase>> Enforcement::open_one(store::AbuseCase c
 Result<store::AbuseCase> Enforcement::lift(const audit::Actor& by, const std::string& id,
                                            const std::string& reason) {
   if (reason.empty()) return fail(ErrorCode::invalid_input, "a reason is required to lift a case");
+  // The same bounds as every other reason an administrator gives (identity/directory.cpp), checked
+  // before the audit entry would refuse it with a message about its detail.
+  if (reason.size() > kMaxReasonBytes) {
+    return fail(ErrorCode::invalid_input,
+                "reason is longer than " + std::to_string(kMaxReasonBytes) + " bytes");
+  }
+  if (auto checked = check_text_value(reason); !checked) {
+    return std::unexpected(with_context(checked.error(), "reason: "));
+  }
   const Timestamp now = clock_.now();
   SSAD_TRY(c, store_.abuse().abuse_case(id));
   if (c.state != store::CaseState::open) {

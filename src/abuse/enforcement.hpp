@@ -47,7 +47,8 @@ class Enforcement {
 
   /// An administrator lifts an open case: a throttle ends, a suspended credential or accreditation works
   /// again (unless another open case still suspends it), a flag is dismissed. Errors: not_found;
-  /// conflict when the case is not open; invalid_input without a reason.
+  /// conflict when the case is not open; invalid_input without a reason, or with one over 500 bytes or
+  /// holding a character check_text_value() refuses.
   [[nodiscard]] Result<store::AbuseCase> lift(const audit::Actor& by, const std::string& id,
                                               const std::string& reason);
 

@@ -14,6 +14,9 @@
 
 #include <gtest/gtest.h>
 
+#include "abuse/enforcement.hpp"
+#include "abuse/settings.hpp"
+
 namespace ssad::config {
 namespace {
 
@@ -357,6 +360,197 @@ credential_failures_burst = 6
   EXPECT_EQ(parse_config("abuse = 1\n").error().message, "ssad.toml: abuse: must be a table ([abuse])");
 }
 
+// Issue 14: [abuse]'s monitoring keys default to what abuse::MonitorSettings and EnforcementSettings hold
+// (apps/ssad/cli.cpp copies one into the other), so that an [abuse] table setting nothing changes nothing.
+TEST(ConfigTest, AbuseMonitoringDefaultsAreTheMonitorsOwn) {
+  const AbuseConfig a = parse_config("").value().abuse;
+  const abuse::MonitorSettings m;
+  const abuse::EnforcementSettings e;
+  EXPECT_EQ(a.monitoring, m.enabled);
+  EXPECT_EQ(a.node, m.node);
+  EXPECT_EQ(a.sync_seconds, m.sync_interval.count());
+  EXPECT_EQ(a.country_database, "");
+  EXPECT_EQ(a.webhook_url, e.webhook_url);
+  EXPECT_EQ(a.webhook_secret, "");
+  EXPECT_EQ(a.volume.factor, m.volume.factor);
+  EXPECT_EQ(a.volume.floor_per_hour, m.volume.floor_per_hour);
+  EXPECT_EQ(a.volume.baseline_days, m.volume.baseline_days);
+  EXPECT_EQ(a.volume.action, "flag");
+  EXPECT_EQ(m.volume.action, store::AbuseAction::flag);
+  EXPECT_EQ(a.enumeration.sequence_run, m.enumeration.sequence_run);
+  EXPECT_EQ(a.enumeration.sample, m.enumeration.sample);
+  EXPECT_EQ(a.enumeration.not_found_ratio, m.enumeration.not_found_ratio);
+  EXPECT_EQ(a.enumeration.distinct_per_day, m.enumeration.distinct_per_day);
+  EXPECT_EQ(a.enumeration.one_signal, "flag");
+  EXPECT_EQ(m.enumeration.one_signal, store::AbuseAction::flag);
+  EXPECT_EQ(a.enumeration.two_signals, "suspend_credential");
+  EXPECT_EQ(m.enumeration.two_signals, store::AbuseAction::suspend_credential);
+  EXPECT_EQ(a.malformed.per_hour, m.malformed.per_hour);
+  EXPECT_EQ(a.malformed.action, "throttle");
+  EXPECT_EQ(m.malformed.action, store::AbuseAction::throttle);
+  EXPECT_EQ(a.duplicates.per_day, m.duplicates.per_day);
+  EXPECT_EQ(a.duplicates.action, "throttle");
+  EXPECT_EQ(m.duplicates.action, store::AbuseAction::throttle);
+  EXPECT_EQ(a.false_urgent.count, m.false_urgent.count);
+  EXPECT_EQ(a.false_urgent.days, m.false_urgent.days);
+  EXPECT_EQ(a.false_urgent.action, "flag");
+  EXPECT_EQ(m.false_urgent.action, store::AbuseAction::flag);
+  EXPECT_EQ(a.purposes.per_day, m.purposes.per_day);
+  EXPECT_EQ(a.purposes.action, "flag");
+  EXPECT_EQ(m.purposes.action, store::AbuseAction::flag);
+  EXPECT_EQ(a.retention.overdue, m.retention.overdue);
+  EXPECT_EQ(a.retention.scan_seconds, m.retention.scan_interval.count());
+  EXPECT_EQ(a.retention.action, "flag");
+  EXPECT_EQ(m.retention.action, store::AbuseAction::flag);
+  EXPECT_EQ(a.shared_credential.addresses, m.shared_credential.addresses);
+  EXPECT_EQ(a.shared_credential.countries, m.shared_credential.countries);
+  EXPECT_EQ(a.shared_credential.minutes, m.shared_credential.window.count());
+  EXPECT_EQ(a.shared_credential.action, "flag");
+  EXPECT_EQ(m.shared_credential.action, store::AbuseAction::flag);
+  EXPECT_EQ(a.throttle.per_minute, m.throttle.per_minute);
+  EXPECT_EQ(a.throttle.hours, m.throttle.duration.count());
+  EXPECT_EQ(a.escalation.suspensions, e.escalate_after);
+  EXPECT_EQ(a.escalation.days, e.escalation_days);
+}
+
+// The subtables of [abuse]: each of the four actions under every action key, and nothing else; a key no
+// subtable knows, a subtable that is not a table, and a subtable's key written in [abuse] itself are
+// refused naming the key.
+TEST(ConfigTest, ReadsTheAbuseActionsAndRefusesWhatNoSubtableKnows) {
+  const std::vector<std::pair<std::string, std::string>> action_keys = {
+      {"volume", "action"},    {"enumeration", "one_signal"}, {"enumeration", "two_signals"},
+      {"malformed", "action"}, {"duplicates", "action"},      {"false_urgent", "action"},
+      {"purposes", "action"},  {"retention", "action"},       {"shared_credential", "action"},
+  };
+  const auto action_of = [](const AbuseConfig& a, const std::string& table, const std::string& key) {
+    if (table == "volume") return a.volume.action;
+    if (table == "enumeration")
+      return key == "one_signal" ? a.enumeration.one_signal : a.enumeration.two_signals;
+    if (table == "malformed") return a.malformed.action;
+    if (table == "duplicates") return a.duplicates.action;
+    if (table == "false_urgent") return a.false_urgent.action;
+    if (table == "purposes") return a.purposes.action;
+    if (table == "retention") return a.retention.action;
+    return a.shared_credential.action;
+  };
+  for (const auto& [table, key] : action_keys) {
+    const std::string name = "abuse." + table + "." + key;
+    for (const char* action : {"flag", "throttle", "suspend_credential", "suspend_accreditation"}) {
+      const auto c = parse_config("[abuse." + table + "]\n" + key + " = \"" + action + "\"\n");
+      ASSERT_TRUE(c.has_value()) << name << " = " << action << ": " << c.error().message;
+      EXPECT_EQ(action_of(c->abuse, table, key), action) << name;
+    }
+    for (const char* wrong : {"\"Flag\"", "\"ban\"", "\"suspend\"", "\"\"", "\"flag \""}) {
+      const auto c = parse_config("[abuse." + table + "]\n" + key + " = " + wrong + "\n");
+      ASSERT_FALSE(c.has_value()) << name << " = " << wrong;
+      EXPECT_EQ(
+          c.error().message,
+          "ssad.toml: " + name + ": must be flag, throttle, suspend_credential or suspend_accreditation");
+    }
+    EXPECT_EQ(parse_config("[abuse." + table + "]\n" + key + " = 1\n").error().message,
+              "ssad.toml: " + name + ": must be a string");
+  }
+  for (const char* table : {"volume", "enumeration", "malformed", "duplicates", "false_urgent", "purposes",
+                            "retention", "shared_credential", "throttle", "escalation"}) {
+    const std::string name = std::string("abuse.") + table;
+    EXPECT_EQ(parse_config("[" + name + "]\nthreshold = 1\n").error().message,
+              "ssad.toml: " + name + ".threshold: unknown key");
+    EXPECT_EQ(parse_config("[abuse]\n" + std::string(table) + " = 1\n").error().message,
+              "ssad.toml: " + name + ": must be a table ([" + name + "])");
+    EXPECT_EQ(parse_config("[abuse]\n" + std::string(table) + " = [1]\n").error().message,
+              "ssad.toml: " + name + ": must be a table ([" + name + "])");
+  }
+  // A subtable's key in [abuse] itself, and one subtable's key in another.
+  EXPECT_EQ(parse_config("[abuse]\nper_hour = 5\n").error().message,
+            "ssad.toml: abuse.per_hour: unknown key");
+  EXPECT_EQ(parse_config("[abuse.duplicates]\nper_hour = 5\n").error().message,
+            "ssad.toml: abuse.duplicates.per_hour: unknown key");
+  EXPECT_EQ(parse_config("[abuse.throttle]\naction = \"flag\"\n").error().message,
+            "ssad.toml: abuse.throttle.action: unknown key");
+  // Dotted keys are the same tables.
+  const auto dotted =
+      parse_config("[abuse]\nmalformed.per_hour = 7\nthrottle = { per_minute = 3, hours = 2 }\n");
+  ASSERT_TRUE(dotted.has_value()) << dotted.error().message;
+  EXPECT_EQ(dotted->abuse.malformed.per_hour, 7U);
+  EXPECT_EQ(dotted->abuse.throttle.per_minute, 3U);
+  EXPECT_EQ(dotted->abuse.throttle.hours, 2U);
+}
+
+// The ranges docs/config.md states in words rather than as "A–B"
+// (NumbersAreCheckedAgainstTheirDocumentedRange covers those): the volume factor and the not-found ratio are
+// numbers, fractions allowed; whole-number keys refuse fractions; the node's name has a length.
+TEST(ConfigTest, RefusesAbuseNumbersOutOfTheirRange) {
+  const auto factor = parse_config("[abuse.volume]\nfactor = 2.5\n");
+  ASSERT_TRUE(factor.has_value()) << factor.error().message;
+  EXPECT_EQ(factor->abuse.volume.factor, 2.5);
+  EXPECT_EQ(parse_config("[abuse.volume]\nfactor = 1000\n").value().abuse.volume.factor, 1000.0);
+  EXPECT_EQ(parse_config("[abuse.volume]\nfactor = 1\n").value().abuse.volume.factor, 1.0);
+  for (const char* bad : {"0.5", "0", "1000.5", "-3", "\"ten\"", "nan", "inf"}) {
+    const auto c = parse_config(std::string("[abuse.volume]\nfactor = ") + bad + "\n");
+    ASSERT_FALSE(c.has_value()) << bad;
+    EXPECT_NE(c.error().message.find("abuse.volume.factor: must be a number from 1"), std::string::npos)
+        << c.error().message;
+  }
+  for (const char* ratio : {"0", "1", "0.25", "1.0"}) {
+    EXPECT_TRUE(
+        parse_config(std::string("[abuse.enumeration]\nnot_found_ratio = ") + ratio + "\n").has_value())
+        << ratio;
+  }
+  for (const char* bad : {"1.5", "-0.1", "\"most\""}) {
+    EXPECT_EQ(
+        parse_config(std::string("[abuse.enumeration]\nnot_found_ratio = ") + bad + "\n").error().message,
+        "ssad.toml: abuse.enumeration.not_found_ratio: must be a number from 0 to 1")
+        << bad;
+  }
+  EXPECT_EQ(parse_config("[abuse.malformed]\nper_hour = 2.5\n").error().message,
+            "ssad.toml: abuse.malformed.per_hour: must be a whole number from 0 to 100000000");
+  EXPECT_EQ(parse_config("[abuse.throttle]\nper_minute = 0\n").error().message,
+            "ssad.toml: abuse.throttle.per_minute: must be a whole number from 1 to 100000");
+  EXPECT_EQ(parse_config("[abuse]\nmonitoring = \"no\"\n").error().message,
+            "ssad.toml: abuse.monitoring: must be true or false");
+  EXPECT_TRUE(parse_config("[abuse]\nnode = \"" + std::string(64, 'n') + "\"\n").has_value());
+  EXPECT_EQ(parse_config("[abuse]\nnode = \"" + std::string(65, 'n') + "\"\n").error().message,
+            "ssad.toml: abuse.node: must be at most 64 bytes");
+}
+
+// abuse.webhook_url and abuse.webhook_secret follow [webhook]'s rules, naming their own keys, and the
+// secret never reaches a message or the configuration's fingerprint.
+TEST(ConfigTest, TheAbuseWebhookFollowsTheWebhooksRules) {
+  const std::string secret = "webhook_secret = \"0123456789abcdef0123456789abcdef\"\n";
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"webhook_url = \"http://hooks.example/abuse\"\n" + secret, "abuse.webhook_url"},
+      {"webhook_url = \"ftp://hooks.example/abuse\"\n" + secret, "abuse.webhook_url"},
+      {"webhook_url = \"http://127.0.0.1.example/abuse\"\n" + secret, "abuse.webhook_url"},
+      {"webhook_url = \"https://hooks.example/abuse\"\nwebhook_secret = \"hunter2\"\n",
+       "abuse.webhook_secret"},
+      {"webhook_url = \"https://hooks.example/abuse\"\n", "abuse.webhook_secret"},
+      {"webhook_url = 443\n", "abuse.webhook_url"},
+  };
+  for (const auto& [toml, key] : refused) {
+    const auto c = parse_config("[abuse]\n" + toml);
+    ASSERT_FALSE(c.has_value()) << toml;
+    EXPECT_EQ(c.error().code, ErrorCode::invalid_input);
+    EXPECT_EQ(c.error().message.rfind("ssad.toml: " + key + ": ", 0), 0U) << c.error().message;
+    EXPECT_EQ(c.error().message.find("hunter2"), std::string::npos) << c.error().message;
+  }
+  for (const std::string& accepted :
+       {"webhook_url = \"https://hooks.example/abuse\"\n" + secret,
+        "webhook_url = \"http://127.0.0.1:9000/abuse\"\n" + secret,
+        "webhook_url = \"http://[::1]:9000/abuse\"\n" + secret,
+        "webhook_url = \"http://localhost/abuse\"\n" + secret, secret, std::string("webhook_url = \"\"\n")}) {
+    const auto c = parse_config("[abuse]\n" + accepted);
+    EXPECT_TRUE(c.has_value()) << accepted << ": " << c.error().message;
+  }
+  // Each webhook has its own secret: [webhook]'s does not stand in for [abuse]'s.
+  EXPECT_FALSE(parse_config("[webhook]\nurl = \"https://hooks.example/ssad\"\n"
+                            "secret = \"0123456789abcdef0123456789abcdef\"\n"
+                            "[abuse]\nwebhook_url = \"https://hooks.example/abuse\"\n")
+                   .has_value());
+  const std::string text =
+      without_secrets("[abuse]\nwebhook_secret = \"0123456789abcdef0123456789abcdef\"\n");
+  EXPECT_EQ(text.find("0123456789abcdef"), std::string::npos) << text;
+}
+
 TEST(ConfigTest, ReadsTheConnectionLimitsAndTrustedProxies) {
   const auto defaults = parse_config("");
   ASSERT_TRUE(defaults.has_value());
@@ -562,6 +756,43 @@ const std::vector<Key>& every_key() {
       needing(SSAD_KEY(notify, retry_max_seconds, "7200"), "retry_base_seconds = 1"),
       SSAD_KEY(abuse, credential_failures_per_minute, "0"),
       SSAD_KEY(abuse, credential_failures_burst, "5"),
+      SSAD_KEY(abuse, monitoring, "false"),
+      SSAD_KEY(abuse, node, R"("node-1")"),
+      SSAD_KEY(abuse, sync_seconds, "30"),
+      SSAD_KEY(abuse, country_database, R"("/var/lib/GeoIP/GeoLite2-Country.mmdb")"),
+      needing(SSAD_KEY(abuse, webhook_url, R"("https://hooks.operator.example/abuse")"),
+              "webhook_secret = \"0123456789abcdef0123456789abcdef\""),
+      SSAD_KEY(abuse, webhook_secret, R"("0123456789abcdef0123456789abcdef")"),
+      SSAD_KEY(abuse, volume.factor, "20"),
+      SSAD_KEY(abuse, volume.floor_per_hour, "1000"),
+      SSAD_KEY(abuse, volume.baseline_days, "7"),
+      SSAD_KEY(abuse, volume.action, R"("throttle")"),
+      SSAD_KEY(abuse, enumeration.sequence_run, "100"),
+      SSAD_KEY(abuse, enumeration.sample, "500"),
+      SSAD_KEY(abuse, enumeration.not_found_ratio, "0.8"),
+      SSAD_KEY(abuse, enumeration.distinct_per_day, "10000"),
+      SSAD_KEY(abuse, enumeration.one_signal, R"("throttle")"),
+      SSAD_KEY(abuse, enumeration.two_signals, R"("suspend_accreditation")"),
+      SSAD_KEY(abuse, malformed.per_hour, "50"),
+      SSAD_KEY(abuse, malformed.action, R"("flag")"),
+      SSAD_KEY(abuse, duplicates.per_day, "40"),
+      SSAD_KEY(abuse, duplicates.action, R"("suspend_credential")"),
+      SSAD_KEY(abuse, false_urgent.count, "5"),
+      SSAD_KEY(abuse, false_urgent.days, "90"),
+      SSAD_KEY(abuse, false_urgent.action, R"("suspend_credential")"),
+      SSAD_KEY(abuse, purposes.per_day, "20"),
+      SSAD_KEY(abuse, purposes.action, R"("throttle")"),
+      SSAD_KEY(abuse, retention.overdue, "10"),
+      SSAD_KEY(abuse, retention.scan_seconds, "600"),
+      SSAD_KEY(abuse, retention.action, R"("suspend_accreditation")"),
+      SSAD_KEY(abuse, shared_credential.addresses, "50"),
+      SSAD_KEY(abuse, shared_credential.countries, "5"),
+      SSAD_KEY(abuse, shared_credential.minutes, "30"),
+      SSAD_KEY(abuse, shared_credential.action, R"("throttle")"),
+      SSAD_KEY(abuse, throttle.per_minute, "12"),
+      SSAD_KEY(abuse, throttle.hours, "48"),
+      SSAD_KEY(abuse, escalation.suspensions, "3"),
+      SSAD_KEY(abuse, escalation.days, "60"),
       SSAD_KEY(log, level, R"("debug")"),
       SSAD_KEY(log, access_log, "false"),
   };
@@ -681,7 +912,7 @@ TEST(ConfigKeysTest, NumbersAreCheckedAgainstTheirDocumentedRange) {
       EXPECT_NE(c.error().message.find(name), std::string::npos) << c.error().message;
     }
   }
-  EXPECT_EQ(ranges, 44);  // every whole-number key has one
+  EXPECT_EQ(ranges, 64);  // every whole-number key has one
 }
 
 TEST(ConfigFingerprintTest, LeavesOutTheValuesOfSecretsAndKeepsEverythingElse) {

@@ -11,6 +11,11 @@
 // - requestor organisation B (a CERT, accredited by "FIRST") with user b;
 // each user with an API key. Requests carry `Authorization: Bearer KEY`, and every /v1/ response a test
 // sees is checked against /v1/openapi.json (tests/support/openapi.hpp).
+//
+// Abuse monitoring is on, as `ssad serve` has it: RDAP and disclosure requests report each requestor's use
+// to an abuse::Monitor with monitor_settings() (the defaults of [abuse], which a derived fixture overrides
+// for lower thresholds), whose findings abuse::Enforcement carries out; /v1/abuse serves the cases. The
+// monitor exchanges nothing with other nodes until a test calls monitor_->sync().
 
 #include <memory>
 #include <optional>
@@ -20,7 +25,11 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "abuse/cases.hpp"
+#include "abuse/enforcement.hpp"
+#include "abuse/monitor.hpp"
 #include "abuse/rate_limiter.hpp"
+#include "abuse/settings.hpp"
 #include "audit/log.hpp"
 #include "cache/data_version.hpp"
 #include "disclosure/requests.hpp"
@@ -60,10 +69,15 @@ class V1ApiTest : public ::testing::Test {
     service_ =
         std::make_unique<rdap::Service>(store_->registrations(), *version_, rdap_settings, policy_, options);
     authenticator_.emplace(store_->requestors(), clock_);
+    enforcement_.emplace(*store_, clock_, enforcement_settings());
+    monitor_.emplace(*store_, clock_, monitor_settings(), &*enforcement_);
+    abuse_cases_.emplace(*store_, *enforcement_, &*monitor_);
+    abuse_endpoint_.emplace(*authenticator_, *abuse_cases_);
     rdap_.emplace(*service_, *version_, clock_,
                   RdapEndpointOptions{.base_url = "https://rdap.example.test/rdap/",
                                       .cache_bytes = std::size_t{1} << 20U,
-                                      .authenticator = &*authenticator_});
+                                      .authenticator = &*authenticator_,
+                                      .monitor = &*monitor_});
     readiness_.emplace(store_->registrations(), *version_);
     directory_.emplace(*store_, policy_.policy(), clock_);
     administration_.emplace(*directory_, store_->requestors(), clock_);
@@ -71,7 +85,8 @@ class V1ApiTest : public ::testing::Test {
     policy_endpoint_.emplace(*authenticator_, store_->registrations(), policy_);
     audit_endpoint_.emplace(store_->audit_log(), std::nullopt, &*authenticator_, &*appender_, &clock_);
     requests_.emplace(*store_, clock_, policy_, request_settings());
-    requests_endpoint_.emplace(*authenticator_, *requests_, rdap_settings, "https://rdap.example.test/rdap/");
+    requests_endpoint_.emplace(*authenticator_, *requests_, rdap_settings, "https://rdap.example.test/rdap/",
+                               &*monitor_);
     router_.emplace(make_routes({.rdap = *rdap_,
                                  .readiness = *readiness_,
                                  .limiter = limiter_,
@@ -80,7 +95,8 @@ class V1ApiTest : public ::testing::Test {
                                  .audit = &*audit_endpoint_,
                                  .directory = &*directory_endpoint_,
                                  .policy = &*policy_endpoint_,
-                                 .requests = &*requests_endpoint_}));
+                                 .requests = &*requests_endpoint_,
+                                 .abuse = &*abuse_endpoint_}));
     const Response document = router_->handle(request("GET", "/v1/openapi.json"));
     ASSERT_EQ(document.status, 200U);
     api_.emplace(document.body);
@@ -96,6 +112,18 @@ class V1ApiTest : public ::testing::Test {
     disclosure::RequestSettings settings;
     settings.submission.terms_version = kTermsVersion;
     return settings;
+  }
+
+  // Abuse monitoring's thresholds, as `ssad serve` builds them from an ssad.toml without [abuse]: the
+  // shipped defaults. Called once, by SetUp().
+  virtual abuse::MonitorSettings monitor_settings() {
+    abuse::MonitorSettings settings = abuse::monitor_settings(config::AbuseConfig{});
+    settings.node = "v1-api-test";
+    return settings;
+  }
+  // What carrying out a case needs, likewise: no webhook, the default escalation. Called once, by SetUp().
+  virtual abuse::EnforcementSettings enforcement_settings() {
+    return abuse::enforcement_settings(config::AbuseConfig{});
   }
 
   // A request as the server hands it to the router.
@@ -222,6 +250,10 @@ class V1ApiTest : public ::testing::Test {
   std::optional<audit::Appender> appender_;
   std::unique_ptr<rdap::Service> service_;
   std::optional<identity::Authenticator> authenticator_;
+  std::optional<abuse::Enforcement> enforcement_;
+  std::optional<abuse::Monitor> monitor_;
+  std::optional<abuse::Cases> abuse_cases_;
+  std::optional<AbuseEndpoint> abuse_endpoint_;
   std::optional<RdapEndpoint> rdap_;
   std::optional<Readiness> readiness_;
   abuse::RateLimiter limiter_{clock_, 0, 100};
