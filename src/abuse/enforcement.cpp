@@ -16,8 +16,8 @@ constexpr auto kQuietAfterLift = std::chrono::hours(1);  // the same finding is 
 constexpr std::size_t kMaxEvidenceBytes = 4000;          // an audit detail value holds 4096 at most
 constexpr std::size_t kMaxReasonBytes = 500;             // a lift's reason, as the directory's reasons
 
-// A token's credential id is "iss#sub"; an API key's is its id.
-bool is_token(const std::string& credential_id) { return credential_id.find('#') != std::string::npos; }
+// A token's credential is "token:" and its user's id (http/monitoring.hpp); an API key's is its id.
+bool is_token(const std::string& credential_id) { return credential_id.starts_with("token:"); }
 
 std::string suspension_reason(const std::string& case_id) { return "abuse case " + case_id; }
 
@@ -50,7 +50,7 @@ std::string alert_json(std::string_view type, const store::AbuseCase& c, Timesta
   out.member("state", to_string(c.state));
   if (!c.org_id.empty()) out.member("organisation", c.org_id);
   if (!c.user_id.empty()) out.member("user", c.user_id);
-  if (!c.credential_id.empty() && !is_token(c.credential_id)) out.member("credential", c.credential_id);
+  if (!c.credential_id.empty()) out.member("credential", c.credential_id);
   if (!c.accreditation_id.empty()) out.member("accreditation", c.accreditation_id);
   out.member("summary", c.summary);
   if (c.until) out.member("until", format_rfc3339(*c.until));
@@ -109,12 +109,17 @@ Result<std::optional<store::AbuseCase>> Enforcement::open(store::AbuseCase abuse
   filter.states = {store::CaseState::open};
   filter.opened_from = now - std::chrono::days(settings_.escalation_days);
   store::Page page;
-  page.limit = settings_.escalate_after;
+  page.limit = 1000;
   SSAD_TRY(recent, store_.abuse().cases(filter, page));
-  if (recent.size() < settings_.escalate_after) return opened;
+  // Credentials, not cases: one key suspended by two detectors is one credential.
+  std::vector<std::string> credentials;
+  for (const store::AbuseCase& c : recent) credentials.push_back(c.credential_id);
+  std::sort(credentials.begin(), credentials.end());
+  credentials.erase(std::unique(credentials.begin(), credentials.end()), credentials.end());
+  if (credentials.size() < settings_.escalate_after) return opened;
   json::JsonWriter e(256);
   e.begin_object();
-  e.key("credential_suspensions").unsigned_integer(recent.size());
+  e.key("credentials_suspended").unsigned_integer(credentials.size());
   e.key("threshold").unsigned_integer(settings_.escalate_after);
   e.key("window_days").unsigned_integer(settings_.escalation_days);
   e.member("last_case", opened->id);
@@ -126,7 +131,8 @@ Result<std::optional<store::AbuseCase>> Enforcement::open(store::AbuseCase abuse
   escalation.user_id = opened->user_id;
   escalation.org_id = opened->org_id;
   escalation.accreditation_id = opened->accreditation_id;
-  escalation.summary = std::to_string(recent.size()) + " credentials of the organisation suspended within " +
+  escalation.summary = std::to_string(credentials.size()) +
+                       " credentials of the organisation suspended within " +
                        std::to_string(settings_.escalation_days) + " days";
   escalation.evidence = std::string(e.view());
   auto escalated = open_one(std::move(escalation));

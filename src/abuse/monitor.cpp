@@ -160,9 +160,14 @@ struct Monitor::Usage {
   std::uint32_t sample_next = 0;
   std::uint32_t sample_seen = 0;
   std::uint32_t sample_ones = 0;
-  // The sweep: the run of lookups each sorting after the last.
+  // The sweep: the run of lookups each sorting after the last (direction 1), or each before it (-1).
   std::string last_domain;
   std::uint32_t run = 0;
+  int direction = 0;
+  // The distinct names of the last 24 hours as this node saw them, exactly (up to the threshold): keyed
+  // with this process's secret, so that no choice of names hides them, as the shared sketch's fixed hash
+  // could be gamed. Name → the hour (since the epoch) it was last looked up.
+  std::unordered_map<std::uint64_t, std::uint32_t> distinct;
   std::uint32_t until_distinct = 0;
   std::deque<std::pair<std::uint64_t, Timestamp>> fingerprints;  // recent filings
   std::vector<Credential> credentials;
@@ -183,14 +188,20 @@ struct Monitor::Usage {
   }
 
   /// Whether `finding` is to be carried out: not when the same detector took the same action on this
-  /// requestor within the last kMemo (whichever of its credentials it was on: a requestor does not earn
-  /// a second case by switching keys on evidence a case has used already). A finding that does more than
-  /// flag uses its evidence up: the sweep and the not-found sample start again, so that another credential
-  /// of the requestor is judged by what is done with it from now on.
+  /// requestor within the last kMemo. The counting detectors judge the requestor's counts, whichever of
+  /// its credentials it used: a second key does not earn a second case on the counts a case has used
+  /// already. The detectors of how a credential is used (enumeration, shared credentials) remember per
+  /// credential, and an enumeration finding that does more than flag uses its evidence up: the sweep and
+  /// the not-found sample start again, so that another credential of the requestor is judged by what is
+  /// done with it from now on, and suspended in turn if it goes on.
   [[nodiscard]] bool take(const Finding& finding, Timestamp now) {
     std::string key = finding.detector;
     key += ':';
     key += to_string(finding.action);
+    if (finding.detector == "enumeration" || finding.detector == "shared_credential") {
+      key += ':';
+      key += finding.credential_id;
+    }
     if (std::any_of(memo.begin(), memo.end(),
                     [&](const auto& entry) { return entry.first == key && entry.second > now; })) {
       return false;
@@ -201,6 +212,7 @@ struct Monitor::Usage {
       std::fill(sample_bits.begin(), sample_bits.end(), 0);
       sample_next = sample_seen = sample_ones = 0;
       run = 0;
+      direction = 0;
       last_domain.clear();
     }
     return true;
@@ -211,6 +223,7 @@ struct Monitor::Usage {
                         credential_id.capacity() + last_domain.capacity();
     total += hours.size() * sizeof(Hour) + remote.size() * (sizeof(Remote) + 16);
     total += sample_bits.capacity() * sizeof(std::uint64_t);
+    total += distinct.size() * 32 + distinct.bucket_count() * sizeof(void*);  // libstdc++ nodes and buckets
     total += fingerprints.size() * sizeof(std::pair<std::uint64_t, Timestamp>);
     for (const Credential& c : credentials) {
       total += sizeof(Credential) + c.id.capacity() +
@@ -271,7 +284,8 @@ class Detectors {
                                                 : static_cast<double>(usage.sample_ones) /
                                                       static_cast<double>(usage.sample_seen);
     const bool not_found = en.sample > 0 && usage.sample_seen >= en.sample && ratio >= en.not_found_ratio;
-    const double distinct = distinct_due ? day.domains.estimate() : 0;
+    const double distinct =
+        distinct_due ? std::max(day.domains.estimate(), static_cast<double>(usage.distinct.size())) : 0;
     const bool many =
         distinct_due && en.distinct_per_day > 0 && distinct >= static_cast<double>(en.distinct_per_day);
     const int signals = static_cast<int>(sweep) + static_cast<int>(not_found) + static_cast<int>(many);
@@ -385,7 +399,8 @@ Monitor::Monitor(store::Store& store, const Clock& clock, MonitorSettings settin
       settings_(std::move(settings)),
       enforcement_(enforcement),
       countries_(countries),
-      node_(settings_.node.empty() ? random_node() : settings_.node) {
+      node_(settings_.node.empty() ? random_node() : settings_.node),
+      distinct_salt_(random_node()) {
   for (std::size_t i = 0; i < kShards; ++i) shards_.push_back(std::make_unique<Shard>());
 }
 
@@ -476,9 +491,21 @@ void Monitor::record(const Use& use) {
       const bool missing = use.outcome == Use::Outcome::not_found;
       if (missing) ++c.not_found;
       c.domains.add(stable_hash(use.domain));
-      // The not-found sample.
+      // The day's distinct names, exactly, up to the threshold (one past it is enough to tell).
+      const auto hour_index =
+          static_cast<std::uint32_t>(std::chrono::duration_cast<hours>(hour.time_since_epoch()).count());
+      const std::uint64_t keyed = stable_hash(distinct_salt_ + std::string(use.domain));
+      bool first_time = true;
+      if (auto seen = u.distinct.find(keyed); seen != u.distinct.end()) {
+        first_time = seen->second + kDayHours <= hour_index;  // last looked up over a day ago
+        seen->second = hour_index;
+      } else if (u.distinct.size() <= settings_.enumeration.distinct_per_day) {
+        u.distinct.emplace(keyed, hour_index);
+      }
+      // The not-found sample, of names not looked up in the last day: repeating lookups of a name that
+      // exists (a monitored attack domain) neither dilutes the ratio nor fills it.
       const unsigned sample = settings_.enumeration.sample;
-      if (sample > 0) {
+      if (sample > 0 && first_time) {
         if (u.sample_bits.empty()) u.sample_bits.assign((sample + 63) / 64, 0);
         const std::uint32_t slot_index = u.sample_next;
         std::uint64_t& word = u.sample_bits[slot_index / 64];
@@ -493,14 +520,21 @@ void Monitor::record(const Use& use) {
         u.sample_next = (slot_index + 1) % sample;
         u.sample_seen = std::min<std::uint32_t>(u.sample_seen + 1, sample);
       }
-      // The sweep.
+      // The sweep, upwards or downwards.
       if (use.domain != u.last_domain) {
-        u.run = !u.last_domain.empty() && sorts_after(use.domain, u.last_domain) ? u.run + 1 : 1;
+        if (u.last_domain.empty()) {
+          u.run = 1;
+        } else {
+          const int step = sorts_after(use.domain, u.last_domain) ? 1 : -1;
+          u.run = u.direction == 0 || step == u.direction ? u.run + 1 : 2;
+          u.direction = step;
+        }
         u.last_domain = use.domain;
       }
       if (u.until_distinct == 0) {
         distinct_due = true;
         u.until_distinct = kDistinctEvery;
+        std::erase_if(u.distinct, [&](const auto& entry) { return entry.second + kDayHours <= hour_index; });
       }
       --u.until_distinct;
     }
@@ -864,7 +898,9 @@ void Monitor::forget(std::string_view user_id) {
   u.sample_bits.clear();
   u.sample_next = u.sample_seen = u.sample_ones = 0;
   u.run = 0;
+  u.direction = 0;
   u.last_domain.clear();
+  u.distinct.clear();
   u.fingerprints.clear();
   u.credentials.clear();
   u.memo.clear();

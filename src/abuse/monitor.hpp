@@ -158,6 +158,7 @@ class Monitor {
   Enforcement* enforcement_;
   const CountryLookup* countries_;
   std::string node_;
+  std::string distinct_salt_;  // keys this node's exact count of distinct names (random per process)
   std::vector<std::unique_ptr<Shard>> shards_;
 
   std::mutex sync_mutex_;  // one sync at a time

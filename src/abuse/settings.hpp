@@ -35,7 +35,7 @@ struct MonitorSettings {
   struct Enumeration {
     unsigned sequence_run = 50;
     unsigned sample = 200;
-    double not_found_ratio = 0.6;
+    double not_found_ratio = 0.8;
     std::uint64_t distinct_per_day = 5000;
     store::AbuseAction one_signal = store::AbuseAction::flag;
     store::AbuseAction two_signals = store::AbuseAction::suspend_credential;

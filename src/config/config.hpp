@@ -158,7 +158,7 @@ struct AbuseConfig {
   struct Enumeration {
     unsigned sequence_run = 50;        // lookups in a row each sorting after the one before
     unsigned sample = 200;             // the latest lookups the not-found ratio is taken over
-    double not_found_ratio = 0.6;      // of them not found
+    double not_found_ratio = 0.8;      // of them not found
     unsigned distinct_per_day = 5000;  // distinct domains in 24 hours
     std::string one_signal = "flag";
     std::string two_signals = "suspend_credential";

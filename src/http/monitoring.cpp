@@ -11,7 +11,10 @@ void Observed::asked_by(const identity::Authenticated& who) {
   requestor = who.organisation.kind != model::OrganisationKind::operator_staff;
   user_id = who.user.id;
   org_id = who.organisation.id;
-  credential_id = who.credential_id;
+  // A token's credential is named by its user: "iss#sub" may hold an email (some identity providers use
+  // one as the subject), and cases, audit entries and logs keep what they are given.
+  credential_id =
+      who.credential == identity::CredentialKind::oidc_token ? "token:" + who.user.id : who.credential_id;
 }
 
 std::uint64_t disclosure_fingerprint(const std::string& domain, const std::string& purpose,
@@ -62,6 +65,14 @@ void record_use(abuse::Monitor* monitor, const Request& request, const Observed&
   use.domain = observed.domain;
   use.address = request.remote_address;
   use.fingerprint = observed.fingerprint;
+  if (observed.kind == abuse::Use::Kind::search && !observed.results.empty()) {
+    use.kind = abuse::Use::Kind::lookup;
+    for (const std::string& result : observed.results) {
+      use.domain = result;
+      monitor->record(use);
+    }
+    return;
+  }
   monitor->record(use);
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "abuse/monitor.hpp"
 #include "http/message.hpp"
@@ -23,9 +24,10 @@ struct Observed {
   std::string accreditation_id;  // the one it asked under, once known
   std::string group;
   abuse::Use::Kind kind = abuse::Use::Kind::lookup;
-  std::string domain;             // normalised; "" when none
-  bool purpose_refused = false;   // a purpose or basis outside the accreditation
-  std::uint64_t fingerprint = 0;  // a filing's (disclosure_fingerprint)
+  std::string domain;                // normalised; "" when none
+  std::vector<std::string> results;  // a search's: the registrations its page returned
+  bool purpose_refused = false;      // a purpose or basis outside the accreditation
+  std::uint64_t fingerprint = 0;     // a filing's (disclosure_fingerprint)
 
   /// Fills who asked from `who` (an operator's staff user is not a requestor).
   void asked_by(const identity::Authenticated& who);
@@ -43,7 +45,8 @@ struct Observed {
 
 /// Counts the use `observed` describes, answered with `status`: 2xx ok, 404 not found, 400 malformed, a
 /// 403 for a purpose outside the accreditation; anything else (a throttle's 429, errors of the server) is
-/// not counted.
+/// not counted. A search page that returned registrations counts as a lookup of each of them, so that
+/// paging through searches is seen as the lookups it replaces.
 void record_use(abuse::Monitor* monitor, const Request& request, const Observed& observed, unsigned status);
 
 }  // namespace ssad::http

@@ -184,6 +184,8 @@ std::optional<Response> RdapEndpoint::answer(const Request& request, bool quick,
       observed->domain = domain->name.ldh;
     } else if (const auto* nameserver = std::get_if<rdap::NameserverLookup>(&query.request)) {
       observed->domain = nameserver->name.ldh;
+    } else if (const auto* entity = std::get_if<rdap::EntityLookup>(&query.request)) {
+      observed->domain = entity->handle;  // a sweep of handles is a sweep too
     } else if (std::holds_alternative<rdap::DomainSearch>(query.request) ||
                std::holds_alternative<rdap::NameserverSearch>(query.request)) {
       observed->kind = abuse::Use::Kind::search;
@@ -239,6 +241,10 @@ std::optional<Response> RdapEndpoint::answer(const Request& request, bool quick,
     if (quick) return std::nullopt;
     auto answer = service_.answer(query, caller, clock_.now(), ask);
     if (!answer) return error_response(request.path, answer.error());
+    // A search page is as many lookups as the registrations it returns (abuse monitoring).
+    if (observed != nullptr && observed->kind == abuse::Use::Kind::search) {
+      for (const rdap::Served& served : answer->served) observed->results.push_back(served.object);
+    }
     return rdap_response(200, std::move(answer->body));
   }
   // The quick path never reads the store: when the data version is due for a check, a worker does it.

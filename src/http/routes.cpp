@@ -1,12 +1,17 @@
 #include "http/routes.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
+#include "abuse/distinct.hpp"
 #include "core/embedded.hpp"
 #include "http/error_mapping.hpp"
 #include "http/route_metrics.hpp"
@@ -56,6 +61,44 @@ class CredentialPaths {
  private:
   std::vector<std::string> exact_;
   std::vector<std::string> prefixes_;
+};
+
+// Credentials that passed their check lately, as a keyed hash of the whole Authorization value (never the
+// value): let through when their address's bucket of failed checks is empty, so that another client's
+// forgeries from a shared address (a NAT, an IPv6 /64) cannot refuse a requestor that has authenticated
+// before. Only the very credential that passed is let through — its secret included — so knowing a key's
+// id buys nothing. The oldest are forgotten beyond kCapacity.
+class ProvenCredentials {
+ public:
+  ProvenCredentials() {
+    std::random_device device;
+    for (int i = 0; i < 16; ++i) salt_ += static_cast<char>(device() & 0xffU);
+  }
+  void add(std::string_view authorization) {
+    const std::uint64_t key = hash(authorization);
+    const std::lock_guard lock(mutex_);
+    if (!known_.insert(key).second) return;
+    order_.push_back(key);
+    if (order_.size() > kCapacity) {
+      known_.erase(order_.front());
+      order_.pop_front();
+    }
+  }
+  [[nodiscard]] bool contains(std::string_view authorization) const {
+    const std::uint64_t key = hash(authorization);
+    const std::lock_guard lock(mutex_);
+    return known_.contains(key);
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = 100000;
+  [[nodiscard]] std::uint64_t hash(std::string_view authorization) const {
+    return abuse::stable_hash(salt_ + std::string(authorization));
+  }
+  std::string salt_;
+  mutable std::mutex mutex_;
+  std::unordered_set<std::uint64_t> known_;
+  std::deque<std::uint64_t> order_;
 };
 
 // nullopt when `admission` lets the request through, else its 429 with Retry-After.
@@ -146,25 +189,34 @@ Router make_routes(FrontDoors doors) {
   });
   // Before anything else: the bucket a request counts in (see routes.hpp).
   const std::shared_ptr<const CredentialPaths> credential_paths = checked;
+  const auto proven = std::make_shared<ProvenCredentials>();
   router.gate([&anonymous = doors.limiter, &health = doors.health_limiter,
-               &failures = doors.credential_failures, search_cost = doors.search_cost,
-               credential_paths](const Request& request) -> std::optional<Response> {
+               &failures = doors.credential_failures, search_cost = doors.search_cost, credential_paths,
+               proven](const Request& request) -> std::optional<Response> {
     if (is_health_check(request.path))
       return refusal(health.admit(request.remote_address), request, kSlowDown);
-    if (request.header("authorization") && credential_paths->contains(request.path)) {
-      return refusal(failures.check(request.remote_address), request, kTooManyFailures);
+    if (const auto authorization = request.header("authorization");
+        authorization && credential_paths->contains(request.path)) {
+      const abuse::Admission admission = failures.check(request.remote_address);
+      if (!admission.allowed && proven->contains(*authorization)) return std::nullopt;
+      return refusal(admission, request, kTooManyFailures);
     }
     const double cost = is_search(request.path) ? search_cost : 1;
     return refusal(anonymous.admit(request.remote_address, cost), request, kSlowDown);
   });
   // After the fact: a credential check failed. (A 401 elsewhere, such as /v1/audit/export's to everyone,
   // says nothing about the credential.)
-  router.observe(
-      [&failures = doors.credential_failures, credential_paths](const Request& request, unsigned status) {
-        if (status == 401 && request.header("authorization") && credential_paths->contains(request.path)) {
-          (void)failures.admit(request.remote_address);
-        }
-      });
+  router.observe([&failures = doors.credential_failures, credential_paths, proven](const Request& request,
+                                                                                   unsigned status) {
+    const auto authorization = request.header("authorization");
+    if (!authorization || !credential_paths->contains(request.path)) return;
+    if (status == 401) {
+      (void)failures.admit(request.remote_address);
+    } else if ((status >= 200 && status < 300) || status == 403 || status == 404) {
+      // Answered after the credential passed its check (every front door on these paths checks first).
+      proven->add(*authorization);
+    }
+  });
   return router;
 }
 

@@ -769,7 +769,7 @@ const std::vector<Key>& every_key() {
       SSAD_KEY(abuse, volume.action, R"("throttle")"),
       SSAD_KEY(abuse, enumeration.sequence_run, "100"),
       SSAD_KEY(abuse, enumeration.sample, "500"),
-      SSAD_KEY(abuse, enumeration.not_found_ratio, "0.8"),
+      SSAD_KEY(abuse, enumeration.not_found_ratio, "0.7"),
       SSAD_KEY(abuse, enumeration.distinct_per_day, "10000"),
       SSAD_KEY(abuse, enumeration.one_signal, R"("throttle")"),
       SSAD_KEY(abuse, enumeration.two_signals, R"("suspend_accreditation")"),

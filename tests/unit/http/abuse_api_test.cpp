@@ -466,7 +466,7 @@ TEST_F(AbuseApiTest, TwoCredentialsOfOneOrganisationSuspendedSuspendItsAccredita
   const rapidjson::Document c = json(get("/v1/abuse/cases/" + escalated[0], admin_.key));
   EXPECT_EQ(text(c, "detector"), "escalation");
   EXPECT_EQ(text(c, "accreditation"), a_acc_);
-  EXPECT_EQ(c["evidence"]["credential_suspensions"].GetUint(), 2U);
+  EXPECT_EQ(c["evidence"]["credentials_suspended"].GetUint(), 2U);
   EXPECT_EQ(text(json(get("/v1/accreditations/" + a_acc_, admin_.key)), "status"), "suspended");
   EXPECT_EQ(text(json(get("/v1/accreditations/" + b_acc_, admin_.key)), "status"), "active");
 
