@@ -1,7 +1,7 @@
-// Review of issue 14 (abuse monitoring) from an attacker's side, through a real server on port 0 composed
-// as abuse_scenarios_test composes it (shipped thresholds, trusted proxy at 127.0.0.1 naming the client in
-// X-Forwarded-For, the fake clock). Each test states what should hold and FAILS on the code as reviewed;
-// the report (review-14 branch) says where and how to close each gap.
+// Review of issue 14 (abuse monitoring) from an attacker's side, through a real server on port 0
+// (served_fixture.hpp: shipped thresholds, a trusted proxy at 127.0.0.1 naming the client in
+// X-Forwarded-For, the fake clock). Each test states what should hold; each failed on the code as first
+// reviewed.
 
 #include <chrono>
 #include <cstdio>
@@ -12,13 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "abuse/enforcement.hpp"
-#include "abuse/monitor.hpp"
-#include "abuse/settings.hpp"
-#include "config/config.hpp"
-#include "http/server.hpp"
-#include "unit/http/v1_fixture.hpp"
-#include "unit/property/wire_client.hpp"
+#include "unit/http/served_fixture.hpp"
 
 namespace ssad::http {
 namespace {
@@ -27,60 +21,15 @@ using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-constexpr const char* kBaseUrl = "https://rdap.example.test/rdap/";
 // seed-001-abuse-investigation: the registrant's name, address, email and phone to investigators.
 constexpr const char* kPurpose = "criminalInvestigationAndDNSAbuseMitigation&ssad_abuse_type=phishing";
 
-class AbuseAttacksTest : public V1ApiTest {
+class AbuseAttacksTest : public ServedV1Test {
  protected:
   void SetUp() override {
-    V1ApiTest::SetUp();
+    ServedV1Test::SetUp();
     if (HasFatalFailure()) return;
     register_domains();
-    const config::Config defaults;
-    abuse::MonitorSettings settings = abuse::monitor_settings(defaults.abuse);
-    settings.node = "attack-node";
-    enforcement_.emplace(*store_, clock_, abuse::enforcement_settings(defaults.abuse));
-    monitor_.emplace(*store_, clock_, settings, &*enforcement_);
-    rdap::Settings rdap_settings;
-    rdap_settings.terms_of_service_url = "https://www.example.test/rdap-terms";
-    monitored_rdap_.emplace(*service_, *version_, clock_,
-                            RdapEndpointOptions{.base_url = kBaseUrl,
-                                                .cache_bytes = std::size_t{1} << 20U,
-                                                .authenticator = &*authenticator_,
-                                                .monitor = &*monitor_});
-    monitored_requests_.emplace(*authenticator_, *requests_, rdap_settings, kBaseUrl, &*monitor_);
-    anonymous_.emplace(clock_, defaults.rdap.rate_limit_per_second, defaults.rdap.rate_limit_burst);
-    health_.emplace(clock_, defaults.rdap.rate_limit_per_second, defaults.rdap.rate_limit_burst);
-    failures_.emplace(clock_, defaults.abuse.credential_failures_per_minute / 60.0,
-                      defaults.abuse.credential_failures_burst);
-    routes_.emplace(make_routes({.rdap = *monitored_rdap_,
-                                 .readiness = *readiness_,
-                                 .limiter = *anonymous_,
-                                 .health_limiter = *health_,
-                                 .credential_failures = *failures_,
-                                 .search_cost = static_cast<double>(defaults.rdap.search_cost),
-                                 .directory = &*directory_endpoint_,
-                                 .requests = &*monitored_requests_}));
-    ServerOptions options;
-    options.port = 0;
-    options.threads = 1;
-    options.workers = 1;
-    options.trusted_proxies = TrustedProxies::parse({"127.0.0.1"}, "x-forwarded-for").value();
-    ServerHooks hooks;
-    hooks.log_access = false;
-    const Router& router = *routes_;
-    hooks.quick = [&router](Request& r) { return router.quick(r); };
-    auto created = Server::create(options, [&router](const Request& r) { return router.handle(r); }, hooks);
-    ASSERT_TRUE(created.has_value()) << created.error().message;
-    server_ = std::move(*created);
-    server_->start_background();
-    client_ = std::make_unique<testing::WireClient>(server_->port());
-  }
-
-  void TearDown() override {
-    client_.reset();
-    if (server_) server_->stop();
   }
 
   // 600 registered names "zq000.test" … "zq599.test", half with a natural-person registrant.
@@ -97,22 +46,8 @@ class AbuseAttacksTest : public V1ApiTest {
     ASSERT_TRUE(work->commit(clock_.now()).has_value());
   }
 
-  Account requestor(const std::string& name, const std::string& group) {
-    const std::string org = organisation(name, model::OrganisationKind::requestor);
-    accreditation(org, group, "Test AA");
-    return account(org, "desk@" + name + ".example");
-  }
-
   Response get(const Account& who, const std::string& target, const std::string& address) {
-    Request r = request("GET", target, who.key);
-    r.headers.emplace_back("X-Forwarded-For", address);
-    return client_->exchange(r);
-  }
-
-  std::vector<store::AbuseCase> cases_of(const Account& who) {
-    store::CaseFilter filter;
-    filter.user_id = who.user;
-    return store_->abuse().cases(filter, {.after = "", .limit = 100}).value();
+    return from(address, "GET", target, who.key);
   }
 
   // The `next` link of a search page, as a target on this server ("" on the last page).
@@ -139,16 +74,6 @@ class AbuseAttacksTest : public V1ApiTest {
   }
 
   static constexpr std::size_t kZone = 600;
-  std::optional<abuse::Enforcement> enforcement_;
-  std::optional<abuse::Monitor> monitor_;
-  std::optional<RdapEndpoint> monitored_rdap_;
-  std::optional<RequestsEndpoint> monitored_requests_;
-  std::optional<abuse::RateLimiter> anonymous_;
-  std::optional<abuse::RateLimiter> health_;
-  std::optional<abuse::RateLimiter> failures_;
-  std::optional<Router> routes_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<testing::WireClient> client_;
 };
 
 // Finding: an accredited search returns up to 50 full objects per page, rendered with the caller's

@@ -1,7 +1,8 @@
 // Issue 14 item 4: simulated traffic of the seeds' requestors and of scrapers through a real server on
-// port 0, with abuse monitoring at the shipped thresholds (config::AbuseConfig's defaults, as ssad.toml
-// without an [abuse] table gives them) and the shipped anonymous limits (rdap.rate_limit_*), time from the
-// fixture's FakeClock. Each test is one row of the table in docs/abuse.md and prints it:
+// port 0 (served_fixture.hpp), with abuse monitoring at the shipped thresholds (config::AbuseConfig's
+// defaults, as ssad.toml without an [abuse] table gives them) and the shipped anonymous limits
+// (rdap.rate_limit_*), time from the fixture's FakeClock. Each test is one row of the table in docs/abuse.md
+// and prints it:
 //   "[ scenario ] <name> | <requests> | <outcome>".
 // Requestors stand behind a trusted proxy at 127.0.0.1 that names their address in X-Forwarded-For. The
 // node syncs its usage with the store every five simulated minutes (the composition root does it every
@@ -19,13 +20,7 @@
 
 #include <gtest/gtest.h>
 
-#include "abuse/enforcement.hpp"
-#include "abuse/monitor.hpp"
-#include "abuse/settings.hpp"
-#include "config/config.hpp"
-#include "http/server.hpp"
-#include "unit/http/v1_fixture.hpp"
-#include "unit/property/wire_client.hpp"
+#include "unit/http/served_fixture.hpp"
 
 namespace ssad::http {
 namespace {
@@ -36,7 +31,6 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 constexpr std::size_t kRegistered = 2500;  // registered names besides the RDAP fixture's
-constexpr const char* kBaseUrl = "https://rdap.example.test/rdap/";
 
 // What one scenario saw.
 struct Tally {
@@ -54,57 +48,13 @@ struct Tally {
   }
 };
 
-class AbuseScenariosTest : public V1ApiTest {
+class AbuseScenariosTest : public ServedV1Test {
  protected:
   void SetUp() override {
-    V1ApiTest::SetUp();
+    ServedV1Test::SetUp();
     if (HasFatalFailure()) return;
     register_domains();
-    const config::Config defaults;  // the shipped thresholds: ssad.toml without [rdap] limits or [abuse]
-    abuse::MonitorSettings settings = abuse::monitor_settings(defaults.abuse);
-    settings.node = "scenario-node";
-    enforcement_.emplace(*store_, clock_, abuse::enforcement_settings(defaults.abuse));
-    monitor_.emplace(*store_, clock_, settings, &*enforcement_);
-    rdap::Settings rdap_settings;
-    rdap_settings.terms_of_service_url = "https://www.example.test/rdap-terms";
-    monitored_rdap_.emplace(*service_, *version_, clock_,
-                            RdapEndpointOptions{.base_url = kBaseUrl,
-                                                .cache_bytes = std::size_t{1} << 20U,
-                                                .authenticator = &*authenticator_,
-                                                .monitor = &*monitor_});
-    monitored_requests_.emplace(*authenticator_, *requests_, rdap_settings, kBaseUrl, &*monitor_);
-    anonymous_.emplace(clock_, defaults.rdap.rate_limit_per_second, defaults.rdap.rate_limit_burst);
-    health_.emplace(clock_, defaults.rdap.rate_limit_per_second, defaults.rdap.rate_limit_burst);
-    failures_.emplace(clock_, defaults.abuse.credential_failures_per_minute / 60.0,
-                      defaults.abuse.credential_failures_burst);
-    routes_.emplace(make_routes({.rdap = *monitored_rdap_,
-                                 .readiness = *readiness_,
-                                 .limiter = *anonymous_,
-                                 .health_limiter = *health_,
-                                 .credential_failures = *failures_,
-                                 .search_cost = static_cast<double>(defaults.rdap.search_cost),
-                                 .directory = &*directory_endpoint_,
-                                 .requests = &*monitored_requests_}));
-    ServerOptions options;
-    options.port = 0;
-    options.threads = 1;
-    options.workers = 1;
-    options.trusted_proxies = TrustedProxies::parse({"127.0.0.1"}, "x-forwarded-for").value();
-    ServerHooks hooks;
-    hooks.log_access = false;
-    const Router& router = *routes_;
-    hooks.quick = [&router](Request& r) { return router.quick(r); };
-    auto created = Server::create(options, [&router](const Request& r) { return router.handle(r); }, hooks);
-    ASSERT_TRUE(created.has_value()) << created.error().message;
-    server_ = std::move(*created);
-    server_->start_background();
-    client_ = std::make_unique<testing::WireClient>(server_->port());
     last_sync_ = clock_.now();
-  }
-
-  void TearDown() override {
-    client_.reset();
-    if (server_) server_->stop();
   }
 
   // kRegistered names in random order of no pattern ("k3v9q2….test"), ten attack domains of a network
@@ -135,25 +85,14 @@ class AbuseScenariosTest : public V1ApiTest {
     return name;
   }
 
-  // A requestor of its own organisation, accredited in `group`.
-  Account requestor(const std::string& name, const std::string& group) {
-    const std::string org = organisation(name, model::OrganisationKind::requestor);
-    accreditation(org, group, "Test AA");
-    return account(org, "desk@" + name + ".example");
-  }
-
   // An authorised lookup of `domain` for `purpose` by `who` from `address`.
   Response lookup(const Account& who, const std::string& domain, const std::string& address = "192.0.2.10",
                   const std::string& purpose = "criminalInvestigationAndDNSAbuseMitigation") {
-    Request r = request("GET", "/rdap/domain/" + domain + "?farv1_qp=" + purpose, who.key);
-    r.headers.emplace_back("X-Forwarded-For", address);
-    return client_->exchange(r);
+    return from(address, "GET", "/rdap/domain/" + domain + "?farv1_qp=" + purpose, who.key);
   }
 
   Response anonymous(const std::string& domain, const std::string& address) {
-    Request r = request("GET", "/rdap/domain/" + domain);
-    r.headers.emplace_back("X-Forwarded-For", address);
-    return client_->exchange(r);
+    return from(address, "GET", "/rdap/domain/" + domain);
   }
 
   // A disclosure request for the registrant's email of `domain`.
@@ -166,9 +105,7 @@ class AbuseScenariosTest : public V1ApiTest {
         R"j("terms":{"version":")j" +
         std::string(kTermsVersion) +
         R"j(","good_faith":true,"lawful_processing":true},"retention":{"days":30}})j";
-    Request r = request("POST", "/v1/requests", who.key, body);
-    r.headers.emplace_back("X-Forwarded-For", "192.0.2.10");
-    return client_->exchange(r);
+    return from("192.0.2.10", "POST", "/v1/requests", who.key, body);
   }
 
   // Lets `span` of simulated time pass, syncing every five minutes as the node's timer would.
@@ -180,11 +117,6 @@ class AbuseScenariosTest : public V1ApiTest {
     }
   }
 
-  std::vector<store::AbuseCase> cases_of(const Account& who) {
-    store::CaseFilter filter;
-    filter.user_id = who.user;
-    return store_->abuse().cases(filter, {.after = "", .limit = 100}).value();
-  }
   // The strongest action taken against `who`, "none" when no case was opened.
   std::string strongest(const Account& who) {
     std::optional<store::AbuseAction> worst;
@@ -206,16 +138,6 @@ class AbuseScenariosTest : public V1ApiTest {
   }
 
   std::vector<std::string> registered_;
-  std::optional<abuse::Enforcement> enforcement_;
-  std::optional<abuse::Monitor> monitor_;
-  std::optional<RdapEndpoint> monitored_rdap_;
-  std::optional<RequestsEndpoint> monitored_requests_;
-  std::optional<abuse::RateLimiter> anonymous_;
-  std::optional<abuse::RateLimiter> health_;
-  std::optional<abuse::RateLimiter> failures_;
-  std::optional<Router> routes_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<testing::WireClient> client_;
   Timestamp last_sync_;
 };
 
