@@ -18,36 +18,21 @@
 # Needs the release build: cmake --preset release && cmake --build --preset release --target ssad bench_policy_decide
 # Reuses bench/import.sh's store (WORK/ours.db), importing it when absent, and works on a copy of it.
 set -euo pipefail
-domains=${DOMAINS:-1000000}
-count=${COUNT:-100000}
-runs=${RUNS:-5}
-duration=${DURATION:-10}
-connections=${CONNECTIONS:-64}
-workers=${WORKERS:-4}
 root=$(cd "$(dirname "$0")/.." && pwd)
-ssad=$root/build/release/apps/ssad/ssad
-decide=$root/build/release/bench/bench_policy_decide
-work=${WORK:-/tmp/ssad-bench-import}
 # shellcheck source=bench/common.sh
 source "$root/bench/common.sh"
+lookup_settings
+workers=${WORKERS:-4}
+decide=$root/build/release/bench/bench_policy_decide
 
 need_packages wrk curl sqlite3 python3 procps golang-go golang-gopkg-square-go-jose.v2-dev
 command -v nginx >/dev/null || need_packages nginx-light
 for binary in "$ssad" "$decide"; do
   [ -x "$binary" ] || { echo "build the release preset first: cmake --build --preset release --target ssad bench_policy_decide" >&2; exit 1; }
 done
-if [ ! -f "$work/ours.db" ] || [ "$(sqlite3 "$work/ours.db" 'select count(*) from domain')" != "$domains" ]; then
-  RUNS=1 "$root/bench/import.sh" "$domains" >/dev/null
-fi
-
-tmp=$(mktemp -d /tmp/ssad-bench-authorised.XXXXXX)
+need_lookup_store
+make_scratch authorised
 chmod 755 "$tmp"  # nginx's worker runs as nobody
-cleanup() {
-  stop_started
-  if [ "${KEEP:-0}" = 1 ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # The store: a copy (the run adds requestors and audit entries), at the current schema.
 db=$tmp/store.db
@@ -63,104 +48,25 @@ while [ ! -s "$tmp/idp.url" ]; do sleep 0.1; done
 idp=$(head -n1 "$tmp/idp.url")
 
 # The requestor: a network operator with a user signing in at the provider, an accreditation and a key.
-json_field() { python3 -c "import json, sys; print(json.load(sys.stdin)['$1'])"; }
-org=$("$ssad" requestor org add --db "$db" --name "Bench Networks" --json | json_field id)
-user=$("$ssad" requestor user add --db "$db" --org "$org" --email noc@bench.example \
-  --oidc-issuer "$idp" --oidc-subject bench-noc --json | json_field id)
-"$ssad" requestor accreditation add --db "$db" --org "$org" --group network_operator --authority Bench \
-  --until 2099-12-31 --json >/dev/null
-key=$("$ssad" requestor key create --db "$db" --user "$user" --json | json_field key)
+add_requestor "$ssad" "$db" --oidc-issuer "$idp" --oidc-subject bench-noc
+key=$requestor_key
 token=$(curl -sS --fail "$idp/token?sub=bench-noc&aud=rdap-bench&alg=RS256&exp=86400")
 
-# start_ssad NAME VERIFIED_CACHE: ssad on core 0, one thread, the cache on; sets ssad_pid and ssad_url.
+# start_ssad NAME VERIFIED_CACHE: ssad, the cache on, the provider trusted; sets ssad_pid and ssad_url.
 start_ssad() {
-  local name=$1 verified=$2 port
-  port=$(free_port)
-  cat >"$tmp/$name.toml" <<EOF
-[server]
-http = "127.0.0.1:$port"
-threads = 1
-workers = $workers
-[rdap]
-base_url = "http://127.0.0.1:$port/rdap/"
-rate_limit_per_second = 0
-cache_megabytes = 1024
-[oidc]
-verified_token_cache = $verified
+  serve "$1" "$db" 'rate_limit_per_second = 0
+cache_megabytes = 1024' "[oidc]
+verified_token_cache = $2
 [[oidc.issuer]]
-issuer = "$idp"
-name = "Bench IdP"
-audience = "rdap-bench"
-jwks_file = "$tmp/jwks.json"
-[log]
-access_log = false
-EOF
-  taskset -c 0 "$ssad" serve --db "$db" --config "$tmp/$name.toml" >"$tmp/$name.log" 2>&1 &
-  ssad_pid=$!
-  started+=("$ssad_pid")
-  wait_listening "$port"
-  ssad_url=http://127.0.0.1:$port
+issuer = \"$idp\"
+name = \"Bench IdP\"
+audience = \"rdap-bench\"
+jwks_file = \"$tmp/jwks.json\""
 }
-
 
 # --- wrk -------------------------------------------------------------------------------------------
 
-cat >"$tmp/random.lua" <<'EOF'
-local paths = {}
-init = function(args)
-  for line in io.lines(args[1]) do paths[#paths + 1] = line end
-  math.randomseed(os.time())
-end
-request = function()
-  return wrk.format(nil, paths[math.random(#paths)])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %.1f %d %d %d %d %d\n", summary.requests / summary.duration * 1e6,
-    latency:percentile(50), latency:percentile(99), summary.requests, e.status,
-    e.connect + e.read + e.write + e.timeout))
-end
-EOF
-
-# load SECONDS URL PATHS [HEADER]: one wrk run from core 1; prints its RESULT fields.
-load() {
-  local seconds=$1 url=$2 paths=$3 header=${4:-} out result non2xx errors
-  local args=(-t1 -c"$connections" -d"${seconds}s" --latency -s "$tmp/random.lua")
-  [ -z "$header" ] || args+=(-H "$header")
-  out=$(taskset -c 1 wrk "${args[@]}" "$url" -- "$paths")
-  result=$(grep '^RESULT ' <<<"$out" | cut -d' ' -f2-)
-  read -r _ _ _ _ non2xx errors <<<"$result"
-  if [ "$non2xx" != 0 ] || [ "$errors" != 0 ]; then
-    echo "$url: $non2xx non-2xx answers, $errors socket errors" >&2
-    echo "$out" >&2
-    exit 1
-  fi
-  echo "$result"
-}
-
-declare -A rps p50 p99 cpu
-measure() {  # measure SERIES PID SECONDS URL PATHS [HEADER]
-  local series=$1 pid=$2 result r p5 p9 n before after c
-  shift 2
-  before=$(cpu_ticks "$pid")
-  result=$(load "$@")
-  after=$(cpu_ticks "$pid")
-  read -r r p5 p9 n _ <<<"$result"
-  c=$(cpu_per_request "$before" "$after" "$n")
-  rps[$series]+="$r "
-  p50[$series]+="$p5 "
-  p99[$series]+="$p9 "
-  cpu[$series]+="$c "
-  printf '  %-12s %10.0f req/s  p50 %s  p99 %s  server CPU %s µs/request\n' "$series" "$r" "$(ms "$p5")" \
-    "$(ms "$p9")" "$c"
-}
-row() {  # row TARGET SERIES
-  local series=$2
-  # shellcheck disable=SC2086
-  printf '| %s | %d | %.0f | %s | %s | %s µs |\n' "$1" "$(wc -w <<<"${rps[$series]}")" \
-    "$(median ${rps[$series]})" "$(ms "$(median ${p50[$series]})")" "$(ms "$(median ${p99[$series]})")" \
-    "$(median ${cpu[$series]})"
-}
+write_wrk_scripts
 entries() { sqlite3 "$db" 'select count(*) from audit_entry'; }
 
 # --- the bodies and the checks ------------------------------------------------------------------------
@@ -178,18 +84,9 @@ start_ssad main 10000
 main_pid=$ssad_pid
 main_url=$ssad_url
 # Every anonymous body once: fills ssad's cache and writes nginx's files (as bench/rdap.sh).
-mkdir -p "$tmp/www/rdap/domain" "$tmp/fetch"
-split -n l/4 -d "$tmp/names" "$tmp/fetch/names."
+mkdir -p "$tmp/www/rdap/domain"
 echo "fetching $count bodies from ssad..."
-fetchers=()
-for chunk in "$tmp"/fetch/names.*; do
-  awk -v base="$main_url" -v dir="$tmp/www/rdap/domain" \
-    '{printf "url = \"%s/rdap/domain/%s\"\noutput = \"%s/%s\"\n", base, $1, dir, $1}' "$chunk" >"$chunk.curl"
-  curl -sS -K "$chunk.curl" -w '%{http_code}\n' >"$chunk.codes" &
-  fetchers+=("$!")
-done
-for pid in "${fetchers[@]}"; do wait "$pid"; done
-[ "$(cat "$tmp"/fetch/*.codes | grep -c '^200$')" = "$count" ] || { echo "not every fetch answered 200" >&2; exit 1; }
+fetch_bodies "$main_url" "$tmp/names" "$tmp/www/rdap/domain"
 
 # The authorised answer discloses what the public's does not, and each costs one durable audit entry.
 sample=$(head -n1 "$tmp/names")
@@ -247,7 +144,6 @@ stop_pid "$nocache_pid"
   jwt=$(median ${rps[jwt]})
   jwt_p99=$(median ${p99[jwt]})
 }
-goal() { awk -v r="$1" -v g="$2" 'BEGIN {print (r >= g ? "met" : "missed")}'; }
 echo
 echo "## Authorised RDAP lookups: bench/authorised.sh"
 echo

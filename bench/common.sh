@@ -90,6 +90,199 @@ machine_facts() {
     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# --- the RDAP lookup benchmarks (bench/rdap.sh, bench/authorised.sh, bench/abuse.sh) ---------------------
+
+# lookup_settings: their settings from the environment: domains (DOMAINS=1000000, the demo store's size),
+# count (COUNT=100000 names drawn from it), runs (RUNS=5), duration (DURATION=10 seconds a run),
+# connections (CONNECTIONS=64, wrk's) and work (WORK=/tmp/ssad-bench-import, bench/import.sh's
+# directory); and ssad, the release build's binary.
+# shellcheck disable=SC2034  # the sourcing script reads them
+lookup_settings() {
+  domains=${DOMAINS:-1000000}
+  count=${COUNT:-100000}
+  runs=${RUNS:-5}
+  duration=${DURATION:-10}
+  connections=${CONNECTIONS:-64}
+  work=${WORK:-/tmp/ssad-bench-import}
+  ssad=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/release/apps/ssad/ssad
+}
+
+# need_lookup_store: $work/ours.db with $domains domains, imported by bench/import.sh when absent or of
+# another size.
+need_lookup_store() {
+  if [ ! -f "$work/ours.db" ] || [ "$(sqlite3 "$work/ours.db" 'select count(*) from domain')" != "$domains" ]; then
+    RUNS=1 "$(dirname "${BASH_SOURCE[0]}")/import.sh" "$domains" >/dev/null
+  fi
+}
+
+# make_scratch NAME: `tmp`, a fresh directory /tmp/ssad-bench-NAME.XXXXXX, removed at exit (kept with
+# KEEP=1) once the processes in `started` are stopped.
+make_scratch() {
+  tmp=$(mktemp -d "/tmp/ssad-bench-$1.XXXXXX")
+  trap remove_scratch EXIT
+  trap 'exit 130' INT TERM
+}
+remove_scratch() {
+  stop_started
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
+}
+
+# --- ssad and wrk on their cores (bench/rdap.sh, bench/authorised.sh, bench/abuse.sh, ...) ------------
+# These use the sourcing script's `ssad` (the binary), `tmp` (its scratch directory), `connections` (wrk's
+# -c) and, when set, `workers` (server.workers).
+
+# serve NAME STORE RDAP_KEYS [TABLES [BINARY]]: `ssad serve` (or BINARY, another build of it) on core 0
+# over STORE: one reading thread, $workers workers (the default when unset), RDAP at a fixed base URL, no
+# access log; RDAP_KEYS are further lines of its [rdap] table and TABLES further tables, whole. Its config
+# is $tmp/NAME.toml and its output $tmp/NAME.log. Sets ssad_pid and ssad_url; adds it to `started`.
+# shellcheck disable=SC2034  # ssad_url is the sourcing script's to read
+serve() {
+  local name=$1 store=$2 rdap_keys=$3 tables=${4:-} binary=${5:-$ssad} port
+  port=$(free_port)
+  {
+    printf '[server]\nhttp = "127.0.0.1:%s"\nthreads = 1\n' "$port"
+    [ -z "${workers:-}" ] || echo "workers = $workers"
+    printf '[rdap]\nbase_url = "http://127.0.0.1:%s/rdap/"\n%s\n' "$port" "$rdap_keys"
+    printf '[log]\naccess_log = false\n%s\n' "$tables"
+  } >"$tmp/$name.toml"
+  taskset -c 0 "$binary" serve --db "$store" --config "$tmp/$name.toml" >"$tmp/$name.log" 2>&1 &
+  ssad_pid=$!
+  started+=("$ssad_pid")
+  wait_listening "$port"
+  ssad_url=http://127.0.0.1:$port
+}
+
+# write_wrk_scripts: $tmp/report.lua, which ends each run with one line: RESULT req/s p50_µs p99_µs
+# requests non-2xx errors; and $tmp/random.lua, the same requesting a path per request drawn from the
+# file of paths its first argument names. Declares the series measure() records: space-separated lists of
+# req/s, p50 and p99 (µs) and the server's CPU per request (µs: user + system of the serving process,
+# which does not depend on whether wrk or the server was the limit), by series.
+write_wrk_scripts() {
+  declare -gA rps p50 p99 cpu_us
+  cat >"$tmp/report.lua" <<'EOF'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %.1f %d %d %d %d %d\n", summary.requests / summary.duration * 1e6,
+    latency:percentile(50), latency:percentile(99), summary.requests, e.status,
+    e.connect + e.read + e.write + e.timeout))
+end
+EOF
+  {
+    cat <<'EOF'
+local paths = {}
+init = function(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  math.randomseed(os.time())
+end
+request = function()
+  return wrk.format(nil, paths[math.random(#paths)])
+end
+EOF
+    cat "$tmp/report.lua"
+  } >"$tmp/random.lua"
+}
+
+# wrk_result SECONDS URL SCRIPT [HEADER [ARGS...]]: one wrk run from core 1 (one thread, $connections
+# keep-alive connections) with the Lua SCRIPT, which prints a RESULT line (report.lua's), the request
+# header HEADER ("" for none) and the script's ARGS; prints the RESULT fields. A non-2xx answer or a
+# socket error ends the script.
+wrk_result() {
+  local seconds=$1 url=$2 script=$3 header=${4:-} out result non2xx errors
+  shift $(($# < 4 ? $# : 4))
+  local args=(-t1 -c"$connections" -d"${seconds}s" --latency -s "$script")
+  [ -z "$header" ] || args+=(-H "$header")
+  out=$(taskset -c 1 wrk "${args[@]}" "$url" -- "$@")
+  result=$(grep '^RESULT ' <<<"$out" | cut -d' ' -f2-)
+  read -r _ _ _ _ non2xx errors <<<"$result"
+  if [ "$non2xx" != 0 ] || [ "$errors" != 0 ]; then
+    echo "$url: $non2xx non-2xx answers, $errors socket errors" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  echo "$result"
+}
+
+# load SECONDS URL [PATHS [HEADER]]: one wrk run against URL itself, or over the paths of the file PATHS
+# drawn at random; prints the RESULT fields.
+load() {
+  if [ -z "${3:-}" ]; then
+    wrk_result "$1" "$2" "$tmp/report.lua"
+  else
+    wrk_result "$1" "$2" "$tmp/random.lua" "${4:-}" "$3"
+  fi
+}
+
+# measure SERIES PID SECONDS URL [PATHS [HEADER]]: one run of load against the server PID, recorded under
+# SERIES and printed.
+measure() {
+  local series=$1 pid=$2 result r p5 p9 n before after c
+  shift 2
+  before=$(cpu_ticks "$pid")
+  result=$(load "$@")
+  after=$(cpu_ticks "$pid")
+  read -r r p5 p9 n _ <<<"$result"
+  c=$(cpu_per_request "$before" "$after" "$n")
+  rps[$series]+="$r "
+  p50[$series]+="$p5 "
+  p99[$series]+="$p9 "
+  cpu_us[$series]+="$c "
+  printf '  %-17s %10.0f req/s  p50 %s  p99 %s  server CPU %s µs/request\n' "$series" "$r" "$(ms "$p5")" \
+    "$(ms "$p9")" "$c"
+}
+# row TARGET SERIES: a Markdown table row: target, runs, median req/s, p50, p99, server CPU per request.
+row() {
+  local series=$2
+  # shellcheck disable=SC2086
+  printf '| %s | %d | %.0f | %s | %s | %s µs |\n' "$1" "$(wc -w <<<"${rps[$series]}")" \
+    "$(median ${rps[$series]})" "$(ms "$(median ${p50[$series]})")" "$(ms "$(median ${p99[$series]})")" \
+    "$(median ${cpu_us[$series]})"
+}
+# goal RATIO GOAL: "met" when RATIO >= GOAL, else "missed".
+goal() { awk -v r="$1" -v g="$2" 'BEGIN {print (r >= g ? "met" : "missed")}'; }
+
+# fetch_bodies URL NAMES DIR: GET URL/rdap/domain/NAME for every name of the file NAMES, the body of each
+# written to DIR/NAME (DIR /dev/null: thrown away); four sequential curl processes over a quarter of the
+# names each (curl --parallel is slower here). Fills the server's cache; fails unless every answer is 200.
+fetch_bodies() {
+  local url=$1 names=$2 dir=$3 work pid chunk fetchers=()
+  work=$(mktemp -d "$tmp/fetch.XXXXXX")
+  split -n l/4 -d "$names" "$work/names."
+  for chunk in "$work"/names.*; do
+    awk -v base="$url" -v dir="$dir" '{printf "url = \"%s/rdap/domain/%s\"\noutput = \"%s\"\n", base, $1,
+      (dir == "/dev/null" ? dir : dir "/" $1)}' "$chunk" >"$chunk.curl"
+    curl -sS -K "$chunk.curl" -w '%{http_code}\n' >"$chunk.codes" &
+    fetchers+=("$!")
+  done
+  for pid in "${fetchers[@]}"; do wait "$pid"; done
+  if [ "$(cat "$work"/*.codes | grep -c '^200$')" != "$(wc -l <"$names")" ]; then
+    echo "not every fetch from $url answered 200:" >&2
+    cat "$work"/*.codes | sort | uniq -c >&2
+    return 1
+  fi
+  rm -rf "$work"
+}
+
+# --- requestors (bench/authorised.sh, bench/abuse.sh, bench/requests.sh) -------------------------------
+
+# json_field NAME: the member NAME of the JSON object on standard input.
+json_field() { python3 -c "import json, sys; print(json.load(sys.stdin)['$1'])"; }
+
+# add_requestor SSAD DB [USER OPTIONS...]: an organisation "Bench Networks" accredited in the
+# network_operator group until 2099, one user noc@bench.example (with the `requestor user add` options
+# given, such as its OpenID Connect identity) and an API key; sets requestor_org, requestor_user and
+# requestor_key (the key itself).
+# shellcheck disable=SC2034  # the sourcing script reads them
+add_requestor() {
+  local ssad=$1 db=$2
+  shift 2
+  requestor_org=$("$ssad" requestor org add --db "$db" --name "Bench Networks" --json | json_field id)
+  requestor_user=$("$ssad" requestor user add --db "$db" --org "$requestor_org" --email noc@bench.example \
+    "$@" --json | json_field id)
+  "$ssad" requestor accreditation add --db "$db" --org "$requestor_org" --group network_operator \
+    --authority Bench --until 2099-12-31 --json >/dev/null
+  requestor_key=$("$ssad" requestor key create --db "$db" --user "$requestor_user" --json | json_field key)
+}
+
 # --- PostgreSQL (bench/postgres_*.sh) ------------------------------------------------------------------
 
 # The server settings the PostgreSQL benchmarks run with: PostgreSQL's durable defaults (fsync,

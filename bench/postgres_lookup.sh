@@ -93,27 +93,11 @@ pg_ticks() {
 # --- the servers -----------------------------------------------------------------------------------
 
 # start_ssad NAME STORE: ssad on core 0 (one thread, one worker, no cache); sets ssad_pid and ssad_url.
+workers=1
 start_ssad() {
-  local name=$1 store=$2 port
-  port=$(free_port)
-  cat >"$tmp/$name.toml" <<EOF
-[server]
-http = "127.0.0.1:$port"
-threads = 1
-workers = 1
-[rdap]
-base_url = "http://127.0.0.1:$port/rdap/"
-rate_limit_per_second = 0
+  serve "$1" "$2" 'rate_limit_per_second = 0
 cache_megabytes = 0
-cursor_secret = "bench-postgres-lookup-cursor-secret-0123456789"
-[log]
-access_log = false
-EOF
-  taskset -c 0 "$ssad" serve --db "$store" --config "$tmp/$name.toml" >"$tmp/$name.log" 2>&1 &
-  ssad_pid=$!
-  started+=("$ssad_pid")
-  wait_listening "$port"
-  ssad_url=http://127.0.0.1:$port
+cursor_secret = "bench-postgres-lookup-cursor-secret-0123456789"'
 }
 start_ssad sqlite "$sqlite_db"
 sqlite_pid=$ssad_pid
@@ -126,22 +110,7 @@ pg_url_http=$ssad_url
 
 sqlite3 "$sqlite_db" "select name from domain order by random() limit $count" >"$tmp/names"
 sed 's|^|/rdap/domain/|' "$tmp/names" >"$tmp/paths"
-cat >"$tmp/random.lua" <<'EOF'
-local paths = {}
-init = function(args)
-  for line in io.lines(args[1]) do paths[#paths + 1] = line end
-  math.randomseed(os.time())
-end
-request = function()
-  return wrk.format(nil, paths[math.random(#paths)])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %.1f %d %d %d %d %d\n", summary.requests / summary.duration * 1e6,
-    latency:percentile(50), latency:percentile(99), summary.requests, e.status,
-    e.connect + e.read + e.write + e.timeout))
-end
-EOF
+write_wrk_scripts
 
 # The same answers from both stores: a sample of 100 names, bodies compared without the server's own URL
 # and the one event that differs by store (the time of the last import, "last update of RDAP database").
@@ -161,20 +130,6 @@ print(json.dumps(b, sort_keys=True))' >"$tmp/cmp/$target"
 done <"$tmp/cmp/names"
 echo "cmp: the two stores answer alike for $(wc -l <"$tmp/cmp/names") names"
 
-# load SECONDS URL: one wrk run from core 1 over the random paths; prints its RESULT fields.
-load() {
-  local out result non2xx errors
-  out=$(taskset -c 1 wrk -t1 -c"$connections" -d"$1s" --latency -s "$tmp/random.lua" "$2" -- "$tmp/paths")
-  result=$(grep '^RESULT ' <<<"$out" | cut -d' ' -f2-)
-  read -r _ _ _ _ non2xx errors <<<"$result"
-  if [ "$non2xx" != 0 ] || [ "$errors" != 0 ]; then
-    echo "$2: $non2xx non-2xx answers, $errors socket errors" >&2
-    echo "$out" >&2
-    exit 1
-  fi
-  echo "$result"
-}
-
 # paged_in: KiB read from disk into memory since boot (/proc/vmstat pgpgin); a run that reads much is
 # not served from memory (the store does not fit in the page cache, or has not been read yet).
 paged_in() { awk '/^pgpgin / {print $2}' /proc/vmstat; }
@@ -187,7 +142,7 @@ measure() {
   before=$(cpu_ticks "$pid")
   pg_before=$(pg_ticks)
   io_before=$(paged_in)
-  result=$(load "$duration" "$url")
+  result=$(load "$duration" "$url" "$tmp/paths")
   after=$(cpu_ticks "$pid")
   pg_after=$(pg_ticks)
   io=$(awk -v a="$io_before" -v b="$(paged_in)" -v s="$duration" 'BEGIN {printf "%.1f", (b - a) / 1024 / s}')
@@ -211,8 +166,8 @@ echo "- $count random names of $domains; wrk -t1 -c$connections -d${duration}s o
   "workers 1, no cache) and PostgreSQL on core 0; $runs alternated runs after a ${warmup}s warm-up each"
 cat "$sqlite_db" >/dev/null  # the SQLite file in the page cache; PostgreSQL's pages come in with the warm-up
 echo "warm-up..."
-load "$warmup" "$sqlite_url" >/dev/null
-load "$warmup" "$pg_url_http" >/dev/null
+load "$warmup" "$sqlite_url" "$tmp/paths" >/dev/null
+load "$warmup" "$pg_url_http" "$tmp/paths" >/dev/null
 for run in $(seq 1 "$runs"); do
   echo " run $run (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   measure sqlite "$sqlite_url"

@@ -16,137 +16,41 @@
 # Needs the release build: cmake --preset release && cmake --build --preset release --target ssad
 # Reuses bench/import.sh's store (WORK/ours.db), importing it when absent; migrates it in place.
 set -euo pipefail
-domains=${DOMAINS:-1000000}
-count=${COUNT:-100000}
-runs=${RUNS:-5}
-duration=${DURATION:-10}
-connections=${CONNECTIONS:-64}
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+lookup_settings
 uncached_runs=${UNCACHED_RUNS:-$runs}
 baseline=${BASELINE:-}
-root=$(cd "$(dirname "$0")/.." && pwd)
-ssad=$root/build/release/apps/ssad/ssad
-work=${WORK:-/tmp/ssad-bench-import}
 db=$work/ours.db
-# shellcheck source=bench/common.sh
-source "$root/bench/common.sh"
 
 need_packages wrk curl sqlite3 python3 procps
 command -v nginx >/dev/null || need_packages nginx-light
 [ -x "$ssad" ] || { echo "build the release preset first: cmake --build --preset release --target ssad" >&2; exit 1; }
-if [ ! -f "$db" ] || [ "$(sqlite3 "$db" 'select count(*) from domain')" != "$domains" ]; then
-  RUNS=1 "$root/bench/import.sh" "$domains" >/dev/null
-fi
+need_lookup_store
 # The baseline reads its own copy of the store as it was before this build migrates it (an older binary
 # refuses a newer schema; if the store was migrated by an earlier run, import it again).
 baseline_db=$work/baseline.db
 [ -z "$baseline" ] || cp "$db" "$baseline_db"
 "$ssad" migrate --db "$db" >/dev/null
 
-tmp=$(mktemp -d /tmp/ssad-bench-rdap.XXXXXX)
+make_scratch rdap
 chmod 755 "$tmp"  # nginx's worker runs as nobody
-cleanup() {
-  stop_started
-  if [ "${KEEP:-0}" = 1 ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # --- the targets -----------------------------------------------------------------------------------
 
-# start_ssad NAME CACHE_MEGABYTES [BINARY]: ssad on core 0, one thread; sets ssad_pid and ssad_url.
+# start_ssad NAME CACHE_MEGABYTES [BINARY]: ssad (or the baseline BINARY, over its own store); sets ssad_pid
+# and ssad_url.
 start_ssad() {
-  local name=$1 cache=$2 binary=${3:-$ssad} port store=$db
+  local store=$db
   [ "${3:-$ssad}" = "$ssad" ] || store=$baseline_db
-  port=$(free_port)
-  cat >"$tmp/$name.toml" <<EOF
-[server]
-http = "127.0.0.1:$port"
-threads = 1
-[rdap]
-base_url = "http://127.0.0.1:$port/rdap/"
-rate_limit_per_second = 0
-cache_megabytes = $cache
-[log]
-access_log = false
-EOF
-  taskset -c 0 "$binary" serve --db "$store" --config "$tmp/$name.toml" >"$tmp/$name.log" 2>&1 &
-  ssad_pid=$!
-  started+=("$ssad_pid")
-  wait_listening "$port"
-  ssad_url=http://127.0.0.1:$port
+  serve "$1" "$store" "rate_limit_per_second = 0
+cache_megabytes = $2" "" "${3:-$ssad}"
 }
 
-
-# --- wrk -------------------------------------------------------------------------------------------
-
-# Every run ends with one line: RESULT req/s p50_µs p99_µs requests non-2xx socket-errors.
-cat >"$tmp/report.lua" <<'EOF'
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %.1f %d %d %d %d %d\n", summary.requests / summary.duration * 1e6,
-    latency:percentile(50), latency:percentile(99), summary.requests, e.status,
-    e.connect + e.read + e.write + e.timeout))
-end
-EOF
-# The random test: a path of the list (the script's first argument) per request.
-{
-  cat <<'EOF'
-local paths = {}
-init = function(args)
-  for line in io.lines(args[1]) do paths[#paths + 1] = line end
-  math.randomseed(os.time())
-end
-request = function()
-  return wrk.format(nil, paths[math.random(#paths)])
-end
-EOF
-  cat "$tmp/report.lua"
-} >"$tmp/random.lua"
-
-# load SECONDS URL [LUA ARGS...]: one wrk run from core 1; prints its RESULT fields.
-load() {
-  local seconds=$1 url=$2 out
-  shift 2
-  local script=$tmp/report.lua
-  [ $# -eq 0 ] || script=$tmp/random.lua
-  out=$(taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$script" "$url" -- "$@")
-  local result
-  result=$(grep '^RESULT ' <<<"$out" | cut -d' ' -f2-)
-  read -r _ _ _ _ non2xx errors <<<"$result"
-  if [ "$non2xx" != 0 ] || [ "$errors" != 0 ]; then
-    echo "$url: $non2xx non-2xx answers, $errors socket errors" >&2
-    echo "$out" >&2
-    exit 1
-  fi
-  echo "$result"
-}
-
-# Results per series (hot_ssad, ...): space-separated lists of req/s, p50 and p99 in µs, and the
-# server's CPU time per request in µs (user + system of the serving process; the kernel's softirq work
-# for loopback is not in it). The CPU time does not depend on whether wrk or the server is the limit.
-declare -A rps p50 p99 cpu
-measure() {  # measure SERIES PID SECONDS URL [LUA ARGS...]: one run of load, recorded under SERIES
-  local series=$1 pid=$2 result r p5 p9 n before after c
-  shift 2
-  before=$(cpu_ticks "$pid")
-  result=$(load "$@")
-  after=$(cpu_ticks "$pid")
-  read -r r p5 p9 n _ <<<"$result"
-  c=$(cpu_per_request "$before" "$after" "$n")
-  rps[$series]+="$r "
-  p50[$series]+="$p5 "
-  p99[$series]+="$p9 "
-  cpu[$series]+="$c "
-  printf '  %-16s %10.0f req/s  p50 %s  p99 %s  server CPU %s µs/request\n' "$series" "$r" "$(ms "$p5")" \
-    "$(ms "$p9")" "$c"
-}
-row() {  # row TEST TARGET SERIES
-  local series=$3
-  # shellcheck disable=SC2086
-  printf '| %s | %s | %d | %.0f | %s | %s | %s µs |\n' "$1" "$2" "$(wc -w <<<"${rps[$series]}")" \
-    "$(median ${rps[$series]})" "$(ms "$(median ${p50[$series]})")" "$(ms "$(median ${p99[$series]})")" \
-    "$(median ${cpu[$series]})"
-}
+# wrk: the hot test requests its URL again and again (report.lua), the random test a path of the list per
+# request (random.lua). Each run's server CPU time per request (the kernel's softirq work for loopback is
+# not in it) does not depend on whether wrk or the server is the limit.
+write_wrk_scripts
 runs_of() { echo "${rps[$1]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), $i}'; }
 
 # --- the bodies --------------------------------------------------------------------------------------
@@ -164,41 +68,20 @@ cat "$db" "$db-wal" >/dev/null 2>&1 || true
 start_ssad cached 1024
 cached_pid=$ssad_pid
 cached_url=$ssad_url
-# Fetching every body once from ssad writes nginx's files and fills ssad's cache: four sequential curl
-# processes over a quarter of the names each (curl --parallel is slower here).
-mkdir -p "$tmp/www/rdap/domain" "$tmp/fetch"
-split -n l/4 -d "$tmp/names" "$tmp/fetch/names."
+# Fetching every body once from ssad writes nginx's files and fills ssad's cache.
+mkdir -p "$tmp/www/rdap/domain"
 echo "fetching $count bodies from ssad..."
 started_at=$SECONDS
-fetchers=()
-for chunk in "$tmp"/fetch/names.*; do
-  awk -v base="$cached_url" -v dir="$tmp/www/rdap/domain" \
-    '{printf "url = \"%s/rdap/domain/%s\"\noutput = \"%s/%s\"\n", base, $1, dir, $1}' "$chunk" >"$chunk.curl"
-  curl -sS -K "$chunk.curl" -w '%{http_code}\n' >"$chunk.codes" &
-  fetchers+=("$!")
-done
-for pid in "${fetchers[@]}"; do wait "$pid"; done
-if [ "$(cat "$tmp"/fetch/*.codes | grep -c '^200$')" != "$count" ]; then
-  echo "not every fetch answered 200:" >&2
-  cat "$tmp"/fetch/*.codes | sort | uniq -c >&2
-  exit 1
-fi
+fetch_bodies "$cached_url" "$tmp/names" "$tmp/www/rdap/domain"
 echo "  done in $((SECONDS - started_at)) s; $(du -sh "$tmp/www" | cut -f1) on disk," \
   "hot domain $hot ($(wc -c <"$tmp/www/rdap/domain/$hot") bytes)"
 
 if [ -n "$baseline" ]; then
-  base_fetchers=()
   start_ssad baseline 1024 "$baseline"
   base_pid=$ssad_pid
   base_url=$ssad_url
   echo "filling the baseline's cache..."
-  for chunk in "$tmp"/fetch/names.*; do
-    awk -v base="$base_url" '{printf "url = \"%s/rdap/domain/%s\"\noutput = \"/dev/null\"\n", base, $1}' "$chunk" \
-      >"$chunk.base.curl"
-    curl -sS -K "$chunk.base.curl" -o /dev/null &
-    base_fetchers+=("$!")
-  done
-  for pid in "${base_fetchers[@]}"; do wait "$pid"; done
+  fetch_bodies "$base_url" "$tmp/names" /dev/null
 fi
 
 start_nginx "$tmp/www" "$tmp/nginx"
@@ -278,7 +161,6 @@ stop_pid "$uncached_pid"
   random_ratio=$(ratio "$(median ${rps[random_ssad]})" "$(median ${rps[random_nginx]})")
   uncached_ratio=$(ratio "$(median ${rps[random_uncached]})" "$(median ${rps[uncached_nginx]})")
 }
-goal() { awk -v r="$1" -v g="$2" 'BEGIN {print (r >= g ? "met" : "missed")}'; }
 echo
 echo "## RDAP lookups: bench/rdap.sh"
 echo
@@ -289,16 +171,16 @@ echo "- $count random names of $domains; hot domain $hot ($(wc -c <"$tmp/www/rda
 echo
 echo "| test | target | runs | median req/s | median p50 | median p99 | server CPU per request |"
 echo "|---|---|---|---|---|---|---|"
-row "hot domain" "ssad (cache 1024 MB)" hot_ssad
-row "hot domain" "nginx, 1 worker" hot_nginx
-row "random $count" "ssad (cache 1024 MB)" random_ssad
-row "random $count" "nginx, 1 worker" random_nginx
-row "random $count" "ssad, cache_megabytes = 0" random_uncached
-row "random $count" "nginx, 1 worker (alternated with the uncached runs)" uncached_nginx
+row "hot domain | ssad (cache 1024 MB)" hot_ssad
+row "hot domain | nginx, 1 worker" hot_nginx
+row "random $count | ssad (cache 1024 MB)" random_ssad
+row "random $count | nginx, 1 worker" random_nginx
+row "random $count | ssad, cache_megabytes = 0" random_uncached
+row "random $count | nginx, 1 worker (alternated with the uncached runs)" uncached_nginx
 if [ -n "$baseline" ]; then
-  row "hot domain" "baseline ssad (cache 1024 MB)" hot_base
-  row "random $count" "baseline ssad (cache 1024 MB)" random_base
-  row "random $count" "baseline ssad, cache_megabytes = 0" uncached_base
+  row "hot domain | baseline ssad (cache 1024 MB)" hot_base
+  row "random $count | baseline ssad (cache 1024 MB)" random_base
+  row "random $count | baseline ssad, cache_megabytes = 0" uncached_base
 fi
 echo
 echo "- hot domain: ratio $hot_ratio (goal >= 0.8: $(goal "$hot_ratio" 0.8))"
@@ -313,9 +195,9 @@ if [ -n "$baseline" ]; then
 fi
 # shellcheck disable=SC2086
 echo "- server CPU per request, nginx / ssad (what the ratios would be if the server's core were the" \
-  "only limit): hot $(ratio "$(median ${cpu[hot_nginx]})" "$(median ${cpu[hot_ssad]})")," \
-  "random $(ratio "$(median ${cpu[random_nginx]})" "$(median ${cpu[random_ssad]})")," \
-  "uncached $(ratio "$(median ${cpu[uncached_nginx]})" "$(median ${cpu[random_uncached]})")"
+  "only limit): hot $(ratio "$(median ${cpu_us[hot_nginx]})" "$(median ${cpu_us[hot_ssad]})")," \
+  "random $(ratio "$(median ${cpu_us[random_nginx]})" "$(median ${cpu_us[random_ssad]})")," \
+  "uncached $(ratio "$(median ${cpu_us[uncached_nginx]})" "$(median ${cpu_us[random_uncached]})")"
 echo "- ssad peak RSS (VmHWM): $cached_rss MiB with the cache, $uncached_rss MiB without"
 echo "- runs, req/s: hot ssad $(runs_of hot_ssad); hot nginx $(runs_of hot_nginx);" \
   "random ssad $(runs_of random_ssad); random nginx $(runs_of random_nginx); uncached $(runs_of random_uncached)"
