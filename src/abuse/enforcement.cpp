@@ -113,6 +113,7 @@ Result<std::optional<store::AbuseCase>> Enforcement::open(store::AbuseCase abuse
   SSAD_TRY(recent, store_.abuse().cases(filter, page));
   // Credentials, not cases: one key suspended by two detectors is one credential.
   std::vector<std::string> credentials;
+  credentials.reserve(recent.size());
   for (const store::AbuseCase& c : recent) credentials.push_back(c.credential_id);
   std::sort(credentials.begin(), credentials.end());
   credentials.erase(std::unique(credentials.begin(), credentials.end()), credentials.end());
