@@ -24,6 +24,9 @@ constexpr std::size_t kMaxFingerprints = 256;  // filings remembered for duplica
 constexpr std::size_t kMaxCredentials = 8;     // credentials tracked per requestor (least recent dropped)
 constexpr std::size_t kMaxCountries = 16;      // countries kept per hour in a usage row's sketch
 constexpr unsigned kDistinctEvery = 32;        // lookups between two estimates of the day's distinct domains
+// Names one requestor's exact count of the day holds at most (about 40 bytes each), whatever
+// abuse.enumeration.distinct_per_day says: beyond, the shared sketch's estimate counts.
+constexpr std::uint64_t kMaxExactDistinct = 100000;
 constexpr auto kMemo = std::chrono::hours(1);  // a finding carried out is not tried again for this long
 constexpr std::uint8_t kSketchVersion = 1;
 
@@ -499,7 +502,8 @@ void Monitor::record(const Use& use) {
       if (auto seen = u.distinct.find(keyed); seen != u.distinct.end()) {
         first_time = seen->second + kDayHours <= hour_index;  // last looked up over a day ago
         seen->second = hour_index;
-      } else if (u.distinct.size() <= settings_.enumeration.distinct_per_day) {
+      } else if (u.distinct.size() <=
+                 std::min<std::uint64_t>(settings_.enumeration.distinct_per_day, kMaxExactDistinct)) {
         u.distinct.emplace(keyed, hour_index);
       }
       // The not-found sample, of names not looked up in the last day: repeating lookups of a name that
