@@ -13,6 +13,10 @@
 #                  farv1_qp=technicalIssueResolution (each disclosure a durable
 #                  audit entry, bench/authorised.sh)                           goal: on / off >= 0.95
 #   anon_uncached: anonymous lookups with cache_megabytes = 0 (another pair of servers, after the others)
+# TESTS names the tests to run (all three by default). CONTROL=1 runs the "on" server with the "off"
+# settings: the difference two servers show when nothing differs but their process and store file.
+# SWAP=1 starts the "off" server first and gives "on" the copied store: run with and without it to tell
+# what comes from the settings from what comes from the order.
 #
 # Each round measures on and off once per test, the order swapped every round (on first in odd rounds).
 # The requestor's traffic is ordinary: registered names in no order, from one address, one credential.
@@ -22,11 +26,12 @@
 # the runs the script lists the abuse cases of both stores (there must be none) and what the "on" server
 # counted in its usage windows (the lookups it saw; "off" must have counted nothing).
 #
-# PROFILE=1 adds one run of anon and key against the "on" server under `perf record --call-graph dwarf`,
+# PROFILE=1 adds one run of each test against the "on" server under `perf record --call-graph dwarf`,
 # and prints the share of its samples in the abuse protection's entry points, with what they call.
 #
 # Usage: bench/abuse.sh   (env: DOMAINS=1000000 COUNT=100000 RUNS=5 DURATION=10 CONNECTIONS=64 WORKERS=64
-#                          UNCACHED=1 PROFILE=0 WORK=/tmp/ssad-bench-import KEEP=0)
+#                          TESTS="anon key anon_uncached" PROFILE=0 CONTROL=0 SWAP=0
+#                          WORK=/tmp/ssad-bench-import KEEP=0)
 # Needs the release build: cmake --preset release && cmake --build --preset release --target ssad
 # Reuses bench/import.sh's store (WORK/ours.db), importing it when absent, and works on copies of it.
 set -euo pipefail
@@ -34,7 +39,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 lookup_settings
 workers=${WORKERS:-64}
-uncached=${UNCACHED:-1}
+tests=${TESTS:-anon key anon_uncached}
 profile=${PROFILE:-0}
 
 need_packages wrk curl sqlite3 python3 procps
@@ -51,13 +56,20 @@ add_requestor "$ssad" "$tmp/on.db"
 key=$requestor_key
 sqlite3 "$tmp/on.db" 'pragma wal_checkpoint(truncate)' >/dev/null  # the requestor is in the file copied
 cp "$tmp/on.db" "$tmp/off.db"
+order="on off"
+if [ "${SWAP:-0}" = 1 ]; then
+  order="off on"
+  mv "$tmp/on.db" "$tmp/first.db"
+  mv "$tmp/off.db" "$tmp/on.db"
+  mv "$tmp/first.db" "$tmp/off.db"
+fi
 
 # start_ssad SIDE CACHE_MEGABYTES: ssad with SIDE's settings (on or off) over SIDE's store; sets ssad_pid
 # and ssad_url. Both sides raise the two thresholds this requestor's rate would cross (see above).
 start_ssad() {
   local side=$1 cache=$2 limits='rate_limit_per_second = 0' abuse='monitoring = false
 credential_failures_per_minute = 0'
-  if [ "$side" = on ]; then
+  if [ "$side" = on ] && [ "${CONTROL:-0}" = 0 ]; then
     limits='rate_limit_per_second = 1000000
 rate_limit_burst = 1000000'
     abuse='monitoring = true'
@@ -69,6 +81,19 @@ $abuse
 floor_per_hour = 100000000
 [abuse.enumeration]
 distinct_per_day = 100000000"
+}
+
+# start_pair CACHE_MEGABYTES: both sides' servers, in $order; sets on_pid, on_url, off_pid and off_url.
+start_pair() {
+  local side
+  for side in $order; do
+    start_ssad "$side" "$1"
+    if [ "$side" = on ]; then
+      on_pid=$ssad_pid on_url=$ssad_url
+    else
+      off_pid=$ssad_pid off_url=$ssad_url
+    fi
+  done
 }
 
 write_wrk_scripts
@@ -108,10 +133,14 @@ profile() {
   {
     echo "- $test (on): $(grep -m1 '^# Samples' "$tmp/$test.report" | sed 's/^# //'); share of them" \
       "(callees included, self), for the abuse protection's functions:"
-    grep -E '(ssad::abuse::|ssad::http::record_use|ssad::http::refuse_if_throttled)' "$tmp/$test.report" |
-      awk '{printf "  - %s (%s, %s)\n", $4, $1, $2}' | head -n 12 || true
+    grep -E '\[\.\] ssad::(abuse::|http::record_use|http::refuse_if_throttled)' "$tmp/$test.report" |
+      awk '{s = $4; for (i = 5; i <= NF; i++) if ($i != "-") s = s " " $i; printf "  - %s (%s, %s)\n", substr(s, 1, 90), $1, $2}' |
+      head -n 8 || true
   } | tee -a "$tmp/profile.txt"
 }
+
+# testing TEST: whether TESTS names it.
+testing() { [[ " $tests " == *" $1 "* ]]; }
 
 # --- cached servers: anonymous and authorised lookups ----------------------------------------------------
 
@@ -124,51 +153,45 @@ sed 's|^|/rdap/domain/|' "$tmp/names" >"$tmp/anon.paths"
 sed 's|$|?farv1_qp=technicalIssueResolution|' "$tmp/anon.paths" >"$tmp/auth.paths"
 cat "$tmp/on.db" "$tmp/off.db" >/dev/null
 
-start_ssad on 1024
-on_pid=$ssad_pid
-on_url=$ssad_url
-start_ssad off 1024
-off_pid=$ssad_pid
-off_url=$ssad_url
-echo "fetching $count bodies from each server (fills its cache)..."
-fetch_bodies "$on_url" "$tmp/names" /dev/null
-fetch_bodies "$off_url" "$tmp/names" /dev/null
-# The key discloses: the registrant's email is in its answer and not in the public one.
-sample=$(head -n1 "$tmp/names")
-email=$(sqlite3 "$tmp/on.db" "select c.email from domain d join domain_contact dc on dc.domain_id = d.id
-  join contact c on c.id = dc.contact_id where d.name = '$sample' and dc.role = 'registrant'")
-for url in "$on_url" "$off_url"; do
-  curl -sS --fail -H "Authorization: Bearer $key" "$url/rdap/domain/$sample?farv1_qp=technicalIssueResolution" |
-    grep -qF "$email" || { echo "$url: the API key's answer lacks the registrant email" >&2; exit 1; }
-  if curl -sS --fail "$url/rdap/domain/$sample" | grep -qF "$email"; then
-    echo "$url: the public answer has the email" >&2
-    exit 1
-  fi
-done
+if testing anon || testing key; then
+  start_pair 1024
+  echo "fetching $count bodies from each server (fills its cache)..."
+  for side in $order; do
+    if [ "$side" = on ]; then fetch_bodies "$on_url" "$tmp/names" /dev/null; else fetch_bodies "$off_url" "$tmp/names" /dev/null; fi
+  done
+  # The key discloses: the registrant's email is in its answer and not in the public one.
+  sample=$(head -n1 "$tmp/names")
+  email=$(sqlite3 "$tmp/on.db" "select c.email from domain d join domain_contact dc on dc.domain_id = d.id
+    join contact c on c.id = dc.contact_id where d.name = '$sample' and dc.role = 'registrant'")
+  for url in "$on_url" "$off_url"; do
+    curl -sS --fail -H "Authorization: Bearer $key" "$url/rdap/domain/$sample?farv1_qp=technicalIssueResolution" |
+      grep -qF "$email" || { echo "$url: the API key's answer lacks the registrant email" >&2; exit 1; }
+    if curl -sS --fail "$url/rdap/domain/$sample" | grep -qF "$email"; then
+      echo "$url: the public answer has the email" >&2
+      exit 1
+    fi
+  done
 
-rounds anon "$tmp/anon.paths"
-rounds key "$tmp/auth.paths" "Authorization: Bearer $key"
-if [ "$profile" = 1 ]; then
-  profile anon "$tmp/anon.paths"
-  profile key "$tmp/auth.paths" "Authorization: Bearer $key"
+  ! testing anon || rounds anon "$tmp/anon.paths"
+  ! testing key || rounds key "$tmp/auth.paths" "Authorization: Bearer $key"
+  if [ "$profile" = 1 ]; then
+    ! testing anon || profile anon "$tmp/anon.paths"
+    ! testing key || profile key "$tmp/auth.paths" "Authorization: Bearer $key"
+  fi
+  echo "- peak RSS of the cached servers: on $(peak_rss_mib "$on_pid") MiB, off $(peak_rss_mib "$off_pid") MiB" \
+    >>"$tmp/notes.txt"
+  # One sync interval (abuse.sync_seconds, 10 by default) for the last counts to reach the store.
+  sleep 11
+  stop_pid "$on_pid"
+  stop_pid "$off_pid"
 fi
-on_rss=$(peak_rss_mib "$on_pid")
-off_rss=$(peak_rss_mib "$off_pid")
-# One sync interval (abuse.sync_seconds, 10 by default) for the last counts to reach the store.
-sleep 11
-stop_pid "$on_pid"
-stop_pid "$off_pid"
 
 # --- uncached servers: anonymous lookups -----------------------------------------------------------------
 
-if [ "$uncached" = 1 ]; then
-  start_ssad on 0
-  on_pid=$ssad_pid
-  on_url=$ssad_url
-  start_ssad off 0
-  off_pid=$ssad_pid
-  off_url=$ssad_url
+if testing anon_uncached; then
+  start_pair 0
   rounds anon_uncached "$tmp/anon.paths"
+  [ "$profile" = 0 ] || profile anon_uncached "$tmp/anon.paths"
   stop_pid "$on_pid"
   stop_pid "$off_pid"
 fi
@@ -203,19 +226,16 @@ echo "- $count random names of $domains, wrk -t1 -c$connections -d${duration}s o
 echo "- abuse cases after the runs: $(cases_of on) in the on store, $(cases_of off) in the off store;" \
   "usage windows of the on store: $(sqlite3 "$tmp/on.db" 'select count(*) || " rows, " || coalesce(sum(lookups), 0) || " lookups" from usage_windows')," \
   "of the off store: $(sqlite3 "$tmp/off.db" 'select count(*) || " rows" from usage_windows')"
-echo "- peak RSS (cached servers): on $on_rss MiB, off $off_rss MiB"
+[ "${CONTROL:-0}" = 0 ] || echo "- CONTROL=1: the \"on\" server ran with the \"off\" settings (a control run)"
+echo "- servers started in the order: $order"
+cat "$tmp/notes.txt" 2>/dev/null || true
 [ "$profile" = 0 ] || cat "$tmp/profile.txt"
 echo
 echo "| test | side | runs | req/s | p50 | p99 | server CPU/request |"
 echo "|---|---|---|---|---|---|---|"
-tests="anon key"
-[ "$uncached" = 1 ] && tests+=" anon_uncached"
 for test in $tests; do
   row "$test | on" "${test}_on"
   row "$test | off" "${test}_off"
 done
 echo
-summary anon 0.95
-summary key 0.95
-[ "$uncached" = 1 ] && summary anon_uncached 0.95
-exit 0
+for test in $tests; do summary "$test" 0.95; done

@@ -94,10 +94,10 @@ const char* address(std::size_t i, std::array<char, 64>& text) {
   return text.data();
 }
 
-void anonymous_addresses(std::size_t count) {
+bool anonymous_addresses(std::size_t count) {
   const FakeClock clock;  // never advanced: every client arrives in the same instant
   std::optional<ssad::abuse::RateLimiter> limiter;
-  Measured measured = measure("abuse::RateLimiter", "addresses", "address", count, [&] {
+  const Measured measured = measure("abuse::RateLimiter", "addresses", "address", count, [&] {
     limiter.emplace(clock, 10, 100);
     std::array<char, 64> text{};
     std::size_t refused = 0;
@@ -107,6 +107,7 @@ void anonymous_addresses(std::size_t count) {
       std::fprintf(stderr, "%zu distinct clients were refused: they were not distinct\n", refused);
   });
   print(measured);
+  return true;
 }
 
 // An id as the requestor directory makes them: a prefix and 16 characters (identity::new_id).
@@ -116,7 +117,7 @@ std::string id_of(const char* prefix, std::size_t n) {
   return text.data();
 }
 
-void requestors(std::size_t count) {
+bool requestors(std::size_t count) {
   constexpr std::size_t kLookups = 50;
   constexpr std::array<std::size_t, 3> kFilingsAt = {10, 25, 40};  // after which lookups a request is filed
   constexpr std::array<const char*, 4> kGroups = {"network_operator", "investigator", "cert", "ip_holder"};
@@ -127,7 +128,7 @@ void requestors(std::size_t count) {
   auto store = ssad::store::open_store(dir.file("store.db"), {.clock = &clock});
   if (!store) {
     std::fprintf(stderr, "cannot open the store: %s\n", store.error().message.c_str());
-    std::exit(1);
+    return false;
   }
   struct Requestor {
     std::string user, org, key, accreditation, office, remote;
@@ -176,18 +177,24 @@ void requestors(std::size_t count) {
     }
   });
   print(filled);
-  const auto footprint = monitor->footprint();
+  if (!monitor) return false;
+  ssad::abuse::Monitor& filled_monitor = *monitor;
+  const auto footprint = filled_monitor.footprint();
   std::printf("%-28s %9zu %-10s %12zu bytes  %7.1f MiB  %6.1f bytes per requestor  (its own estimate)\n",
               "Monitor::footprint()", footprint.requestors, "requestors", footprint.bytes,
               static_cast<double>(footprint.bytes) / (1 << 20),
               static_cast<double>(footprint.bytes) /
                   static_cast<double>(std::max<std::size_t>(footprint.requestors, 1)));
 
+  bool synced_ok = true;
   const Measured synced = measure("  one sync() after it", "requestors", "requestor", count, [&] {
-    if (auto done = monitor->sync(); !done)
+    if (auto done = filled_monitor.sync(); !done) {
       std::fprintf(stderr, "sync failed: %s\n", done.error().message.c_str());
+      synced_ok = false;
+    }
   });
   print(synced);
+  return synced_ok;
 }
 
 }  // namespace
@@ -201,10 +208,13 @@ int main(int argc, char** argv) {
                  argv[0]);
     return 2;
   }
-  const std::vector<std::function<void()>> sections = {
-      [addresses] { anonymous_addresses(addresses); },
-      [users] { requestors(users); },
+  const std::vector<std::function<bool()>> sections = {
+      [addresses] { return anonymous_addresses(addresses); },
+      [users] { return requestors(users); },
   };
-  for (const auto& section : sections) section();
-  return 0;
+  int status = 0;
+  for (const auto& section : sections) {
+    if (!section()) status = 1;
+  }
+  return status;
 }
