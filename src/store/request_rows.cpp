@@ -11,36 +11,6 @@ namespace {
 
 using Order = RequestFilter::Order;
 
-// A statement's text and parameters, built together: each parameter's placeholder is written where it is
-// used.
-class Builder {
- public:
-  explicit Builder(Dialect dialect) : dialect_(dialect) {}
-
-  std::string text(std::string value) { return param(std::move(value), "::text"); }
-  std::string integer(std::int64_t value) { return param(value, "::bigint"); }
-
-  void where(const std::string& condition) {
-    conditions_ += conditions_.empty() ? " WHERE " : " AND ";
-    conditions_ += condition;
-  }
-
-  Sql finish(std::string_view head, std::string_view tail) {
-    return Sql{std::string(head) + conditions_ + std::string(tail), std::move(params_)};
-  }
-
- private:
-  std::string param(Value value, std::string_view cast) {
-    params_.push_back(std::move(value));
-    const std::string number = std::to_string(params_.size());
-    return dialect_ == Dialect::sqlite ? "?" + number : "$" + number + std::string(cast);
-  }
-
-  Dialect dialect_;
-  std::vector<Value> params_;
-  std::string conditions_;
-};
-
 // The filter's conditions; an empty member sets none.
 void add_conditions(const RequestFilter& f, Builder& b) {
   const auto equal = [&](const char* column, const std::string& value) {

@@ -79,6 +79,36 @@ struct Sql {
 /// always infer a type from the context).
 enum class Dialect : std::uint8_t { sqlite, postgres };
 
+/// A statement's text and parameters, built together: each parameter's placeholder is written where it is
+/// used (the lists of the request and abuse stores).
+class Builder {
+ public:
+  explicit Builder(Dialect dialect) : dialect_(dialect) {}
+
+  std::string text(std::string value) { return param(std::move(value), "::text"); }
+  std::string integer(std::int64_t value) { return param(value, "::bigint"); }
+
+  void where(const std::string& condition) {
+    conditions_ += conditions_.empty() ? " WHERE " : " AND ";
+    conditions_ += condition;
+  }
+
+  Sql finish(std::string_view head, std::string_view tail) {
+    return Sql{std::string(head) + conditions_ + std::string(tail), std::move(params_)};
+  }
+
+ private:
+  std::string param(Value value, std::string_view cast) {
+    params_.push_back(std::move(value));
+    const std::string number = std::to_string(params_.size());
+    return dialect_ == Dialect::sqlite ? "?" + number : "$" + number + std::string(cast);
+  }
+
+  Dialect dialect_;
+  std::vector<Value> params_;
+  std::string conditions_;
+};
+
 /// The SELECT of one page of `filter`'s requests (SSAD_REQUEST_COLUMNS), in its order. Errors:
 /// invalid_input for a bad cursor.
 [[nodiscard]] Result<Sql> page_sql(const RequestFilter& filter, const Page& page, Dialect dialect);
