@@ -47,6 +47,7 @@ class CountingStore final : public ssad::store::Store {
   ssad::store::Outbox& outbox() override { return store_->outbox(); }
   ssad::store::RequestReader& requests() override { return store_->requests(); }
   ssad::store::AbuseReader& abuse() override { return store_->abuse(); }
+  ssad::store::SubjectReader& subjects() override { return store_->subjects(); }
   Result<std::unique_ptr<ssad::store::UnitOfWork>> begin() override { return store_->begin(); }
   Result<std::unique_ptr<ssad::store::UnitOfWork>> begin_audit() override {
     begun_.fetch_add(1, std::memory_order_relaxed);

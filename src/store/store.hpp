@@ -15,6 +15,7 @@
 #include "store/registration_store.hpp"
 #include "store/request_store.hpp"
 #include "store/requestor_directory.hpp"
+#include "store/subject_store.hpp"
 
 namespace ssad::store {
 
@@ -48,16 +49,19 @@ class UnitOfWork {
   /// Abuse monitoring's usage rows and cases, written in this unit of work, whichever of begin() and
   /// begin_audit() started it (a case commits with its audit entry; usage rows need none).
   [[nodiscard]] virtual AbuseWriter& abuse() = 0;
+  /// The registrant's side — challenges, sessions, designated agents, relays — written in this unit of
+  /// work, whichever of begin() and begin_audit() started it (a step commits with its audit entry).
+  [[nodiscard]] virtual SubjectWriter& subjects() = 0;
 
   /// Makes every change durable and visible at once; stamps the registration data's change time
   /// (RegistrationReader::data_updated) with `now` when registration data or the registrar directory
   /// (which lookups merge in) was written, that is when any write was called on registrations() or
   /// registrar_directory() (even one that failed); appends to the audit log, writes to the requestor
-  /// directory, to the requests and to abuse monitoring's records, and notifications enqueued do not count
-  /// as a change of the registration data. Entries appended to the audit log are durable (fsync) when commit
-  /// returns. Afterwards the unit of work is finished: writes through it fail with internal. Errors:
-  /// unavailable when the changes cannot be made durable (nothing is then visible, and destroying the unit of
-  /// work rolls everything back); internal when already committed.
+  /// directory, to the requests, to abuse monitoring's records and to the registrant's side, and
+  /// notifications enqueued do not count as a change of the registration data. Entries appended to the audit
+  /// log are durable (fsync) when commit returns. Afterwards the unit of work is finished: writes through it
+  /// fail with internal. Errors: unavailable when the changes cannot be made durable (nothing is then
+  /// visible, and destroying the unit of work rolls everything back); internal when already committed.
   [[nodiscard]] virtual Result<void> commit(Timestamp now) = 0;
 };
 
@@ -86,17 +90,22 @@ class Store {
   /// backend with a replica for lookups (PostgreSQL) reads these on the primary: a node reads the usage
   /// other nodes wrote seconds ago.
   [[nodiscard]] virtual AbuseReader& abuse() = 0;
+  /// The registrant's side's committed challenges, sessions, designated agents and relays. Safe to use
+  /// from several threads at once. A backend with a replica for lookups (PostgreSQL) reads these on the
+  /// primary: a registrant reads its session and its designation right after they were written.
+  [[nodiscard]] virtual SubjectReader& subjects() = 0;
 
   /// Starts a unit of work that may write anything: the registration data and the registrar directory
   /// are written by one such unit of work at a time, across every node. Errors: unavailable when
   /// another holds the store for longer than the backend waits.
   [[nodiscard]] virtual Result<std::unique_ptr<UnitOfWork>> begin() = 0;
   /// Starts a unit of work that appends to the audit log, adds checkpoints, writes the requestor
-  /// directory, the disclosure requests and abuse monitoring's records, and enqueues notifications (a
-  /// suspension or a reviewer's decision must not wait for an import): on a backend with several writers
-  /// (PostgreSQL) it does not wait for a unit of work from begin() that is writing registration data (an
-  /// import), only for the moment another commits its own audit entries, and for rows of the requestor
-  /// directory or requests that another unit of work has changed (or read for update) and not yet committed.
+  /// directory, the disclosure requests, abuse monitoring's records and the registrant's side, and enqueues
+  /// notifications (a suspension or a reviewer's decision must not wait for an import): on a backend with
+  /// several writers (PostgreSQL) it does not wait for a unit of work from begin() that is writing
+  /// registration data (an import), only for the moment another commits its own audit entries, and for rows
+  /// of the requestor directory, requests or the registrant's side that another unit of work has changed
+  /// (or read for update) and not yet committed.
   /// Writing registration data or the registrar directory through it makes commit fail (internal). SQLite has
   /// one writer: there it waits as begin() does.
   [[nodiscard]] virtual Result<std::unique_ptr<UnitOfWork>> begin_audit() = 0;

@@ -17,6 +17,7 @@
 #include "store/postgres/postgres_reads.hpp"
 #include "store/postgres/postgres_requestors.hpp"
 #include "store/postgres/postgres_requests.hpp"
+#include "store/postgres/postgres_subject.hpp"
 #include "store/postgres/postgres_writes.hpp"
 #include "store/postgres/pq.hpp"
 
@@ -169,7 +170,8 @@ class PostgresUnitOfWork final : public UnitOfWork {
         requestors_(make_requestor_writer(*conn_)),
         outbox_(make_outbox_writer(*conn_)),
         requests_(make_request_writer(*conn_)),
-        abuse_(make_abuse_writer(*conn_)) {}
+        abuse_(make_abuse_writer(*conn_)),
+        subjects_(make_subject_writer(*conn_)) {}
 
   ~PostgresUnitOfWork() override {
     // Uncommitted: everything is rolled back (closing the connection would do it too).
@@ -182,6 +184,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
     outbox_.reset();
     requests_.reset();
     abuse_.reset();
+    subjects_.reset();
     if (clean) pool_.put_back(std::move(conn_));
   }
   PostgresUnitOfWork(const PostgresUnitOfWork&) = delete;
@@ -194,6 +197,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
   OutboxWriter& outbox() override { return *outbox_; }
   RequestWriter& requests() override { return *requests_; }
   AbuseWriter& abuse() override { return *abuse_; }
+  SubjectWriter& subjects() override { return *subjects_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_) return fail(ErrorCode::internal, "the unit of work has already committed");
@@ -233,6 +237,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
     outbox_->finish();
     requests_->finish();
     abuse_->finish();
+    subjects_->finish();
     return {};
   }
 
@@ -247,6 +252,7 @@ class PostgresUnitOfWork final : public UnitOfWork {
   std::unique_ptr<outbox_rows::UnitWriter> outbox_;
   std::unique_ptr<request_rows::UnitWriter> requests_;
   std::unique_ptr<abuse_rows::UnitWriter> abuse_;
+  std::unique_ptr<subject_rows::UnitWriter> subjects_;
   bool committed_ = false;
 };
 
@@ -363,7 +369,9 @@ class PostgresStore final : public Store {
         outbox_(make_outbox(outbox_pool_)),
         requests_(make_request_reader(primary_readers_ ? *primary_readers_ : pool_)),
         // Usage rows other nodes wrote seconds ago, and cases just opened: the primary too.
-        abuse_(make_abuse_reader(primary_readers_ ? *primary_readers_ : pool_)) {}
+        abuse_(make_abuse_reader(primary_readers_ ? *primary_readers_ : pool_)),
+        // A registrant reads its session and its designation right after writing them: the primary.
+        subjects_(make_subject_reader(primary_readers_ ? *primary_readers_ : pool_)) {}
 
   Result<void> init() {
     SSAD_TRY(conn, Connection::open(url_));
@@ -387,6 +395,7 @@ class PostgresStore final : public Store {
   Outbox& outbox() override { return *outbox_; }
   RequestReader& requests() override { return *requests_; }
   AbuseReader& abuse() override { return *abuse_; }
+  SubjectReader& subjects() override { return *subjects_; }
 
   Result<std::unique_ptr<UnitOfWork>> begin() override {
     SSAD_TRY(conn, writers_.borrow());
@@ -431,8 +440,8 @@ class PostgresStore final : public Store {
   PostgresOptions options_;
   ReaderPool pool_;
   WriterPool writers_;
-  std::unique_ptr<ReaderPool>
-      primary_readers_;  // with a replica: the requestor directory's, requests' and abuse records' reads
+  std::unique_ptr<ReaderPool> primary_readers_;  // with a replica: the requestor directory's, requests',
+                                                 // abuse records' and the registrant's side's reads
   std::unique_ptr<RegistrationReader> registrations_;
   std::unique_ptr<RegistrarDirectoryReader> directory_;
   std::unique_ptr<AuditLogReader> audit_;
@@ -442,6 +451,7 @@ class PostgresStore final : public Store {
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<RequestReader> requests_;
   std::unique_ptr<AbuseReader> abuse_;
+  std::unique_ptr<SubjectReader> subjects_;
   std::unique_ptr<ChangeListener> listener_;
 };
 

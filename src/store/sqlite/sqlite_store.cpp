@@ -20,6 +20,7 @@
 #include "store/sqlite/sqlite_outbox.hpp"
 #include "store/sqlite/sqlite_requestors.hpp"
 #include "store/sqlite/sqlite_requests.hpp"
+#include "store/sqlite/sqlite_subject.hpp"
 
 namespace ssad::store::sqlite {
 namespace {
@@ -1131,6 +1132,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
         outbox_(make_outbox_writer(*conn_)),
         requests_(make_request_writer(*conn_)),
         abuse_(make_abuse_writer(*conn_)),
+        subjects_(make_subject_writer(*conn_)),
         audit_only_(audit_only),
         keeper_(keeper) {}
 
@@ -1157,6 +1159,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
   OutboxWriter& outbox() override { return *outbox_; }
   RequestWriter& requests() override { return *requests_; }
   AbuseWriter& abuse() override { return *abuse_; }
+  SubjectWriter& subjects() override { return *subjects_; }
 
   Result<void> commit(Timestamp now) override {
     if (committed_ || !txn_) return fail(ErrorCode::internal, "the unit of work has already committed");
@@ -1166,7 +1169,8 @@ class SqliteUnitOfWork final : public UnitOfWork {
                   "an audit-only unit of work wrote registration data: nothing committed");
     }
     // The registrar directory changes what lookups return, so it counts as a change of the registration
-    // data; the requestor directory, the requests, the outbox and abuse monitoring's records do not.
+    // data; the requestor directory, the requests, the outbox, abuse monitoring's records and the
+    // registrant's side do not.
     if (data_written) SSAD_CHECK(stamp_data_updated(*conn_, now));
     SSAD_CHECK(audit_.flush());
     SSAD_CHECK(txn_->commit());
@@ -1178,6 +1182,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
     outbox_->finish();
     requests_->finish();
     abuse_->finish();
+    subjects_->finish();
     return {};
   }
 
@@ -1193,6 +1198,7 @@ class SqliteUnitOfWork final : public UnitOfWork {
   std::unique_ptr<outbox_rows::UnitWriter> outbox_;
   std::unique_ptr<request_rows::UnitWriter> requests_;
   std::unique_ptr<abuse_rows::UnitWriter> abuse_;
+  std::unique_ptr<subject_rows::UnitWriter> subjects_;
   bool audit_only_;
   KeptConnection* keeper_;
   bool committed_ = false;
@@ -1280,7 +1286,8 @@ class SqliteStore final : public Store {
         requestors_(make_requestor_reader(pool_)),
         outbox_(make_outbox(path_, pool_)),
         requests_(make_request_reader(pool_)),
-        abuse_(make_abuse_reader(pool_)) {}
+        abuse_(make_abuse_reader(pool_)),
+        subjects_(make_subject_reader(pool_)) {}
 
   Result<void> init() {
     if (options_.migrate) {
@@ -1310,6 +1317,7 @@ class SqliteStore final : public Store {
   Outbox& outbox() override { return *outbox_; }
   RequestReader& requests() override { return *requests_; }
   AbuseReader& abuse() override { return *abuse_; }
+  SubjectReader& subjects() override { return *subjects_; }
 
   Result<std::unique_ptr<UnitOfWork>> begin() override { return begin_work(false); }
   // One writer: an audit-only unit of work waits as any other does.
@@ -1357,6 +1365,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<RequestReader> requests_;
   std::unique_ptr<AbuseReader> abuse_;
+  std::unique_ptr<SubjectReader> subjects_;
   // Declared before kept_, so destroyed after it: the kept connection's WAL hook points here.
   WalCheckpointer checkpointer_{path_};
   KeptConnection kept_;

@@ -245,6 +245,7 @@ class ThrowingOnce final : public store::Store {
   store::Outbox& outbox() override { return store_.outbox(); }
   store::RequestReader& requests() override { return store_.requests(); }
   store::AbuseReader& abuse() override { return store_.abuse(); }
+  store::SubjectReader& subjects() override { return store_.subjects(); }
   Result<std::unique_ptr<store::UnitOfWork>> begin() override { return store_.begin(); }
   Result<std::unique_ptr<store::UnitOfWork>> begin_audit() override {
     if (!thrown_.exchange(true)) throw std::runtime_error("unexpected");
