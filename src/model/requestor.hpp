@@ -30,6 +30,9 @@ struct Organisation {
   OrganisationKind kind = OrganisationKind::requestor;
   std::string country;  // ISO 3166-1 alpha-2 where known, else empty
   Timestamp created;
+  // Set: the organisation is this registrar (its IANA Registrar ID, positive; at most one organisation per
+  // registrar), whose users may issue a registrant session for the domains it sponsors (issue 15).
+  std::optional<std::int64_t> registrar_iana_id;
   friend bool operator==(const Organisation&, const Organisation&) = default;
 };
 

@@ -8,6 +8,7 @@
 //
 // Lists are in id order and paged: a page holds at most `limit` rows with ids after `after`.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,8 +53,14 @@ class RequestorWriter {
  public:
   virtual ~RequestorWriter() = default;
 
-  /// Errors: conflict when the id exists.
+  /// Errors: conflict when the id exists, or another organisation is the same registrar; invalid_input
+  /// when its registrar's IANA ID is not positive.
   [[nodiscard]] virtual Result<void> add_organisation(const model::Organisation& organisation) = 0;
+  /// Makes the organisation the registrar of IANA Registrar ID `iana_id`, or no registrar (nullopt).
+  /// Errors: not_found; conflict when another organisation is that registrar; invalid_input when
+  /// `iana_id` is not positive.
+  [[nodiscard]] virtual Result<void> set_registrar(const std::string& org_id,
+                                                   std::optional<std::int64_t> iana_id) = 0;
   /// Errors: conflict when the id exists, or another user has the same OIDC issuer and subject;
   /// not_found when the organisation does not exist; invalid_input when only one of the OIDC issuer and
   /// subject is set.

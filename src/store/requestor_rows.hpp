@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,7 +30,7 @@ namespace ssad::store::requestor_rows {
 // Column lists, in the order the readers below read them. Macros, because each SQL text must be one string
 // literal (the backends key their prepared statements by the literal's address). `disabled` is an INTEGER
 // 0/1 in SQLite and a boolean in PostgreSQL: the CAST reads both as a number.
-#define SSAD_ORGANISATION_COLUMNS "id, name, kind, country, created_ms"
+#define SSAD_ORGANISATION_COLUMNS "id, name, kind, country, created_ms, registrar_iana_id"
 #define SSAD_USER_COLUMNS                                                                        \
   "id, org_id, email, oidc_issuer, oidc_subject, roles, CAST(disabled AS integer), created_ms, " \
   "tokens_suspended_ms"
@@ -56,6 +57,23 @@ namespace ssad::store::requestor_rows {
 [[nodiscard]] inline Error oidc_identity_taken(std::string_view user_id) {
   return Error{ErrorCode::conflict, "user '" + std::string(user_id) +
                                         "': another user signs in with the same OpenID Connect identity"};
+}
+
+/// conflict: another organisation than `org_id` is the registrar `iana_id` already.
+[[nodiscard]] inline Error registrar_taken(std::string_view org_id, std::int64_t iana_id) {
+  return Error{ErrorCode::conflict, "organisation '" + std::string(org_id) +
+                                        "': another organisation is registrar " + std::to_string(iana_id) +
+                                        " already"};
+}
+
+/// An organisation can be a registrar of positive IANA Registrar ID only. Errors: invalid_input.
+[[nodiscard]] inline Result<void> check_registrar(std::string_view org_id,
+                                                  const std::optional<std::int64_t>& iana_id) {
+  if (iana_id && *iana_id <= 0) {
+    return fail(ErrorCode::invalid_input,
+                "organisation '" + std::string(org_id) + "': a registrar's IANA ID is a positive integer");
+  }
+  return {};
 }
 
 /// A user whose OpenID Connect identity is half set (an issuer without a subject, or the reverse) could
@@ -136,6 +154,7 @@ template <class Row>
   o.kind = kind;
   o.country = r.text(3);
   o.created = from_unix_ms(r.integer(4));
+  o.registrar_iana_id = r.optional_integer(5);
   return o;
 }
 

@@ -161,12 +161,33 @@ class PostgresRequestorWriter final : public UnitWriter {
 
   Result<void> add_organisation(const model::Organisation& o) override {
     SSAD_CHECK(writing());
+    SSAD_CHECK(check_registrar(o.id, o.registrar_iana_id));
+    // ON CONFLICT without a target skips a taken registrar (the partial unique index) as a taken id.
     SSAD_TRY(inserted,
-             conn_.query("INSERT INTO organisation (id, name, kind, country, created_ms) "
-                         "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                         {o.id, o.name, model::to_string(o.kind), o.country, to_unix_ms(o.created)}));
-    if (inserted.affected() == 0) return std::unexpected(exists_already("organisation", o.id));
-    return {};
+             conn_.query("INSERT INTO organisation (id, name, kind, country, created_ms, "
+                         "registrar_iana_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                         {o.id, o.name, model::to_string(o.kind), o.country, to_unix_ms(o.created),
+                          o.registrar_iana_id}));
+    if (inserted.affected() != 0) return {};
+    SSAD_TRY(taken, exists("SELECT EXISTS (SELECT 1 FROM organisation WHERE id = $1)", o.id));
+    if (taken) return std::unexpected(exists_already("organisation", o.id));
+    return std::unexpected(registrar_taken(o.id, o.registrar_iana_id.value_or(0)));
+  }
+
+  Result<void> set_registrar(const std::string& org_id, std::optional<std::int64_t> iana_id) override {
+    SSAD_CHECK(writing());
+    SSAD_CHECK(check_registrar(org_id, iana_id));
+    // Skipped, rather than failed on the unique index (which would end the transaction), when another
+    // organisation is that registrar. Two units of work making two organisations the same registrar at
+    // once still meet the index: the second fails (conflict) once the first commits.
+    SSAD_TRY(changed, conn_.query("UPDATE organisation SET registrar_iana_id = $2::bigint WHERE id = $1 AND "
+                                  "NOT EXISTS (SELECT 1 FROM organisation WHERE registrar_iana_id = "
+                                  "$2::bigint AND id <> $1)",
+                                  {org_id, iana_id}));
+    if (changed.affected() != 0) return {};
+    SSAD_TRY(found, exists("SELECT EXISTS (SELECT 1 FROM organisation WHERE id = $1)", org_id));
+    if (!found) return std::unexpected(not_found("organisation", org_id));
+    return std::unexpected(registrar_taken(org_id, iana_id.value_or(0)));
   }
 
   Result<void> add_user(const model::User& u) override {

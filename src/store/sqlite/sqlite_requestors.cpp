@@ -141,15 +141,31 @@ class SqliteRequestorWriter final : public UnitWriter {
 
   Result<void> add_organisation(const model::Organisation& o) override {
     SSAD_CHECK(writing());
-    SSAD_TRY(stmt,
-             conn_->statement(
-                 "INSERT INTO organisation (id, name, kind, country, created_ms) VALUES (?, ?, ?, ?, ?) "
-                 "ON CONFLICT DO NOTHING"));
+    SSAD_CHECK(check_registrar(o.id, o.registrar_iana_id));
+    SSAD_TRY(stmt, conn_->statement("INSERT INTO organisation (id, name, kind, country, created_ms, "
+                                    "registrar_iana_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
     stmt->bind(1, o.id).bind(2, o.name).bind(3, model::to_string(o.kind)).bind(4, o.country);
-    stmt->bind(5, to_unix_ms(o.created));
+    stmt->bind(5, to_unix_ms(o.created)).bind(6, o.registrar_iana_id);
     SSAD_CHECK(stmt->run());
-    if (changed() == 0) return std::unexpected(exists_already("organisation", o.id));
-    return {};
+    if (changed() != 0) return {};
+    SSAD_TRY(taken, exists("SELECT EXISTS (SELECT 1 FROM organisation WHERE id = ?)", o.id));
+    if (taken) return std::unexpected(exists_already("organisation", o.id));
+    return std::unexpected(registrar_taken(o.id, o.registrar_iana_id.value_or(0)));
+  }
+
+  Result<void> set_registrar(const std::string& org_id, std::optional<std::int64_t> iana_id) override {
+    SSAD_CHECK(writing());
+    SSAD_CHECK(check_registrar(org_id, iana_id));
+    // Skipped, rather than failed on the unique index, when another organisation is that registrar.
+    SSAD_TRY(stmt, conn_->statement("UPDATE organisation SET registrar_iana_id = ?1 WHERE id = ?2 AND NOT "
+                                    "EXISTS (SELECT 1 FROM organisation WHERE registrar_iana_id = ?1 AND "
+                                    "id <> ?2)"));
+    stmt->bind(1, iana_id).bind(2, org_id);
+    SSAD_CHECK(stmt->run());
+    if (changed() != 0) return {};
+    SSAD_TRY(found, exists("SELECT EXISTS (SELECT 1 FROM organisation WHERE id = ?)", org_id));
+    if (!found) return std::unexpected(not_found("organisation", org_id));
+    return std::unexpected(registrar_taken(org_id, iana_id.value_or(0)));
   }
 
   Result<void> add_user(const model::User& u) override {

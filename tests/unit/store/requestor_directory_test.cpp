@@ -112,6 +112,7 @@ TEST_P(RequestorDirectoryContract, EveryKindReadsBackExactlyAsAddedWithOptionalF
   const model::Organisation staff = organisation("org_operator", OrganisationKind::operator_staff);
   model::Organisation plain = organisation("org_plain");
   plain.country.clear();
+  plain.registrar_iana_id = 9'007'199'254'740'993;  // more than a double holds exactly
 
   model::User reviewer = user("usr_reviewer", "org_operator", "7f3c9a2e-5b1d-4f60-8e2a-1c9d0b7e4a11");
   reviewer.roles = model::kRoleReviewer | model::kRoleAuditor;
@@ -154,6 +155,7 @@ TEST_P(RequestorDirectoryContract, EveryKindReadsBackExactlyAsAddedWithOptionalF
 
   EXPECT_EQ(directory().organisation("org_operator").value(), staff);
   EXPECT_EQ(directory().organisation("org_plain").value(), plain);
+  EXPECT_EQ(directory().organisations({}).value(), (std::vector{staff, plain}));
   EXPECT_EQ(directory().user("usr_reviewer").value(), reviewer);
   EXPECT_EQ(directory().user("usr_plain").value(), without_identity);
   EXPECT_EQ(directory().user_by_oidc(reviewer.oidc_issuer, reviewer.oidc_subject).value(), reviewer);
@@ -295,6 +297,49 @@ TEST_P(RequestorDirectoryContract, ListsPageInIdOrderAndFilterByTheirOwner) {
   EXPECT_EQ(ids_of(directory().api_keys("usr_2", {})), (Ids{"key_2", "key_3"}));
   EXPECT_EQ(ids_of(directory().api_keys("usr_2", {.after = "key_2"})), (Ids{"key_3"}));
   EXPECT_EQ(ids_of(directory().api_keys("usr_3", {})), Ids{});
+}
+
+TEST_P(RequestorDirectoryContract, NoTwoOrganisationsAreOneRegistrarButManyAreNone) {
+  committed([](RequestorWriter& w) {
+    model::Organisation registrar = organisation("org_a");
+    registrar.registrar_iana_id = 1234;
+    ASSERT_TRUE(w.add_organisation(registrar).has_value());
+    ASSERT_TRUE(w.add_organisation(organisation("org_b")).has_value());
+    ASSERT_TRUE(w.add_organisation(organisation("org_c")).has_value());
+  });
+  auto work = store_->begin().value();
+  RequestorWriter& w = work->requestors();
+  model::Organisation impostor = organisation("org_d");
+  impostor.registrar_iana_id = 1234;
+  const auto taken = w.add_organisation(impostor);
+  expect_error(taken, ErrorCode::conflict, "org_d");
+  EXPECT_NE(taken.error().message.find("1234"), std::string::npos) << taken.error().message;
+  expect_error(w.set_registrar("org_b", 1234), ErrorCode::conflict, "org_b");
+  // A taken id is named as such, whatever the registrar.
+  model::Organisation again = organisation("org_a");
+  again.registrar_iana_id = 77;
+  expect_error(w.add_organisation(again), ErrorCode::conflict, "exists already");
+  // Not positive: refused before the database sees it.
+  impostor.registrar_iana_id = 0;
+  expect_error(w.add_organisation(impostor), ErrorCode::invalid_input, "org_d");
+  expect_error(w.set_registrar("org_b", -5), ErrorCode::invalid_input, "org_b");
+  expect_error(w.set_registrar("org_missing", 55), ErrorCode::not_found, "org_missing");
+  expect_error(w.set_registrar("org_missing", std::nullopt), ErrorCode::not_found, "org_missing");
+  // The registrar it is already, and another registrar.
+  EXPECT_TRUE(w.set_registrar("org_a", 1234).has_value());
+  EXPECT_TRUE(w.set_registrar("org_b", 5678).has_value());
+  // Clearing a registrar frees its id in the same unit of work.
+  EXPECT_TRUE(w.set_registrar("org_a", std::nullopt).has_value());
+  EXPECT_TRUE(w.set_registrar("org_c", 1234).has_value());
+  EXPECT_TRUE(w.set_registrar("org_a", std::nullopt).has_value());  // none, and none again
+  ASSERT_TRUE(work->commit(at("2026-02-01T00:00:00Z")).has_value());
+
+  EXPECT_EQ(directory().organisation("org_a").value(), organisation("org_a"));
+  model::Organisation b = organisation("org_b");
+  b.registrar_iana_id = 5678;
+  EXPECT_EQ(directory().organisation("org_b").value(), b);
+  EXPECT_EQ(directory().organisation("org_c").value().registrar_iana_id, std::optional<std::int64_t>(1234));
+  EXPECT_EQ(directory().organisation("org_d").error().code, ErrorCode::not_found);
 }
 
 TEST_P(RequestorDirectoryContract, UpdateUserSetsRolesAndDisabledAndNothingElse) {
@@ -465,6 +510,12 @@ TEST_P(RequestorDirectoryContract, NothingIsVisibleBeforeCommitNorAfterARollback
   EXPECT_FALSE(directory().api_key("key_a").value().revoked.has_value());
   {
     auto work = store_->begin_audit().value();
+    ASSERT_TRUE(work->requestors().set_registrar("org_a", 1234).has_value());
+    EXPECT_FALSE(directory().organisation("org_a").value().registrar_iana_id.has_value());
+  }
+  EXPECT_FALSE(directory().organisation("org_a").value().registrar_iana_id.has_value());
+  {
+    auto work = store_->begin_audit().value();
     ASSERT_TRUE(
         work->requestors().set_api_key_suspension("key_a", at("2026-03-01T00:00:00Z"), "case").has_value());
     ASSERT_TRUE(work->requestors().set_tokens_suspension("usr_a", at("2026-03-01T00:00:00Z")).has_value());
@@ -516,6 +567,7 @@ TEST_P(RequestorDirectoryContract, WritesAfterCommitFail) {
             ErrorCode::internal);
   EXPECT_EQ(work->requestors().set_tokens_suspension("usr_a", std::nullopt).error().code,
             ErrorCode::internal);
+  EXPECT_EQ(work->requestors().set_registrar("org_a", 1234).error().code, ErrorCode::internal);
   EXPECT_EQ(directory().organisation("org_b").error().code, ErrorCode::not_found);
 }
 
@@ -615,6 +667,64 @@ TEST(RequestorDirectoryMigrationTest, APostgresqlSchemaOfTheVersionBeforeUpgrade
   ASSERT_TRUE(work->requestors().add_organisation(organisation("org_a")).has_value());
   ASSERT_TRUE(work->commit(at("2026-02-01T00:00:00Z")).has_value());
   EXPECT_EQ(store->requestors().organisation("org_a").value(), organisation("org_a"));
+}
+
+// A database made by the binary before registrar organisations (issue 15: SQLite migration 0011,
+// PostgreSQL 0009) upgrades when opened: its organisations are no registrar, and may become one.
+TEST(RequestorDirectoryMigrationTest, AnSqliteDatabaseBeforeRegistrarOrganisationsUpgradesAndKeepsThem) {
+  const ssad::testing::TempDir dir;
+  const std::string path = dir.file("old.db");
+  {
+    auto db = sqlite::Database::open(path, true).value();
+    ASSERT_EQ(sqlite::schema_version(*db).value(), 0);
+    for (const auto& file : embedded::sqlite_migrations()) {
+      const std::string_view name = file.name;
+      if (name >= "0011") continue;
+      ASSERT_TRUE(db->exec(file.text).has_value()) << name;
+      ASSERT_TRUE(db->exec("INSERT INTO schema_migration (version, name, applied_ms) VALUES (" +
+                           std::string(name.substr(0, 4)) + ", '" + std::string(name) + "', 0)")
+                      .has_value());
+    }
+    ASSERT_TRUE(db->exec("INSERT INTO organisation (id, name, kind, country, created_ms) VALUES "
+                         "('org_a', 'CERT Example', 'requestor', 'DE', " +
+                         std::to_string(to_unix_ms(organisation("org_a").created)) + ")")
+                    .has_value());
+  }
+  auto store = sqlite::open_sqlite_store(path).value();
+  EXPECT_EQ(store->requestors().organisation("org_a").value(), organisation("org_a"));
+  auto work = store->begin().value();
+  ASSERT_TRUE(work->requestors().set_registrar("org_a", 1234).has_value());
+  ASSERT_TRUE(work->commit(at("2026-02-01T00:00:00Z")).has_value());
+  EXPECT_EQ(store->requestors().organisation("org_a").value().registrar_iana_id,
+            std::optional<std::int64_t>(1234));
+}
+
+TEST(RequestorDirectoryMigrationTest, APostgresqlSchemaBeforeRegistrarOrganisationsUpgradesAndKeepsThem) {
+  const ssad::testing::PostgresSchema schema;
+  ssad::testing::PostgresSchema::execute(
+      schema.url(),
+      "CREATE TABLE schema_migration (version integer PRIMARY KEY, name text NOT NULL, "
+      "applied_ms bigint NOT NULL)");
+  for (const auto& file : embedded::postgres_migrations()) {
+    const std::string_view name = file.name;
+    if (name >= "0009") continue;
+    ssad::testing::PostgresSchema::execute(schema.url(), std::string(file.text));
+    ssad::testing::PostgresSchema::execute(schema.url(), "INSERT INTO schema_migration VALUES (" +
+                                                             std::string(name.substr(0, 4)) + ", '" +
+                                                             std::string(name) + "', 0)");
+  }
+  ssad::testing::PostgresSchema::execute(
+      schema.url(),
+      "INSERT INTO organisation (id, name, kind, country, created_ms) VALUES "
+      "('org_a', 'CERT Example', 'requestor', 'DE', " +
+          std::to_string(to_unix_ms(organisation("org_a").created)) + ")");
+  auto store = postgres::open_postgres_store(schema.url()).value();
+  EXPECT_EQ(store->requestors().organisation("org_a").value(), organisation("org_a"));
+  auto work = store->begin().value();
+  ASSERT_TRUE(work->requestors().set_registrar("org_a", 1234).has_value());
+  ASSERT_TRUE(work->commit(at("2026-02-01T00:00:00Z")).has_value());
+  EXPECT_EQ(store->requestors().organisation("org_a").value().registrar_iana_id,
+            std::optional<std::int64_t>(1234));
 }
 
 }  // namespace
