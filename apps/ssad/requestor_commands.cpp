@@ -1,7 +1,9 @@
 #include "requestor_commands.hpp"
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,9 @@ struct Options {
   std::string reason;
   // org add
   std::string name, kind = "requestor", country;
+  // org add, org registrar
+  std::optional<std::int64_t> registrar_iana_id;
+  bool no_registrar = false;
   // user add
   std::string org, email, oidc_issuer, oidc_subject;
   std::vector<std::string> roles;
@@ -53,12 +58,32 @@ int org_add(const Common& common, const Options& o) {
   return change(common, [&](identity::Directory& directory) {
     auto kind = model::parse_organisation_kind(o.kind);
     if (!kind) return report_error(with_context(kind.error(), "--kind: "));
-    auto made = directory.add_organisation(audit::console_operator(), {o.name, *kind, o.country}, o.reason);
+    auto made = directory.add_organisation(audit::console_operator(),
+                                           {o.name, *kind, o.country, o.registrar_iana_id}, o.reason);
     if (!made) return report_error(made.error());
     if (o.json) {
       print_json(*made);
     } else {
       std::printf("added organisation %s (%s)\n", made->id.c_str(), made->name.c_str());
+    }
+    return 0;
+  });
+}
+
+int org_registrar(const Common& common, const Options& o) {
+  if (!o.no_registrar && !o.registrar_iana_id)
+    return report_error(Error{ErrorCode::invalid_input, "give --registrar-iana-id N, or --none"});
+  return change(common, [&](identity::Directory& directory) {
+    auto changed = directory.set_registrar(audit::console_operator(), o.id,
+                                           o.no_registrar ? std::nullopt : o.registrar_iana_id, o.reason);
+    if (!changed) return report_error(changed.error());
+    if (o.json) {
+      print_json(*changed);
+    } else if (changed->registrar_iana_id) {
+      std::printf("organisation %s is registrar %lld\n", changed->id.c_str(),
+                  static_cast<long long>(*changed->registrar_iana_id));
+    } else {
+      std::printf("organisation %s is no registrar\n", changed->id.c_str());
     }
     return 0;
   });
@@ -186,8 +211,12 @@ int list(const Common& common, const Options& o) {
       return 0;
     }
     for (const identity::OrganisationView& view : *views) {
-      std::printf("%s  %s (%s)\n", view.organisation.id.c_str(), view.organisation.name.c_str(),
-                  std::string(model::to_string(view.organisation.kind)).c_str());
+      const std::string registrar =
+          view.organisation.registrar_iana_id
+              ? ", registrar " + std::to_string(*view.organisation.registrar_iana_id)
+              : std::string();
+      std::printf("%s  %s (%s%s)\n", view.organisation.id.c_str(), view.organisation.name.c_str(),
+                  std::string(model::to_string(view.organisation.kind)).c_str(), registrar.c_str());
       for (const model::Accreditation& a : view.accreditations) {
         std::printf("  accreditation %s  %s by %s until %s: %s\n", a.id.c_str(), a.group.c_str(),
                     a.authority.c_str(), format_rfc3339(a.valid_until).c_str(),
@@ -225,7 +254,19 @@ void add_requestor_commands(CLI::App& app, Common& common, int& exit_code) {
   org_add_cmd->add_option("--name", o->name, "Its name")->required();
   org_add_cmd->add_option("--kind", o->kind, "requestor (default) or operator (the operator's own staff)");
   org_add_cmd->add_option("--country", o->country, "ISO 3166-1 alpha-2 code");
+  org_add_cmd->add_option("--registrar-iana-id", o->registrar_iana_id,
+                          "The IANA Registrar ID of the registrar it is (its users may issue registrant "
+                          "sessions for the domains it sponsors)");
   org_add_cmd->callback([o, &common, &exit_code] { exit_code = org_add(common, *o); });
+  auto* org_registrar_cmd =
+      org->add_subcommand("registrar", "Make an organisation a registrar (by IANA ID), or no registrar");
+  common_options(org_registrar_cmd, true);
+  org_registrar_cmd->add_option("ID", o->id, "The organisation's id")->required();
+  auto* set_registrar = org_registrar_cmd->add_option("--registrar-iana-id", o->registrar_iana_id,
+                                                      "The IANA Registrar ID of the registrar it is");
+  auto* clear_registrar = org_registrar_cmd->add_flag("--none", o->no_registrar, "It is no registrar");
+  set_registrar->excludes(clear_registrar);
+  org_registrar_cmd->callback([o, &common, &exit_code] { exit_code = org_registrar(common, *o); });
 
   auto* user = requestor->add_subcommand("user", "Users of an organisation");
   user->require_subcommand(1);

@@ -121,7 +121,8 @@ Result<Response> DirectoryEndpoint::answer(const Request& request, const identit
       return json_response(200, listing_json(listing));
     }
     if (at.size() == 2 && post) {
-      SSAD_TRY(body, JsonBody::parse(request.body, {"name", "kind", "country", "reason"}));
+      SSAD_TRY(body,
+               JsonBody::parse(request.body, {"name", "kind", "country", "registrar_iana_id", "reason"}));
       identity::NewOrganisation org;
       SSAD_TRY(name, body.required_text("name"));
       org.name = std::move(name);
@@ -133,6 +134,8 @@ Result<Response> DirectoryEndpoint::answer(const Request& request, const identit
       }
       SSAD_TRY(country, body.text("country"));
       org.country = country.value_or("");
+      SSAD_TRY(registrar, body.integer("registrar_iana_id"));
+      org.registrar_iana_id = registrar;
       SSAD_TRY(reason, body.text("reason"));
       SSAD_TRY(made, administration_.add_organisation(who, org, reason.value_or("")));
       return json_response(201, one_json(made));
@@ -140,6 +143,18 @@ Result<Response> DirectoryEndpoint::answer(const Request& request, const identit
     if (at.size() == 3 && get) {
       SSAD_TRY(view, administration_.organisation(who, id));
       return json_response(200, one_json(view));
+    }
+    if (at.size() == 4 && at[3] == "registrar") {
+      if (!post) return std::unexpected(method_not_allowed());
+      SSAD_TRY(body, JsonBody::parse(request.body, {"registrar_iana_id", "reason"}));
+      // Required, and null to make the organisation no registrar.
+      if (!body.has("registrar_iana_id")) {
+        return fail(ErrorCode::invalid_input, "\"registrar_iana_id\" is required (null: no registrar).");
+      }
+      SSAD_TRY(registrar, body.integer("registrar_iana_id"));
+      SSAD_TRY(reason, body.required_text("reason"));
+      SSAD_TRY(changed, administration_.set_registrar(who, id, registrar, reason));
+      return json_response(200, one_json(changed));
     }
     return std::unexpected(at.size() <= 3 ? method_not_allowed()
                                           : Error{ErrorCode::not_found, "no such resource"});

@@ -6,6 +6,7 @@
 //   GET  /v1/me                                   the caller: user, organisation, accreditations
 //   GET  /v1/organisations?after=ID&limit=N       POST /v1/organisations
 //   GET  /v1/organisations/{id}                   with its users, accreditations and keys
+//   POST /v1/organisations/{id}/registrar         {"registrar_iana_id": N | null, "reason": …}
 //   POST /v1/users                                GET  /v1/users/{id}
 //   POST /v1/accreditations                       GET  /v1/accreditations/{id}
 //   POST /v1/accreditations/{id}/suspend|reinstate|revoke   {"reason": …}

@@ -60,6 +60,13 @@ Result<std::string> JsonBody::required_text(std::string_view name) const {
   return *value;
 }
 
+Result<std::optional<std::int64_t>> JsonBody::integer(std::string_view name) const {
+  const rapidjson::Value* value = member(name);
+  if (value == nullptr || value->IsNull()) return std::optional<std::int64_t>();
+  if (!value->IsInt64()) return std::unexpected(bad("\"" + std::string(name) + "\" must be an integer."));
+  return std::optional<std::int64_t>(value->GetInt64());
+}
+
 Result<std::optional<bool>> JsonBody::boolean(std::string_view name) const {
   const rapidjson::Value* value = member(name);
   if (value == nullptr || value->IsNull()) return std::optional<bool>();

@@ -75,6 +75,13 @@ Result<OrganisationView> Administration::organisation(const Authenticated& who, 
   return view;
 }
 
+Result<model::Organisation> Administration::set_registrar(const Authenticated& who, const std::string& id,
+                                                          std::optional<std::int64_t> iana_id,
+                                                          const std::string& reason) {
+  if (!is_staff(who, model::kRoleAdministrator)) return std::unexpected(forbidden());
+  return directory_.set_registrar(actor_of(who.user, who.organisation), id, iana_id, reason);
+}
+
 Result<model::User> Administration::add_user(const Authenticated& who, const NewUser& user,
                                              const std::string& reason) {
   if (!is_staff(who, model::kRoleAdministrator)) return std::unexpected(forbidden());

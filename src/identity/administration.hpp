@@ -11,6 +11,7 @@
 //
 // Errors: forbidden when the user's roles do not allow the act at all; the Directory's otherwise.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,11 @@ class Administration {
   [[nodiscard]] Result<Listing<model::Organisation>> organisations(const Authenticated& who,
                                                                    const store::Page& page) const;
   [[nodiscard]] Result<OrganisationView> organisation(const Authenticated& who, const std::string& id) const;
+  /// Makes an organisation a registrar, or no registrar (nullopt): administrators only, for whose users
+  /// may issue registrant sessions (issue 15).
+  [[nodiscard]] Result<model::Organisation> set_registrar(const Authenticated& who, const std::string& id,
+                                                          std::optional<std::int64_t> iana_id,
+                                                          const std::string& reason);
 
   [[nodiscard]] Result<model::User> add_user(const Authenticated& who, const NewUser& user,
                                              const std::string& reason);

@@ -67,6 +67,20 @@ bool is_country(std::string_view text) {
                           std::all_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; }));
 }
 
+// An IANA Registrar ID is a positive integer (IANA's registry of them starts at 1).
+Result<void> check_registrar(const std::optional<std::int64_t>& iana_id) {
+  if (iana_id && *iana_id <= 0) {
+    return fail(ErrorCode::invalid_input,
+                "registrar_iana_id must be a positive integer (an IANA Registrar ID)");
+  }
+  return {};
+}
+
+// An organisation's registrar for the audit log: its IANA ID, or "none".
+std::string registrar_text(const std::optional<std::int64_t>& iana_id) {
+  return iana_id ? std::to_string(*iana_id) : std::string("none");
+}
+
 std::string roles_text(unsigned roles) {
   std::string text;
   for (const model::UserRole role :
@@ -131,16 +145,45 @@ Result<model::Organisation> Directory::add_organisation(const audit::Actor& acto
   if (!is_country(org.country))
     return fail(ErrorCode::invalid_input, "country must be two capital letters (ISO 3166-1)");
   const Timestamp now = clock_.now();
-  model::Organisation made{new_id("org"), org.name, org.kind, org.country, now};
+  SSAD_CHECK(check_registrar(org.registrar_iana_id));
+  model::Organisation made{new_id("org"), org.name, org.kind, org.country, now, org.registrar_iana_id};
   SSAD_TRY(work, store_.begin_audit());
   SSAD_CHECK(work->requestors().add_organisation(made));
   audit::Entry entry = entry_for(actor, now, "requestor.organisation.add", {"organisation", made.id}, reason);
   entry.detail.emplace_back("name", made.name);
   entry.detail.emplace_back("kind", std::string(model::to_string(made.kind)));
   if (!made.country.empty()) entry.detail.emplace_back("country", made.country);
+  if (made.registrar_iana_id)
+    entry.detail.emplace_back("registrar_iana_id", std::to_string(*made.registrar_iana_id));
   SSAD_CHECK(audit::record(*work, std::move(entry)));
   SSAD_CHECK(work->commit(now));
   return made;
+}
+
+Result<model::Organisation> Directory::set_registrar(const audit::Actor& actor, const std::string& org_id,
+                                                     std::optional<std::int64_t> iana_id,
+                                                     const std::string& reason) {
+  SSAD_CHECK(check_text(reason, "reason", kMaxReasonBytes, true));
+  SSAD_CHECK(check_registrar(iana_id));
+  auto org = must_exist(store_.requestors().organisation(org_id), "organisation", org_id);
+  if (!org) return std::unexpected(org.error());
+  if (org->registrar_iana_id == iana_id) {
+    return fail(ErrorCode::conflict,
+                "organisation " + org_id + " is " +
+                    (iana_id ? "registrar " + std::to_string(*iana_id) : "no registrar") + " already");
+  }
+  const Timestamp now = clock_.now();
+  SSAD_TRY(work, store_.begin_audit());
+  // The store refuses (conflict) an ID another organisation holds, also one taken since the read above.
+  SSAD_CHECK(work->requestors().set_registrar(org_id, iana_id));
+  audit::Entry entry =
+      entry_for(actor, now, "requestor.organisation.set_registrar", {"organisation", org_id}, reason);
+  entry.detail.emplace_back("registrar_iana_id_before", registrar_text(org->registrar_iana_id));
+  entry.detail.emplace_back("registrar_iana_id_after", registrar_text(iana_id));
+  SSAD_CHECK(audit::record(*work, std::move(entry)));
+  SSAD_CHECK(work->commit(now));
+  org->registrar_iana_id = iana_id;
+  return *org;
 }
 
 Result<model::User> Directory::add_user(const audit::Actor& actor, const NewUser& user,

@@ -8,6 +8,7 @@
 // expired (a new accreditation replaces it). Every move needs a reason. Audit entries name ids, groups,
 // authorities, dates and the reason given — never an email or an OIDC subject.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct NewOrganisation {
   std::string name;
   model::OrganisationKind kind = model::OrganisationKind::requestor;
   std::string country;  // ISO 3166-1 alpha-2 or empty
+  // Set: the organisation is this registrar (its IANA Registrar ID, positive), whose users may issue a
+  // registrant session for the domains it sponsors (issue 15).
+  std::optional<std::int64_t> registrar_iana_id;
 };
 
 struct NewUser {
@@ -69,6 +73,13 @@ class Directory {
   [[nodiscard]] Result<model::Organisation> add_organisation(const audit::Actor& actor,
                                                              const NewOrganisation& org,
                                                              const std::string& reason);
+  /// Makes the organisation the registrar of IANA Registrar ID `iana_id` (positive), or no registrar
+  /// (nullopt). Errors: invalid_input for an ID that is not positive or without a reason; not_found;
+  /// conflict when another organisation is that registrar, or this one is so already.
+  [[nodiscard]] Result<model::Organisation> set_registrar(const audit::Actor& actor,
+                                                          const std::string& org_id,
+                                                          std::optional<std::int64_t> iana_id,
+                                                          const std::string& reason);
   [[nodiscard]] Result<model::User> add_user(const audit::Actor& actor, const NewUser& user,
                                              const std::string& reason);
   /// Disables a user (every credential of it fails on its next use: keys and tokens alike) or enables it

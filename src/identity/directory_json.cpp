@@ -35,6 +35,7 @@ void write_json(json::JsonWriter& out, const model::Organisation& organisation) 
   out.member("name", organisation.name);
   out.member("kind", model::to_string(organisation.kind));
   if (!organisation.country.empty()) out.member("country", organisation.country);
+  if (organisation.registrar_iana_id) out.key("registrar_iana_id").integer(*organisation.registrar_iana_id);
   out.member("created", format_rfc3339(organisation.created));
   out.end_object();
 }

@@ -171,12 +171,36 @@ made lapsed_acc "accreditation add: --from and --until in the past" requestor ac
   --group cert --authority "E2E Accreditation Authority" --from 2020-01-01 --until 2020-12-31
 new_key lapsed_key "$lapsed_user"
 
+# Registrar organisations (issue 15): an organisation is at most one registrar, and a registrar at most one
+# organisation; `org registrar` sets or clears it with a reason. Exit codes: 2 bad input, 4 conflict.
+registrar_org=""
+made registrar_org "org add --registrar-iana-id: a registrar" requestor org add --name "Example Registrar" \
+  --registrar-iana-id 9999
+"$ssad" requestor org add --name "Impostor" --registrar-iana-id 9999 --config ssad.toml 2> /dev/null
+check "org add: a registrar another organisation is already exits 4" test $? -eq 4
+"$ssad" requestor org add --name "Nobody" --registrar-iana-id 0 --config ssad.toml 2> /dev/null
+check "org add: registrar IANA ID 0 exits 2" test $? -eq 2
+out=$("$ssad" requestor org registrar "$never" --registrar-iana-id 9999 --reason "mistake" --config ssad.toml 2>&1)
+check "org registrar: another organisation's registrar exits 4" test $? -eq 4
+check "org registrar: the refusal names the IANA ID" contains "$out" "registrar 9999"
+"$ssad" requestor org registrar "$never" --reason "neither" --config ssad.toml 2> /dev/null
+check "org registrar: without --registrar-iana-id or --none exits 2" test $? -eq 2
+out=$("$ssad" requestor org registrar "$registrar_org" --none --reason "contract ended" --json --config ssad.toml)
+check "org registrar --none: no registrar any more" lacks "$out" registrar_iana_id
+out=$("$ssad" requestor org registrar "$never" --registrar-iana-id 9999 --reason "took over" --json \
+  --config ssad.toml)
+check "org registrar: the freed IANA ID is another organisation's" contains "$out" '"registrar_iana_id":9999'
+
 listed=$("$ssad" requestor list --config ssad.toml)
 for acc in "$netops_acc  network_operator" "$investigators_acc  investigator" "$cert_acc  cert" "$lapsed_acc  cert"; do
   check "requestor list shows accreditation $acc" contains "$listed" "accreditation $acc"
 done
 check "requestor list shows the CERT's handler" contains "$listed" "user $handler  handler@cert.example"
 check "requestor list never shows a key's secret" lacks "$listed" "$noc_key"
+check "requestor list shows which registrar an organisation is" contains "$listed" \
+  "$never  Curious Co (requestor, registrar 9999)"
+check "requestor list shows no registrar for one that is none" contains "$listed" \
+  "$registrar_org  Example Registrar (requestor)"
 
 # The domain both seeds ask about: registrant and tech are one natural person, admin another.
 domain=driftkitelabs.example

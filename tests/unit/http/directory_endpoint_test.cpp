@@ -39,10 +39,10 @@ class DirectoryEndpointTest : public V1ApiTest {};
 TEST_F(DirectoryEndpointTest, TheDocumentListsEveryOperationAndTheCheckCatchesWhatItDoesNotSay) {
   const rapidjson::Document document = json(get("/v1/openapi.json", ""));
   for (const char* path :
-       {"/v1/me", "/v1/organisations", "/v1/organisations/{id}", "/v1/users", "/v1/users/{id}",
-        "/v1/accreditations", "/v1/accreditations/{id}", "/v1/accreditations/{id}/suspend",
-        "/v1/accreditations/{id}/reinstate", "/v1/accreditations/{id}/revoke", "/v1/keys",
-        "/v1/keys/{id}/revoke", "/v1/policy/explain"}) {
+       {"/v1/me", "/v1/organisations", "/v1/organisations/{id}", "/v1/organisations/{id}/registrar",
+        "/v1/users", "/v1/users/{id}", "/v1/accreditations", "/v1/accreditations/{id}",
+        "/v1/accreditations/{id}/suspend", "/v1/accreditations/{id}/reinstate",
+        "/v1/accreditations/{id}/revoke", "/v1/keys", "/v1/keys/{id}/revoke", "/v1/policy/explain"}) {
     EXPECT_TRUE(document["paths"].HasMember(path)) << path;
   }
   // A templated path matches an id; what the answer must be is checked as for a literal path.
@@ -191,6 +191,99 @@ TEST_F(DirectoryEndpointTest, AnAdministratorAddsOrganisationsUsersAccreditation
   EXPECT_EQ(json(reviewer)["roles"].Size(), 2U);
 }
 
+// Issue 15: an administrator says which organisation is which registrar; no two are one registrar.
+TEST_F(DirectoryEndpointTest, AnAdministratorMakesAnOrganisationARegistrarAndNoTwoAreOne) {
+  const Response org = post("/v1/organisations", admin_.key,
+                            R"({"name":"Example Registrar","registrar_iana_id":9999,"reason":"contract"})");
+  ASSERT_EQ(org.status, 201U) << org.body;
+  const std::string org_id = json(org)["id"].GetString();
+  EXPECT_EQ(json(org)["registrar_iana_id"].GetInt64(), 9999);
+  EXPECT_EQ(
+      json(get("/v1/organisations/" + org_id, admin_.key))["organisation"]["registrar_iana_id"].GetInt64(),
+      9999);
+  const Response twice =
+      post("/v1/organisations", admin_.key, R"({"name":"Impostor","registrar_iana_id":9999})");
+  EXPECT_EQ(twice.status, 409U) << twice.body;
+  EXPECT_THAT(detail(twice), HasSubstr("9999"));
+
+  // A requestor organisation becomes registrar 1234: its users see it as theirs at once.
+  EXPECT_FALSE(json(get("/v1/me", a_.key))["organisation"].HasMember("registrar_iana_id"));
+  const Response made = post("/v1/organisations/" + a_org_ + "/registrar", admin_.key,
+                             R"({"registrar_iana_id":1234,"reason":"signed the registrar terms"})");
+  ASSERT_EQ(made.status, 200U) << made.body;
+  EXPECT_EQ(std::string(json(made)["id"].GetString()), a_org_);
+  EXPECT_EQ(json(made)["registrar_iana_id"].GetInt64(), 1234);
+  EXPECT_EQ(json(get("/v1/me", a_.key))["organisation"]["registrar_iana_id"].GetInt64(), 1234);
+  const rapidjson::Document listed = json(get("/v1/organisations", admin_.key));
+  int registrars = 0;
+  for (const auto& item : listed["items"].GetArray())
+    registrars += item.HasMember("registrar_iana_id") ? 1 : 0;
+  EXPECT_EQ(registrars, 2);
+
+  // Another organisation cannot be registrar 1234 or 9999; A cannot be what it is already.
+  for (const char* body :
+       {R"({"registrar_iana_id":1234,"reason":"x"})", R"({"registrar_iana_id":9999,"reason":"x"})"}) {
+    const Response taken = post("/v1/organisations/" + b_org_ + "/registrar", admin_.key, body);
+    EXPECT_EQ(taken.status, 409U) << body;
+  }
+  EXPECT_EQ(post("/v1/organisations/" + a_org_ + "/registrar", admin_.key,
+                 R"({"registrar_iana_id":1234,"reason":"x"})")
+                .status,
+            409U);
+  EXPECT_EQ(post("/v1/organisations/org_aaaaaaaaaaaaaaaa/registrar", admin_.key,
+                 R"({"registrar_iana_id":1234,"reason":"x"})")
+                .status,
+            404U);
+
+  // null: no registrar any more, and 1234 is free for B.
+  const Response cleared = post("/v1/organisations/" + a_org_ + "/registrar", admin_.key,
+                                R"({"registrar_iana_id":null,"reason":"contract ended"})");
+  ASSERT_EQ(cleared.status, 200U) << cleared.body;
+  EXPECT_FALSE(json(cleared).HasMember("registrar_iana_id"));
+  EXPECT_FALSE(json(get("/v1/me", a_.key))["organisation"].HasMember("registrar_iana_id"));
+  EXPECT_EQ(post("/v1/organisations/" + b_org_ + "/registrar", admin_.key,
+                 R"({"registrar_iana_id":1234,"reason":"took over"})")
+                .status,
+            200U);
+
+  // Each change in the audit log: the administrator, the reason, the IDs before and after.
+  const std::vector<audit::Entry> entries = audit_entries();
+  std::vector<const audit::Entry*> changes;
+  for (const audit::Entry& entry : entries) {
+    if (entry.action == "requestor.organisation.set_registrar") changes.push_back(&entry);
+  }
+  ASSERT_EQ(changes.size(), 3U);
+  using Detail = std::pair<std::string, std::string>;
+  EXPECT_EQ(changes[0]->actor, (audit::Actor{"operator", admin_.user}));
+  EXPECT_EQ(changes[0]->object, (audit::Object{"organisation", a_org_}));
+  EXPECT_THAT(changes[0]->detail, ::testing::Contains(Detail("reason", "signed the registrar terms")));
+  EXPECT_THAT(changes[0]->detail, ::testing::Contains(Detail("registrar_iana_id_after", "1234")));
+  EXPECT_THAT(changes[1]->detail, ::testing::Contains(Detail("registrar_iana_id_before", "1234")));
+  EXPECT_THAT(changes[1]->detail, ::testing::Contains(Detail("registrar_iana_id_after", "none")));
+  EXPECT_EQ(changes[2]->object, (audit::Object{"organisation", b_org_}));
+}
+
+TEST_F(DirectoryEndpointTest, ARegistrarIdThatIsNoPositiveIntegerIs400AndNamesTheMember) {
+  const std::size_t logged = audit_records().size();
+  const auto bad = [&](const std::string& target, const std::string& body, const std::string& names) {
+    const Response response = post(target, admin_.key, body);
+    EXPECT_EQ(response.status, 400U) << target << " " << body << " " << response.body;
+    EXPECT_THAT(detail(response), HasSubstr(names)) << body;
+  };
+  const std::string registrar = "/v1/organisations/" + a_org_ + "/registrar";
+  for (const std::string value :
+       {"0", "-3", "1.5", "1e3", "\"1234\"", "true", "[1234]", "9223372036854775808"}) {
+    bad("/v1/organisations", R"({"name":"X","registrar_iana_id":)" + value + "}", "registrar_iana_id");
+    bad(registrar, R"({"registrar_iana_id":)" + value + R"(,"reason":"x"})", "registrar_iana_id");
+  }
+  bad(registrar, R"({"reason":"x"})", "\"registrar_iana_id\" is required");
+  bad(registrar, R"({"registrar_iana_id":1234})", "\"reason\" is required");
+  bad(registrar, R"({"registrar_iana_id":1234,"reason":""})", "reason");
+  bad(registrar, R"({"registrar_iana_id":1234,"reason":"x","kind":"registrar"})", "Unknown member");
+  EXPECT_EQ(audit_records().size(), logged);
+  EXPECT_FALSE(json(get("/v1/me", a_.key))["organisation"].HasMember("registrar_iana_id"));
+}
+
 TEST_F(DirectoryEndpointTest, AccreditationsReadAsInForceNow) {
   clock_.set_wall(testing::at("2027-03-01T00:00:00Z"));
   EXPECT_EQ(std::string(json(get("/v1/accreditations/" + a_acc_, admin_.key))["status"].GetString()),
@@ -311,6 +404,9 @@ TEST_F(DirectoryEndpointTest, ARequestorManagesItsOwnKeysAndChangesNothingElse) 
       {"/v1/accreditations/" + a_acc_ + "/suspend", R"({"reason":"mine"})"},
       {"/v1/accreditations/" + a_acc_ + "/reinstate", R"({"reason":"mine"})"},
       {"/v1/accreditations/" + a_acc_ + "/revoke", R"({"reason":"mine"})"},
+      {"/v1/organisations", R"({"name":"Mallory Registrar","registrar_iana_id":666})"},
+      {"/v1/organisations/" + a_org_ + "/registrar", R"({"registrar_iana_id":1234,"reason":"we are"})"},
+      {"/v1/organisations/" + b_org_ + "/registrar", R"({"registrar_iana_id":1234,"reason":"they are"})"},
   };
   for (const auto& [target, body] : changes) {
     const Response response = post(target, a_.key, body);
@@ -358,6 +454,7 @@ TEST_F(DirectoryEndpointTest, TheOperatorsAuditorsAndReviewersReadButChangeNothi
       {"/v1/accreditations/" + b_acc_ + "/revoke", R"({"reason":"looks odd"})"},
       {"/v1/keys", R"({"user":")" + b_.user + R"("})"},
       {"/v1/keys/" + b_.key_id + "/revoke", R"({"reason":"looks odd"})"},
+      {"/v1/organisations/" + b_org_ + "/registrar", R"({"registrar_iana_id":1234,"reason":"looks odd"})"},
   };
   for (const Account* staff : {&auditor_, &reviewer_}) {
     for (const auto& [target, body] : changes) {
@@ -549,6 +646,7 @@ TEST_F(DirectoryEndpointTest, AnotherMethodIs405WithAllow) {
   refused("GET", "/v1/accreditations", "POST");
   refused("PATCH", "/v1/accreditations/" + a_acc_, "GET, HEAD");
   refused("GET", "/v1/accreditations/" + a_acc_ + "/suspend", "POST");
+  refused("PATCH", "/v1/organisations/" + a_org_ + "/registrar", "POST");
   refused("GET", "/v1/accreditations/" + a_acc_ + "/revoke", "POST");
   refused("PUT", "/v1/keys", "GET, HEAD, POST");
   refused("GET", "/v1/keys/" + a_.key_id + "/revoke", "POST");

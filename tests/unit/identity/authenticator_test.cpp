@@ -329,6 +329,91 @@ TEST_P(AuthenticatorTest, EveryChangeIsAuditedWithWhoAndWhyAndNoEmail) {
   EXPECT_THAT((*entries)[3].encoding, Not(HasSubstr(key_.key.substr(26))));
 }
 
+// Issue 15: which organisation is which registrar, for its users to issue registrant sessions.
+TEST_P(AuthenticatorTest, AnOrganisationBecomesARegistrarIsAuditedAndNoOtherCanBeThatRegistrar) {
+  NewOrganisation registrar{"Example Registrar", model::OrganisationKind::requestor, "US", 9999};
+  const model::Organisation made =
+      directory_->add_organisation(kConsole, registrar, "contract 2026-7").value();
+  EXPECT_EQ(made.registrar_iana_id, std::optional<std::int64_t>(9999));
+  EXPECT_EQ(store_->requestors().organisation(made.id).value(), made);
+
+  // No second organisation is registrar 9999, neither when added nor when changed; nothing is logged.
+  const auto count = [&] { return store_->audit_log().head().value().size; };
+  const auto before = count();
+  registrar.name = "Impostor";
+  const auto twice = directory_->add_organisation(kConsole, registrar, "");
+  ASSERT_FALSE(twice.has_value());
+  EXPECT_EQ(twice.error().code, ErrorCode::conflict);
+  EXPECT_THAT(twice.error().message, HasSubstr("9999"));
+  EXPECT_EQ(directory_->set_registrar(kConsole, org_.id, 9999, "mistake").error().code, ErrorCode::conflict);
+  EXPECT_EQ(directory_->set_registrar(kConsole, made.id, 9999, "again").error().code, ErrorCode::conflict);
+  EXPECT_EQ(count(), before);
+
+  // The organisation of a key's user says which registrar it is, from the next request on.
+  const auto callers_registrar = [&]() -> std::optional<std::int64_t> {
+    auto who = with(key_.key);
+    if (!who.has_value() || !who->has_value()) {
+      ADD_FAILURE() << "the key does not authenticate";
+      return -1;
+    }
+    return (*who)->organisation.registrar_iana_id;
+  };
+  EXPECT_EQ(callers_registrar(), std::nullopt);
+  const model::Organisation now_registrar =
+      directory_->set_registrar(kConsole, org_.id, 1234, "they are registrar 1234").value();
+  EXPECT_EQ(now_registrar.registrar_iana_id, std::optional<std::int64_t>(1234));
+  EXPECT_EQ(callers_registrar(), std::optional<std::int64_t>(1234));
+  // Cleared, its IANA ID is free for another.
+  ASSERT_TRUE(directory_->set_registrar(kConsole, made.id, std::nullopt, "contract ended").has_value());
+  EXPECT_FALSE(store_->requestors().organisation(made.id).value().registrar_iana_id.has_value());
+  ASSERT_TRUE(directory_->set_registrar(kConsole, org_.id, 9999, "renumbered").has_value());
+  EXPECT_EQ(callers_registrar(), std::optional<std::int64_t>(9999));
+
+  // Each change is audited with who, why, and the IANA IDs before and after.
+  const auto head = store_->audit_log().head().value();
+  const auto records = store_->audit_log().entries(head.size - 3, head.size).value();
+  std::vector<audit::Entry> entries;
+  entries.reserve(records.size());
+  for (const store::AuditRecord& record : records) entries.push_back(audit::decode(record.encoding).value());
+  using Detail = std::pair<std::string, std::string>;
+  const audit::Entry added =
+      audit::decode(store_->audit_log().entries(before - 1, before).value()[0].encoding).value();
+  EXPECT_EQ(added.action, "requestor.organisation.add");
+  EXPECT_THAT(added.detail, ::testing::Contains(Detail("registrar_iana_id", "9999")));
+  EXPECT_EQ(entries[0].action, "requestor.organisation.set_registrar");
+  EXPECT_EQ(entries[0].actor, kConsole);
+  EXPECT_EQ(entries[0].object, (audit::Object{"organisation", org_.id}));
+  EXPECT_THAT(entries[0].detail, ::testing::Contains(Detail("reason", "they are registrar 1234")));
+  EXPECT_THAT(entries[0].detail, ::testing::Contains(Detail("registrar_iana_id_before", "none")));
+  EXPECT_THAT(entries[0].detail, ::testing::Contains(Detail("registrar_iana_id_after", "1234")));
+  EXPECT_THAT(entries[1].detail, ::testing::Contains(Detail("registrar_iana_id_before", "9999")));
+  EXPECT_THAT(entries[1].detail, ::testing::Contains(Detail("registrar_iana_id_after", "none")));
+  EXPECT_THAT(entries[2].detail, ::testing::Contains(Detail("registrar_iana_id_before", "1234")));
+  EXPECT_THAT(entries[2].detail, ::testing::Contains(Detail("registrar_iana_id_after", "9999")));
+}
+
+TEST_P(AuthenticatorTest, ARegistrarIdThatIsNotPositiveOrAChangeWithoutAReasonChangesNothing) {
+  const auto count = [&] { return store_->audit_log().head().value().size; };
+  const auto before = count();
+  for (const std::int64_t bad : {std::int64_t{0}, std::int64_t{-1}}) {
+    const auto added = directory_->add_organisation(
+        kConsole, {"Example Registrar", model::OrganisationKind::requestor, "", bad}, "");
+    ASSERT_FALSE(added.has_value());
+    EXPECT_EQ(added.error().code, ErrorCode::invalid_input);
+    EXPECT_THAT(added.error().message, HasSubstr("registrar_iana_id"));
+    EXPECT_EQ(directory_->set_registrar(kConsole, org_.id, bad, "typo").error().code,
+              ErrorCode::invalid_input);
+  }
+  EXPECT_EQ(directory_->set_registrar(kConsole, org_.id, 1234, "").error().code, ErrorCode::invalid_input);
+  EXPECT_EQ(directory_->set_registrar(kConsole, "org_nonexistent00000", 1234, "x").error().code,
+            ErrorCode::not_found);
+  // It is no registrar already.
+  EXPECT_EQ(directory_->set_registrar(kConsole, org_.id, std::nullopt, "x").error().code,
+            ErrorCode::conflict);
+  EXPECT_EQ(count(), before);
+  EXPECT_FALSE(store_->requestors().organisation(org_.id).value().registrar_iana_id.has_value());
+}
+
 TEST_P(AuthenticatorTest, BadInputChangesNothing) {
   const auto count = [&] { return store_->audit_log().head().value().size; };
   const auto before = count();
