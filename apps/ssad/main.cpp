@@ -57,6 +57,11 @@
 #include "requestor_commands.hpp"
 #include "stats_command.hpp"
 #include "store/open/open_store.hpp"
+#include "subject/agents.hpp"
+#include "subject/mailer.hpp"
+#include "subject/proofs.hpp"
+#include "subject/registrant_view.hpp"
+#include "subject/relay.hpp"
 #include "whois/responder.hpp"
 #include "whois/server.hpp"
 
@@ -435,6 +440,27 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
       return found ? found->org_id : std::string();
     });
   });
+  // The registrant's side over /v1/subject (docs/subject.md): codes and relayed mail go straight to the
+  // [smtp] server, never through the outbox (a code is a secret, a message someone's words).
+  auto subject_smtp = notify::smtp_settings(config.smtp);
+  if (!subject_smtp) return report_error(subject_smtp.error());
+  subject::SmtpMailer subject_mailer(*subject_smtp, clock);
+  subject::Proofs proofs(store, clock, subject_mailer, subject::proof_settings(config.subject));
+  subject::RegistrantView registrant_view(store, clock, *policy_settings, config.subject.operator_name);
+  abuse::RateLimiter subject_limiter(clock, config.subject.per_address_per_hour / 3600.0,
+                                     static_cast<double>(config.subject.per_address_per_hour));
+  subject::Agents agents(store, clock, subject_mailer, subject::agent_settings(config));
+  subject::Relay relay(store, clock, subject_mailer, agents, subject::relay_settings(config.subject));
+  const http::SubjectEndpoint subject_endpoint(
+      {.authenticator = authenticator,
+       .proofs = proofs,
+       .view = registrant_view,
+       .agents = agents,
+       .relay = relay,
+       .per_address = subject_limiter,
+       .clock = clock,
+       .agent_answer_within = std::chrono::days(config.subject.agent_answer_days),
+       .monitor = &monitor});
   cache::AbuseContactGaps abuse_contact_gaps(store.registrar_directory(), data_version);
   report_abuse_contact_gaps(abuse_contact_gaps);
   http::Readiness readiness(registrations, data_version, &abuse_contact_gaps);
@@ -451,6 +477,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                                                  .policy = &policy_endpoint,
                                                  .requests = &requests_endpoint,
                                                  .abuse = &abuse_endpoint,
+                                                 .subject = &subject_endpoint,
                                                  .metrics = &metrics});
   http::RouteMetrics route_metrics(router, metrics);
   // The disclosure requests' cumulative statistics (docs/statistics.md) as gauges, read from the store

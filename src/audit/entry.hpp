@@ -45,12 +45,12 @@ inline constexpr std::uint8_t kEncodingVersion = 1;
 
 /// Who may act. Later issues add kinds here; an encoding stores the spelling, not the index, so the order
 /// is free.
-inline constexpr auto kActorKinds =
-    std::to_array<std::string_view>({"operator", "requestor", "reviewer", "auditor", "system", "subject"});
+inline constexpr auto kActorKinds = std::to_array<std::string_view>(
+    {"operator", "requestor", "reviewer", "auditor", "system", "subject", "agent"});
 /// What may be acted on.
 inline constexpr auto kObjectKinds = std::to_array<std::string_view>(
     {"domain", "request", "requestor", "registrar", "credential", "deposit", "registrar_directory", "server",
-     "store", "audit_log", "accreditation", "user", "organisation", "contact"});
+     "store", "audit_log", "accreditation", "user", "organisation", "contact", "sender", "agent"});
 
 /// Limits checked by validate(), in bytes (UTF-8) or counts.
 inline constexpr std::size_t kMaxActionBytes = 64;

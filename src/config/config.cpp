@@ -385,7 +385,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   Reader r{parsed, source, std::nullopt};
   r.only(parsed, "",
          {"store", "server", "rdap", "whois", "audit", "policy", "requests", "oidc", "smtp", "webhook",
-          "notify", "abuse", "log"});
+          "notify", "abuse", "subject", "log"});
   if (const auto* t = r.section("store")) {
     r.only(*t, "store.", {"path", "replica_url"});
     r.text(*t, "store", "path", config.store.path);
@@ -543,6 +543,32 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
                                                       std::to_string(out.max_calendar_days) + ")");
         }
       }
+    }
+  }
+  if (const auto* t = r.section("subject")) {
+    r.only(*t, "subject.",
+           {"code_minutes", "code_attempts", "challenges_per_hour", "per_address_per_hour", "session_minutes",
+            "relay_max_bytes", "relays_per_domain_per_day", "relays_per_sender_per_day", "agent_answer_days",
+            "relay_record_days", "contact_url", "operator_name"});
+    SubjectConfig& s = config.subject;
+    r.number(*t, "subject", "code_minutes", s.code_minutes, 1, 1440);
+    r.number(*t, "subject", "code_attempts", s.code_attempts, 1, 100);
+    r.number(*t, "subject", "challenges_per_hour", s.challenges_per_hour, 1, 1000);
+    r.number(*t, "subject", "per_address_per_hour", s.per_address_per_hour, 1, 1000000);
+    r.number(*t, "subject", "session_minutes", s.session_minutes, 1, 1440);
+    r.number(*t, "subject", "relay_max_bytes", s.relay_max_bytes, 256, 1U << 20U);
+    r.number(*t, "subject", "relays_per_domain_per_day", s.relays_per_domain_per_day, 0, 100000);
+    r.number(*t, "subject", "relays_per_sender_per_day", s.relays_per_sender_per_day, 0, 100000);
+    r.number(*t, "subject", "agent_answer_days", s.agent_answer_days, 1, 365);
+    r.number(*t, "subject", "relay_record_days", s.relay_record_days, 1, 3660);
+    r.text(*t, "subject", "contact_url", s.contact_url);
+    r.text(*t, "subject", "operator_name", s.operator_name);
+    if (!s.contact_url.empty() &&
+        !(s.contact_url.starts_with("https://") || s.contact_url.starts_with("http://"))) {
+      r.bad("subject.contact_url", "must be an http:// or https:// URL");
+    }
+    if (s.operator_name.empty() || s.operator_name.size() > 200) {
+      r.bad("subject.operator_name", "must be 1 to 200 characters");
     }
   }
   if (const auto* t = r.section("oidc")) {

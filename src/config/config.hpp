@@ -206,6 +206,24 @@ struct LogConfig {
   bool access_log = true;      // one JSON line per HTTP request
 };
 
+// The registrant's side (issue 15; docs/subject.md): proof of control by an emailed code, the sessions a
+// proof grants, agents, and the contact relay. Mail goes through [smtp]; with no smtp.url, no code and no
+// relayed message can be sent (registrars' sessions still work).
+struct SubjectConfig {
+  unsigned code_minutes = 15;               // how long an emailed code is valid
+  unsigned code_attempts = 5;               // wrong codes after which a code is dead
+  unsigned challenges_per_hour = 5;         // codes sent per domain (or sender address) per hour
+  unsigned per_address_per_hour = 30;       // challenge, verify and relay calls per client address per hour
+  unsigned session_minutes = 30;            // how long a proof's session lasts
+  unsigned relay_max_bytes = 8192;          // one relayed message's text
+  unsigned relays_per_domain_per_day = 10;  // messages relayed to one domain per day
+  unsigned relays_per_sender_per_day = 20;  // messages one sender relays per day
+  unsigned agent_answer_days = 14;          // a designated agent not answering by then lapses
+  unsigned relay_record_days = 90;          // relay records (never the text) are kept this long
+  std::string contact_url;  // the web form RDAP points to for a redacted email ("…{domain}…"); "" = none
+  std::string operator_name = "the registration data operator";  // how emails and reports name us
+};
+
 struct Config {
   StoreConfig store;
   ServerConfig server;
@@ -219,6 +237,7 @@ struct Config {
   WebhookConfig webhook;
   NotifyConfig notify;
   AbuseConfig abuse;
+  SubjectConfig subject;
   LogConfig log;
 };
 

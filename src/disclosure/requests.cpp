@@ -78,18 +78,9 @@ std::optional<Timestamp> field_due(const model::RequestedField& field, const mod
   return std::min(allowed_due, asked_due);
 }
 
-// Whose data `field` is in `registration`: a fingerprint of the handles of the contacts holding its role
-// (sorted, so the order of the registration's contacts does not matter); empty when none does.
+// Whose data `field` is in `registration` (policy::subject_fingerprint()).
 std::string subject_of(const catalog::Field& field, const model::Registration& registration) {
-  std::vector<std::string> handles;
-  for (const auto& [role, contact] : registration.contacts) {
-    if (policy::catalog_role(role) == field.role) handles.push_back(contact.handle);
-  }
-  if (handles.empty()) return {};
-  std::ranges::sort(handles);
-  std::string text = "ssad-subject-v1";
-  for (const std::string& handle : handles) text += "\n" + handle;
-  return tlog::hex(tlog::sha256(text));
+  return policy::subject_fingerprint(field.role, registration);
 }
 
 // The request's retention: when its last disclosed field must be destroyed.

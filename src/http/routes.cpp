@@ -164,6 +164,18 @@ Router make_routes(FrontDoors doors) {
                   [endpoint = doors.abuse](const Request& request) { return endpoint->handle(request); });
     checked->prefix("/v1/abuse");
   }
+  if (doors.subject != nullptr) {
+    const auto subject = [endpoint = doors.subject](const Request& request) {
+      return endpoint->handle(request);
+    };
+    router.prefix("/v1/subject", subject);
+    router.prefix("/v1/contact", subject);
+    // A registrant's or sender's session token, and a requestor's or registrar's credential, are checked
+    // there; the challenge and verify calls carry none and count as anonymous (and against their own
+    // per-address budget).
+    checked->prefix("/v1/subject");
+    checked->prefix("/v1/contact");
+  }
   if (doors.policy != nullptr) {
     router.exact("/v1/policy/explain",
                  [endpoint = doors.policy](const Request& request) { return endpoint->handle(request); });

@@ -23,6 +23,7 @@
 #include "http/rdap_endpoint.hpp"
 #include "http/requests_endpoint.hpp"
 #include "http/router.hpp"
+#include "http/subject_endpoint.hpp"
 
 namespace ssad::http {
 
@@ -52,6 +53,8 @@ struct FrontDoors {
   const RequestsEndpoint* requests = nullptr;
   // "/v1/abuse" and below (abuse monitoring's cases); none: 404.
   const AbuseEndpoint* abuse = nullptr;
+  // "/v1/subject" and below (the registrant's side); none: 404.
+  const SubjectEndpoint* subject = nullptr;
   // "/metrics" (Prometheus text format 0.0.4, http/route_metrics.hpp); none: 404.
   const MetricsRegistry* metrics = nullptr;
 };

@@ -61,36 +61,45 @@ bool is_id(std::string_view text, std::string_view prefix) {
                      [](char c) { return kBase32.find(c) != std::string_view::npos; });
 }
 
-NewApiKey make_api_key(std::string user_id, Timestamp now, std::optional<Timestamp> expires) {
-  NewApiKey made;
-  made.record.id = new_id("key");
-  made.record.user_id = std::move(user_id);
-  made.record.created = now;
-  made.record.expires = expires;
+SecretCredential make_secret_credential(std::string_view kind) {
+  SecretCredential made;
+  made.id = new_id(kind);
   std::array<unsigned char, kSecretBytes> secret{};
   random_fill(secret.data(), secret.size());
-  made.record.secret_hash = sha256(secret.data(), secret.size());
-  made.key = std::string(kKeyPrefix) + made.record.id + "_";
+  made.secret_hash = sha256(secret.data(), secret.size());
+  made.text = std::string(kKeyPrefix) + made.id + "_";
   for (const unsigned char byte : secret) {
-    made.key += kHex[byte >> 4U];
-    made.key += kHex[byte & 15U];
+    made.text += kHex[byte >> 4U];
+    made.text += kHex[byte & 15U];
   }
   OPENSSL_cleanse(secret.data(), secret.size());
   return made;
 }
 
+NewApiKey make_api_key(std::string user_id, Timestamp now, std::optional<Timestamp> expires) {
+  SecretCredential credential = make_secret_credential("key");
+  NewApiKey made;
+  made.record.id = std::move(credential.id);
+  made.record.user_id = std::move(user_id);
+  made.record.created = now;
+  made.record.expires = expires;
+  made.record.secret_hash = credential.secret_hash;
+  made.key = std::move(credential.text);
+  return made;
+}
+
 bool looks_like_api_key(std::string_view text) { return text.starts_with(std::string(kKeyPrefix) + "key_"); }
 
-std::optional<PresentedKey> parse_api_key(std::string_view key) {
-  // ssad_ + key_XXXXXXXXXXXXXXXX + _ + 64 hex
-  constexpr std::size_t kIdLength = 4 + kIdChars;
-  if (key.size() != kKeyPrefix.size() + kIdLength + 1 + 2 * kSecretBytes || !key.starts_with(kKeyPrefix)) {
+std::optional<PresentedKey> parse_secret_credential(std::string_view text, std::string_view kind) {
+  // ssad_ + KIND_XXXXXXXXXXXXXXXX + _ + 64 hex
+  const std::size_t id_length = kind.size() + 1 + kIdChars;
+  if (text.size() != kKeyPrefix.size() + id_length + 1 + 2 * kSecretBytes || !text.starts_with(kKeyPrefix)) {
     return std::nullopt;
   }
   PresentedKey presented;
-  presented.id = std::string(key.substr(kKeyPrefix.size(), kIdLength));
-  if (!is_id(presented.id, "key") || key[kKeyPrefix.size() + kIdLength] != '_') return std::nullopt;
-  const std::string_view hex = key.substr(kKeyPrefix.size() + kIdLength + 1);
+  presented.id = std::string(text.substr(kKeyPrefix.size(), id_length));
+  if (!is_id(presented.id, kind) || text[kKeyPrefix.size() + id_length] != '_') return std::nullopt;
+  const std::string_view hex = text.substr(kKeyPrefix.size() + id_length + 1);
   std::array<unsigned char, kSecretBytes> secret{};
   for (std::size_t i = 0; i < kSecretBytes; ++i) {
     const int high = hex_value(hex[2 * i]);
@@ -101,6 +110,10 @@ std::optional<PresentedKey> parse_api_key(std::string_view key) {
   presented.secret_hash = sha256(secret.data(), secret.size());
   OPENSSL_cleanse(secret.data(), secret.size());
   return presented;
+}
+
+std::optional<PresentedKey> parse_api_key(std::string_view key) {
+  return parse_secret_credential(key, "key");
 }
 
 bool same_secret(const std::array<std::uint8_t, 32>& a, const std::array<std::uint8_t, 32>& b) {

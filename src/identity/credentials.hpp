@@ -23,6 +23,15 @@ namespace ssad::identity {
 /// True for an id new_id(prefix) could have made.
 [[nodiscard]] bool is_id(std::string_view text, std::string_view prefix);
 
+/// A secret credential of some kind as created (an API key, a registrant's session: "ssad_KIND_…_<64
+/// hex>"): its id, the SHA-256 of its secret, and the text to hand out once.
+struct SecretCredential {
+  std::string id;  // KIND_ + 16 base32
+  std::array<std::uint8_t, 32> secret_hash{};
+  std::string text;
+};
+[[nodiscard]] SecretCredential make_secret_credential(std::string_view kind);
+
 /// A key as created: the record to store and the key to show once.
 struct NewApiKey {
   model::ApiKey record;
@@ -36,6 +45,10 @@ struct PresentedKey {
   std::array<std::uint8_t, 32> secret_hash{};
 };
 [[nodiscard]] std::optional<PresentedKey> parse_api_key(std::string_view key);
+/// What a presented credential of `kind` (make_secret_credential) claims; nullopt when it is not of that
+/// form.
+[[nodiscard]] std::optional<PresentedKey> parse_secret_credential(std::string_view text,
+                                                                  std::string_view kind);
 /// True when the text has an API key's prefix (whether or not the rest is well formed).
 [[nodiscard]] bool looks_like_api_key(std::string_view text);
 

@@ -226,9 +226,11 @@ Result<StartTls> parse_starttls(std::string_view text) {
 }
 
 Result<std::string> compose_email(std::string_view from, std::string_view to, std::string_view subject,
-                                  std::string_view text, Timestamp date, std::string_view message_id) {
+                                  std::string_view text, Timestamp date, std::string_view message_id,
+                                  std::string_view reply_to) {
   SSAD_CHECK(check_address(from, "the sender's address"));
   SSAD_CHECK(check_address(to, "the recipient's address"));
+  if (!reply_to.empty()) SSAD_CHECK(check_address(reply_to, "the reply-to address"));
   SSAD_CHECK(check_subject(subject));
   if (!is_utf8(text)) return fail(ErrorCode::invalid_input, "the text is not UTF-8");
 
@@ -236,6 +238,7 @@ Result<std::string> compose_email(std::string_view from, std::string_view to, st
   std::string message;
   message.append("From: ").append(from).append(kCrlf);
   message.append("To: ").append(to).append(kCrlf);
+  if (!reply_to.empty()) message.append("Reply-To: ").append(reply_to).append(kCrlf);
   message.append(kSubject);
   message.append(plain_ascii_header(subject, 78 - kSubject.size()) ? std::string(subject)
                                                                    : encoded_words(subject));
@@ -258,7 +261,8 @@ Result<std::string> compose_email(std::string_view from, std::string_view to, st
 }
 
 Result<void> send_email(const SmtpSettings& settings, const std::string& to, const std::string& subject,
-                        const std::string& text, Timestamp date, const std::string& message_id) {
+                        const std::string& text, Timestamp date, const std::string& message_id,
+                        const std::string& reply_to) {
   SSAD_TRY(server, transfer::url_parts(settings.url, "smtp.url"));
   if (server.scheme != "smtp" && server.scheme != "smtps") {
     return fail(ErrorCode::invalid_input, "smtp.url must be an smtp:// or smtps:// URL");
@@ -274,7 +278,7 @@ Result<void> send_email(const SmtpSettings& settings, const std::string& to, con
                 "the SMTP password would cross the network unencrypted: use "
                 "smtps:// or starttls = \"required\"");
   }
-  SSAD_TRY(message, compose_email(settings.from, to, subject, text, date, message_id));
+  SSAD_TRY(message, compose_email(settings.from, to, subject, text, date, message_id, reply_to));
   const std::string where = "SMTP server " + server.authority;
 
   transfer::init_curl_once();

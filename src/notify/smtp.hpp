@@ -38,12 +38,14 @@ struct SmtpSettings {
 /// short ASCII), Date (`date`), Message-ID (`<message_id@domain of from>`, random when `message_id` is
 /// empty or not a dot-atom), MIME-Version, Content-Type text/plain; charset=utf-8, quoted-printable
 /// text (7-bit, lines of at most 76 characters, no line starting with "."), Auto-Submitted (RFC 3834, so
-/// that vacation responders stay quiet). Lines end in CRLF. Errors: invalid_input when an address is
+/// that vacation responders stay quiet), and Reply-To when `reply_to` is not empty (a relayed message's
+/// sender, issue 15). Lines end in CRLF. Errors: invalid_input when an address is
 /// not a plain addr-spec of printable ASCII, when an address or the subject holds a CR or LF (header
 /// injection) or another control character, or when the subject or text is not UTF-8.
 [[nodiscard]] Result<std::string> compose_email(std::string_view from, std::string_view to,
                                                 std::string_view subject, std::string_view text,
-                                                Timestamp date, std::string_view message_id);
+                                                Timestamp date, std::string_view message_id,
+                                                std::string_view reply_to = {});
 
 /// Sends `text` with `subject` to `to` through the server of `settings`, the message as compose_email()
 /// writes it (the Date `date`, the Message-ID's left part `message_id`: the same for each attempt of one
@@ -56,6 +58,6 @@ struct SmtpSettings {
 /// `required` demands. Messages name the server's host and port, never the password.
 [[nodiscard]] Result<void> send_email(const SmtpSettings& settings, const std::string& to,
                                       const std::string& subject, const std::string& text, Timestamp date,
-                                      const std::string& message_id);
+                                      const std::string& message_id, const std::string& reply_to = {});
 
 }  // namespace ssad::notify

@@ -1,6 +1,9 @@
 #include "policy/values.hpp"
 
+#include <algorithm>
+
 #include "policy/decision.hpp"
+#include "tlog/hash.hpp"
 
 namespace ssad::policy {
 
@@ -63,6 +66,18 @@ std::vector<std::string> served_values(const catalog::Field& field, const model:
     values.emplace_back(contact_value(field.element, contact));
   }
   return values;
+}
+
+std::string subject_fingerprint(catalog::Role role, const model::Registration& registration) {
+  std::vector<std::string> handles;
+  for (const auto& [contact_role, contact] : registration.contacts) {
+    if (catalog_role(contact_role) == role) handles.push_back(contact.handle);
+  }
+  if (handles.empty()) return {};
+  std::ranges::sort(handles);
+  std::string text = "ssad-subject-v1";
+  for (const std::string& handle : handles) text += "\n" + handle;
+  return tlog::hex(tlog::sha256(text));
 }
 
 }  // namespace ssad::policy

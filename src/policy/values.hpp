@@ -24,4 +24,10 @@ namespace ssad::policy {
 [[nodiscard]] std::vector<std::string> served_values(const catalog::Field& field,
                                                      const model::Registration& registration);
 
+/// Whose data the contact fields of `role` are in `registration`: a fingerprint (SHA-256, hex) of the
+/// handles of the contacts holding that role, sorted; empty when none does. The same person in two roles
+/// (one handle) has one fingerprint. A disclosure records it, so that a new registrant (another data
+/// subject) is neither served a disclosure made about the last one nor shown it (issue 15).
+[[nodiscard]] std::string subject_fingerprint(catalog::Role role, const model::Registration& registration);
+
 }  // namespace ssad::policy

@@ -26,6 +26,17 @@ void note_disclosure(Answer& answer, const identity::Caller& caller, const polic
     }
   }
   if (disclosure.fields.empty()) return;
+  for (const catalog::Role role :
+       {catalog::Role::registrant, catalog::Role::admin, catalog::Role::tech, catalog::Role::billing}) {
+    const bool served_role = std::ranges::any_of(disclosure.fields, [role](const std::string& key) {
+      const catalog::Field* field = catalog::find_field(key);
+      return field != nullptr && field->role == role;
+    });
+    const std::string fingerprint = served_role ? policy::subject_fingerprint(role, registration) : "";
+    if (fingerprint.empty()) continue;
+    if (!disclosure.subjects.empty()) disclosure.subjects += ' ';
+    disclosure.subjects += std::string(catalog::to_string(role)) + "=" + fingerprint;
+  }
   disclosure.object_kind = std::string(kind);
   disclosure.object = std::string(name);
   if (decision.lawful_basis) disclosure.lawful_basis = std::string(policy::to_string(*decision.lawful_basis));
@@ -70,6 +81,7 @@ Result<void> record_disclosures(const Environment& env, const identity::Caller& 
       retention += (retention.empty() ? "" : " ") + id + "=" + policy::to_string(*rule->retention);
     }
     if (!retention.empty()) entry.detail.emplace_back("retention", retention);
+    if (!disclosure.subjects.empty()) entry.detail.emplace_back("subjects", disclosure.subjects);
     // The keys alone: make_record() sets `fields` from the values served, and commits to the values.
     entries.push_back({std::move(entry), disclosure.values});
   }

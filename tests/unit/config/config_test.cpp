@@ -793,6 +793,18 @@ const std::vector<Key>& every_key() {
       SSAD_KEY(abuse, throttle.hours, "48"),
       SSAD_KEY(abuse, escalation.suspensions, "3"),
       SSAD_KEY(abuse, escalation.days, "60"),
+      SSAD_KEY(subject, code_minutes, "10"),
+      SSAD_KEY(subject, code_attempts, "3"),
+      SSAD_KEY(subject, challenges_per_hour, "4"),
+      SSAD_KEY(subject, per_address_per_hour, "50"),
+      SSAD_KEY(subject, session_minutes, "20"),
+      SSAD_KEY(subject, relay_max_bytes, "4096"),
+      SSAD_KEY(subject, relays_per_domain_per_day, "5"),
+      SSAD_KEY(subject, relays_per_sender_per_day, "15"),
+      SSAD_KEY(subject, agent_answer_days, "7"),
+      SSAD_KEY(subject, relay_record_days, "30"),
+      SSAD_KEY(subject, contact_url, R"("https://portal.registry.example/contact/{domain}")"),
+      SSAD_KEY(subject, operator_name, R"("Example Registry")"),
       SSAD_KEY(log, level, R"("debug")"),
       SSAD_KEY(log, access_log, "false"),
   };
@@ -912,7 +924,7 @@ TEST(ConfigKeysTest, NumbersAreCheckedAgainstTheirDocumentedRange) {
       EXPECT_NE(c.error().message.find(name), std::string::npos) << c.error().message;
     }
   }
-  EXPECT_EQ(ranges, 64);  // every whole-number key has one
+  EXPECT_EQ(ranges, 74);  // every whole-number key has one
 }
 
 TEST(ConfigFingerprintTest, LeavesOutTheValuesOfSecretsAndKeepsEverythingElse) {

@@ -38,7 +38,8 @@ class ServedV1Test : public V1ApiTest {
                                  .search_cost = static_cast<double>(defaults.rdap.search_cost),
                                  .directory = &*directory_endpoint_,
                                  .requests = &*requests_endpoint_,
-                                 .abuse = &*abuse_endpoint_}));
+                                 .abuse = &*abuse_endpoint_,
+                                 .subject = &*subject_endpoint_}));
     ServerOptions options;
     options.port = 0;
     options.threads = 1;

@@ -17,6 +17,7 @@
 // for lower thresholds), whose findings abuse::Enforcement carries out; /v1/abuse serves the cases. The
 // monitor exchanges nothing with other nodes until a test calls monitor_->sync().
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,10 @@
 #include "identity/directory.hpp"
 #include "policy/decision.hpp"
 #include "rdap/service.hpp"
+#include "subject/agents.hpp"
+#include "subject/mailer.hpp"
+#include "subject/proofs.hpp"
+#include "subject/registrant_view.hpp"
 #include "support/fake_clock.hpp"
 #include "support/openapi.hpp"
 #include "unit/rdap/rdap_fixture.hpp"
@@ -87,6 +92,21 @@ class V1ApiTest : public ::testing::Test {
     requests_.emplace(*store_, clock_, policy_, request_settings());
     requests_endpoint_.emplace(*authenticator_, *requests_, rdap_settings, "https://rdap.example.test/rdap/",
                                &*monitor_);
+    mailer_.emplace(subject_smtp(), clock_);
+    proofs_.emplace(*store_, clock_, *mailer_, proof_settings());
+    registrant_view_.emplace(*store_, clock_, policy_, "Example Registry");
+    subject_limiter_.emplace(clock_, subject_per_address_per_hour() / 3600.0,
+                             std::max(1.0, static_cast<double>(subject_per_address_per_hour())));
+    agents_.emplace(*store_, clock_, *mailer_, subject::AgentSettings{});
+    relay_.emplace(*store_, clock_, *mailer_, *agents_, subject::relay_settings(config::SubjectConfig{}));
+    subject_endpoint_.emplace(SubjectEndpoint::Parts{.authenticator = *authenticator_,
+                                                     .proofs = *proofs_,
+                                                     .view = *registrant_view_,
+                                                     .agents = *agents_,
+                                                     .relay = *relay_,
+                                                     .per_address = *subject_limiter_,
+                                                     .clock = clock_,
+                                                     .monitor = &*monitor_});
     router_.emplace(make_routes({.rdap = *rdap_,
                                  .readiness = *readiness_,
                                  .limiter = limiter_,
@@ -96,7 +116,8 @@ class V1ApiTest : public ::testing::Test {
                                  .directory = &*directory_endpoint_,
                                  .policy = &*policy_endpoint_,
                                  .requests = &*requests_endpoint_,
-                                 .abuse = &*abuse_endpoint_}));
+                                 .abuse = &*abuse_endpoint_,
+                                 .subject = &*subject_endpoint_}));
     const Response document = router_->handle(request("GET", "/v1/openapi.json"));
     ASSERT_EQ(document.status, 200U);
     api_.emplace(document.body);
@@ -126,6 +147,13 @@ class V1ApiTest : public ::testing::Test {
     return abuse::enforcement_settings(config::AbuseConfig{});
   }
 
+  // The registrant's side (issue 15): its mail server (none: no mail goes out), its proofs' settings (the
+  // shipped defaults) and the per-address budget of challenge and verify calls (0: none). Called once, by
+  // SetUp().
+  virtual notify::SmtpSettings subject_smtp() { return {}; }
+  virtual subject::ProofSettings proof_settings() { return subject::proof_settings(config::SubjectConfig{}); }
+  virtual unsigned subject_per_address_per_hour() { return 0; }
+
   // A request as the server hands it to the router.
   static Request request(std::string method, const std::string& target, const std::string& key = "",
                          std::string body = "") {
@@ -145,7 +173,7 @@ class V1ApiTest : public ::testing::Test {
 
   // Sends a request through the routes; a /v1/ answer must be what the OpenAPI document says.
   Response send(const Request& r) {
-    Response response = router_->handle(r);
+    Response response = transport_ ? transport_(r) : router_->handle(r);
     if (r.path.starts_with("/v1/")) {
       EXPECT_EQ(api_->check(r, response), "") << r.method << " " << r.target << " " << r.body;
     }
@@ -244,6 +272,8 @@ class V1ApiTest : public ::testing::Test {
 
   testing::TempDir dir_;
   testing::FakeClock clock_;
+  // Set by a fixture that serves router_ on a real listener: send() then goes over the wire through it.
+  std::function<Response(const Request&)> transport_;
   std::unique_ptr<store::Store> store_;
   policy::Settings policy_{model::Operator::registry};
   std::optional<cache::DataVersion> version_;
@@ -266,6 +296,13 @@ class V1ApiTest : public ::testing::Test {
   std::optional<AuditEndpoint> audit_endpoint_;
   std::optional<disclosure::Requests> requests_;
   std::optional<RequestsEndpoint> requests_endpoint_;
+  std::optional<subject::SmtpMailer> mailer_;
+  std::optional<subject::Proofs> proofs_;
+  std::optional<subject::RegistrantView> registrant_view_;
+  std::optional<subject::Agents> agents_;
+  std::optional<subject::Relay> relay_;
+  std::optional<abuse::RateLimiter> subject_limiter_;
+  std::optional<SubjectEndpoint> subject_endpoint_;
   std::optional<Router> router_;
   std::optional<testing::OpenApi> api_;
 

@@ -1,0 +1,136 @@
+#include "subject/relay.hpp"
+
+#include <utility>
+
+#include "audit/log.hpp"
+#include "core/utf8.hpp"
+#include "identity/credentials.hpp"
+#include "subject/proofs.hpp"
+
+namespace ssad::subject {
+namespace {
+
+constexpr std::size_t kMaxSubject = 200;
+
+// Text a person wrote: UTF-8, and no control characters but line ends and tabs in the message.
+bool clean(std::string_view text, bool lines) {
+  if (!is_utf8(text)) return false;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u == 0x7f) return false;
+    if (u < 0x20 && !(lines && (c == '\n' || c == '\r' || c == '\t'))) return false;
+  }
+  return true;
+}
+
+Result<void> check(const RelayMessage& message, std::size_t max_bytes) {
+  std::vector<MemberProblem> problems;
+  if (message.subject.empty() || message.subject.size() > kMaxSubject || !clean(message.subject, false)) {
+    problems.push_back({"/subject", "Must be 1 to 200 bytes of text on one line."});
+  }
+  if (message.text.empty() || message.text.size() > max_bytes || !clean(message.text, true)) {
+    problems.push_back({"/message", "Must be 1 to " + std::to_string(max_bytes) +
+                                        " bytes of UTF-8 text, without control characters but line ends."});
+  }
+  if (!message.to.empty() && message.to != "registrant" && message.to != "agent") {
+    problems.push_back({"/to", "Must be registrant or agent."});
+  }
+  if (problems.empty()) return {};
+  return std::unexpected(
+      Error{ErrorCode::invalid_input, "The message cannot be relayed.", std::move(problems)});
+}
+
+Result<void> record(store::UnitOfWork& work, Timestamp now, const RelaySender& sender, std::string action,
+                    const std::string& domain, const store::ContactRelay& relay) {
+  audit::Entry entry;
+  entry.time = now;
+  entry.actor = sender.actor;
+  entry.action = std::move(action);
+  entry.object = {"domain", domain};
+  entry.detail = {
+      {"relay", relay.id}, {"recipient", relay.recipient_kind}, {"bytes", std::to_string(relay.bytes)}};
+  return audit::record(work, std::move(entry));
+}
+
+}  // namespace
+
+RelaySettings relay_settings(const config::SubjectConfig& config) {
+  RelaySettings s;
+  s.max_bytes = config.relay_max_bytes;
+  s.per_domain_per_day = config.relays_per_domain_per_day;
+  s.per_sender_per_day = config.relays_per_sender_per_day;
+  s.operator_name = config.operator_name;
+  return s;
+}
+
+Relay::Relay(store::Store& store, const Clock& clock, Mailer& mailer, Agents& agents, RelaySettings settings)
+    : store_(store), clock_(clock), mailer_(mailer), agents_(agents), settings_(std::move(settings)) {}
+
+Result<Relayed> Relay::relay(const RelaySender& sender, std::string_view domain,
+                             const RelayMessage& message) {
+  SSAD_CHECK(check(message, settings_.max_bytes));
+  SSAD_TRY(name, domain_of(domain));
+  SSAD_TRY(registration, store_.registrations().find_registration(name));
+  SSAD_TRY(agent, agents_.in_force(registration));
+  std::string to;
+  std::string recipient;
+  if (message.to != "registrant" && agent) {
+    to = agent->email;
+    recipient = "agent";
+  } else if (message.to != "agent") {
+    for (const auto& [role, contact] : registration.contacts) {
+      if (role == model::ContactRole::registrant && !contact.email.empty()) {
+        to = contact.email;
+        break;
+      }
+    }
+    recipient = "registrant";
+  }
+  if (to.empty()) {
+    return fail(ErrorCode::conflict, message.to == "agent"
+                                         ? "The domain has no agent in force to write to."
+                                         : "The domain's registrant has no email on record.");
+  }
+
+  const Timestamp now = clock_.now();
+  const Timestamp day_ago = now - std::chrono::hours(24);
+  store::ContactRelay relay{identity::new_id("rly"), name, sender.id, recipient, now, message.text.size()};
+  {
+    SSAD_TRY(work, store_.begin_audit());
+    // Counted within the unit of work (see Proofs::challenge() on how far that holds across nodes).
+    SSAD_TRY(to_domain, store_.subjects().relays_to_since(name, day_ago));
+    SSAD_TRY(by_sender, store_.subjects().relays_by_since(sender.id, day_ago));
+    if (to_domain >= settings_.per_domain_per_day) {
+      return fail(ErrorCode::too_many_requests,
+                  "This domain has received as many relayed messages as it "
+                  "takes in a day; please try again later.");
+    }
+    if (by_sender >= settings_.per_sender_per_day) {
+      return fail(ErrorCode::too_many_requests,
+                  "You have relayed as many messages as one sender may in a day.");
+    }
+    SSAD_CHECK(work->subjects().add_relay(relay));
+    SSAD_CHECK(record(*work, now, sender, "contact.relay", name, relay));
+    SSAD_CHECK(work->commit(now));
+  }
+  const std::string who = sender.organisation.empty()
+                              ? "a sender who confirmed the address " + sender.email
+                              : sender.organisation + " (" + sender.email + "), an accredited requestor";
+  std::string text = "This message about " + name + " comes from " + who + ", through " +
+                     settings_.operator_name +
+                     ". Your address was not shown to the sender; if you reply, it will be.\n"
+                     "---\n\n" +
+                     message.text + "\n";
+  auto sent = mailer_.send(Mail{to, "[" + name + "] " + message.subject, std::move(text), sender.email});
+  if (!sent) {
+    SSAD_TRY(work, store_.begin_audit());
+    SSAD_CHECK(record(*work, clock_.now(), sender, "contact.relay_failed", name, relay));
+    SSAD_CHECK(work->commit(clock_.now()));
+    if (sent.error().code == ErrorCode::invalid_input) return std::unexpected(sent.error());
+    return fail(ErrorCode::unavailable,
+                "The message could not be handed to the mail server; please try again later.");
+  }
+  return Relayed{relay.id, recipient};
+}
+
+}  // namespace ssad::subject

@@ -1,0 +1,487 @@
+// The registrant's side over HTTP (issue 15 items 1, 2, 5, 6; docs/subject.md): the V1 fixture served on a
+// real listener on port 0, mail through a real SMTP server (tests/support/smtp_sink.py), the fake clock.
+// natural.test's registrant is "nat1" (nat1@mail.example), its technical contact "tec1"; bücher.test has
+// the same registrant. Requestor A is a network operator, B a CERT (unit/http/v1_fixture.hpp).
+
+#include <regex>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "http/server.hpp"
+#include "support/smtp_sink.hpp"
+#include "unit/http/requests_fixture.hpp"
+#include "unit/property/wire_client.hpp"
+
+namespace ssad::http {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class SubjectTest : public RequestsApiTest {
+ protected:
+  void SetUp() override {
+    RequestsApiTest::SetUp();
+    if (HasFatalFailure()) return;
+    ServerOptions options;
+    options.port = 0;
+    options.threads = 1;
+    options.workers = 1;
+    ServerHooks hooks;
+    hooks.log_access = false;
+    const Router& router = *router_;
+    auto created = Server::create(options, [&router](const Request& r) { return router.handle(r); }, hooks);
+    ASSERT_TRUE(created.has_value()) << created.error().message;
+    server_ = std::move(*created);
+    server_->start_background();
+    client_ = std::make_unique<testing::WireClient>(server_->port());
+    transport_ = [this](const Request& r) { return client_->exchange(r); };
+  }
+  void TearDown() override {
+    transport_ = nullptr;
+    client_.reset();
+    if (server_) server_->stop();
+  }
+
+  notify::SmtpSettings subject_smtp() override {
+    notify::SmtpSettings smtp;
+    smtp.url = sink_.url();
+    smtp.from = "ssad@registry.example";
+    smtp.starttls = notify::StartTls::off;
+    smtp.timeout = std::chrono::seconds(20);
+    return smtp;
+  }
+  unsigned subject_per_address_per_hour() override { return 100; }
+
+  Response challenge(const std::string& domain) {
+    return post("/v1/subject/challenge", "", R"({"domain":")" + domain + R"("})");
+  }
+  Response verify(const std::string& domain, const std::string& code) {
+    return post("/v1/subject/verify", "", R"({"domain":")" + domain + R"(","code":")" + code + R"("})");
+  }
+  // The next mail the server received, and the code in it.
+  std::string next_code(const std::string& to) {
+    const testing::ReceivedMail mail = sink_.next_message();
+    EXPECT_EQ(mail.recipients, std::vector<std::string>{to});
+    std::smatch found;
+    const std::string text = mail.decoded_text;
+    EXPECT_TRUE(std::regex_search(text, found, std::regex("The code is: ([0-9]{8})"))) << text;
+    return found.size() > 1 ? found[1].str() : "";
+  }
+  // A registrant session for `domain`, proven with the emailed code: the token.
+  std::string session(const std::string& domain, const std::string& email) {
+    EXPECT_EQ(challenge(domain).status, 202U);
+    const Response verified = verify(domain, next_code(email));
+    EXPECT_EQ(verified.status, 200U) << verified.body;
+    return verified.status == 200 ? json(verified)["token"].GetString() : "";
+  }
+  rapidjson::Document disclosures(const std::string& token) {
+    const Response listed = get("/v1/subject/disclosures", token);
+    EXPECT_EQ(listed.status, 200U) << listed.body;
+    return json(listed);
+  }
+  // Files `filing` for `who` and returns the request's id.
+  std::string file(const Account& who, const std::string& domain, const std::string& purpose,
+                   std::vector<std::string> fields) {
+    Filing filing;
+    filing.domain = domain;
+    filing.purpose = purpose;
+    filing.fields = std::move(fields);
+    return file_id(who, filing);
+  }
+
+  testing::SmtpSink sink_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<testing::WireClient> client_;
+};
+
+TEST_F(SubjectTest, TheEmailedCodeOpensASessionForThatDomainOnce) {
+  const Response asked = challenge("Natural.TEST");
+  ASSERT_EQ(asked.status, 202U) << asked.body;
+  const testing::ReceivedMail mail = sink_.next_message();
+  EXPECT_EQ(mail.recipients, std::vector<std::string>{"nat1@mail.example"});
+  EXPECT_EQ(mail.decoded_subject, "Your code for natural.test");
+  std::smatch code;
+  ASSERT_TRUE(std::regex_search(mail.decoded_text, code, std::regex("The code is: ([0-9]{8})")));
+
+  const Response verified = verify("natural.test", code[1].str());
+  ASSERT_EQ(verified.status, 200U) << verified.body;
+  const std::string token = json(verified)["token"].GetString();
+  EXPECT_EQ(std::string(json(verified)["domain"].GetString()), "natural.test");
+  EXPECT_EQ(std::string(json(verified)["expires"].GetString()), "2026-03-01T00:30:00Z");
+  const Response current = get("/v1/subject/session", token);
+  ASSERT_EQ(current.status, 200U);
+  EXPECT_EQ(std::string(json(current)["proof"].GetString()), "code");
+  EXPECT_EQ(get("/v1/subject/disclosures", token).status, 200U);
+
+  // Used once: the same code again fails, as a wrong one does.
+  const Response again = verify("natural.test", code[1].str());
+  EXPECT_EQ(again.status, 401U);
+  EXPECT_EQ(detail(again), "The code is wrong, has expired or was used already.");
+}
+
+TEST_F(SubjectTest, TheAnswerIsTheSameWhetherOrNotTheDomainIsRegistered) {
+  const Response unknown = challenge("nosuch.test");
+  const Response known = challenge("natural.test");
+  EXPECT_EQ(unknown.status, 202U);
+  EXPECT_EQ(unknown.body, known.body);
+  // Mail goes out in order: the first to arrive is natural.test's, so none went out for nosuch.test.
+  EXPECT_EQ(sink_.next_message().decoded_subject, "Your code for natural.test");
+  EXPECT_FALSE(sink_.has_message());
+  const Response guessed = verify("nosuch.test", "12345678");
+  EXPECT_EQ(guessed.status, 401U);
+  EXPECT_EQ(detail(guessed), "The code is wrong, has expired or was used already.");
+  EXPECT_EQ(challenge("not a name").status, 400U);
+  EXPECT_EQ(verify("natural.test", "1234").status, 400U);
+}
+
+TEST_F(SubjectTest, WrongCodesCountAndKillTheCodeAfterFive) {
+  EXPECT_EQ(challenge("natural.test").status, 202U);
+  const std::string code = next_code("nat1@mail.example");
+  const std::string wrong = code == "00000000" ? "00000001" : "00000000";
+  EXPECT_EQ(verify("natural.test", wrong).status, 401U);
+  EXPECT_EQ(verify("natural.test", code).status, 200U) << "one wrong try leaves the code alive";
+
+  EXPECT_EQ(challenge("natural.test").status, 202U);
+  const std::string second = next_code("nat1@mail.example");
+  const std::string other = second == "00000000" ? "00000001" : "00000000";
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(verify("natural.test", other).status, 401U);
+  EXPECT_EQ(verify("natural.test", second).status, 401U) << "dead after five wrong codes";
+}
+
+TEST_F(SubjectTest, ACodeExpires) {
+  EXPECT_EQ(challenge("natural.test").status, 202U);
+  const std::string code = next_code("nat1@mail.example");
+  clock_.advance(std::chrono::minutes(15));
+  EXPECT_EQ(verify("natural.test", code).status, 401U);
+}
+
+TEST_F(SubjectTest, CodesAreLimitedPerDomainWhetherOrNotItIsRegistered) {
+  for (const char* domain : {"natural.test", "nosuch.test"}) {
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(challenge(domain).status, 202U) << domain << " " << i;
+    const Response refused = challenge(domain);
+    EXPECT_EQ(refused.status, 429U) << domain;
+    EXPECT_TRUE(refused.headers.end() != std::ranges::find_if(refused.headers, [](const auto& h) {
+                  return h.first == "Retry-After";
+                }));
+  }
+  clock_.advance(std::chrono::minutes(61));
+  EXPECT_EQ(challenge("natural.test").status, 202U);
+}
+
+TEST_F(SubjectTest, OnlyAValidSessionTokenOpensTheRegistrantsViews) {
+  const std::string token = session("natural.test", "nat1@mail.example");
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(get("/v1/subject/disclosures", "").status, 401U);
+  EXPECT_EQ(get("/v1/subject/disclosures", a_.key).status, 401U)
+      << "an API key is not a registrant's session";
+  std::string forged = token;
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  EXPECT_EQ(get("/v1/subject/disclosures", forged).status, 401U);
+  EXPECT_EQ(get("/v1/requests", token).status, 401U) << "a session is no requestor credential";
+  clock_.advance(std::chrono::minutes(30));
+  EXPECT_EQ(get("/v1/subject/disclosures", token).status, 401U) << "expired";
+
+  const std::string signed_in = session("natural.test", "nat1@mail.example");
+  EXPECT_EQ(send(request("DELETE", "/v1/subject/session", signed_in)).status, 204U);
+  EXPECT_EQ(get("/v1/subject/disclosures", signed_in).status, 401U) << "signed out";
+}
+
+TEST_F(SubjectTest, TheRegistrantSeesWhoGotItsDataButNotAHeldRequestUntilTheHoldEnds) {
+  const std::string open_id = file(a_, "natural.test", "technicalIssueResolution", {"registrant.email"});
+  Filing held;
+  held.purpose = "technicalIssueResolution";
+  held.fields = {"registrant.email", "registrant.phone"};
+  held.confidentiality = {{"Art. 23 GDPR; order 2026/117", "2026-03-11T00:00:00Z"}};
+  const std::string held_id = file_id(b_, held);
+  ASSERT_EQ(act(held_id, "confidentiality", reviewer_, R"({"accept":true,"note":"A court order backs it."})")
+                .status,
+            200U);
+  // An accredited RDAP lookup discloses the registrant's and the technical contact's data.
+  ASSERT_EQ(get("/rdap/domain/natural.test?farv1_qp=technicalIssueResolution", b_.key).status, 200U);
+
+  const std::string token = session("natural.test", "nat1@mail.example");
+  const rapidjson::Document seen = disclosures(token);
+  const rapidjson::Value& items = seen["disclosures"];
+  ASSERT_EQ(items.Size(), 2U) << get("/v1/subject/disclosures", token).body;
+  std::string body = get("/v1/subject/disclosures", token).body;
+  EXPECT_THAT(body, Not(HasSubstr(held_id)));
+  EXPECT_THAT(body, Not(HasSubstr("tech.")));  // the technical contact is someone else
+  EXPECT_THAT(body, Not(HasSubstr("alice@alpha.example")));
+  const rapidjson::Value* request = nullptr;
+  const rapidjson::Value* lookup = nullptr;
+  for (const auto& item : items.GetArray()) {
+    (std::string_view(item["source"].GetString()) == "request" ? request : lookup) = &item;
+  }
+  ASSERT_NE(request, nullptr);
+  ASSERT_NE(lookup, nullptr);
+  EXPECT_EQ(std::string((*request)["request"].GetString()), open_id);
+  EXPECT_EQ(std::string((*request)["organisation"].GetString()), "Alpha Networks");
+  EXPECT_EQ(std::string((*request)["user_group"].GetString()), "network_operator");
+  EXPECT_EQ(std::string((*request)["purpose"].GetString()), "technicalIssueResolution");
+  EXPECT_EQ(std::string((*request)["lawful_basis"].GetString()), "6(1)(f)");
+  EXPECT_EQ(std::string((*request)["decided_by"].GetString()), "policy");
+  EXPECT_EQ((*request)["fields"].Size(), 1U);
+  EXPECT_EQ(std::string((*request)["retention"]["allowed"].GetString()), "incident+30d");
+  EXPECT_EQ(std::string((*lookup)["organisation"].GetString()), "Beta CERT");
+  EXPECT_EQ(std::string((*lookup)["user_group"].GetString()), "cert");
+  for (const auto& f : (*lookup)["fields"].GetArray()) {
+    EXPECT_TRUE(std::string_view(f.GetString()).starts_with("registrant.")) << f.GetString();
+  }
+
+  // The hold ends: the request appears.
+  clock_.set_wall(testing::at("2026-03-11T00:00:00Z"));
+  const std::string later = session("natural.test", "nat1@mail.example");
+  body = get("/v1/subject/disclosures", later).body;
+  EXPECT_THAT(body, HasSubstr(held_id));
+
+  // Every view is audited, naming the session, never the registrant's address.
+  std::size_t views = 0;
+  for (const audit::Entry& entry : audit_entries()) {
+    if (entry.action == "subject.disclosures") {
+      ++views;
+      EXPECT_EQ(entry.actor.kind, "subject");
+      EXPECT_EQ(entry.object.id, "natural.test");
+    }
+  }
+  EXPECT_EQ(views, 3U);
+  for (const store::AuditRecord& record : audit_records()) {
+    EXPECT_THAT(record.encoding, Not(HasSubstr("nat1@mail.example")));
+  }
+}
+
+TEST_F(SubjectTest, NoRegistrantSeesAnotherDomainsDisclosures) {
+  const std::string other = file(a_, "bücher.test", "technicalIssueResolution", {"registrant.email"});
+  const std::string mine = file(b_, "natural.test", "technicalIssueResolution", {"registrant.email"});
+  // The same person holds both: a session is for one domain all the same.
+  const std::string natural = session("natural.test", "nat1@mail.example");
+  std::string body = get("/v1/subject/disclosures", natural).body;
+  EXPECT_THAT(body, HasSubstr(mine));
+  EXPECT_THAT(body, Not(HasSubstr(other)));
+  const std::string idn = session("bücher.test", "nat1@mail.example");
+  body = get("/v1/subject/disclosures", idn).body;
+  EXPECT_THAT(body, HasSubstr(other));
+  EXPECT_THAT(body, Not(HasSubstr(mine)));
+}
+
+TEST_F(SubjectTest, ANewRegistrantDoesNotSeeWhatWasDisclosedAboutTheLastOne) {
+  const std::string before = file(a_, "natural.test", "technicalIssueResolution", {"registrant.email"});
+  ASSERT_EQ(get("/rdap/domain/natural.test?farv1_qp=technicalIssueResolution", b_.key).status, 200U);
+  {
+    auto work = store_->begin().value();
+    model::Domain changed = store_->registrations().find_registration("natural.test").value().domain;
+    for (auto& contact : changed.contacts) {
+      if (contact.role == model::ContactRole::registrant) contact.handle = "con1";
+    }
+    ASSERT_TRUE(work->registrations().put_domain(changed).has_value());
+    ASSERT_TRUE(work->commit(clock_.now()).has_value());
+  }
+  const std::string token = session("natural.test", "con1@mail.example");
+  const rapidjson::Document seen = disclosures(token);
+  EXPECT_EQ(seen["disclosures"].Size(), 0U) << before;
+}
+
+TEST_F(SubjectTest, TheArticle15ReportHoldsTheRegistrantsOwnDataAndWhoGotIt) {
+  file(a_, "natural.test", "technicalIssueResolution", {"registrant.email"});
+  const std::string token = session("natural.test", "nat1@mail.example");
+  const Response report = get("/v1/subject/report", token);
+  ASSERT_EQ(report.status, 200U) << report.body;
+  EXPECT_THAT(report.body, HasSubstr("nat1@mail.example"));
+  EXPECT_THAT(report.body, HasSubstr("Nadia Natural"));
+  EXPECT_THAT(report.body,
+              Not(HasSubstr("Tess Tech")));  // the technical contact's data is not the registrant's
+  const rapidjson::Document doc = json(report);
+  EXPECT_EQ(doc["disclosures"]["disclosures"].Size(), 1U);
+  EXPECT_EQ(std::string(doc["controller"].GetString()), "Example Registry");
+
+  Request page = request("GET", "/v1/subject/report?format=html", token);
+  const Response html = send(page);
+  ASSERT_EQ(html.status, 200U);
+  EXPECT_THAT(html.body, HasSubstr("<h1>Personal data report (GDPR Art. 15) for natural.test</h1>"));
+  EXPECT_THAT(html.body, HasSubstr("Alpha Networks"));
+  std::size_t reports = 0;
+  for (const audit::Entry& entry : audit_entries()) reports += entry.action == "subject.report" ? 1U : 0U;
+  EXPECT_EQ(reports, 2U);
+}
+
+TEST_F(SubjectTest, TheSponsoringRegistrarIssuesItsCustomerASession) {
+  // The fixture's registrar is IANA 1234; another registrar's organisation is 9999.
+  const std::string sponsor = organisation("Example Registrar", model::OrganisationKind::requestor);
+  ASSERT_TRUE(directory_->set_registrar(audit::console_operator(), sponsor, 1234, "test set-up").has_value());
+  const Account desk = account(sponsor, "desk@registrar.example");
+  const std::string other = organisation("Other Registrar", model::OrganisationKind::requestor);
+  ASSERT_TRUE(directory_->set_registrar(audit::console_operator(), other, 9999, "test set-up").has_value());
+  const Account stranger = account(other, "desk@other.example");
+
+  const Response issued = post("/v1/subject/sessions", desk.key, R"({"domain":"natural.test"})");
+  ASSERT_EQ(issued.status, 201U) << issued.body;
+  const std::string token = json(issued)["token"].GetString();
+  const Response current = get("/v1/subject/session", token);
+  ASSERT_EQ(current.status, 200U);
+  EXPECT_EQ(std::string(json(current)["proof"].GetString()), "registrar");
+  EXPECT_EQ(get("/v1/subject/disclosures", token).status, 200U);
+  EXPECT_FALSE(sink_.has_message()) << "no code is emailed";
+
+  EXPECT_EQ(post("/v1/subject/sessions", stranger.key, R"({"domain":"natural.test"})").status, 403U);
+  EXPECT_EQ(post("/v1/subject/sessions", a_.key, R"({"domain":"natural.test"})").status, 403U);
+  EXPECT_EQ(post("/v1/subject/sessions", "", R"({"domain":"natural.test"})").status, 401U);
+  EXPECT_EQ(post("/v1/subject/sessions", desk.key, R"({"domain":"nosuch.test"})").status, 404U);
+  bool audited = false;
+  for (const audit::Entry& entry : audit_entries()) {
+    audited = audited || (entry.action == "subject.session" && entry.actor.id == desk.user &&
+                          entry.object.id == "natural.test");
+  }
+  EXPECT_TRUE(audited);
+}
+
+class SubjectAgentTest : public SubjectTest {
+ protected:
+  // Designates an agent for natural.test with `token`: the answer token emailed to the agent.
+  std::string designate(const std::string& token, const std::string& email = "soc@hoster.example") {
+    const Response made =
+        send(request("PUT", "/v1/subject/agent", token,
+                     R"({"kind":"organisation","name":"Sam Soc","organization":"Hoster SOC",)"
+                     R"("email":")" +
+                         email + R"(","phone":"+32.21234567"})"));
+    EXPECT_EQ(made.status, 201U) << made.body;
+    EXPECT_EQ(std::string(json(made)["state"].GetString()), "pending");
+    const testing::ReceivedMail mail = sink_.next_message();
+    EXPECT_EQ(mail.recipients, std::vector<std::string>{email});
+    std::smatch found;
+    EXPECT_TRUE(
+        std::regex_search(mail.decoded_text, found, std::regex("(ssad_agt_[a-z2-7]{16}_[0-9a-f]{64})")));
+    EXPECT_THAT(mail.decoded_text, HasSubstr("I, Sam Soc (Hoster SOC), agree to act for the registrant of "
+                                             "natural.test"));
+    return found.size() > 1 ? found[1].str() : "";
+  }
+  Response answer(const std::string& token, bool consent) {
+    return post("/v1/subject/agent/answer", "",
+                R"({"token":")" + token + R"(","consent":)" + (consent ? "true" : "false") + "}");
+  }
+};
+
+TEST_F(SubjectAgentTest, AnAgentIsDesignatedConsentsAndCanBeWithdrawnOrDecline) {
+  const std::string token = session("natural.test", "nat1@mail.example");
+  const std::string invitation = designate(token);
+  ASSERT_FALSE(invitation.empty());
+  const Response consented = answer(invitation, true);
+  ASSERT_EQ(consented.status, 200U) << consented.body;
+  EXPECT_EQ(std::string(json(consented)["state"].GetString()), "active");
+  EXPECT_EQ(std::string(json(consented)["consented"].GetString()), "2026-03-01T00:00:00Z");
+
+  const Response listed = get("/v1/subject/agent", token);
+  ASSERT_EQ(listed.status, 200U);
+  EXPECT_EQ(json(listed)["items"].Size(), 1U);
+
+  // Withdrawn by the registrant: the agent's token no longer answers.
+  const Response withdrawn = send(request("DELETE", "/v1/subject/agent", token));
+  ASSERT_EQ(withdrawn.status, 200U) << withdrawn.body;
+  EXPECT_EQ(std::string(json(withdrawn)["state"].GetString()), "withdrawn");
+  EXPECT_EQ(answer(invitation, false).status, 401U);
+  EXPECT_EQ(send(request("DELETE", "/v1/subject/agent", token)).status, 404U);
+
+  // Declined by the agent, after consenting.
+  const std::string second = designate(token);
+  ASSERT_EQ(answer(second, true).status, 200U);
+  const Response declined = answer(second, false);
+  ASSERT_EQ(declined.status, 200U);
+  EXPECT_EQ(std::string(json(declined)["state"].GetString()), "declined");
+
+  std::vector<std::string> actions;
+  for (const audit::Entry& entry : audit_entries()) {
+    if (entry.object.kind == "agent") actions.push_back(entry.action);
+    for (const auto& [key, value] : entry.detail) {
+      EXPECT_THAT(value, Not(HasSubstr("soc@hoster.example"))) << entry.action;
+      EXPECT_THAT(value, Not(HasSubstr("Sam Soc"))) << entry.action;
+    }
+  }
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"subject.agent_designate", "agent.consent", "subject.agent_withdraw",
+                                      "subject.agent_designate", "agent.consent", "agent.decline"}));
+}
+
+TEST_F(SubjectAgentTest, ADesignationIsCheckedAndAForgedAnswerFails) {
+  const std::string token = session("natural.test", "nat1@mail.example");
+  const Response bad = send(request("PUT", "/v1/subject/agent", token,
+                                    R"({"kind":"robot","name":"","email":"not an address","phone":"12"})"));
+  ASSERT_EQ(bad.status, 400U);
+  const rapidjson::Document problem = json(bad);
+  EXPECT_EQ(problem["errors"].Size(), 4U) << bad.body;
+  EXPECT_EQ(send(request("PUT", "/v1/subject/agent", a_.key,
+                         R"({"kind":"person","name":"X","email":"x@y.example"})"))
+                .status,
+            401U);
+  const std::string invitation = designate(token);
+  std::string forged = invitation;
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  EXPECT_EQ(answer(forged, true).status, 401U);
+  EXPECT_EQ(answer("ssad_agt_aaaaaaaaaaaaaaaa_" + std::string(64, '0'), true).status, 401U);
+  // Unanswered for longer than subject.agent_answer_days, it lapses.
+  clock_.advance(std::chrono::days(14));
+  EXPECT_EQ(answer(invitation, true).status, 409U);
+}
+
+TEST_F(SubjectTest, AnAccreditedRequestorsMessageReachesTheRegistrantWithoutItsAddress) {
+  const Response relayed =
+      post("/v1/contact/natural.test", a_.key,
+           R"({"subject":"Your host attacks us","message":"Hosts under natural.test send )"
+           R"(us 40 Gbit/s since 02:00 UTC.\nPlease call our NOC."})");
+  ASSERT_EQ(relayed.status, 202U) << relayed.body;
+  EXPECT_EQ(std::string(json(relayed)["recipient"].GetString()), "registrant");
+  EXPECT_THAT(relayed.body, Not(HasSubstr("nat1")));
+  const testing::ReceivedMail mail = sink_.next_message();
+  EXPECT_EQ(mail.recipients, std::vector<std::string>{"nat1@mail.example"});
+  EXPECT_EQ(mail.header("Reply-To"), "alice@alpha.example");
+  EXPECT_EQ(mail.decoded_subject, "[natural.test] Your host attacks us");
+  EXPECT_THAT(mail.decoded_text, HasSubstr("Please call our NOC."));
+  EXPECT_THAT(mail.decoded_text, HasSubstr("Alpha Networks"));
+  for (const store::AuditRecord& record : audit_records()) {
+    EXPECT_THAT(record.encoding, Not(HasSubstr("40 Gbit/s")));
+    EXPECT_THAT(record.encoding, Not(HasSubstr("attacks us")));
+  }
+
+  // Who may not: the public, the operator's staff.
+  EXPECT_EQ(post("/v1/contact/natural.test", "", R"({"subject":"s","message":"m"})").status, 401U);
+  EXPECT_EQ(post("/v1/contact/natural.test", reviewer_.key, R"({"subject":"s","message":"m"})").status, 403U);
+  EXPECT_EQ(post("/v1/contact/nosuch.test", a_.key, R"({"subject":"s","message":"m"})").status, 404U);
+  EXPECT_EQ(post("/v1/contact/natural.test", a_.key,
+                 R"({"subject":"s","message":")" + std::string(8193, 'x') + "\"}")
+                .status,
+            400U);
+  // At most ten a day to one domain.
+  for (int i = 1; i < 10; ++i) {
+    EXPECT_EQ(post("/v1/contact/natural.test", b_.key, R"({"subject":"s","message":"m"})").status, 202U) << i;
+  }
+  EXPECT_EQ(post("/v1/contact/natural.test", b_.key, R"({"subject":"s","message":"m"})").status, 429U);
+}
+
+TEST_F(SubjectAgentTest, AnyoneWhoConfirmsItsAddressWritesToTheAgentInForce) {
+  const std::string token = session("natural.test", "nat1@mail.example");
+  ASSERT_EQ(answer(designate(token), true).status, 200U);
+
+  ASSERT_EQ(post("/v1/contact/sender/challenge", "", R"({"email":"Someone@Victim.example"})").status, 202U);
+  const std::string code = next_code("someone@victim.example");
+  const Response verified =
+      post("/v1/contact/sender/verify", "", R"({"email":"someone@victim.example","code":")" + code + R"("})");
+  ASSERT_EQ(verified.status, 200U) << verified.body;
+  const std::string sender = json(verified)["token"].GetString();
+  const Response relayed =
+      post("/v1/contact/natural.test", sender, R"({"subject":"Phishing","message":"See it."})");
+  ASSERT_EQ(relayed.status, 202U) << relayed.body;
+  EXPECT_EQ(std::string(json(relayed)["recipient"].GetString()), "agent");
+  const testing::ReceivedMail mail = sink_.next_message();
+  EXPECT_EQ(mail.recipients, std::vector<std::string>{"soc@hoster.example"});
+  EXPECT_EQ(mail.header("Reply-To"), "someone@victim.example");
+  // A sender's session opens nothing of the registrant's.
+  EXPECT_EQ(get("/v1/subject/disclosures", sender).status, 401U);
+  // Asked for the registrant: it goes there.
+  ASSERT_EQ(
+      post("/v1/contact/natural.test", sender, R"({"subject":"s","message":"m","to":"registrant"})").status,
+      202U);
+  EXPECT_EQ(sink_.next_message().recipients, std::vector<std::string>{"nat1@mail.example"});
+}
+
+}  // namespace
+}  // namespace ssad::http
