@@ -152,6 +152,7 @@ rdap::Settings rdap_settings(const config::Config& config) {
   settings.query_limits = {.per_second = config.rdap.rate_limit_per_second,
                            .burst = config.rdap.rate_limit_burst,
                            .search_cost = config.rdap.search_cost};
+  settings.contact_url = config.subject.contact_url;
   return settings;
 }
 

@@ -49,6 +49,19 @@ void append_member_filter(std::string& path, std::string_view key, std::string_v
   path += "')]";
 }
 
+// The path of the entity holding a field at `at` (the object itself for a domain or registrar member).
+// Entities are selected by their first role, as the profile's real-world example and RFC 9537 §5.2 do.
+std::string holder_path(const RdapLocation& at, std::string_view object_path, bool contact_at_path) {
+  std::string path(object_path);
+  for (const std::string_view role :
+       {contact_at_path ? std::string_view() : at.entity_role, at.sub_entity_role}) {
+    if (role.empty()) continue;
+    path += ".entities";
+    append_member_filter(path, "roles[0]", role);
+  }
+  return path;
+}
+
 }  // namespace
 
 PathKind path_kind(RedactionMethod method) {
@@ -58,14 +71,7 @@ PathKind path_kind(RedactionMethod method) {
 std::string redaction_path(const catalog::Field& field, RedactionMethod method, std::string_view object_path,
                            bool contact_at_path) {
   const RdapLocation& at = field.rdap;
-  std::string path(object_path);
-  // Entities are selected by their first role, as the profile's real-world example and RFC 9537 §5.2 do.
-  for (const std::string_view role :
-       {contact_at_path ? std::string_view() : at.entity_role, at.sub_entity_role}) {
-    if (role.empty()) continue;
-    path += ".entities";
-    append_member_filter(path, "roles[0]", role);
-  }
+  std::string path = holder_path(at, object_path, contact_at_path);
   if (at.property == JcardProperty::none) {
     path += '.';
     path += at.member;
@@ -108,6 +114,13 @@ std::string redaction_path(const catalog::Field& field, std::string_view object_
   return redaction_path(field, field.redaction_method, object_path);
 }
 
+std::string contact_uri_path(const catalog::Field& email, std::string_view object_path,
+                             bool contact_at_path) {
+  std::string path = holder_path(email.rdap, object_path, contact_at_path);
+  path += ".vcardArray[1][?(@[0]=='contact-uri')]";
+  return path;
+}
+
 void Redactions::write(json::JsonWriter& out) const {
   out.key("redacted");
   out.begin_array();
@@ -121,10 +134,16 @@ void Redactions::write(json::JsonWriter& out) const {
       out.member(entry.field->registered_name ? "type" : "description", entry.field->redacted_name);
     }
     out.end_object();
-    const RedactionMethod method =
-        entry.field == nullptr ? RedactionMethod::removal : entry.field->redaction_method;
+    const RedactionMethod method = entry.field == nullptr ? RedactionMethod::removal
+                                   : entry.contact_uri    ? RedactionMethod::replacement_value
+                                                          : entry.field->redaction_method;
     if (entry.with_path && !object_path_.empty()) {
-      if (entry.field == nullptr) {
+      if (entry.contact_uri) {
+        // The email property is gone (prePath, as for its removal); the web form stands in its place.
+        out.member("prePath",
+                   redaction_path(*entry.field, RedactionMethod::removal, object_path_, contact_at_path_));
+        out.member("replacementPath", contact_uri_path(*entry.field, object_path_, contact_at_path_));
+      } else if (entry.field == nullptr) {
         std::string path(object_path_);
         path += ".entities[?(@.roles[0]=='";
         path += catalog::rdap_role(entry.role);

@@ -32,6 +32,12 @@ enum class PathKind : std::uint8_t { pre_path, post_path };
 /// The path for the field's own redaction method (Field::redaction_method).
 [[nodiscard]] std::string redaction_path(const catalog::Field& field, std::string_view object_path = "$");
 
+/// The path of the jCard `contact-uri` property (RFC 8605) of the entity holding `email` (a contact's
+/// email field): the replacementPath of an email replaced by a web form. `object_path` and
+/// `contact_at_path` as for redaction_path().
+[[nodiscard]] std::string contact_uri_path(const catalog::Field& email, std::string_view object_path = "$",
+                                           bool contact_at_path = false);
+
 /// The redaction entries of one object, collected while its renderer withholds fields.
 class Redactions {
  public:
@@ -43,11 +49,17 @@ class Redactions {
   /// A withheld field. `with_path` false leaves the path out (a phone shown without its extension: the
   /// entry's removal path would still match the shown tel property; see catalog.hpp).
   void add(const catalog::Field& field, policy::Reason reason, bool with_path = true) {
-    entries_.push_back({&field, catalog::Role::none, reason, with_path});
+    entries_.push_back({&field, catalog::Role::none, reason, with_path, false});
+  }
+  /// A withheld email replaced by a `contact-uri` web form in the same entity (2024 profile; RFC 9537
+  /// §3.4): method replacementValue, prePath the email property (it no longer exists), replacementPath
+  /// the contact-uri property.
+  void add_replaced_by_contact_uri(const catalog::Field& email, policy::Reason reason) {
+    entries_.push_back({&email, catalog::Role::none, reason, true, true});
   }
   /// A whole contact left out, as in the profile's real-world example ("Administrative Contact").
   void add_contact(catalog::Role role, policy::Reason reason) {
-    entries_.push_back({nullptr, role, reason, true});
+    entries_.push_back({nullptr, role, reason, true, false});
   }
   [[nodiscard]] bool empty() const { return entries_.empty(); }
 
@@ -60,6 +72,7 @@ class Redactions {
     catalog::Role role;
     policy::Reason reason;
     bool with_path;
+    bool contact_uri;  // replaced by a contact-uri (add_replaced_by_contact_uri)
   };
   std::string_view object_path_;
   bool contact_at_path_;

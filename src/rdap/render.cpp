@@ -152,6 +152,23 @@ void write_statuses(JsonWriter& out, const std::vector<model::Status>& statuses)
   out.end_array();
 }
 
+// The contact form of one domain: every "{domain}" in the operator's template replaced by the domain's
+// A-label name. Nothing else is encoded: the template is the operator's URL as configured, and an LDH
+// name is safe in any part of a URL.
+std::string contact_form_url(std::string_view url_template, std::string_view domain) {
+  constexpr std::string_view kPlaceholder = "{domain}";
+  std::string url;
+  url.reserve(url_template.size() + domain.size());
+  std::size_t from = 0;
+  for (std::size_t at = url_template.find(kPlaceholder); at != std::string_view::npos;
+       at = url_template.find(kPlaceholder, from)) {
+    url.append(url_template.substr(from, at - from)).append(domain);
+    from = at + kPlaceholder.size();
+  }
+  url.append(url_template.substr(from));
+  return url;
+}
+
 // A jCard property with empty parameters and a text value.
 void write_text_property(JsonWriter& out, std::string_view name, std::string_view value) {
   out.begin_array();
@@ -226,11 +243,12 @@ void write_adr(JsonWriter& out, const model::PostalAddress& address, bool street
 
 // One contact entity with role `role`: only the fields the decision discloses, and a redaction entry
 // (with the decision's reason) for every withheld field that holds a value.
+// `contact_uri` set: a withheld email is replaced by this web form, a jCard `contact-uri` (RFC 8605).
 // `lookup` set: the contact is the response (an entity lookup), with its own links, status and events and
 // without a role, and its redactions are written inside it.
 void write_contact(JsonWriter& out, Role role, const model::Contact& contact,
                    const policy::Decision& decision, Redactions& redactions, catalog::FieldSet& served,
-                   const Context* lookup = nullptr) {
+                   std::string_view contact_uri, const Context* lookup = nullptr) {
   const ContactFields& f = contact_fields(role);
   // Disclosed: the value is written (and counted as served when there is one).
   auto is_shown = [&](const Field* field) {
@@ -295,7 +313,17 @@ void write_contact(JsonWriter& out, Role role, const model::Contact& contact,
       withheld(f.fax_ext);
     }
   }
-  if (!withheld(f.email) && is_shown(f.email) && !contact.email.empty()) {
+  const bool email_withheld = f.email != nullptr && !decision.discloses(*f.email) && !contact.email.empty();
+  if (email_withheld && !contact_uri.empty()) {
+    // The 2024 profile's other way to redact an email: a web form that reaches the contact.
+    redactions.add_replaced_by_contact_uri(*f.email, decision[*f.email].reason);
+    out.begin_array();
+    out.string("contact-uri");
+    out.empty_object();
+    out.string("uri");
+    out.string(contact_uri);
+    out.end_array();
+  } else if (!withheld(f.email) && is_shown(f.email) && !contact.email.empty()) {
     write_text_property(out, "email", contact.email);
   }
   out.end_array();
@@ -565,6 +593,9 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
   out.key("entities");
   out.begin_array();
   write_registrar_entity(out, registration.registrar, context, false, fields);
+  // The relay reaches the registrant (or its agent), so only the registrant's email gives way to the form.
+  const std::string registrant_form =
+      settings.contact_url.empty() ? std::string() : contact_form_url(settings.contact_url, domain.name.ldh);
   for (const Role role : {Role::registrant, Role::admin, Role::tech, Role::billing}) {
     const bool omit = decision.omits_contact(role);
     bool omitted = false;
@@ -575,7 +606,8 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
         omitted = true;
         continue;
       }
-      write_contact(out, role, contact, decision, redactions, served);
+      write_contact(out, role, contact, decision, redactions, served,
+                    role == Role::registrant ? std::string_view(registrant_form) : std::string_view());
     }
   }
   // A withheld reseller keeps its entity with an empty fn: the catalogue redacts it by emptyValue.
@@ -653,7 +685,9 @@ void write_nameserver(JsonWriter& out, const model::Host& host, const Context& c
 bool write_contact_entity(JsonWriter& out, const model::Contact& contact, const policy::Decision& decision,
                           const Context& context, catalog::FieldSet& served) {
   Redactions redactions("$", true);
-  write_contact(out, Role::registrant, contact, decision, redactions, served, &context);
+  // No contact-uri here: the relay's form names one domain, and a contact looked up on its own may hold
+  // several or none. Its withheld email is removed.
+  write_contact(out, Role::registrant, contact, decision, redactions, served, {}, &context);
   return !redactions.empty();
 }
 

@@ -3,7 +3,8 @@
 // §6.1) and redacted per RFC 9537 by a policy::Decision: a field the decision discloses is written, a
 // withheld one that holds a value is named in the object's `redacted` member with the decision's reason
 // (name, method and path from the catalogue), and a contact the decision leaves out is left out whole.
-// Withheld values are left out or emptied, never replaced by placeholder text. Each renderer adds to
+// Withheld values are left out or emptied, never replaced by placeholder text; a withheld registrant
+// email may give way to the contact relay's web form (Settings::contact_url). Each renderer adds to
 // `served` the catalogue fields whose values it wrote (what the audit log will record).
 //
 // Renderers write one JSON object; rdap/response.hpp adds the top-level members around it.
@@ -44,6 +45,10 @@ struct Settings {
     unsigned search_cost = 1;
   };
   QueryLimits query_limits;
+  // The contact relay's web form (subject.contact_url): a domain's registrant entity carries it as a
+  // jCard `contact-uri` in place of an email withheld from the caller, every "{domain}" replaced by the
+  // domain's A-label name. Empty: none, the email is removed.
+  std::string contact_url;
 };
 
 /// RFC 8982 field sets for search results: id (names only), brief (public summary), full (everything the

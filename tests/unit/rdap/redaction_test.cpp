@@ -107,6 +107,17 @@ TEST(RedactionPathTest, EmailReplacementPointsAtTheValue) {
             "$.entities[?(@.roles[0]=='technical')].vcardArray[1][?(@[0]=='email')][3]");
 }
 
+TEST(RedactionPathTest, AContactUriReplacingAnEmailIsAPropertyOfTheSameEntity) {
+  // RFC 9537 §3.4 and the 2024 profile: the replacementPath of an email given way to a web form.
+  EXPECT_EQ(contact_uri_path(must_find("registrant.email")),
+            std::string(kRegistrantVcard) + "[?(@[0]=='contact-uri')]");
+  EXPECT_EQ(
+      contact_uri_path(must_find("registrant.email"), "$.domainSearchResults[2]"),
+      "$.domainSearchResults[2].entities[?(@.roles[0]=='registrant')].vcardArray[1][?(@[0]=='contact-uri')]");
+  EXPECT_EQ(contact_uri_path(must_find("registrant.email"), "$", true),
+            "$.vcardArray[1][?(@[0]=='contact-uri')]");
+}
+
 TEST(RedactionPathTest, OtherContactsAreSelectedByTheirRdapRole) {
   EXPECT_EQ(redaction_path(must_find("tech.handle")), "$.entities[?(@.roles[0]=='technical')].handle");
   EXPECT_EQ(redaction_path(must_find("tech.name")),
