@@ -25,6 +25,8 @@ page_size = 5
 [whois]
 listen = "127.0.0.1:0"
 timeout_seconds = 2
+[subject]
+contact_url = "https://www.example.test/contact?domain={domain}"
 [log]
 access_log = false
 TOML
@@ -58,6 +60,8 @@ body=$(cat "$work/domain.json")
 check "the lookup names the domain" contains "$body" "\"ldhName\":\"$natural\""
 check "the natural person's email is redacted" lacks "$body" "$secret_email"
 check "the redaction is signalled per RFC 9537" contains "$body" '"type":"Registrant Email"'
+check "the registrant's withheld email gives way to the contact form" contains "$body" \
+  "\"contact-uri\",{},\"uri\",\"https://www.example.test/contact?domain=$natural\""
 upper=$(tr '[:lower:]' '[:upper:]' <<<"$natural")
 code=$(curl -s -o "$work/upper.json" -w '%{http_code}' "http://$http/rdap/domain/$upper")
 check "names are case-insensitive" test "$code" = 200

@@ -73,8 +73,11 @@ struct Limits {
 struct Door {
   Door(store::RegistrationReader& store, const Clock& clock, Operator mode, Limits limits = {},
        std::chrono::milliseconds check_interval = std::chrono::seconds(1), std::size_t cache_bytes = 1 << 20)
+      : Door(store, clock, settings_for(mode), limits, check_interval, cache_bytes) {}
+  Door(store::RegistrationReader& store, const Clock& clock, const Settings& settings, Limits limits = {},
+       std::chrono::milliseconds check_interval = std::chrono::seconds(1), std::size_t cache_bytes = 1 << 20)
       : version(store, clock, check_interval),
-        service(store, version, settings_for(mode), policy::Settings{mode}, test_options()),
+        service(store, version, settings, policy::Settings{settings.mode}, test_options()),
         limiter(clock, limits.rate, limits.burst),
         health_limiter(clock, limits.rate, limits.burst),
         credential_failures(clock, 0, 100),
@@ -220,6 +223,17 @@ TEST_F(RdapEndpointTest, LookupsSearchesAndErrorsMatchTheirGoldenFiles) {
     SCOPED_TRACE(c.file);
     expect_golden(c.file, service(c.mode).handle(get(c.target)));
   }
+}
+
+// With the contact relay's form (subject.contact_url), the registrant's withheld email is replaced by a
+// contact-uri; tests/conformance checks these files' paths and the 2024 profile's rules for it too.
+TEST_F(RdapEndpointTest, TheRelaysFormReplacesTheRegistrantEmailInGoldenFiles) {
+  Settings settings = settings_for(Operator::registry);
+  settings.contact_url = "https://www.example.test/contact?domain={domain}";
+  const Door door(store_->registrations(), clock_, settings);
+  expect_golden("domain-natural-person-contact-uri.json", door.handle(get("/rdap/domain/natural.test")));
+  expect_golden("domains-exact-name-contact-uri.json", door.handle(get("/rdap/domains?name=NATURAL.test")));
+  expect_golden("domain-legal-person-contact-uri.json", door.handle(get("/rdap/domain/legal.test")));
 }
 
 TEST_F(RdapEndpointTest, TheNextLinkLeadsThroughEveryPageAndNoFurther) {
