@@ -336,6 +336,7 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   rdap_options.clock = &clock;
   rdap_options.audit = &appender;
   rdap_options.registration_cache_bytes = std::size_t{config.rdap.registration_cache_megabytes} << 20U;
+  rdap_options.subjects = &store.subjects();
   // The trusted token issuers, their keys loaded (a URL fetched) before anything is served.
   std::unique_ptr<identity::TrustedIssuers> trusted_issuers;
   if (!config.oidc.issuers.empty()) {
@@ -430,6 +431,20 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
                     synced.error().message);
     }
   });
+  // What the registrant's side keeps only while it serves (docs/subject.md): expired codes and sessions (a
+  // sender's address), ended designations' contact details, relay records past subject.relay_record_days.
+  const Every subject_prune(std::chrono::hours(1), [&store, &clock, &config] {
+    const Timestamp now = clock.now();
+    auto work = store.begin_audit();
+    if (!work) return;
+    auto pruned = (*work)->subjects().prune(now - std::chrono::days(1),
+                                            now - std::chrono::days(config.subject.relay_record_days));
+    if (!pruned || !(*work)->commit(now)) {
+      spdlog::error("cannot prune the registrant side's expired records");
+    } else if (*pruned > 0) {
+      spdlog::info("pruned {} expired record(s) of the registrant's side", *pruned);
+    }
+  });
   const Every retention_scan(std::chrono::seconds(config.abuse.retention.scan_seconds), [&] {
     auto overdue = requests.overdue_counts();
     if (!overdue) {
@@ -447,11 +462,14 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
   if (!subject_smtp) return report_error(subject_smtp.error());
   subject::SmtpMailer subject_mailer(*subject_smtp, clock);
   subject::Proofs proofs(store, clock, subject_mailer, subject::proof_settings(config.subject));
-  subject::RegistrantView registrant_view(store, clock, *policy_settings, config.subject.operator_name);
+  subject::RegistrantView registrant_view(store, clock, *policy_settings, config.subject.operator_name,
+                                          std::chrono::days(config.subject.lookup_delay_days));
   abuse::RateLimiter subject_limiter(clock, config.subject.per_address_per_hour / 3600.0,
                                      static_cast<double>(config.subject.per_address_per_hour));
   subject::Agents agents(store, clock, subject_mailer, subject::agent_settings(config));
   subject::Relay relay(store, clock, subject_mailer, agents, subject::relay_settings(config.subject));
+  abuse::RateLimiter failed_proofs(clock, config.subject.failed_proofs_per_hour / 3600.0,
+                                   static_cast<double>(config.subject.failed_proofs_per_hour));
   const http::SubjectEndpoint subject_endpoint(
       {.authenticator = authenticator,
        .proofs = proofs,
@@ -461,7 +479,8 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
        .per_address = subject_limiter,
        .clock = clock,
        .agent_answer_within = std::chrono::days(config.subject.agent_answer_days),
-       .monitor = &monitor});
+       .monitor = &monitor,
+       .failed_proofs = &failed_proofs});
   cache::AbuseContactGaps abuse_contact_gaps(store.registrar_directory(), data_version);
   report_abuse_contact_gaps(abuse_contact_gaps);
   http::Readiness readiness(registrations, data_version, &abuse_contact_gaps);

@@ -223,6 +223,37 @@ constexpr std::array kFields = std::to_array<Field>({
     {"billing.email", Role::billing, Element::email, "Billing Contact Email", kDescribed, kPersonal,
      kRedacted, kRemoval, jcard("billing", JcardProperty::email), ""},
 
+    // Agent: designated by the registrant for technical and security issues, with its consent (issue 15;
+    // docs/subject.md). Never in the registry's data nor in WHOIS: merged into a requestor's RDAP view
+    // while the designation is in force, as an entity with the "abuse" role (RFC 9083 §10.2.4: it
+    // "handles network abuse issues on behalf of the registrant of the registration").
+    {"agent.handle", Role::agent, Element::handle, "Agent ID", kDescribed, kPersonal, kRedacted, kRemoval,
+     entity_member("abuse", "handle"), ""},
+    {"agent.name", Role::agent, Element::name, "Agent Name", kDescribed, kPersonal, kRedacted, kEmptyValue,
+     jcard("abuse", JcardProperty::fn), ""},
+    {"agent.organization", Role::agent, Element::organization, "Agent Organization", kDescribed, kPersonal,
+     kRedacted, kRemoval, jcard("abuse", JcardProperty::org), ""},
+    {"agent.street", Role::agent, Element::street, "Agent Street", kDescribed, kPersonal, kRedacted,
+     kEmptyValue, adr("abuse", kAdrStreet), ""},
+    {"agent.city", Role::agent, Element::city, "Agent City", kDescribed, kPersonal, kRedacted, kEmptyValue,
+     adr("abuse", kAdrCity), ""},
+    {"agent.state_province", Role::agent, Element::state_province, "Agent State/Province", kDescribed,
+     kNotPersonal, kRedacted, kEmptyValue, adr("abuse", kAdrRegion), ""},
+    {"agent.postal_code", Role::agent, Element::postal_code, "Agent Postal Code", kDescribed, kPersonal,
+     kRedacted, kEmptyValue, adr("abuse", kAdrPostalCode), ""},
+    {"agent.country_code", Role::agent, Element::country_code, "Agent Country", kDescribed, kNotPersonal,
+     kRedacted, kRemoval, adr_parameter("abuse", "cc"), ""},
+    {"agent.phone", Role::agent, Element::phone, "Agent Phone", kDescribed, kPersonal, kRedacted, kRemoval,
+     tel("abuse", TelType::voice), ""},
+    {"agent.phone_ext", Role::agent, Element::phone_ext, "Agent Phone Ext", kDescribed, kPersonal, kRedacted,
+     kRemoval, tel("abuse", TelType::voice, kExtension), ""},
+    {"agent.fax", Role::agent, Element::fax, "Agent Fax", kDescribed, kPersonal, kRedacted, kRemoval,
+     tel("abuse", TelType::fax), ""},
+    {"agent.fax_ext", Role::agent, Element::fax_ext, "Agent Fax Ext", kDescribed, kPersonal, kRedacted,
+     kRemoval, tel("abuse", TelType::fax, kExtension), ""},
+    {"agent.email", Role::agent, Element::email, "Agent Email", kDescribed, kPersonal, kRedacted, kRemoval,
+     jcard("abuse", JcardProperty::email), ""},
+
     // After the contacts in WHOIS output.
     {"domain.nameservers", Role::none, Element::domain_nameservers, "Name Server", kDescribed, kNotPersonal,
      kPublic, kRemoval, domain_member("nameservers"), "Name Server"},
@@ -264,6 +295,7 @@ constexpr std::array kRoleNames = std::to_array<RoleNames>({
     {Role::admin, "admin", "administrative", "Administrative Contact"},
     {Role::tech, "tech", "technical", "Technical Contact"},
     {Role::billing, "billing", "billing", "Billing Contact"},
+    {Role::agent, "agent", "abuse", "Agent"},
 });
 
 constexpr const RoleNames& names_of(Role role) {
@@ -470,7 +502,7 @@ std::size_t index_of(const Field& field) { return static_cast<std::size_t>(&fiel
 
 const Field* find_field(Role role, Element element) {
   // Renderers ask for every field of every object: a table built once, not a scan per call.
-  constexpr std::size_t kRoles = static_cast<std::size_t>(Role::billing) + 1;
+  constexpr std::size_t kRoles = static_cast<std::size_t>(Role::agent) + 1;
   constexpr std::size_t kElements = static_cast<std::size_t>(Element::email) + 1;
   static const auto table = [] {
     std::array<std::array<const Field*, kElements>, kRoles> by_role{};

@@ -53,7 +53,7 @@
 namespace ssad::catalog {
 
 /// The contact a field belongs to; none for domain-level and registrar fields.
-enum class Role : std::uint8_t { none, registrant, admin, tech, billing };
+enum class Role : std::uint8_t { none, registrant, admin, tech, billing, agent };
 
 /// Who sees a field in public (anonymous) RDAP and WHOIS output; see the header comment.
 enum class Visibility : std::uint8_t { public_always, public_unless_personal, redacted_by_default };

@@ -546,21 +546,24 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     }
   }
   if (const auto* t = r.section("subject")) {
-    r.only(*t, "subject.",
-           {"code_minutes", "code_attempts", "challenges_per_hour", "per_address_per_hour", "session_minutes",
-            "relay_max_bytes", "relays_per_domain_per_day", "relays_per_sender_per_day", "agent_answer_days",
-            "relay_record_days", "contact_url", "operator_name"});
+    r.only(
+        *t, "subject.",
+        {"code_minutes", "code_attempts", "challenges_per_hour", "per_address_per_hour", "session_minutes",
+         "relay_max_bytes", "relays_per_domain_per_day", "relays_per_sender_per_day", "agent_answer_days",
+         "relay_record_days", "lookup_delay_days", "failed_proofs_per_hour", "contact_url", "operator_name"});
     SubjectConfig& s = config.subject;
     r.number(*t, "subject", "code_minutes", s.code_minutes, 1, 1440);
     r.number(*t, "subject", "code_attempts", s.code_attempts, 1, 100);
     r.number(*t, "subject", "challenges_per_hour", s.challenges_per_hour, 1, 1000);
     r.number(*t, "subject", "per_address_per_hour", s.per_address_per_hour, 1, 1000000);
     r.number(*t, "subject", "session_minutes", s.session_minutes, 1, 1440);
-    r.number(*t, "subject", "relay_max_bytes", s.relay_max_bytes, 256, 1U << 20U);
+    r.number(*t, "subject", "relay_max_bytes", s.relay_max_bytes, 256, 65536);
     r.number(*t, "subject", "relays_per_domain_per_day", s.relays_per_domain_per_day, 0, 100000);
     r.number(*t, "subject", "relays_per_sender_per_day", s.relays_per_sender_per_day, 0, 100000);
     r.number(*t, "subject", "agent_answer_days", s.agent_answer_days, 1, 365);
     r.number(*t, "subject", "relay_record_days", s.relay_record_days, 1, 3660);
+    r.number(*t, "subject", "lookup_delay_days", s.lookup_delay_days, 0, 3660);
+    r.number(*t, "subject", "failed_proofs_per_hour", s.failed_proofs_per_hour, 1, 100000000);
     r.text(*t, "subject", "contact_url", s.contact_url);
     r.text(*t, "subject", "operator_name", s.operator_name);
     if (!s.contact_url.empty() &&
@@ -569,6 +572,11 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
     }
     if (s.operator_name.empty() || s.operator_name.size() > 200) {
       r.bad("subject.operator_name", "must be 1 to 200 characters");
+    }
+    // The message travels in a JSON body, escaped: a message the body limit refuses (413) cannot be relayed.
+    if (config.server.body_limit_bytes != 0 && s.relay_max_bytes > config.server.body_limit_bytes) {
+      r.bad("subject.relay_max_bytes", "must not exceed server.body_limit_bytes (" +
+                                           std::to_string(config.server.body_limit_bytes) + ")");
     }
   }
   if (const auto* t = r.section("oidc")) {

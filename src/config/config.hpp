@@ -220,6 +220,8 @@ struct SubjectConfig {
   unsigned relays_per_sender_per_day = 20;  // messages one sender relays per day
   unsigned agent_answer_days = 14;          // a designated agent not answering by then lapses
   unsigned relay_record_days = 90;          // relay records (never the text) are kept this long
+  unsigned lookup_delay_days = 30;          // an accredited RDAP lookup shows to the registrant after this
+  unsigned failed_proofs_per_hour = 1000;   // wrong codes per hour on each node, all clients together
   std::string contact_url;  // the web form RDAP points to for a redacted email ("…{domain}…"); "" = none
   std::string operator_name = "the registration data operator";  // how emails and reports name us
 };

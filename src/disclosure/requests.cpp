@@ -7,6 +7,7 @@
 #include "audit/log.hpp"
 #include "catalog/catalog.hpp"
 #include "core/text_check.hpp"
+#include "disclosure/agent.hpp"
 #include "disclosure/notifications.hpp"
 #include "identity/administration.hpp"
 #include "identity/credentials.hpp"
@@ -80,7 +81,7 @@ std::optional<Timestamp> field_due(const model::RequestedField& field, const mod
 
 // Whose data `field` is in `registration` (policy::subject_fingerprint()).
 std::string subject_of(const catalog::Field& field, const model::Registration& registration) {
-  return policy::subject_fingerprint(field.role, registration);
+  return policy::subject_record(field.role, registration);
 }
 
 // The request's retention: when its last disclosed field must be destroyed.
@@ -280,6 +281,7 @@ Result<RequestView> Requests::create(const identity::Authenticated& who, std::st
     }
     return std::unexpected(registration.error());
   }
+  SSAD_CHECK(add_agent(store_.subjects(), *registration));
 
   DisclosureRequest request;
   request.id = identity::new_id("req");
@@ -475,7 +477,8 @@ policy::Decision Requests::decision_for(const DisclosureRequest& request,
         const auto due = field_due(field, request.retention);
         // Another contact holds the field now (the domain changed hands): another data subject, whom
         // nobody weighed this disclosure for.
-        const bool same_subject = field.subject.empty() || subject_of(*f, registration) == field.subject;
+        const bool same_subject =
+            field.subject.empty() || policy::same_holders(field.subject, f->role, registration);
         if (destroyed || (due && *due <= now) || !same_subject) {
           decided = {policy::Disposition::withhold, policy::Reason::personal_data, policy::Notice::redacted,
                      kReviewedRule};
@@ -565,6 +568,7 @@ Result<RequestView> Requests::read(const identity::Authenticated& who, const std
     }
     return std::unexpected(registration.error());
   }
+  SSAD_CHECK(add_agent(store_.subjects(), *registration));
   view.decision = decision_for(r, *registration, now);
   Step step;
   step.action = "request.read";

@@ -14,6 +14,8 @@
 namespace ssad::http {
 namespace {
 
+// The one bucket of failed_proofs: every client's wrong codes together.
+constexpr std::string_view kEveryone = "0.0.0.0";
 constexpr std::string_view kSlowDown = "Too many proofs tried from this address; please try again later.";
 
 std::string issued_json(const subject::Issued& issued) {
@@ -45,12 +47,36 @@ Result<void> SubjectEndpoint::admit_address(const Request& request) const {
   return {};
 }
 
+// Wrong codes from every client together have a budget too: guessing across many domains from many
+// addresses stays slow (subject.failed_proofs_per_hour).
+Result<subject::Issued> SubjectEndpoint::verify(store::ProofKind kind, std::string_view target,
+                                                std::string_view code) const {
+  if (parts_.failed_proofs != nullptr && !parts_.failed_proofs->check(kEveryone).allowed) {
+    return fail(ErrorCode::too_many_requests,
+                "Too many wrong codes were tried lately; please try again later.");
+  }
+  auto issued = parts_.proofs.verify(kind, target, code);
+  if (!issued && issued.error().code == ErrorCode::unauthenticated && parts_.failed_proofs != nullptr) {
+    (void)parts_.failed_proofs->admit(kEveryone);
+  }
+  return issued;
+}
+
 Response SubjectEndpoint::handle(const Request& request) const {
   auto answered = answer(request);
   if (answered) return std::move(*answered);
   Response refused = error_response(request.path, answered.error());
-  if (answered.error().code == ErrorCode::too_many_requests)
-    refused.headers.emplace_back("Retry-After", "3600");
+  if (answered.error().code == ErrorCode::too_many_requests) {
+    // The budget that refused: this address's or every client's (seconds until it has refilled), else a
+    // limit counted in the store over an hour or a day (an hour: try again then).
+    const abuse::Admission own = parts_.per_address.check(request.remote_address);
+    const abuse::Admission all =
+        parts_.failed_proofs != nullptr ? parts_.failed_proofs->check(kEveryone) : abuse::Admission{true, {}};
+    const auto seconds = !own.allowed   ? own.retry_after
+                         : !all.allowed ? all.retry_after
+                                        : std::chrono::seconds(3600);
+    refused.headers.emplace_back("Retry-After", std::to_string(seconds.count()));
+  }
   if (answered.error().code == ErrorCode::method_not_allowed) {
     const std::vector<std::string_view> at = segments_of(request.path);
     const std::string_view last = at.empty() ? std::string_view() : at.back();
@@ -94,7 +120,7 @@ Result<Response> SubjectEndpoint::answer(const Request& request) const {
     SSAD_TRY(domain, body.required_text("domain"));
     SSAD_TRY(code, body.required_text("code"));
     SSAD_CHECK(admit());
-    SSAD_TRY(issued, parts_.proofs.verify(store::ProofKind::registrant, domain, code));
+    SSAD_TRY(issued, verify(store::ProofKind::registrant, domain, code));
     return json_response(200, issued_json(issued));
   }
   if (what == "sessions") {
@@ -135,7 +161,8 @@ Result<Response> SubjectEndpoint::answer(const Request& request) const {
   SSAD_TRY(report, parts_.view.report(session));
   if (wants_html(request)) {
     Response page{200, {{"Content-Type", "text/html; charset=utf-8"}}, subject::report_html(report)};
-    page.headers.emplace_back("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    page.headers.emplace_back("Content-Security-Policy",
+                              "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
     page.headers.emplace_back("Cache-Control", "no-store");
     return page;
   }
@@ -182,6 +209,7 @@ Result<Response> SubjectEndpoint::agent(const Request& request, bool answer) con
     return one(withdrawn, 200);
   }
   SSAD_TRY(body, JsonBody::parse(request.body, {"kind", "name", "organization", "email", "phone"}));
+  SSAD_CHECK(admit_address(request));
   subject::NewAgent in;
   SSAD_TRY(kind, body.text("kind"));
   SSAD_TRY(name, body.text("name"));
@@ -213,7 +241,7 @@ Result<Response> SubjectEndpoint::contact(const Request& request) const {
       SSAD_TRY(email, body.required_text("email"));
       SSAD_TRY(code, body.required_text("code"));
       SSAD_CHECK(admit_address(request));
-      SSAD_TRY(issued, parts_.proofs.verify(store::ProofKind::sender, email, code));
+      SSAD_TRY(issued, verify(store::ProofKind::sender, email, code));
       json::JsonWriter out;
       out.begin_object();
       out.member("token", issued.token);
@@ -237,7 +265,7 @@ Result<Response> SubjectEndpoint::contact(const Request& request) const {
   const auto authorization = request.header("Authorization");
   if (authorization && authorization->find("ssad_sss_") != std::string_view::npos) {
     SSAD_TRY(session, parts_.proofs.session(authorization, store::ProofKind::sender));
-    sender = {"session:" + session.id, session.target, {"subject", session.id}, ""};
+    sender = {subject::sender_key(session.target), session.target, {"subject", session.id}, ""};
   } else {
     SSAD_TRY(who, authenticated_user(parts_.authenticator, request));
     const Timestamp now = parts_.clock.now();

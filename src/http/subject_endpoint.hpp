@@ -44,6 +44,8 @@ class SubjectEndpoint {
     const Clock& clock;
     std::chrono::days agent_answer_within{14};
     abuse::Monitor* monitor = nullptr;  // counts an accredited requestor's relays; none: not counted
+    // Wrong codes of every client together (one bucket; subject.failed_proofs_per_hour); none: no such limit.
+    abuse::RateLimiter* failed_proofs = nullptr;
   };
   explicit SubjectEndpoint(Parts parts) : parts_(parts) {}
 
@@ -54,6 +56,8 @@ class SubjectEndpoint {
   [[nodiscard]] Result<Response> answer(const Request& request) const;
   [[nodiscard]] Result<Response> agent(const Request& request, bool answer) const;
   [[nodiscard]] Result<void> admit_address(const Request& request) const;
+  [[nodiscard]] Result<subject::Issued> verify(store::ProofKind kind, std::string_view target,
+                                               std::string_view code) const;
   [[nodiscard]] Result<Response> contact(const Request& request) const;
 
   Parts parts_;

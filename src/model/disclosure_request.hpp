@@ -77,9 +77,12 @@ struct RequestedField {
   RequestActor decided_by;  // empty kind while in review
   std::optional<Timestamp> decided;
   std::string retention;  // disclosed: what the policy allows ("30d", "incident+30d"); else empty
-  // Whose data the field was asked about: a fingerprint (SHA-256, hex) of the handles of the contacts
-  // holding it when the request was filed; empty for a field no contact held. A disclosure is read only
-  // while the same contacts hold it (a new registrant is another data subject).
+                          // Whose data the field was asked about (policy::subject_record()): a fingerprint
+                          // (SHA-256, hex) of the
+  // handles of the contacts holding it when the request was filed, then (since issue 15) a space and a
+  // fingerprint of those contacts' names, organisations and emails; empty for a field no contact held. A
+  // disclosure is read only while the same contacts hold it (a new registrant is another data subject);
+  // the data subject sees it only while the same person does.
   std::string subject;
   friend bool operator==(const RequestedField&, const RequestedField&) = default;
 };

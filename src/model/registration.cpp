@@ -18,6 +18,8 @@ std::string_view to_string(ContactRole role) {
       return "tech";
     case ContactRole::billing:
       return "billing";
+    case ContactRole::agent:
+      return "agent";
   }
   return "registrant";
 }

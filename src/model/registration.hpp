@@ -14,10 +14,12 @@
 
 namespace ssad::model {
 
-/// The roles a contact can hold for a domain (EPP contact types plus the registrant).
-enum class ContactRole { registrant, admin, tech, billing };
+/// The roles a contact can hold for a domain (EPP contact types plus the registrant), and the agent a
+/// registrant designated for technical and security issues (issue 15; docs/subject.md): never in the
+/// registry's data, only merged into a requestor's view while the designation is in force.
+enum class ContactRole { registrant, admin, tech, billing, agent };
 [[nodiscard]] std::string_view to_string(ContactRole role);
-/// Parses "registrant", "admin", "tech" or "billing". Errors: invalid_input.
+/// Parses "registrant", "admin", "tech" or "billing" (an agent is never imported). Errors: invalid_input.
 [[nodiscard]] Result<ContactRole> parse_contact_role(std::string_view text);
 
 /// Whether the contact is a natural person (personal data) or a legal person (GDPR does not apply to

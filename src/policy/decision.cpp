@@ -191,6 +191,16 @@ std::string request_mismatch(const Rule& rule, const Request& request, bool expl
 // Why a rule does not decide one field of an applicable request; empty when it does.
 std::string field_mismatch(const Rule& rule, const Field& field, const model::Registration& registration,
                            bool explain) {
+  if (rule.agent) {
+    const bool has_agent = std::ranges::any_of(registration.contacts, [](const auto& contact) {
+      return contact.first == model::ContactRole::agent;
+    });
+    if (*rule.agent != has_agent) {
+      return !explain    ? std::string("-")
+             : has_agent ? "the registrant designated an agent"
+                         : "the registrant designated no agent";
+    }
+  }
   if (rule.subjects.empty() && !rule.consent) return {};
   std::string why;
   for_each_contact(field, registration, [&](const model::Contact& contact) {
@@ -365,7 +375,7 @@ Explanation evaluate(const identity::Caller& caller, const model::Registration& 
     }
   }
 
-  for (const Role role : {Role::admin, Role::tech, Role::billing}) {
+  for (const Role role : {Role::admin, Role::tech, Role::billing, Role::agent}) {
     bool any = false;
     for (const Field& field : catalog::fields_of_role(role)) any = any || decision.discloses(field);
     if (!any) decision.omit_contact(role);
@@ -402,6 +412,8 @@ Role catalog_role(model::ContactRole role) {
       return Role::tech;
     case model::ContactRole::billing:
       return Role::billing;
+    case model::ContactRole::agent:
+      return Role::agent;
   }
   return Role::registrant;
 }

@@ -345,8 +345,8 @@ Result<Rules> Rules::parse(std::string_view file_text, std::string_view source) 
     rule.id = first.text("id", true).value_or("");
     TableReader reader(*table, "rule " + quoted(rule.id), problems);
     reader.only({"id", "description", "purposes", "lawful_bases", "groups", "authorities", "accreditation",
-                 "subjects", "consent", "priorities", "abuse_types", "fields", "only_these_fields", "outcome",
-                 "reason", "retention"});
+                 "subjects", "consent", "agent", "priorities", "abuse_types", "fields", "only_these_fields",
+                 "outcome", "reason", "retention"});
     if (!rule.id.empty() && !is_identifier(rule.id)) {
       problems.add(*table,
                    "rule " + quoted(rule.id) + ": an id is lower-case letters, digits, '_', '-' or '.'");
@@ -397,6 +397,7 @@ Result<Rules> Rules::parse(std::string_view file_text, std::string_view source) 
       }
     }
     rule.consent = reader.boolean("consent");
+    rule.agent = reader.boolean("agent");
     for (const auto& [text, node] :
          reader.texts("priorities").value_or(std::vector<std::pair<std::string, const toml::node*>>{})) {
       if (auto priority = parse_priority(text)) {

@@ -69,6 +69,9 @@ struct Rule {
   std::vector<AccreditationState> accreditation{AccreditationState::active};  // default: in force
   std::vector<SubjectKind> subjects;  // of the contact holding the field; fields without one never match
   std::optional<bool> consent;        // the contact consented to publish the field's element
+  // The registrant designated an agent for technical and security issues, in force now (issue 15;
+  // docs/subject.md): true, only with one; false, only without.
+  std::optional<bool> agent;
   std::vector<Priority> priorities;
   std::vector<std::string> abuse_types;
   // Fields it decides, and the patterns they came from.

@@ -68,16 +68,50 @@ std::vector<std::string> served_values(const catalog::Field& field, const model:
   return values;
 }
 
-std::string subject_fingerprint(catalog::Role role, const model::Registration& registration) {
-  std::vector<std::string> handles;
+namespace {
+
+// Version 1 (issue 13): the handles alone. Version 2: each holder's handle, name, organisation and email.
+std::string fingerprint(catalog::Role role, const model::Registration& registration, bool with_identity) {
+  std::vector<std::string> holders;
   for (const auto& [contact_role, contact] : registration.contacts) {
-    if (catalog_role(contact_role) == role) handles.push_back(contact.handle);
+    if (catalog_role(contact_role) != role) continue;
+    std::string holder = contact.handle;
+    if (with_identity) {
+      const model::PostalInfo* postal = contact.preferred_postal();
+      // Unit separators keep the parts apart: no value of one part can pass for another's.
+      holder.append("\x1f").append(postal != nullptr ? postal->name : "");
+      holder.append("\x1f").append(postal != nullptr ? postal->organization : "");
+      holder.append("\x1f").append(contact.email);
+    }
+    holders.push_back(std::move(holder));
   }
-  if (handles.empty()) return {};
-  std::ranges::sort(handles);
-  std::string text = "ssad-subject-v1";
-  for (const std::string& handle : handles) text += "\n" + handle;
+  if (holders.empty()) return {};
+  std::ranges::sort(holders);
+  std::string text = with_identity ? "ssad-subject-v2" : "ssad-subject-v1";
+  for (const std::string& holder : holders) text += "\n" + holder;
   return tlog::hex(tlog::sha256(text));
+}
+
+}  // namespace
+
+std::string subject_fingerprint(catalog::Role role, const model::Registration& registration) {
+  return fingerprint(role, registration, true);
+}
+
+std::string subject_record(catalog::Role role, const model::Registration& registration) {
+  const std::string holders = fingerprint(role, registration, false);
+  return holders.empty() ? holders : holders + " " + fingerprint(role, registration, true);
+}
+
+bool same_holders(std::string_view record, catalog::Role role, const model::Registration& registration) {
+  const std::string_view holders = record.substr(0, record.find(' '));
+  return !holders.empty() && holders == fingerprint(role, registration, false);
+}
+
+bool same_person(std::string_view record, catalog::Role role, const model::Registration& registration) {
+  const auto space = record.find(' ');
+  if (space == std::string_view::npos) return same_holders(record, role, registration);
+  return record.substr(space + 1) == fingerprint(role, registration, true);
 }
 
 }  // namespace ssad::policy

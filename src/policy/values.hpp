@@ -25,9 +25,26 @@ namespace ssad::policy {
                                                      const model::Registration& registration);
 
 /// Whose data the contact fields of `role` are in `registration`: a fingerprint (SHA-256, hex) of the
-/// handles of the contacts holding that role, sorted; empty when none does. The same person in two roles
-/// (one handle) has one fingerprint. A disclosure records it, so that a new registrant (another data
-/// subject) is neither served a disclosure made about the last one nor shown it (issue 15).
+/// contacts holding that role — each one's handle, name, organisation and email, the elements whose change
+/// ICANN's Transfer Policy calls a Change of Registrant — sorted; empty when none does. The same person in
+/// two roles (one contact) has one fingerprint; a contact object rewritten for a new holder under the same
+/// handle has another. A disclosure records it, so that a new registrant (another data subject) is neither
+/// served a disclosure made about the last one nor shown it, and a registrant's session ends when the
+/// registrant changes (issue 15).
 [[nodiscard]] std::string subject_fingerprint(catalog::Role role, const model::Registration& registration);
+
+/// What a disclosure request records of a field's holders: the fingerprint of their handles alone (the
+/// same contact objects: what its delivery serves live, issue 13), a space, and subject_fingerprint() (the
+/// same person: what the data subject is shown, issue 15). Requests filed before issue 15 recorded the
+/// first alone. Empty when nobody holds `role`.
+[[nodiscard]] std::string subject_record(catalog::Role role, const model::Registration& registration);
+/// Whether the contact objects a subject_record() names still hold `role` (a new registrant — another
+/// contact — is another data subject, and is not served a disclosure about the last).
+[[nodiscard]] bool same_holders(std::string_view record, catalog::Role role,
+                                const model::Registration& registration);
+/// Whether the person a subject_record() names still holds `role`: the same contacts with the same name,
+/// organisation and email (for a record from before issue 15, the same contacts).
+[[nodiscard]] bool same_person(std::string_view record, catalog::Role role,
+                               const model::Registration& registration);
 
 }  // namespace ssad::policy

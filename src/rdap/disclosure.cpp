@@ -26,8 +26,8 @@ void note_disclosure(Answer& answer, const identity::Caller& caller, const polic
     }
   }
   if (disclosure.fields.empty()) return;
-  for (const catalog::Role role :
-       {catalog::Role::registrant, catalog::Role::admin, catalog::Role::tech, catalog::Role::billing}) {
+  for (const catalog::Role role : {catalog::Role::registrant, catalog::Role::admin, catalog::Role::tech,
+                                   catalog::Role::billing, catalog::Role::agent}) {
     const bool served_role = std::ranges::any_of(disclosure.fields, [role](const std::string& key) {
       const catalog::Field* field = catalog::find_field(key);
       return field != nullptr && field->role == role;

@@ -1,5 +1,6 @@
 // Use case: a domain lookup (RFC 9082 §3.1.3), rendered from the caller's decision.
 
+#include "disclosure/agent.hpp"
 #include "rdap/response.hpp"
 #include "rdap/use_cases.hpp"
 
@@ -24,6 +25,17 @@ Result<Answer> lookup_domain(const Environment& env, const DomainLookup& query, 
     }
     registration = std::make_shared<const model::Registration>(std::move(*read));
     if (!caller.is_anonymous()) env.registrations.insert(query.name.ldh, registration, generation);
+  }
+  // The agent a registrant designated is read afresh for every requestor's lookup (it is not registration
+  // data, whose generation the cache follows): a designation withdrawn is not shown a moment later.
+  if (!caller.is_anonymous() && env.subjects != nullptr) {
+    auto agent = disclosure::agent_of(*env.subjects, *registration);
+    if (!agent) return std::unexpected(store_failure(agent.error()));
+    if (std::optional<model::Contact> contact = std::move(*agent); contact.has_value()) {
+      auto with_agent = std::make_shared<model::Registration>(*registration);
+      with_agent->contacts.emplace_back(model::ContactRole::agent, std::move(*contact));
+      registration = std::move(with_agent);
+    }
   }
   const policy::Decision decision = policy::decide(caller, *registration, env.policy, ask);
   Answer answer;

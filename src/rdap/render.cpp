@@ -85,9 +85,12 @@ ContactFields contact_fields_of(Role role) {
 }
 
 const ContactFields& contact_fields(Role role) {
-  static const std::array<ContactFields, 5> by_role = {
-      ContactFields{}, contact_fields_of(Role::registrant), contact_fields_of(Role::admin),
-      contact_fields_of(Role::tech), contact_fields_of(Role::billing)};
+  static const std::array<ContactFields, 6> by_role = {ContactFields{},
+                                                       contact_fields_of(Role::registrant),
+                                                       contact_fields_of(Role::admin),
+                                                       contact_fields_of(Role::tech),
+                                                       contact_fields_of(Role::billing),
+                                                       contact_fields_of(Role::agent)};
   return by_role.at(static_cast<std::size_t>(role));
 }
 
@@ -596,7 +599,7 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
   // The relay reaches the registrant (or its agent), so only the registrant's email gives way to the form.
   const std::string registrant_form =
       settings.contact_url.empty() ? std::string() : contact_form_url(settings.contact_url, domain.name.ldh);
-  for (const Role role : {Role::registrant, Role::admin, Role::tech, Role::billing}) {
+  for (const Role role : {Role::registrant, Role::admin, Role::tech, Role::billing, Role::agent}) {
     const bool omit = decision.omits_contact(role);
     bool omitted = false;
     for (const auto& [contact_role, contact] : registration.contacts) {

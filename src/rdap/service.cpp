@@ -46,7 +46,8 @@ struct Service::Impl {
             options.query_budget,
             clock,
             options.audit,
-            registrations} {}
+            registrations,
+            options.subjects} {}
 
   SystemClock system_clock;
   const Clock& clock;

@@ -42,6 +42,10 @@ struct ServiceOptions {
   // Registrations kept for requestors' domain lookups, whose answers the response cache cannot hold
   // (cache/registration_cache.hpp); 0: none.
   std::size_t registration_cache_bytes = 0;
+  // The agents registrants designated (issue 15; docs/subject.md): a requestor's domain lookup reads the
+  // domain's designation and, while one is in force, decides and renders the agent as a contact; nullptr:
+  // no agent is ever shown.
+  store::SubjectReader* subjects = nullptr;
 };
 
 class Service {

@@ -15,6 +15,7 @@
 #include "rdap/query.hpp"
 #include "rdap/render.hpp"
 #include "store/registration_store.hpp"
+#include "store/subject_store.hpp"
 
 namespace ssad::rdap {
 
@@ -31,6 +32,7 @@ struct Environment {
   const Clock& clock;                       // measures query_budget
   audit::Appender* audit;                   // records disclosures; nullptr: nothing beyond public is served
   cache::RegistrationCache& registrations;  // requestors' domain lookups read through it
+  store::SubjectReader* subjects;           // registrants' agents, added to requestors' lookups; or none
 
   /// The renderers' context for a query.
   [[nodiscard]] Context context(const Location& location) const;

@@ -23,6 +23,7 @@
 #include "store/abuse_store.hpp"
 #include "store/page.hpp"
 #include "store/request_rows.hpp"
+#include "store/row_reading.hpp"
 
 namespace ssad::store::abuse_rows {
 
@@ -121,20 +122,7 @@ template <class Row>
 [[nodiscard]] request_rows::Sql cases_sql(const CaseFilter& filter, const Page& page,
                                           request_rows::Dialect dialect);
 
-/// The writer of a unit of work: once the unit of work committed, writes fail (internal) rather than run
-/// outside any transaction.
-class UnitWriter : public AbuseWriter {
- public:
-  void finish() { finished_ = true; }
-
- protected:
-  [[nodiscard]] Result<void> writing() const {
-    if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
-    return {};
-  }
-
- private:
-  bool finished_ = false;
-};
+/// The writer of a unit of work (store/row_reading.hpp).
+using UnitWriter = rows::UnitWriter<AbuseWriter>;
 
 }  // namespace ssad::store::abuse_rows

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "store/notification_outbox.hpp"
+#include "store/row_reading.hpp"
 
 namespace ssad::store::outbox_rows {
 
@@ -68,20 +69,7 @@ template <class Row>
   return Error{ErrorCode::conflict, "notification '" + std::string(id) + "' exists already"};
 }
 
-/// The writer of a unit of work: once the unit of work committed, enqueues fail (internal) rather than run
-/// outside any transaction.
-class UnitWriter : public OutboxWriter {
- public:
-  void finish() { finished_ = true; }
-
- protected:
-  [[nodiscard]] Result<void> writing() const {
-    if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
-    return {};
-  }
-
- private:
-  bool finished_ = false;
-};
+/// The writer of a unit of work (store/row_reading.hpp).
+using UnitWriter = rows::UnitWriter<OutboxWriter>;
 
 }  // namespace ssad::store::outbox_rows

@@ -23,6 +23,7 @@
 #include "model/disclosure_request.hpp"
 #include "store/page.hpp"
 #include "store/request_store.hpp"
+#include "store/row_reading.hpp"
 
 namespace ssad::store::request_rows {
 
@@ -126,20 +127,7 @@ inline constexpr std::size_t kVisitPage = 100;
     const RequestFilter& filter, const std::function<bool(const model::DisclosureRequest&)>& visit,
     const std::function<Result<std::vector<model::DisclosureRequest>>(const Page&)>& read_page);
 
-/// The writer of a unit of work: once the unit of work committed, writes fail (internal) rather than run
-/// outside any transaction.
-class UnitWriter : public RequestWriter {
- public:
-  void finish() { finished_ = true; }
-
- protected:
-  [[nodiscard]] Result<void> writing() const {
-    if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
-    return {};
-  }
-
- private:
-  bool finished_ = false;
-};
+/// The writer of a unit of work (store/row_reading.hpp).
+using UnitWriter = rows::UnitWriter<RequestWriter>;
 
 }  // namespace ssad::store::request_rows

@@ -24,6 +24,7 @@
 #include "core/time.hpp"
 #include "model/requestor.hpp"
 #include "store/requestor_directory.hpp"
+#include "store/row_reading.hpp"
 
 namespace ssad::store::requestor_rows {
 
@@ -221,20 +222,7 @@ template <class Row>
   return {reinterpret_cast<const char*>(hash.data()), hash.size()};
 }
 
-/// The writer of a unit of work: once the unit of work committed, writes fail (internal) rather than run
-/// outside any transaction.
-class UnitWriter : public RequestorWriter {
- public:
-  void finish() { finished_ = true; }
-
- protected:
-  [[nodiscard]] Result<void> writing() const {
-    if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
-    return {};
-  }
-
- private:
-  bool finished_ = false;
-};
+/// The writer of a unit of work (store/row_reading.hpp).
+using UnitWriter = rows::UnitWriter<RequestorWriter>;
 
 }  // namespace ssad::store::requestor_rows

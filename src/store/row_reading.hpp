@@ -303,4 +303,21 @@ class RegistrationAssembly {
   std::vector<model::Host> hosts_;
 };
 
+/// A repository's writer within a unit of work (`Writer`: AbuseWriter, RequestWriter, …): once the unit of
+/// work committed, writes fail (internal) rather than run outside any transaction.
+template <class Writer>
+class UnitWriter : public Writer {
+ public:
+  void finish() { finished_ = true; }
+
+ protected:
+  [[nodiscard]] Result<void> writing() const {
+    if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
+    return {};
+  }
+
+ private:
+  bool finished_ = false;
+};
+
 }  // namespace ssad::store::rows

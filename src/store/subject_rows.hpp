@@ -6,7 +6,7 @@
 //
 // The tables (schema/sqlite/0010_subject.sql, schema/postgres/0008_subject.sql):
 //   subject_challenges (id, kind, target, code_hash, created_ms, expires_ms, attempts, used_ms)
-//   subject_sessions   (id, kind, target, secret_hash, proof, created_ms, expires_ms, ended_ms)
+//   subject_sessions   (id, kind, target, secret_hash, proof, created_ms, expires_ms, ended_ms, subject)
 //   domain_agents      (id, domain, registrant, kind, name, organization, email, phone, designated_ms,
 //                       designated_by, state, answer_hash, consented_ms, consent_text, ended_ms,
 //                       end_reason, version)
@@ -22,6 +22,7 @@
 
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "store/row_reading.hpp"
 #include "store/subject_store.hpp"
 
 namespace ssad::store::subject_rows {
@@ -29,7 +30,7 @@ namespace ssad::store::subject_rows {
 // The columns each value is read from, in the order its reader reads them. Macros, because each SQL text
 // must be one string literal (the backends key their prepared statements by its address).
 #define SSAD_CHALLENGE_COLUMNS "id, kind, target, code_hash, created_ms, expires_ms, attempts, used_ms"
-#define SSAD_SESSION_COLUMNS "id, kind, target, secret_hash, proof, created_ms, expires_ms, ended_ms"
+#define SSAD_SESSION_COLUMNS "id, kind, target, secret_hash, proof, created_ms, expires_ms, ended_ms, subject"
 #define SSAD_AGENT_COLUMNS                                                                         \
   "id, domain, registrant, kind, name, organization, email, phone, designated_ms, designated_by, " \
   "state, answer_hash, consented_ms, consent_text, ended_ms, end_reason, version"
@@ -71,6 +72,7 @@ template <class Row>
   s.created = from_unix_ms(r.integer(5));
   s.expires = from_unix_ms(r.integer(6));
   if (const auto ended = r.optional_integer(7)) s.ended = from_unix_ms(*ended);
+  s.subject = r.text(8);
   return s;
 }
 
@@ -140,20 +142,7 @@ template <class Row>
 /// conflict: the agent cannot be current, as its domain has another current designation.
 [[nodiscard]] Error current_exists(std::string_view id);
 
-/// The writer of a unit of work: once the unit of work committed, writes fail (internal) rather than run
-/// outside any transaction.
-class UnitWriter : public SubjectWriter {
- public:
-  void finish() { finished_ = true; }
-
- protected:
-  [[nodiscard]] Result<void> writing() const {
-    if (finished_) return fail(ErrorCode::internal, "write after the unit of work committed");
-    return {};
-  }
-
- private:
-  bool finished_ = false;
-};
+/// The writer of a unit of work (store/row_reading.hpp).
+using UnitWriter = rows::UnitWriter<SubjectWriter>;
 
 }  // namespace ssad::store::subject_rows

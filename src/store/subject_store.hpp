@@ -61,6 +61,9 @@ struct SubjectSession {
   Timestamp created;
   Timestamp expires;
   std::optional<Timestamp> ended;  // set when ended early (signed out)
+  // A registrant's: whose registration the proof was of (policy::subject_fingerprint() of the registrant
+  // contacts then); the session fails once the registrant changes. "" for a sender's.
+  std::string subject;
   friend bool operator==(const SubjectSession&, const SubjectSession&) = default;
 };
 
@@ -129,8 +132,10 @@ class SubjectReader {
   [[nodiscard]] virtual Result<std::optional<DomainAgent>> current_agent(const std::string& domain) = 0;
   /// Every designation of the domain, current or not, oldest first (then by id).
   [[nodiscard]] virtual Result<std::vector<DomainAgent>> agents(const std::string& domain) = 0;
-  /// How many relays to `domain` were made at or after `since`.
-  [[nodiscard]] virtual Result<std::size_t> relays_to_since(const std::string& domain, Timestamp since) = 0;
+  /// How many relays to `domain` were made at or after `since` by senders whose key starts with
+  /// `sender_prefix` ("" for every sender; "sender:" for those who proved an email address).
+  [[nodiscard]] virtual Result<std::size_t> relays_to_since(const std::string& domain, Timestamp since,
+                                                            const std::string& sender_prefix) = 0;
   /// How many relays `sender` made at or after `since`.
   [[nodiscard]] virtual Result<std::size_t> relays_by_since(const std::string& sender, Timestamp since) = 0;
   /// The relays to `domain`, oldest first (then by id), at most `limit`.
@@ -172,6 +177,11 @@ class SubjectWriter {
   /// increments the stored version. The id and domain do not change. Errors: not_found; conflict when the
   /// stored version differs, or when `agent` is current and another designation of the domain is.
   [[nodiscard]] virtual Result<void> save_agent(const DomainAgent& agent) = 0;
+
+  /// Makes every other unit of work that takes the same `key` wait until this one ends, so that a count
+  /// read after it (challenges_since(), relays_to_since()) and the row added on its strength are one step
+  /// across nodes (PostgreSQL: a transaction-scoped advisory lock; SQLite has one writer already).
+  [[nodiscard]] virtual Result<void> lock(const std::string& key) = 0;
 
   /// Records a relay. Errors: conflict when the id exists; invalid_input when it has no id, domain or
   /// sender.

@@ -18,6 +18,9 @@ namespace {
 
 constexpr std::string_view kAnswerKind = "agt";
 constexpr std::size_t kMaxText = 200;
+// Designations a domain may make in 24 hours: each emails an invitation to an address of the registrant's
+// choice, so this bounds what a registrant can send through the operator.
+constexpr std::ptrdiff_t kDesignationsPerDay = 3;
 constexpr std::string_view kNoDesignation = "The token is no current designation's.";
 
 std::string registrant_of(const model::Registration& registration) {
@@ -66,8 +69,8 @@ Result<NewAgent> checked(NewAgent in) {
   } else {
     problems.push_back({"/email", "Must be a plain email address (local@domain)."});
   }
-  static const std::regex kPhone(R"(^\+[0-9]{1,3}\.[0-9]{4,14}$)");
-  if (!in.phone.empty() && !std::regex_match(in.phone, kPhone)) {
+  static const std::regex phone_pattern(R"(^\+[0-9]{1,3}\.[0-9]{4,14}$)");  // E.164a, as EPP writes it
+  if (!in.phone.empty() && !std::regex_match(in.phone, phone_pattern)) {
     problems.push_back({"/phone", "Must be E.164a: +CC.NUMBER (+32.21234567)."});
   }
   if (!problems.empty()) {
@@ -140,6 +143,15 @@ Result<store::DomainAgent> Agents::designate(const Session& session, const NewAg
   agent.answer_hash = tlog::hex(answer.secret_hash);
 
   SSAD_TRY(work, store_.begin_audit());
+  // Each designation emails its agent: a few a day per domain, counted under the domain's lock.
+  SSAD_CHECK(work->subjects().lock("agent:" + session.target));
+  SSAD_TRY(history, store_.subjects().agents(session.target));
+  const auto today = std::ranges::count_if(
+      history, [&](const store::DomainAgent& a) { return a.designated > now - std::chrono::hours(24); });
+  if (today >= kDesignationsPerDay) {
+    return fail(ErrorCode::too_many_requests,
+                "The domain's agent was designated as often as it may be in a day.");
+  }
   SSAD_TRY(current, store_.subjects().current_agent(session.target));
   if (current) {
     store::DomainAgent replaced = *current;

@@ -11,8 +11,10 @@
 #include <openssl/rand.h>
 
 #include "audit/log.hpp"
+#include "catalog/catalog.hpp"
 #include "core/domain_name.hpp"
 #include "identity/credentials.hpp"
+#include "policy/values.hpp"
 #include "tlog/hash.hpp"
 
 namespace ssad::subject {
@@ -53,12 +55,15 @@ bool same_hash(std::string_view a, std::string_view b) {
   return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-// What the audit log names a sender by: a fingerprint of its address, never the address.
+}  // namespace
+
 std::string sender_fingerprint(std::string_view address) {
   std::string text = "ssad-sender-v1\n";
   text.append(address);
   return tlog::hex(tlog::sha256(text)).substr(0, 32);
 }
+
+namespace {
 
 audit::Object object_of(store::ProofKind kind, const std::string& target) {
   if (kind == store::ProofKind::registrant) return {"domain", target};
@@ -165,8 +170,8 @@ Result<void> Proofs::challenge(store::ProofKind kind, const std::string& target,
     made.code_hash = code_hash(made.id, code);
   }
   SSAD_TRY(work, store_.begin_audit());
-  // Counted within the unit of work: on SQLite (one writer) two nodes cannot both pass the limit; on
-  // PostgreSQL they can by one each, at the same instant — the limit is a brake, not a lock.
+  // Counted under a lock of the target's, so that nodes asking at once cannot each pass the limit.
+  SSAD_CHECK(work->subjects().lock("challenge:" + std::string(to_string(kind)) + ":" + target));
   SSAD_TRY(recent, store_.subjects().challenges_since(kind, target, now - std::chrono::hours(1)));
   if (recent >= settings_.challenges_per_hour) {
     return fail(ErrorCode::too_many_requests,
@@ -211,7 +216,9 @@ Result<Issued> Proofs::verify(store::ProofKind kind, std::string_view target, st
   if (matched == nullptr) {
     std::size_t counted = 0;
     for (const store::SubjectChallenge& c : open) {
-      if (c.attempts >= settings_.code_attempts || c.code_hash.empty()) continue;
+      // A challenge without a code counts too: the writes, and so the time taken, do not tell whether
+      // a code went out.
+      if (c.attempts >= settings_.code_attempts) continue;
       SSAD_CHECK(work->subjects().count_attempt(c.id));
       ++counted;
     }
@@ -222,7 +229,12 @@ Result<Issued> Proofs::verify(store::ProofKind kind, std::string_view target, st
   }
   const std::string challenge_id = matched->id;
   SSAD_CHECK(work->subjects().use_challenge(challenge_id, now));
-  SSAD_TRY(issued, start(*work, kind, name, "code:" + challenge_id, now));
+  std::string subject;
+  if (kind == store::ProofKind::registrant) {
+    SSAD_TRY(registrant, registrant_now(name));
+    subject = std::move(registrant);
+  }
+  SSAD_TRY(issued, start(*work, kind, name, "code:" + challenge_id, std::move(subject), now));
   SSAD_CHECK(record(*work, now, {"subject", issued.session.id}, "subject.verify", object_of(kind, name),
                     {{"challenge", challenge_id}, {"session", issued.session.id}}));
   SSAD_CHECK(work->commit(now));
@@ -239,15 +251,25 @@ Result<Issued> Proofs::issue_for_registrar(const identity::Authenticated& who, s
   }
   const Timestamp now = clock_.now();
   SSAD_TRY(work, store_.begin_audit());
-  SSAD_TRY(issued, start(*work, store::ProofKind::registrant, name, "registrar:" + who.organisation.id, now));
+  SSAD_TRY(issued, start(*work, store::ProofKind::registrant, name, "registrar:" + who.organisation.id,
+                         policy::subject_fingerprint(catalog::Role::registrant, registration), now));
   SSAD_CHECK(record(*work, now, {"requestor", who.user.id}, "subject.session", {"domain", name},
                     {{"session", issued.session.id}, {"organisation", who.organisation.id}}));
   SSAD_CHECK(work->commit(now));
   return issued;
 }
 
+Result<std::string> Proofs::registrant_now(const std::string& domain) const {
+  auto registration = store_.registrations().find_registration(domain);
+  if (!registration) {
+    if (registration.error().code == ErrorCode::not_found) return std::string();
+    return std::unexpected(registration.error());
+  }
+  return policy::subject_fingerprint(catalog::Role::registrant, *registration);
+}
+
 Result<Issued> Proofs::start(store::UnitOfWork& work, store::ProofKind kind, const std::string& target,
-                             std::string proof, Timestamp now) {
+                             std::string proof, std::string subject, Timestamp now) {
   identity::SecretCredential credential = identity::make_secret_credential(kSessionKind);
   store::SubjectSession stored;
   stored.id = credential.id;
@@ -257,9 +279,10 @@ Result<Issued> Proofs::start(store::UnitOfWork& work, store::ProofKind kind, con
   stored.proof = std::move(proof);
   stored.created = now;
   stored.expires = now + settings_.session_lifetime;
+  stored.subject = std::move(subject);
   SSAD_CHECK(work.subjects().add_session(stored));
   return Issued{std::move(credential.text),
-                Session{stored.id, kind, stored.target, stored.proof, stored.expires}};
+                Session{stored.id, kind, stored.target, stored.proof, stored.expires, stored.subject}};
 }
 
 Result<Session> Proofs::session(std::optional<std::string_view> authorization, store::ProofKind kind) const {
@@ -283,7 +306,12 @@ Result<Session> Proofs::session(std::optional<std::string_view> authorization, s
   }
   const bool right = same_hash(tlog::hex(presented->secret_hash), stored->secret_hash);
   if (!right || stored->kind != kind || stored->ended || stored->expires <= clock_.now()) return refused();
-  return Session{stored->id, stored->kind, stored->target, stored->proof, stored->expires};
+  if (kind == store::ProofKind::registrant) {
+    // The registration changed hands since the proof: the session was for the registrant then.
+    SSAD_TRY(registrant, registrant_now(stored->target));
+    if (registrant.empty() || registrant != stored->subject) return refused();
+  }
+  return Session{stored->id, stored->kind, stored->target, stored->proof, stored->expires, stored->subject};
 }
 
 Result<void> Proofs::sign_out(const Session& session) {

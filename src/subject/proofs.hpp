@@ -45,6 +45,7 @@ struct Session {
   std::string target;  // the domain (A-labels), or the sender's email address
   std::string proof;   // "code:<challenge id>" or "registrar:<organisation id>"
   Timestamp expires;
+  std::string subject;  // a registrant's: whose registration it proved (policy::subject_fingerprint())
 };
 
 /// A session as issued: the token is shown once.
@@ -80,7 +81,9 @@ class Proofs {
                                                    std::string_view domain);
 
   /// The session of `kind` an `Authorization` header carries. Errors: unauthenticated when there is none,
-  /// or it is not such a session's token, unknown, wrong, ended or expired (one message for all).
+  /// or it is not such a session's token, unknown, wrong, ended or expired, or a registrant's whose
+  /// registration changed hands since (its registrant contacts differ: policy::subject_fingerprint()) —
+  /// one message for all.
   [[nodiscard]] Result<Session> session(std::optional<std::string_view> authorization,
                                         store::ProofKind kind) const;
 
@@ -91,13 +94,20 @@ class Proofs {
   [[nodiscard]] Result<void> challenge(store::ProofKind kind, const std::string& target,
                                        std::optional<std::string> email);
   [[nodiscard]] Result<Issued> start(store::UnitOfWork& work, store::ProofKind kind,
-                                     const std::string& target, std::string proof, Timestamp now);
+                                     const std::string& target, std::string proof, std::string subject,
+                                     Timestamp now);
+  // The registrant fingerprint of `domain` now; "" when it is not registered (or has no registrant).
+  [[nodiscard]] Result<std::string> registrant_now(const std::string& domain) const;
 
   store::Store& store_;
   const Clock& clock_;
   Mailer& mailer_;
   ProofSettings settings_;
 };
+
+/// What the audit log and the relay's limits name a sender by: a fingerprint of its address (lower case),
+/// never the address.
+[[nodiscard]] std::string sender_fingerprint(std::string_view address);
 
 /// The domain name `text` as stored (A-labels, lower case). Errors: invalid_input.
 [[nodiscard]] Result<std::string> domain_of(std::string_view text);

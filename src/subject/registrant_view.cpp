@@ -112,8 +112,12 @@ std::string escaped(std::string_view text) {
 }  // namespace
 
 RegistrantView::RegistrantView(store::Store& store, const Clock& clock, policy::Settings policy,
-                               std::string operator_name)
-    : store_(store), clock_(clock), policy_(std::move(policy)), operator_name_(std::move(operator_name)) {}
+                               std::string operator_name, std::chrono::days lookup_delay)
+    : store_(store),
+      clock_(clock),
+      policy_(std::move(policy)),
+      operator_name_(std::move(operator_name)),
+      lookup_delay_(lookup_delay) {}
 
 Result<Disclosures> RegistrantView::collect(const std::string& domain,
                                             const model::Registration& registration, Timestamp now) {
@@ -143,7 +147,10 @@ Result<Disclosures> RegistrantView::collect(const std::string& domain,
     item.request_id = request.id;
     std::vector<std::string> retention;
     for (const model::RequestedField& field : request.fields) {
-      if (field.state != model::FieldState::disclosed || field.subject != registrant) continue;
+      if (field.state != model::FieldState::disclosed ||
+          !policy::same_person(field.subject, catalog::Role::registrant, registration)) {
+        continue;
+      }
       item.fields.push_back(field.key);
       item.automated = item.automated && field.decided_by.kind == "system";
       add_unique(retention, field.retention);
@@ -187,6 +194,7 @@ Result<Disclosures> RegistrantView::collect(const std::string& domain,
       SSAD_TRY(records, store_.audit_log().find(source, after, kPage));
       for (const store::AuditRecord& record : records) {
         SSAD_TRY(entry, audit::decode(record.encoding));
+        if (entry.time > now - lookup_delay_) continue;  // not yet: see lookup_delay
         const std::string subjects = detail_of(entry.detail, "subjects");
         const auto whose = pairs_of(subjects);
         DisclosureItem item;

@@ -12,7 +12,9 @@
 // "Its data" is the registrant contact's: a field is shown when the contacts holding it when it was
 // disclosed were the current registrant (policy::subject_fingerprint()), so that the same person in the
 // technical role sees that too, and a new registrant never sees what was disclosed about the last one.
-// RDAP disclosures logged before issue 15 carry no such record: they are counted, not shown.
+// RDAP disclosures logged before issue 15 carry no such record: they are counted, not shown. An RDAP lookup
+// shows once subject.lookup_delay_days have passed (it has no hold to ask for; an investigation is not
+// tipped off).
 //
 // Every view is audited (subject.disclosures, subject.report), in the log the disclosures are in.
 
@@ -75,7 +77,11 @@ class RegistrantView {
   static constexpr std::size_t kMaxItems = 10000;
 
   /// References must outlive it. Thread-safe.
-  RegistrantView(store::Store& store, const Clock& clock, policy::Settings policy, std::string operator_name);
+  /// `lookup_delay`: an accredited RDAP lookup shows this long after it was made (subject.lookup_delay_days):
+  /// it has no confidentiality hold to ask for, and must not tip off the registrant of an investigation in
+  /// progress.
+  RegistrantView(store::Store& store, const Clock& clock, policy::Settings policy, std::string operator_name,
+                 std::chrono::days lookup_delay = std::chrono::days(0));
 
   /// The disclosures of `session`'s domain's registrant, audited. Errors: forbidden for a session that is
   /// not a registrant's; not_found when the domain is no longer registered here; unavailable.
@@ -93,6 +99,7 @@ class RegistrantView {
   const Clock& clock_;
   policy::Settings policy_;
   std::string operator_name_;
+  std::chrono::days lookup_delay_;
 };
 
 void write_json(json::JsonWriter& out, const Disclosures& disclosures);

@@ -63,6 +63,10 @@ RelaySettings relay_settings(const config::SubjectConfig& config) {
   return s;
 }
 
+std::string sender_key(std::string_view address) {
+  return std::string(kEmailChecked) + sender_fingerprint(address);
+}
+
 Relay::Relay(store::Store& store, const Clock& clock, Mailer& mailer, Agents& agents, RelaySettings settings)
     : store_(store), clock_(clock), mailer_(mailer), agents_(agents), settings_(std::move(settings)) {}
 
@@ -72,6 +76,28 @@ Result<Relayed> Relay::relay(const RelaySender& sender, std::string_view domain,
   SSAD_TRY(name, domain_of(domain));
   SSAD_TRY(registration, store_.registrations().find_registration(name));
   SSAD_TRY(agent, agents_.in_force(registration));
+  const Timestamp now = clock_.now();
+  const Timestamp day_ago = now - std::chrono::hours(24);
+  SSAD_TRY(work, store_.begin_audit());
+  // The limits first, counted under locks of the domain's and the sender's (taken in that order by every
+  // relay), so that nodes relaying at once cannot each pass them, and so that a sender over its limit
+  // learns nothing of the recipient. The daily limit per domain is for senders who only proved an email
+  // address: a crowd of those cannot keep accredited requestors from reaching the registrant.
+  SSAD_CHECK(work->subjects().lock("relay-domain:" + name));
+  SSAD_CHECK(work->subjects().lock("relay-sender:" + sender.id));
+  SSAD_TRY(by_sender, store_.subjects().relays_by_since(sender.id, day_ago));
+  if (by_sender >= settings_.per_sender_per_day) {
+    return fail(ErrorCode::too_many_requests,
+                "You have relayed as many messages as one sender may in a day.");
+  }
+  if (sender.id.starts_with(kEmailChecked)) {
+    SSAD_TRY(to_domain, store_.subjects().relays_to_since(name, day_ago, std::string(kEmailChecked)));
+    if (to_domain >= settings_.per_domain_per_day) {
+      return fail(ErrorCode::too_many_requests,
+                  "This domain has received as many relayed messages from email-checked senders as it takes "
+                  "in a day; please try again later.");
+    }
+  }
   std::string to;
   std::string recipient;
   if (message.to != "registrant" && agent) {
@@ -87,28 +113,11 @@ Result<Relayed> Relay::relay(const RelaySender& sender, std::string_view domain,
     recipient = "registrant";
   }
   if (to.empty()) {
-    return fail(ErrorCode::conflict, message.to == "agent"
-                                         ? "The domain has no agent in force to write to."
-                                         : "The domain's registrant has no email on record.");
+    return fail(ErrorCode::conflict, "The recipient asked for cannot be written to through this relay.");
   }
-
-  const Timestamp now = clock_.now();
-  const Timestamp day_ago = now - std::chrono::hours(24);
-  store::ContactRelay relay{identity::new_id("rly"), name, sender.id, recipient, now, message.text.size()};
+  const store::ContactRelay relay{identity::new_id("rly"), name, sender.id, recipient, now,
+                                  message.text.size()};
   {
-    SSAD_TRY(work, store_.begin_audit());
-    // Counted within the unit of work (see Proofs::challenge() on how far that holds across nodes).
-    SSAD_TRY(to_domain, store_.subjects().relays_to_since(name, day_ago));
-    SSAD_TRY(by_sender, store_.subjects().relays_by_since(sender.id, day_ago));
-    if (to_domain >= settings_.per_domain_per_day) {
-      return fail(ErrorCode::too_many_requests,
-                  "This domain has received as many relayed messages as it "
-                  "takes in a day; please try again later.");
-    }
-    if (by_sender >= settings_.per_sender_per_day) {
-      return fail(ErrorCode::too_many_requests,
-                  "You have relayed as many messages as one sender may in a day.");
-    }
     SSAD_CHECK(work->subjects().add_relay(relay));
     SSAD_CHECK(record(*work, now, sender, "contact.relay", name, relay));
     SSAD_CHECK(work->commit(now));
@@ -123,9 +132,9 @@ Result<Relayed> Relay::relay(const RelaySender& sender, std::string_view domain,
                      message.text + "\n";
   auto sent = mailer_.send(Mail{to, "[" + name + "] " + message.subject, std::move(text), sender.email});
   if (!sent) {
-    SSAD_TRY(work, store_.begin_audit());
-    SSAD_CHECK(record(*work, clock_.now(), sender, "contact.relay_failed", name, relay));
-    SSAD_CHECK(work->commit(clock_.now()));
+    SSAD_TRY(failed, store_.begin_audit());
+    SSAD_CHECK(record(*failed, clock_.now(), sender, "contact.relay_failed", name, relay));
+    SSAD_CHECK(failed->commit(clock_.now()));
     if (sent.error().code == ErrorCode::invalid_input) return std::unexpected(sent.error());
     return fail(ErrorCode::unavailable,
                 "The message could not be handed to the mail server; please try again later.");

@@ -34,9 +34,17 @@ struct RelaySettings {
 };
 [[nodiscard]] RelaySettings relay_settings(const config::SubjectConfig& config);
 
+/// The relay's key of a sender who proved `address` (lower case): "sender:" and its fingerprint.
+[[nodiscard]] std::string sender_key(std::string_view address);
+
+/// The key prefix of senders who proved an email address (sender_key()).
+inline constexpr std::string_view kEmailChecked = "sender:";
+
 /// Who sends.
 struct RelaySender {
-  std::string id;     // "user:<user id>" or "session:<session id>": the relay record's and the limits' key
+  // "user:<user id>" (an accredited requestor) or sender_key() of the address an email check proved: the
+  // relay record's and the limits' key, the same for every session of one address.
+  std::string id;
   std::string email;  // the Reply-To
   audit::Actor actor;
   std::string organisation;  // an accredited requestor's organisation name; "" for an email check

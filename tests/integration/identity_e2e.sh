@@ -532,7 +532,7 @@ server_pid=""
 "$ssad" policy default > default.toml
 out=$("$ssad" policy check default.toml 2>&1)
 check "policy check: the default is valid (exit 0)" test $? -eq 0
-check "policy check: says what it read" contains "$out" '^default.toml: valid: 6 groups, 0 purposes of its own, 6 rules; sha256 [0-9a-f]\{64\}$'
+check "policy check: says what it read" contains "$out" '^default.toml: valid: 6 groups, 0 purposes of its own, 8 rules; sha256 [0-9a-f]\{64\}$'
 sed 's/^outcome = "review"$/outcome = "maybe"/' default.toml > broken.toml
 line=$(grep -n '^outcome = "maybe"$' broken.toml | cut -d: -f1)
 out=$("$ssad" policy check broken.toml 2>&1)

@@ -16,6 +16,9 @@ source "$(dirname "$0")/harness.sh"
 
 address=""
 start() {  # start DB: serves DB on a free port; sets address
+  # Emptied here, not by the background job's redirection, which may run after the loop below has read the
+  # last server's address.
+  : > "$work/serve.err"
   "$ssad" serve --db "$1" --http 127.0.0.1:0 > "$work/serve.out" 2> "$work/serve.err" &
   server_pid=$!
   address=""

@@ -12,18 +12,6 @@ namespace {
 
 using namespace abuse_rows;  // NOLINT(google-build-using-namespace): the shared columns and messages
 
-// One row of a result, read as the shared readers expect (store/abuse_rows.hpp).
-struct Row {
-  const Rows& rows;
-  int index;
-  [[nodiscard]] std::string_view text(int column) const { return rows.text(index, column); }
-  [[nodiscard]] std::int64_t integer(int column) const { return rows.integer(index, column); }
-  [[nodiscard]] std::optional<std::int64_t> optional_integer(int column) const {
-    return rows.optional_integer(index, column);
-  }
-  [[nodiscard]] bool is_null(int column) const { return rows.is_null(index, column); }
-};
-
 Result<std::vector<UsageRow>> usage_rows(const Rows& rows) {
   std::vector<UsageRow> out;
   out.reserve(static_cast<std::size_t>(rows.size()));

@@ -14,18 +14,6 @@ using outbox_rows::id_taken;
 using outbox_rows::not_found;
 using outbox_rows::read_notification;
 
-// One row of a result, read as the shared reader expects (store/outbox_rows.hpp).
-struct Row {
-  const Rows& rows;
-  int index;
-  [[nodiscard]] std::string_view text(int column) const { return rows.text(index, column); }
-  [[nodiscard]] std::int64_t integer(int column) const { return rows.integer(index, column); }
-  [[nodiscard]] std::optional<std::int64_t> optional_integer(int column) const {
-    return rows.optional_integer(index, column);
-  }
-  [[nodiscard]] bool is_null(int column) const { return rows.is_null(index, column); }
-};
-
 Result<std::vector<Notification>> notifications_of(const Rows& rows) {
   std::vector<Notification> out;
   out.reserve(static_cast<std::size_t>(rows.size()));

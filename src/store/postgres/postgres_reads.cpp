@@ -45,18 +45,6 @@ namespace {
 
 using namespace rows;  // NOLINT(google-build-using-namespace): the shared row readers
 
-// One row of a result, read as the shared row readers expect (store/row_reading.hpp).
-struct Row {
-  const Rows& rows;
-  int index;
-  [[nodiscard]] std::string_view text(int column) const { return rows.text(index, column); }
-  [[nodiscard]] std::int64_t integer(int column) const { return rows.integer(index, column); }
-  [[nodiscard]] std::optional<std::int64_t> optional_integer(int column) const {
-    return rows.optional_integer(index, column);
-  }
-  [[nodiscard]] bool is_null(int column) const { return rows.is_null(index, column); }
-};
-
 // Calls `f(Row)` for every row of `rows`; `f` returns void or a Result<void> that stops the loop.
 template <class F>
 Result<void> each(const Rows& rows, F&& f) {

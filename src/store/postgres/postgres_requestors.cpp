@@ -11,18 +11,6 @@ namespace {
 
 using namespace requestor_rows;  // NOLINT(google-build-using-namespace): the shared readers and messages
 
-// One row of a result, read as the shared readers expect (store/requestor_rows.hpp).
-struct Row {
-  const Rows& rows;
-  int index;
-  [[nodiscard]] std::string_view text(int column) const { return rows.text(index, column); }
-  [[nodiscard]] std::int64_t integer(int column) const { return rows.integer(index, column); }
-  [[nodiscard]] std::optional<std::int64_t> optional_integer(int column) const {
-    return rows.optional_integer(index, column);
-  }
-  [[nodiscard]] bool is_null(int column) const { return rows.is_null(index, column); }
-};
-
 Result<model::ApiKey> read_key_row(const Row& r) {
   // A bytea that does not read back is caught as a hash of the wrong length.
   return read_api_key(r, bytea_of(r.text(2)).value_or(std::string()));

@@ -11,18 +11,6 @@ namespace {
 
 using namespace subject_rows;  // NOLINT(google-build-using-namespace): the shared columns and messages
 
-// One row of a result, read as the shared readers expect (store/subject_rows.hpp).
-struct Row {
-  const Rows& rows;
-  int index;
-  [[nodiscard]] std::string_view text(int column) const { return rows.text(index, column); }
-  [[nodiscard]] std::int64_t integer(int column) const { return rows.integer(index, column); }
-  [[nodiscard]] std::optional<std::int64_t> optional_integer(int column) const {
-    return rows.optional_integer(index, column);
-  }
-  [[nodiscard]] bool is_null(int column) const { return rows.is_null(index, column); }
-};
-
 // Every row of `rows`, read by `read` (which returns a Result).
 template <class Read>
 auto all_rows(const Rows& rows, Read read)
@@ -89,10 +77,13 @@ class PostgresSubjectReader final : public SubjectReader {
     return all_rows(rows, [](const Row& r) { return read_agent(r); });
   }
 
-  Result<std::size_t> relays_to_since(const std::string& domain, Timestamp since) override {
+  Result<std::size_t> relays_to_since(const std::string& domain, Timestamp since,
+                                      const std::string& sender_prefix) override {
     SSAD_TRY(rows, pool_.with_connection([&](Connection& c) {
-      return c.query("SELECT count(*) FROM contact_relays WHERE domain = $1 AND created_ms >= $2",
-                     {domain, to_unix_ms(since)});
+      return c.query(
+          "SELECT count(*) FROM contact_relays WHERE domain = $1 AND created_ms >= $2 "
+          "AND starts_with(sender, $3)",
+          {domain, to_unix_ms(since), sender_prefix});
     }));
     return count_of(rows);
   }
@@ -174,10 +165,11 @@ class PostgresSubjectWriter final : public UnitWriter {
   Result<void> add_session(const SubjectSession& s) override {
     SSAD_CHECK(writing());
     SSAD_CHECK(check_session(s));
-    SSAD_TRY(inserted, conn_.query("INSERT INTO subject_sessions (" SSAD_SESSION_COLUMNS
-                                   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-                                   {s.id, to_string(s.kind), s.target, s.secret_hash, s.proof,
-                                    to_unix_ms(s.created), to_unix_ms(s.expires), rows::ms(s.ended)}));
+    SSAD_TRY(inserted,
+             conn_.query("INSERT INTO subject_sessions (" SSAD_SESSION_COLUMNS
+                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+                         {s.id, to_string(s.kind), s.target, s.secret_hash, s.proof, to_unix_ms(s.created),
+                          to_unix_ms(s.expires), rows::ms(s.ended), s.subject}));
     if (inserted.affected() == 0) return std::unexpected(exists_already("session", s.id));
     return {};
   }
@@ -239,6 +231,13 @@ class PostgresSubjectWriter final : public UnitWriter {
     }
     SSAD_CHECK(updated);
     SSAD_CHECK(conn_.exec("RELEASE SAVEPOINT ssad_save_agent"));
+    return {};
+  }
+
+  Result<void> lock(const std::string& key) override {
+    SSAD_CHECK(writing());
+    SSAD_TRY(locked, conn_.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {key}));
+    (void)locked;
     return {};
   }
 

@@ -83,6 +83,19 @@ class Rows {
   std::unique_ptr<PGresult, decltype(&PQclear)> result_{nullptr, &PQclear};
 };
 
+/// One row of a result as the backends' shared row readers take it (store/row_reading.hpp: text, integer,
+/// optional_integer, is_null by column).
+struct Row {
+  const Rows& rows;
+  int index;
+  [[nodiscard]] std::string_view text(int column) const { return rows.text(index, column); }
+  [[nodiscard]] std::int64_t integer(int column) const { return rows.integer(index, column); }
+  [[nodiscard]] std::optional<std::int64_t> optional_integer(int column) const {
+    return rows.optional_integer(index, column);
+  }
+  [[nodiscard]] bool is_null(int column) const { return rows.is_null(index, column); }
+};
+
 /// One statement of a pipeline: its SQL (a string literal, prepared once per connection) and parameters.
 struct Query {
   const char* sql;

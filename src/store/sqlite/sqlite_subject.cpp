@@ -100,10 +100,12 @@ class SqliteSubjectReader final : public SubjectReader {
     });
   }
 
-  Result<std::size_t> relays_to_since(const std::string& domain, Timestamp since) override {
+  Result<std::size_t> relays_to_since(const std::string& domain, Timestamp since,
+                                      const std::string& sender_prefix) override {
     return pool_.with_connection([&](Connection& c) -> Result<std::size_t> {
-      SSAD_TRY(stmt, c.statement("SELECT count(*) FROM contact_relays WHERE domain = ? AND created_ms >= ?"));
-      stmt->bind(1, domain).bind(2, to_unix_ms(since));
+      SSAD_TRY(stmt, c.statement("SELECT count(*) FROM contact_relays WHERE domain = ?1 AND created_ms >= ?2 "
+                                 "AND substr(sender, 1, length(?3)) = ?3"));
+      stmt->bind(1, domain).bind(2, to_unix_ms(since)).bind(3, sender_prefix);
       return count_of(*stmt);
     });
   }
@@ -186,9 +188,10 @@ class SqliteSubjectWriter final : public UnitWriter {
     SSAD_CHECK(writing());
     SSAD_CHECK(check_session(s));
     SSAD_TRY(stmt, conn_->statement("INSERT INTO subject_sessions (" SSAD_SESSION_COLUMNS
-                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
     stmt->bind(1, s.id).bind(2, to_string(s.kind)).bind(3, s.target).bind(4, s.secret_hash).bind(5, s.proof);
     stmt->bind(6, to_unix_ms(s.created)).bind(7, to_unix_ms(s.expires)).bind(8, rows::ms(s.ended));
+    stmt->bind(9, s.subject);
     SSAD_CHECK(stmt->run());
     if (conn_->db().changes() == 0) return std::unexpected(exists_already("session", s.id));
     return {};
@@ -246,6 +249,11 @@ class SqliteSubjectWriter final : public UnitWriter {
     stmt->bind(17, as_integer(a.version));
     SSAD_CHECK(stmt->run());
     return {};
+  }
+
+  Result<void> lock(const std::string& key) override {
+    (void)key;  // one writer: this unit of work holds the database already
+    return writing();
   }
 
   Result<void> add_relay(const ContactRelay& r) override {

@@ -3,6 +3,8 @@
 // natural.test's registrant is "nat1" (nat1@mail.example), its technical contact "tec1"; bücher.test has
 // the same registrant. Requestor A is a network operator, B a CERT (unit/http/v1_fixture.hpp).
 
+#include <algorithm>
+#include <optional>
 #include <regex>
 #include <string>
 
@@ -54,6 +56,16 @@ class SubjectTest : public RequestsApiTest {
     return smtp;
   }
   unsigned subject_per_address_per_hour() override { return 100; }
+  // The shipped defaults: lookups show after 30 days; 1000 wrong codes an hour from everyone together.
+  std::chrono::days subject_lookup_delay() override {
+    return std::chrono::days(config::SubjectConfig{}.lookup_delay_days);
+  }
+  abuse::RateLimiter* failed_proofs() override {
+    const double budget = failed_proofs_per_hour();
+    failed_proofs_.emplace(clock_, budget / 3600.0, budget);
+    return &*failed_proofs_;
+  }
+  virtual double failed_proofs_per_hour() { return config::SubjectConfig{}.failed_proofs_per_hour; }
 
   Response challenge(const std::string& domain) {
     return post("/v1/subject/challenge", "", R"({"domain":")" + domain + R"("})");
@@ -93,6 +105,7 @@ class SubjectTest : public RequestsApiTest {
   }
 
   testing::SmtpSink sink_;
+  std::optional<abuse::RateLimiter> failed_proofs_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<testing::WireClient> client_;
 };
@@ -202,40 +215,51 @@ TEST_F(SubjectTest, TheRegistrantSeesWhoGotItsDataButNotAHeldRequestUntilTheHold
   // An accredited RDAP lookup discloses the registrant's and the technical contact's data.
   ASSERT_EQ(get("/rdap/domain/natural.test?farv1_qp=technicalIssueResolution", b_.key).status, 200U);
 
+  // At once: the request filed without a hold. The lookup waits 30 days (subject.lookup_delay_days), the
+  // held request until its hold ends.
   const std::string token = session("natural.test", "nat1@mail.example");
   const rapidjson::Document seen = disclosures(token);
-  const rapidjson::Value& items = seen["disclosures"];
-  ASSERT_EQ(items.Size(), 2U) << get("/v1/subject/disclosures", token).body;
+  ASSERT_EQ(seen["disclosures"].Size(), 1U);
+  const rapidjson::Value& request = seen["disclosures"][0];
+  EXPECT_EQ(std::string(request["source"].GetString()), "request");
+  EXPECT_EQ(std::string(request["request"].GetString()), open_id);
+  EXPECT_EQ(std::string(request["organisation"].GetString()), "Alpha Networks");
+  EXPECT_EQ(std::string(request["user_group"].GetString()), "network_operator");
+  EXPECT_EQ(std::string(request["purpose"].GetString()), "technicalIssueResolution");
+  EXPECT_EQ(std::string(request["lawful_basis"].GetString()), "6(1)(f)");
+  EXPECT_EQ(std::string(request["decided_by"].GetString()), "policy");
+  EXPECT_EQ(request["fields"].Size(), 1U);
+  EXPECT_EQ(std::string(request["retention"]["allowed"].GetString()), "incident+30d");
   std::string body = get("/v1/subject/disclosures", token).body;
   EXPECT_THAT(body, Not(HasSubstr(held_id)));
-  EXPECT_THAT(body, Not(HasSubstr("tech.")));  // the technical contact is someone else
   EXPECT_THAT(body, Not(HasSubstr("alice@alpha.example")));
-  const rapidjson::Value* request = nullptr;
-  const rapidjson::Value* lookup = nullptr;
-  for (const auto& item : items.GetArray()) {
-    (std::string_view(item["source"].GetString()) == "request" ? request : lookup) = &item;
-  }
-  ASSERT_NE(request, nullptr);
-  ASSERT_NE(lookup, nullptr);
-  EXPECT_EQ(std::string((*request)["request"].GetString()), open_id);
-  EXPECT_EQ(std::string((*request)["organisation"].GetString()), "Alpha Networks");
-  EXPECT_EQ(std::string((*request)["user_group"].GetString()), "network_operator");
-  EXPECT_EQ(std::string((*request)["purpose"].GetString()), "technicalIssueResolution");
-  EXPECT_EQ(std::string((*request)["lawful_basis"].GetString()), "6(1)(f)");
-  EXPECT_EQ(std::string((*request)["decided_by"].GetString()), "policy");
-  EXPECT_EQ((*request)["fields"].Size(), 1U);
-  EXPECT_EQ(std::string((*request)["retention"]["allowed"].GetString()), "incident+30d");
-  EXPECT_EQ(std::string((*lookup)["organisation"].GetString()), "Beta CERT");
-  EXPECT_EQ(std::string((*lookup)["user_group"].GetString()), "cert");
-  for (const auto& f : (*lookup)["fields"].GetArray()) {
-    EXPECT_TRUE(std::string_view(f.GetString()).starts_with("registrant.")) << f.GetString();
-  }
 
-  // The hold ends: the request appears.
+  // The hold ends: the held request appears; the lookup not yet.
   clock_.set_wall(testing::at("2026-03-11T00:00:00Z"));
   const std::string later = session("natural.test", "nat1@mail.example");
   body = get("/v1/subject/disclosures", later).body;
   EXPECT_THAT(body, HasSubstr(held_id));
+  EXPECT_THAT(body, Not(HasSubstr(R"("source":"rdap")")));
+
+  // 30 days after the lookup: it appears, with the registrant's fields only (the technical contact is
+  // someone else).
+  clock_.set_wall(testing::at("2026-03-31T00:00:01Z"));
+  const std::string last = session("natural.test", "nat1@mail.example");
+  const rapidjson::Document all = disclosures(last);
+  ASSERT_EQ(all["disclosures"].Size(), 3U);
+  const rapidjson::Value* found = nullptr;
+  for (const auto& item : all["disclosures"].GetArray()) {
+    if (std::string_view(item["source"].GetString()) == "rdap") found = &item;
+  }
+  ASSERT_NE(found, nullptr);
+  const rapidjson::Value& lookup = *found;
+  EXPECT_EQ(std::string(lookup["source"].GetString()), "rdap");
+  EXPECT_EQ(std::string(lookup["organisation"].GetString()), "Beta CERT");
+  EXPECT_EQ(std::string(lookup["user_group"].GetString()), "cert");
+  EXPECT_GT(lookup["fields"].Size(), 0U);
+  for (const auto& f : lookup["fields"].GetArray()) {
+    EXPECT_TRUE(std::string_view(f.GetString()).starts_with("registrant.")) << f.GetString();
+  }
 
   // Every view is audited, naming the session, never the registrant's address.
   std::size_t views = 0;
@@ -246,7 +270,7 @@ TEST_F(SubjectTest, TheRegistrantSeesWhoGotItsDataButNotAHeldRequestUntilTheHold
       EXPECT_EQ(entry.object.id, "natural.test");
     }
   }
-  EXPECT_EQ(views, 3U);
+  EXPECT_EQ(views, 4U);
   for (const store::AuditRecord& record : audit_records()) {
     EXPECT_THAT(record.encoding, Not(HasSubstr("nat1@mail.example")));
   }
@@ -281,6 +305,49 @@ TEST_F(SubjectTest, ANewRegistrantDoesNotSeeWhatWasDisclosedAboutTheLastOne) {
   const std::string token = session("natural.test", "con1@mail.example");
   const rapidjson::Document seen = disclosures(token);
   EXPECT_EQ(seen["disclosures"].Size(), 0U) << before;
+}
+
+// A registrar's Change of Registrant often rewrites the contact object under its handle: the new holder
+// is another data subject all the same (name, organisation or email changed).
+TEST_F(SubjectTest, AContactRewrittenForANewHolderEndsTheSessionAndHidesTheLastOnesDisclosures) {
+  const std::string before = file(a_, "natural.test", "technicalIssueResolution", {"registrant.email"});
+  const std::string token = session("natural.test", "nat1@mail.example");
+  ASSERT_EQ(disclosures(token)["disclosures"].Size(), 1U);
+  {
+    auto work = store_->begin().value();
+    model::Contact rewritten = store_->registrations().find_contact("nat1").value();
+    rewritten.postal[0].name = "Bob Buyer";
+    rewritten.email = "bob@buyer.example";
+    ASSERT_TRUE(work->registrations().put_contact(rewritten).has_value());
+    ASSERT_TRUE(work->commit(clock_.now()).has_value());
+  }
+  EXPECT_EQ(get("/v1/subject/disclosures", token).status, 401U) << "the session was the last holder's";
+  EXPECT_EQ(get("/v1/subject/report", token).status, 401U);
+  const std::string buyer = session("natural.test", "bob@buyer.example");
+  const rapidjson::Document seen = disclosures(buyer);
+  EXPECT_EQ(seen["disclosures"].Size(), 0U) << before;
+}
+
+// Every wrong code counts against one budget of every client together: guessing across many domains from
+// many addresses stays slow.
+class SubjectGuessingTest : public SubjectTest {
+ protected:
+  double failed_proofs_per_hour() override { return 3; }
+};
+
+TEST_F(SubjectGuessingTest, WrongCodesFromEveryoneTogetherHaveABudget) {
+  EXPECT_EQ(challenge("natural.test").status, 202U);
+  const std::string code = next_code("nat1@mail.example");
+  const std::string wrong = code == "00000000" ? "00000001" : "00000000";
+  EXPECT_EQ(verify("legal.test", wrong).status, 401U);
+  EXPECT_EQ(verify("consent.test", wrong).status, 401U);
+  EXPECT_EQ(verify("unknown.test", wrong).status, 401U);
+  const Response refused = verify("natural.test", code);
+  EXPECT_EQ(refused.status, 429U);
+  EXPECT_TRUE(std::ranges::any_of(refused.headers, [](const auto& h) { return h.first == "Retry-After"; }));
+  clock_.advance(std::chrono::minutes(20));  // one wrong code's worth refilled (the code expired meanwhile)
+  EXPECT_EQ(challenge("natural.test").status, 202U);
+  EXPECT_EQ(verify("natural.test", next_code("nat1@mail.example")).status, 200U);
 }
 
 TEST_F(SubjectTest, TheArticle15ReportHoldsTheRegistrantsOwnDataAndWhoGotIt) {
@@ -356,6 +423,9 @@ class SubjectAgentTest : public SubjectTest {
                                              "natural.test"));
     return found.size() > 1 ? found[1].str() : "";
   }
+  static Request request_of(std::string method, const std::string& target, const std::string& key) {
+    return request(std::move(method), target, key);
+  }
   Response answer(const std::string& token, bool consent) {
     return post("/v1/subject/agent/answer", "",
                 R"({"token":")" + token + R"(","consent":)" + (consent ? "true" : "false") + "}");
@@ -402,6 +472,20 @@ TEST_F(SubjectAgentTest, AnAgentIsDesignatedConsentsAndCanBeWithdrawnOrDecline) 
                                       "subject.agent_designate", "agent.consent", "agent.decline"}));
 }
 
+TEST_F(SubjectAgentTest, ADomainDesignatesAtMostThreeAgentsADay) {
+  const std::string token = session("natural.test", "nat1@mail.example");
+  for (int i = 0; i < 3; ++i)
+    ASSERT_FALSE(designate(token, "soc" + std::to_string(i) + "@hoster.example").empty());
+  const Response refused =
+      send(request("PUT", "/v1/subject/agent", token,
+                   R"({"kind":"person","name":"Mallory","email":"victim@elsewhere.example"})"));
+  EXPECT_EQ(refused.status, 429U);
+  EXPECT_FALSE(sink_.has_message()) << "no invitation went out";
+  clock_.advance(std::chrono::hours(24));
+  const std::string later = session("natural.test", "nat1@mail.example");
+  EXPECT_FALSE(designate(later).empty());
+}
+
 TEST_F(SubjectAgentTest, ADesignationIsCheckedAndAForgedAnswerFails) {
   const std::string token = session("natural.test", "nat1@mail.example");
   const Response bad = send(request("PUT", "/v1/subject/agent", token,
@@ -421,6 +505,51 @@ TEST_F(SubjectAgentTest, ADesignationIsCheckedAndAForgedAnswerFails) {
   // Unanswered for longer than subject.agent_answer_days, it lapses.
   clock_.advance(std::chrono::days(14));
   EXPECT_EQ(answer(invitation, true).status, 409U);
+}
+
+TEST_F(SubjectAgentTest, TheAgentAnswersInPlaceOfTheRegistrantForANetworkUnderAttack) {
+  const std::string lookup = "/rdap/domain/natural.test?farv1_qp=technicalIssueResolution";
+  // Before any designation, a network operator gets the registrant's email (seed 000).
+  EXPECT_THAT(get(lookup, a_.key).body, HasSubstr("nat1@mail.example"));
+
+  const std::string token = session("natural.test", "nat1@mail.example");
+  const std::string invitation = designate(token);
+  // Pending: nothing changes until the agent consents.
+  EXPECT_THAT(get(lookup, a_.key).body, Not(HasSubstr("soc@hoster.example")));
+  ASSERT_EQ(answer(invitation, true).status, 200U);
+
+  const Response answered = get(lookup, a_.key);
+  ASSERT_EQ(answered.status, 200U) << answered.body;
+  EXPECT_THAT(answered.body, HasSubstr("soc@hoster.example"));
+  EXPECT_THAT(answered.body, HasSubstr("Hoster SOC"));
+  EXPECT_THAT(answered.body, HasSubstr(R"("roles":["abuse"])"));
+  EXPECT_THAT(answered.body, Not(HasSubstr("nat1@mail.example"))) << "the agent answers instead";
+  EXPECT_THAT(answered.body, Not(HasSubstr("Nadia Natural")));
+  // The public never sees the agent; another purpose does not get it either.
+  EXPECT_THAT(get("/rdap/domain/natural.test", "").body, Not(HasSubstr("soc@hoster.example")));
+  EXPECT_THAT(
+      get("/rdap/domain/natural.test?farv1_qp=criminalInvestigationAndDNSAbuseMitigation", b_.key).body,
+      Not(HasSubstr("soc@hoster.example")));
+
+  // A disclosure request: the registrant's email is not necessary, the agent's is given.
+  Filing filing;
+  filing.fields = {"registrant.email", "agent.email"};
+  const rapidjson::Document filed_request = filed(a_, filing);
+  const rapidjson::Value& request = filed_request["request"];
+  EXPECT_EQ(text(field(request, "registrant.email"), "state"), "refused");
+  EXPECT_EQ(text(field(request, "registrant.email"), "reason"), "not_necessary");
+  EXPECT_EQ(text(field(request, "agent.email"), "state"), "disclosed");
+  const Response delivered =
+      get("/v1/requests/" + std::string(request["id"].GetString()) + "/disclosure", a_.key);
+  ASSERT_EQ(delivered.status, 200U) << delivered.body;
+  EXPECT_THAT(delivered.body, HasSubstr("soc@hoster.example"));
+  EXPECT_THAT(delivered.body, Not(HasSubstr("nat1@mail.example")));
+
+  // Withdrawn: the registrant's own contact again, at once.
+  ASSERT_EQ(send(request_of("DELETE", "/v1/subject/agent", token)).status, 200U);
+  const Response after = get(lookup, a_.key);
+  EXPECT_THAT(after.body, HasSubstr("nat1@mail.example"));
+  EXPECT_THAT(after.body, Not(HasSubstr("soc@hoster.example")));
 }
 
 TEST_F(SubjectTest, AnAccreditedRequestorsMessageReachesTheRegistrantWithoutItsAddress) {
@@ -450,11 +579,39 @@ TEST_F(SubjectTest, AnAccreditedRequestorsMessageReachesTheRegistrantWithoutItsA
                  R"({"subject":"s","message":")" + std::string(8193, 'x') + "\"}")
                 .status,
             400U);
-  // At most ten a day to one domain.
-  for (int i = 1; i < 10; ++i) {
-    EXPECT_EQ(post("/v1/contact/natural.test", b_.key, R"({"subject":"s","message":"m"})").status, 202U) << i;
+  // An accredited sender relays at most twenty a day, whatever the domain.
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(post("/v1/contact/legal.test", b_.key, R"({"subject":"s","message":"m"})").status, 202U) << i;
+    (void)sink_.next_message();
   }
   EXPECT_EQ(post("/v1/contact/natural.test", b_.key, R"({"subject":"s","message":"m"})").status, 429U);
+  // Another user is another sender.
+  EXPECT_EQ(post("/v1/contact/natural.test", a2_.key, R"({"subject":"s","message":"m"})").status, 202U);
+}
+
+// A sender who proved an address is one sender, however many sessions it opens; email-checked senders
+// together reach one domain ten times a day, and cannot crowd out accredited requestors.
+TEST_F(SubjectTest, EmailCheckedSendersAreLimitedPerAddressAndPerDomain) {
+  const auto sender_session = [&](const std::string& email) {
+    EXPECT_EQ(post("/v1/contact/sender/challenge", "", R"({"email":")" + email + R"("})").status, 202U);
+    const Response verified = post("/v1/contact/sender/verify", "",
+                                   R"({"email":")" + email + R"(","code":")" + next_code(email) + R"("})");
+    EXPECT_EQ(verified.status, 200U) << verified.body;
+    return std::string(json(verified)["token"].GetString());
+  };
+  const auto relay = [&](const std::string& token, const std::string& domain) {
+    const Response relayed = post("/v1/contact/" + domain, token, R"({"subject":"s","message":"m"})");
+    if (relayed.status == 202U) (void)sink_.next_message();
+    return relayed.status;
+  };
+  const std::string first = sender_session("one@victim.example");
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(relay(first, "natural.test"), 202U) << i;
+  const std::string other = sender_session("two@victim.example");
+  EXPECT_EQ(relay(other, "natural.test"), 429U) << "ten a day to one domain from email-checked senders";
+  EXPECT_EQ(relay(a_.key, "natural.test"), 202U) << "an accredited requestor still gets through";
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(relay(first, "legal.test"), 202U) << i;
+  const std::string again = sender_session("one@victim.example");
+  EXPECT_EQ(relay(again, "consent.test"), 429U) << "a new session of the same address: the same sender";
 }
 
 TEST_F(SubjectAgentTest, AnyoneWhoConfirmsItsAddressWritesToTheAgentInForce) {

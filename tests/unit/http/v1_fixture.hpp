@@ -69,6 +69,7 @@ class V1ApiTest : public ::testing::Test {
     options.cursor_key = "v1-api-test";
     options.clock = &clock_;
     options.audit = &*appender_;
+    options.subjects = &store_->subjects();
     rdap::Settings rdap_settings;
     rdap_settings.terms_of_service_url = "https://www.example.test/rdap-terms";
     service_ =
@@ -94,7 +95,7 @@ class V1ApiTest : public ::testing::Test {
                                &*monitor_);
     mailer_.emplace(subject_smtp(), clock_);
     proofs_.emplace(*store_, clock_, *mailer_, proof_settings());
-    registrant_view_.emplace(*store_, clock_, policy_, "Example Registry");
+    registrant_view_.emplace(*store_, clock_, policy_, "Example Registry", subject_lookup_delay());
     subject_limiter_.emplace(clock_, subject_per_address_per_hour() / 3600.0,
                              std::max(1.0, static_cast<double>(subject_per_address_per_hour())));
     agents_.emplace(*store_, clock_, *mailer_, subject::AgentSettings{});
@@ -106,7 +107,8 @@ class V1ApiTest : public ::testing::Test {
                                                      .relay = *relay_,
                                                      .per_address = *subject_limiter_,
                                                      .clock = clock_,
-                                                     .monitor = &*monitor_});
+                                                     .monitor = &*monitor_,
+                                                     .failed_proofs = failed_proofs()});
     router_.emplace(make_routes({.rdap = *rdap_,
                                  .readiness = *readiness_,
                                  .limiter = limiter_,
@@ -153,6 +155,10 @@ class V1ApiTest : public ::testing::Test {
   virtual notify::SmtpSettings subject_smtp() { return {}; }
   virtual subject::ProofSettings proof_settings() { return subject::proof_settings(config::SubjectConfig{}); }
   virtual unsigned subject_per_address_per_hour() { return 0; }
+  // How long an RDAP lookup waits before the registrant sees it (0: at once), and the budget of wrong codes
+  // of every client together (none).
+  virtual std::chrono::days subject_lookup_delay() { return std::chrono::days(0); }
+  virtual abuse::RateLimiter* failed_proofs() { return nullptr; }
 
   // A request as the server hands it to the router.
   static Request request(std::string method, const std::string& target, const std::string& key = "",

@@ -469,9 +469,14 @@ TEST_P(SubjectStoreContract, RelaysAreCountedPerDomainAndPerSenderAndListedOldes
     }
   });
   const Timestamp since = at("2026-03-01T10:00:00Z");
-  EXPECT_EQ(subjects().relays_to_since("example.com", since).value(), 3U);
-  EXPECT_EQ(subjects().relays_to_since("example.com", at("2026-03-01T00:00:00Z")).value(), 4U);
-  EXPECT_EQ(subjects().relays_to_since("example.org", since).value(), 0U);
+  EXPECT_EQ(subjects().relays_to_since("example.com", since, "").value(), 3U);
+  EXPECT_EQ(subjects().relays_to_since("example.com", at("2026-03-01T00:00:00Z"), "").value(), 4U);
+  EXPECT_EQ(subjects().relays_to_since("example.org", since, "").value(), 0U);
+  // Counted by the kind of sender: the key's prefix, taken literally (no pattern characters).
+  EXPECT_EQ(subjects().relays_to_since("example.com", since, "session:").value(), 1U);
+  EXPECT_EQ(subjects().relays_to_since("example.com", since, "user:").value(), 2U);
+  EXPECT_EQ(subjects().relays_to_since("example.com", since, "user%").value(), 0U);
+  EXPECT_EQ(subjects().relays_to_since("example.com", since, "_ser:").value(), 0U);
   EXPECT_EQ(subjects().relays_by_since("user:usr_a", since).value(), 2U);
   EXPECT_EQ(subjects().relays_by_since("user:usr_a", at("2026-03-01T10:30:00.001Z")).value(), 1U);
   EXPECT_EQ(subjects().relays_by_since("session:sss_1", since).value(), 1U);
@@ -563,7 +568,7 @@ TEST_P(SubjectStoreContract, NothingIsVisibleBeforeCommitNorAfterARollback) {
     expect_error(subjects().session("sss_1"), ErrorCode::not_found);
     expect_error(subjects().agent("agt_1"), ErrorCode::not_found);
     EXPECT_EQ(subjects().current_agent("example.com").value(), std::nullopt);
-    EXPECT_EQ(subjects().relays_to_since("example.com", at("2026-01-01T00:00:00Z")).value(), 0U);
+    EXPECT_EQ(subjects().relays_to_since("example.com", at("2026-01-01T00:00:00Z"), "").value(), 0U);
     EXPECT_EQ(subjects().relays_by_since("user:usr_a", at("2026-01-01T00:00:00Z")).value(), 0U);
   };
   {
@@ -798,7 +803,7 @@ TEST(SubjectStorePostgresTest,
   second.join();
   expect_error(saved, ErrorCode::conflict, "agt_old");
   ASSERT_TRUE(committed.has_value()) << committed.error().message;
-  EXPECT_EQ(store->subjects().relays_to_since("example.com", now).value(), 1U);
+  EXPECT_EQ(store->subjects().relays_to_since("example.com", now, "").value(), 1U);
   EXPECT_EQ(current_of(store->subjects(), "example.com"), "agt_new");
   EXPECT_EQ(store->subjects().agent("agt_old").value(),
             stored(agent("agt_old", "example.com", AgentState::withdrawn)));

@@ -29,7 +29,8 @@ CREATE TABLE subject_sessions (
   proof       text NOT NULL,                  -- "code:<challenge id>" or "registrar:<organisation id>"
   created_ms  bigint NOT NULL,
   expires_ms  bigint NOT NULL,
-  ended_ms    bigint                          -- NULL: not ended early
+  ended_ms    bigint,                         -- NULL: not ended early
+  subject     text NOT NULL                   -- a registrant's: whose registration it proved
 );
 CREATE INDEX subject_sessions_by_expiry ON subject_sessions (expires_ms);
 

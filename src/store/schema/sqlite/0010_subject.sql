@@ -28,7 +28,8 @@ CREATE TABLE subject_sessions (
   proof       TEXT NOT NULL,      -- "code:<challenge id>" or "registrar:<organisation id>"
   created_ms  INTEGER NOT NULL,
   expires_ms  INTEGER NOT NULL,
-  ended_ms    INTEGER             -- NULL: not ended early
+  ended_ms    INTEGER,            -- NULL: not ended early
+  subject     TEXT NOT NULL       -- a registrant's: whose registration it proved (fails once it changes)
 ) WITHOUT ROWID;
 CREATE INDEX subject_sessions_by_expiry ON subject_sessions (expires_ms);
 
