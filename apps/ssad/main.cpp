@@ -437,8 +437,9 @@ int serve(const config::Config& config, store::Store& store, const std::string& 
     const Timestamp now = clock.now();
     auto work = store.begin_audit();
     if (!work) return;
-    auto pruned = (*work)->subjects().prune(now - std::chrono::days(1),
-                                            now - std::chrono::days(config.subject.relay_record_days));
+    auto pruned = (*work)->subjects().prune(
+        now - std::chrono::days(1), now - std::chrono::days(config.subject.relay_record_days),
+        now - std::chrono::days(config.subject.agent_answer_days) - std::chrono::days(1));
     if (!pruned || !(*work)->commit(now)) {
       spdlog::error("cannot prune the registrant side's expired records");
     } else if (*pruned > 0) {

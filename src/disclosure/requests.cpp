@@ -475,10 +475,12 @@ policy::Decision Requests::decision_for(const DisclosureRequest& request,
         // to a role nobody held, must not be served).
         if (field.retention.empty()) continue;
         const auto due = field_due(field, request.retention);
-        // Another contact holds the field now (the domain changed hands): another data subject, whom
-        // nobody weighed this disclosure for.
+        // Another person holds the field now — another contact (the domain changed hands), or the same
+        // contact with another name, organisation or email (ICANN's Change of Registrant; issue 15): another
+        // data subject, whom nobody weighed this disclosure for. The data subject's own view
+        // (subject/registrant_view.hpp) applies the same test, so what is served and what is shown agree.
         const bool same_subject =
-            field.subject.empty() || policy::same_holders(field.subject, f->role, registration);
+            field.subject.empty() || policy::same_person(field.subject, f->role, registration);
         if (destroyed || (due && *due <= now) || !same_subject) {
           decided = {policy::Disposition::withhold, policy::Reason::personal_data, policy::Notice::redacted,
                      kReviewedRule};

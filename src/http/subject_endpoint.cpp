@@ -16,6 +16,7 @@ namespace {
 
 // The one bucket of failed_proofs: every client's wrong codes together.
 constexpr std::string_view kEveryone = "0.0.0.0";
+constexpr std::string_view kEverySender = "0.0.0.1";
 constexpr std::string_view kSlowDown = "Too many proofs tried from this address; please try again later.";
 
 std::string issued_json(const subject::Issued& issued) {
@@ -51,13 +52,16 @@ Result<void> SubjectEndpoint::admit_address(const Request& request) const {
 // addresses stays slow (subject.failed_proofs_per_hour).
 Result<subject::Issued> SubjectEndpoint::verify(store::ProofKind kind, std::string_view target,
                                                 std::string_view code) const {
-  if (parts_.failed_proofs != nullptr && !parts_.failed_proofs->check(kEveryone).allowed) {
+  // Registrants' and senders' codes have a bucket each: people confirming relay addresses cannot spend
+  // the registrants' budget.
+  const std::string_view bucket = kind == store::ProofKind::registrant ? kEveryone : kEverySender;
+  if (parts_.failed_proofs != nullptr && !parts_.failed_proofs->check(bucket).allowed) {
     return fail(ErrorCode::too_many_requests,
                 "Too many wrong codes were tried lately; please try again later.");
   }
   auto issued = parts_.proofs.verify(kind, target, code);
   if (!issued && issued.error().code == ErrorCode::unauthenticated && parts_.failed_proofs != nullptr) {
-    (void)parts_.failed_proofs->admit(kEveryone);
+    (void)parts_.failed_proofs->admit(bucket);
   }
   return issued;
 }

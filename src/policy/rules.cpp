@@ -144,21 +144,25 @@ std::vector<LawfulBasis> read_bases(TableReader& reader, std::string_view key) {
   return bases;
 }
 
-// Catalogue fields matching one pattern: a key, "role.*", "*.element" or "*".
+// Catalogue fields matching one pattern: a key, "role.*", "*.element" or "*". The wildcards "*" and
+// "*.element" leave out the agent's fields (issue 15): the agent consented to its contact going to
+// network defenders for technical issues, so a rule gives it only by naming it ("agent.*", "agent.email"),
+// and a rule written before agents existed gives none of it.
 catalog::FieldSet fields_matching(std::string_view pattern) {
   catalog::FieldSet set;
   const std::size_t dot = pattern.find('.');
   for (const catalog::Field& field : catalog::all_fields()) {
     bool match = false;
+    const bool agent = field.role == catalog::Role::agent;
     if (pattern == "*") {
-      match = true;
+      match = !agent;
     } else if (dot != std::string_view::npos && pattern.substr(dot) == ".*") {
       const std::string_view prefix = pattern.substr(0, dot);
       match = field.key.starts_with(prefix) && field.key.size() > prefix.size() &&
               field.key[prefix.size()] == '.';
     } else if (pattern.starts_with("*.")) {
       const std::string_view suffix = pattern.substr(1);  // ".email"
-      match = field.role != catalog::Role::none && field.key.ends_with(suffix);
+      match = field.role != catalog::Role::none && !agent && field.key.ends_with(suffix);
     } else {
       match = field.key == pattern;
     }

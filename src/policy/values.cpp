@@ -98,6 +98,12 @@ std::string subject_fingerprint(catalog::Role role, const model::Registration& r
   return fingerprint(role, registration, true);
 }
 
+std::string salted_subject(std::string_view salt, std::string_view fingerprint) {
+  std::string text = "ssad-subject-salted-v1\n";
+  text.append(salt).append("\n").append(fingerprint);
+  return tlog::hex(tlog::sha256(text));
+}
+
 std::string subject_record(catalog::Role role, const model::Registration& registration) {
   const std::string holders = fingerprint(role, registration, false);
   return holders.empty() ? holders : holders + " " + fingerprint(role, registration, true);

@@ -33,6 +33,11 @@ namespace ssad::policy {
 /// registrant changes (issue 15).
 [[nodiscard]] std::string subject_fingerprint(catalog::Role role, const model::Registration& registration);
 
+/// A fingerprint as an audit entry records it, salted (`salt`: random per entry): a requestor who reads its
+/// own entries cannot test guesses of the withheld values against it; whoever knows the registration now
+/// recomputes it from the entry's salt (issue 15).
+[[nodiscard]] std::string salted_subject(std::string_view salt, std::string_view fingerprint);
+
 /// What a disclosure request records of a field's holders: the fingerprint of their handles alone (the
 /// same contact objects: what its delivery serves live, issue 13), a space, and subject_fingerprint() (the
 /// same person: what the data subject is shown, issue 15). Requests filed before issue 15 recorded the

@@ -26,8 +26,10 @@ struct Disclosure {
   std::vector<std::pair<std::string, std::string>> values;  // key, value served
   std::vector<std::string> rules;                           // the rules that disclosed them
   std::string lawful_basis;                                 // the basis decided under ("6(1)(f)")
-  // Whose data was served: "ROLE=FINGERPRINT" (policy::subject_fingerprint()) for each contact role a field
-  // was served of, space-separated, so that the data subject sees its own disclosures (issue 15).
+                             // Whose data was served: "salt=SALT" then "ROLE=HASH" (policy::salted_subject()
+                             // of SALT and the role's
+  // policy::subject_fingerprint()) for each contact role a field was served of, space-separated, so that
+  // the data subject sees its own disclosures (issue 15).
   std::string subjects;
 };
 

@@ -2,9 +2,14 @@
 // durable, before the answer leaves the service (DESIGN.md §4 invariant 2; issue 12 item 9).
 
 #include <algorithm>
+#include <array>
+#include <stdexcept>
+
+#include <openssl/rand.h>
 
 #include "policy/values.hpp"
 #include "rdap/use_cases.hpp"
+#include "tlog/hash.hpp"
 
 namespace ssad::rdap {
 
@@ -26,6 +31,11 @@ void note_disclosure(Answer& answer, const identity::Caller& caller, const polic
     }
   }
   if (disclosure.fields.empty()) return;
+  std::array<std::uint8_t, 16> salt_bytes{};
+  if (RAND_bytes(salt_bytes.data(), static_cast<int>(salt_bytes.size())) != 1) {
+    throw std::runtime_error("the random generator failed");
+  }
+  const std::string salt = tlog::hex(salt_bytes);
   for (const catalog::Role role : {catalog::Role::registrant, catalog::Role::admin, catalog::Role::tech,
                                    catalog::Role::billing, catalog::Role::agent}) {
     const bool served_role = std::ranges::any_of(disclosure.fields, [role](const std::string& key) {
@@ -34,8 +44,9 @@ void note_disclosure(Answer& answer, const identity::Caller& caller, const polic
     });
     const std::string fingerprint = served_role ? policy::subject_fingerprint(role, registration) : "";
     if (fingerprint.empty()) continue;
-    if (!disclosure.subjects.empty()) disclosure.subjects += ' ';
-    disclosure.subjects += std::string(catalog::to_string(role)) + "=" + fingerprint;
+    if (disclosure.subjects.empty()) disclosure.subjects = "salt=" + salt;
+    disclosure.subjects +=
+        " " + std::string(catalog::to_string(role)) + "=" + policy::salted_subject(salt, fingerprint);
   }
   disclosure.object_kind = std::string(kind);
   disclosure.object = std::string(name);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "disclosure/agent.hpp"
 #include "rdap/search.hpp"
 
 namespace ssad::rdap {
@@ -17,6 +18,13 @@ Result<Answer> search_domains(const Environment& env, const DomainSearch& query,
         if (!registration) {
           if (registration.error().code == ErrorCode::not_found) return Rendered{};  // gone since the search
           return std::unexpected(store_failure(registration.error()));
+        }
+        // As in a lookup: a requestor's view holds the agent a registrant designated (the policy may give
+        // it in place of the registrant's own data), read afresh.
+        if (!caller.is_anonymous() && env.subjects != nullptr) {
+          if (auto added = disclosure::add_agent(*env.subjects, *registration); !added) {
+            return std::unexpected(store_failure(added.error()));
+          }
         }
         const policy::Decision decision = policy::decide(caller, *registration, env.policy, ask);
         Served& served = answer.served.emplace_back();

@@ -286,7 +286,10 @@ void write_contact(JsonWriter& out, Role role, const model::Contact& contact,
   if (!withheld(f.organization) && is_shown(f.organization) && !p.organization.empty()) {
     write_text_property(out, "org", p.organization);
   }
-  if (postal != nullptr) {
+  // An address with nothing in it (an agent's: issue 15) is no adr at all — an empty one would lack the
+  // country the profile requires.
+  const bool any_address = postal != nullptr && (p.address != model::PostalAddress{});
+  if (any_address) {
     const bool street = !withheld(f.street) && is_shown(f.street);
     const bool city = !withheld(f.city) && is_shown(f.city);
     const bool region = !withheld(f.state_province) && is_shown(f.state_province);
@@ -605,7 +608,9 @@ bool write_domain(JsonWriter& out, const model::Registration& registration, cons
     for (const auto& [contact_role, contact] : registration.contacts) {
       if (policy::catalog_role(contact_role) != role) continue;
       if (omit) {
-        if (!omitted) redactions.add_contact(role, decision[*contact_fields(role).name].reason);
+        // An agent withheld whole leaves no trace: whether one was designated is the registrant's business.
+        if (!omitted && role != Role::agent)
+          redactions.add_contact(role, decision[*contact_fields(role).name].reason);
         omitted = true;
         continue;
       }

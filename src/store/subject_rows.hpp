@@ -29,7 +29,8 @@ namespace ssad::store::subject_rows {
 
 // The columns each value is read from, in the order its reader reads them. Macros, because each SQL text
 // must be one string literal (the backends key their prepared statements by its address).
-#define SSAD_CHALLENGE_COLUMNS "id, kind, target, code_hash, created_ms, expires_ms, attempts, used_ms"
+#define SSAD_CHALLENGE_COLUMNS \
+  "id, kind, target, code_hash, created_ms, expires_ms, attempts, used_ms, subject"
 #define SSAD_SESSION_COLUMNS "id, kind, target, secret_hash, proof, created_ms, expires_ms, ended_ms, subject"
 #define SSAD_AGENT_COLUMNS                                                                         \
   "id, domain, registrant, kind, name, organization, email, phone, designated_ms, designated_by, " \
@@ -55,6 +56,7 @@ template <class Row>
   c.expires = from_unix_ms(r.integer(5));
   c.attempts = static_cast<unsigned>(r.integer(6));
   if (const auto used = r.optional_integer(7)) c.used = from_unix_ms(*used);
+  c.subject = r.text(8);
   return c;
 }
 

@@ -47,6 +47,9 @@ struct SubjectChallenge {
   Timestamp expires;
   unsigned attempts = 0;          // wrong codes tried against it
   std::optional<Timestamp> used;  // set once a right code was used
+  // A registrant's: whose registration the code was sent for (policy::subject_fingerprint() then); a code
+  // does not prove control once the registrant changed. "" for a sender's, or when no code was sent.
+  std::string subject;
   friend bool operator==(const SubjectChallenge&, const SubjectChallenge&) = default;
 };
 
@@ -188,9 +191,11 @@ class SubjectWriter {
   [[nodiscard]] virtual Result<void> add_relay(const ContactRelay& relay) = 0;
 
   /// Removes challenges and sessions that expired before `before`, and relays made before
-  /// `relays_before`, and clears the contact details (name, organisation, email, phone) of designations
-  /// that ended before `before`: how many rows changed, all told.
-  [[nodiscard]] virtual Result<std::size_t> prune(Timestamp before, Timestamp relays_before) = 0;
+  /// `relays_before`, and clears the contact details (name, organisation, email, phone) and the consent
+  /// statement (which names the agent) of designations that ended before `before` or are still pending
+  /// since before `pending_before` (never answered): how many rows changed, all told.
+  [[nodiscard]] virtual Result<std::size_t> prune(Timestamp before, Timestamp relays_before,
+                                                  Timestamp pending_before) = 0;
 };
 
 }  // namespace ssad::store

@@ -169,6 +169,21 @@ Result<store::DomainAgent> Agents::designate(const Session& session, const NewAg
   agent.version = 1;
   mailer_.send_later(Mail{agent.email, "You were named agent for " + agent.domain,
                           invitation(agent, settings_, answer.text), ""});
+  // The registrant on record is told too: a designation it did not make (a session taken over, a code
+  // read in its mailbox by someone else) does not go unnoticed.
+  for (const auto& [role, contact] : registration.contacts) {
+    if (role != model::ContactRole::registrant || contact.email.empty()) continue;
+    mailer_.send_later(
+        Mail{contact.email, "An agent was named for " + agent.domain,
+             "An agent for technical and security issues was named for " + agent.domain + " with " +
+                 settings_.operator_name + ": " + agent.name +
+                 (agent.organization.empty() ? "" : " (" + agent.organization + ")") + ", " + agent.email +
+                 ".\n\nOnce it consents, its contact is given to network operators, security "
+                 "providers and CERTs in place of yours. If you did not name it, prove control of "
+                 "the domain again and withdraw it (DELETE /v1/subject/agent).\n",
+             ""});
+    break;
+  }
   OPENSSL_cleanse(answer.text.data(), answer.text.size());
   return agent;
 }

@@ -136,8 +136,10 @@ Proofs::Proofs(store::Store& store, const Clock& clock, Mailer& mailer, ProofSet
 Result<void> Proofs::challenge_domain(std::string_view domain) {
   SSAD_TRY(name, domain_of(domain));
   std::optional<std::string> email;
+  std::string subject;
   auto registration = store_.registrations().find_registration(name);
   if (registration) {
+    subject = policy::subject_fingerprint(catalog::Role::registrant, *registration);
     for (const auto& [role, contact] : registration->contacts) {
       if (role == model::ContactRole::registrant && !contact.email.empty()) {
         email = contact.email;
@@ -147,21 +149,22 @@ Result<void> Proofs::challenge_domain(std::string_view domain) {
   } else if (registration.error().code != ErrorCode::not_found) {
     return std::unexpected(registration.error());
   }
-  return challenge(store::ProofKind::registrant, name, std::move(email));
+  return challenge(store::ProofKind::registrant, name, std::move(email), std::move(subject));
 }
 
 Result<void> Proofs::challenge_sender(std::string_view email) {
   SSAD_TRY(address, address_of(email));
-  return challenge(store::ProofKind::sender, address, address);
+  return challenge(store::ProofKind::sender, address, address, "");
 }
 
 Result<void> Proofs::challenge(store::ProofKind kind, const std::string& target,
-                               std::optional<std::string> email) {
+                               std::optional<std::string> email, std::string subject) {
   const Timestamp now = clock_.now();
   store::SubjectChallenge made;
   made.id = identity::new_id("sch");
   made.kind = kind;
   made.target = target;
+  made.subject = std::move(subject);
   made.created = now;
   made.expires = now + settings_.code_lifetime;
   std::string code;
@@ -182,9 +185,9 @@ Result<void> Proofs::challenge(store::ProofKind kind, const std::string& target,
                     {{"challenge", made.id}}));
   SSAD_CHECK(work->commit(now));
   if (email) {
-    std::string subject = kind == store::ProofKind::registrant ? "Your code for " + target
-                                                               : "Your code to confirm this address";
-    mailer_.send_later(Mail{*email, std::move(subject), code_text(settings_, kind, target, code), ""});
+    std::string title = kind == store::ProofKind::registrant ? "Your code for " + target
+                                                             : "Your code to confirm this address";
+    mailer_.send_later(Mail{*email, std::move(title), code_text(settings_, kind, target, code), ""});
     OPENSSL_cleanse(code.data(), code.size());
   }
   return {};
@@ -206,12 +209,22 @@ Result<Issued> Proofs::verify(store::ProofKind kind, std::string_view target, st
   const Timestamp now = clock_.now();
   SSAD_TRY(work, store_.begin_audit());
   SSAD_TRY(open, work->subjects().open_challenges(kind, name, now));
+  // A code proves control for the registrant it was sent to: once the registration changed hands, the
+  // code sent to the last registrant proves nothing (it counts as wrong).
+  std::string registrant;
+  if (kind == store::ProofKind::registrant) {
+    SSAD_TRY(now_registrant, registrant_now(name));
+    registrant = std::move(now_registrant);
+  }
   // Every open challenge's hash is computed and compared, whichever matches, so that the time taken does
   // not tell how many there are or which matched.
   const store::SubjectChallenge* matched = nullptr;
   for (const store::SubjectChallenge& c : open) {
     const bool alive = c.attempts < settings_.code_attempts;
-    if (same_hash(code_hash(c.id, code), c.code_hash) && alive && matched == nullptr) matched = &c;
+    const bool same_registrant = kind != store::ProofKind::registrant || c.subject == registrant;
+    if (same_hash(code_hash(c.id, code), c.code_hash) && alive && same_registrant && matched == nullptr) {
+      matched = &c;
+    }
   }
   if (matched == nullptr) {
     std::size_t counted = 0;
@@ -229,12 +242,7 @@ Result<Issued> Proofs::verify(store::ProofKind kind, std::string_view target, st
   }
   const std::string challenge_id = matched->id;
   SSAD_CHECK(work->subjects().use_challenge(challenge_id, now));
-  std::string subject;
-  if (kind == store::ProofKind::registrant) {
-    SSAD_TRY(registrant, registrant_now(name));
-    subject = std::move(registrant);
-  }
-  SSAD_TRY(issued, start(*work, kind, name, "code:" + challenge_id, std::move(subject), now));
+  SSAD_TRY(issued, start(*work, kind, name, "code:" + challenge_id, registrant, now));
   SSAD_CHECK(record(*work, now, {"subject", issued.session.id}, "subject.verify", object_of(kind, name),
                     {{"challenge", challenge_id}, {"session", issued.session.id}}));
   SSAD_CHECK(work->commit(now));

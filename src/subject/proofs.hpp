@@ -92,7 +92,7 @@ class Proofs {
 
  private:
   [[nodiscard]] Result<void> challenge(store::ProofKind kind, const std::string& target,
-                                       std::optional<std::string> email);
+                                       std::optional<std::string> email, std::string subject);
   [[nodiscard]] Result<Issued> start(store::UnitOfWork& work, store::ProofKind kind,
                                      const std::string& target, std::string proof, std::string subject,
                                      Timestamp now);

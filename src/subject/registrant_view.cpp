@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "audit/entry.hpp"
@@ -206,7 +207,9 @@ Result<Disclosures> RegistrantView::collect(const std::string& domain,
           // A contact lookup's object is the contact itself: its fields are the registrant's own.
           const bool own = source.object_kind == "contact" ? field->role == catalog::Role::registrant : [&] {
             const auto at = whose.find(catalog::to_string(field->role));
-            return at != whose.end() && at->second == registrant;
+            const auto salt = whose.find("salt");
+            return at != whose.end() && salt != whose.end() &&
+                   at->second == policy::salted_subject(salt->second, registrant);
           }();
           if (own) item.fields.push_back(key);
         }
@@ -231,8 +234,10 @@ Result<Disclosures> RegistrantView::collect(const std::string& domain,
       after = records.back().seq;
     }
   }
-  std::ranges::stable_sort(view.items,
-                           [](const DisclosureItem& a, const DisclosureItem& b) { return a.when > b.when; });
+  // Newest first; of one instant, requests (by id) before lookups, so that the order is the same each time.
+  std::ranges::sort(view.items, [](const DisclosureItem& a, const DisclosureItem& b) {
+    return std::tie(b.when, b.source, a.request_id) < std::tie(a.when, a.source, b.request_id);
+  });
   if (view.items.size() > kMaxItems) {
     view.items.resize(kMaxItems);
     view.truncated = true;

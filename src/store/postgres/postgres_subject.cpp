@@ -123,9 +123,9 @@ class PostgresSubjectWriter final : public UnitWriter {
     SSAD_CHECK(writing());
     SSAD_CHECK(check_challenge(c));
     SSAD_TRY(inserted, conn_.query("INSERT INTO subject_challenges (" SSAD_CHALLENGE_COLUMNS
-                                   ") VALUES ($1, $2, $3, $4, $5, $6, 0, NULL) ON CONFLICT DO NOTHING",
+                                   ") VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, $7) ON CONFLICT DO NOTHING",
                                    {c.id, to_string(c.kind), c.target, c.code_hash, to_unix_ms(c.created),
-                                    to_unix_ms(c.expires)}));
+                                    to_unix_ms(c.expires), c.subject}));
     if (inserted.affected() == 0) return std::unexpected(exists_already("challenge", c.id));
     return {};
   }
@@ -252,7 +252,7 @@ class PostgresSubjectWriter final : public UnitWriter {
     return {};
   }
 
-  Result<std::size_t> prune(Timestamp before, Timestamp relays_before) override {
+  Result<std::size_t> prune(Timestamp before, Timestamp relays_before, Timestamp pending_before) override {
     SSAD_CHECK(writing());
     std::size_t changed = 0;
     const auto run = [&](const char* sql, Timestamp when) -> Result<void> {
@@ -263,11 +263,15 @@ class PostgresSubjectWriter final : public UnitWriter {
     SSAD_CHECK(run("DELETE FROM subject_challenges WHERE expires_ms < $1", before));
     SSAD_CHECK(run("DELETE FROM subject_sessions WHERE expires_ms < $1", before));
     SSAD_CHECK(run("DELETE FROM contact_relays WHERE created_ms < $1", relays_before));
-    // Only designations with something left to clear count, so that a second pruning changes nothing.
-    SSAD_CHECK(
-        run("UPDATE domain_agents SET name = '', organization = '', email = '', phone = '' "
-            "WHERE ended_ms < $1 AND (name <> '' OR organization <> '' OR email <> '' OR phone <> '')",
-            before));
+    // Only designations with something left to clear count, so that a second pruning changes nothing. An
+    // invitation nobody answered goes too: its addressee may never have heard of the registrant.
+    SSAD_TRY(done,
+             conn_.query(
+                 "UPDATE domain_agents SET name = '', organization = '', email = '', phone = '', "
+                 "consent_text = '' WHERE (ended_ms < $1 OR (state = 'pending' AND designated_ms < $2)) "
+                 "AND (name <> '' OR organization <> '' OR email <> '' OR phone <> '' OR consent_text <> '')",
+                 {to_unix_ms(before), to_unix_ms(pending_before)}));
+    changed += static_cast<std::size_t>(done.affected());
     return changed;
   }
 

@@ -142,9 +142,9 @@ class SqliteSubjectWriter final : public UnitWriter {
     SSAD_CHECK(writing());
     SSAD_CHECK(check_challenge(c));
     SSAD_TRY(stmt, conn_->statement("INSERT INTO subject_challenges (" SSAD_CHALLENGE_COLUMNS
-                                    ") VALUES (?, ?, ?, ?, ?, ?, 0, NULL) ON CONFLICT DO NOTHING"));
+                                    ") VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?) ON CONFLICT DO NOTHING"));
     stmt->bind(1, c.id).bind(2, to_string(c.kind)).bind(3, c.target).bind(4, c.code_hash);
-    stmt->bind(5, to_unix_ms(c.created)).bind(6, to_unix_ms(c.expires));
+    stmt->bind(5, to_unix_ms(c.created)).bind(6, to_unix_ms(c.expires)).bind(7, c.subject);
     SSAD_CHECK(stmt->run());
     if (conn_->db().changes() == 0) return std::unexpected(exists_already("challenge", c.id));
     return {};
@@ -268,7 +268,7 @@ class SqliteSubjectWriter final : public UnitWriter {
     return {};
   }
 
-  Result<std::size_t> prune(Timestamp before, Timestamp relays_before) override {
+  Result<std::size_t> prune(Timestamp before, Timestamp relays_before, Timestamp pending_before) override {
     SSAD_CHECK(writing());
     std::size_t changed = 0;
     const auto run = [&](const char* sql, Timestamp when) -> Result<void> {
@@ -281,11 +281,17 @@ class SqliteSubjectWriter final : public UnitWriter {
     SSAD_CHECK(run("DELETE FROM subject_challenges WHERE expires_ms < ?", before));
     SSAD_CHECK(run("DELETE FROM subject_sessions WHERE expires_ms < ?", before));
     SSAD_CHECK(run("DELETE FROM contact_relays WHERE created_ms < ?", relays_before));
-    // Only designations with something left to clear count, so that a second pruning changes nothing.
-    SSAD_CHECK(
-        run("UPDATE domain_agents SET name = '', organization = '', email = '', phone = '' "
-            "WHERE ended_ms < ? AND (name <> '' OR organization <> '' OR email <> '' OR phone <> '')",
-            before));
+    // Only designations with something left to clear count, so that a second pruning changes nothing. An
+    // invitation nobody answered goes too: its addressee may never have heard of the registrant.
+    SSAD_TRY(
+        stmt,
+        conn_->statement(
+            "UPDATE domain_agents SET name = '', organization = '', email = '', phone = '', "
+            "consent_text = '' WHERE (ended_ms < ?1 OR (state = 'pending' AND designated_ms < ?2)) "
+            "AND (name <> '' OR organization <> '' OR email <> '' OR phone <> '' OR consent_text <> '')"));
+    stmt->bind(1, to_unix_ms(before)).bind(2, to_unix_ms(pending_before));
+    SSAD_CHECK(stmt->run());
+    changed += static_cast<std::size_t>(conn_->db().changes());
     return changed;
   }
 

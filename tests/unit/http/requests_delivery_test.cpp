@@ -51,25 +51,34 @@ class RequestDeliveryTest : public RequestsApiTest {
 };
 
 TEST_F(RequestDeliveryTest, TheDisclosureIsReadLiveFromTheRegistrationAsItIsNow) {
-  const std::string id = approved();
+  Filing filing;
+  filing.fields = {"registrant.name", "registrant.email", "registrant.phone"};
+  filing.retention_days = 10;
+  const std::string id = file_id(a_, filing);
   const Response first = disclosure(id, a_);
   ASSERT_EQ(first.status, 200U) << first.body;
   const rapidjson::Document doc = json(first);
   EXPECT_EQ(text(doc, "request"), id);
   EXPECT_EQ(text(doc, "valid_until"), "2026-03-11T00:00:00Z");
   EXPECT_EQ(text(doc["rdap"], "ldhName"), "natural.test");
-  expect_served(first.body, {"registrant.name", "registrant.email"});
+  expect_served(first.body, {"registrant.name", "registrant.email", "registrant.phone"});
   EXPECT_TRUE(redacted(doc["rdap"]).contains("Registrant Street"));
 
-  // The registrant changes its name and email: the next read serves the new values, and only those.
+  // The registrant changes its phone: the next read serves the new value, and only that.
   clock_.advance(std::chrono::hours(26));
-  change_registrant("Nadia Newname", "nadia@new.example");
+  model::Contact changed = store_->registrations().find_contact("nat1").value();
+  const std::string old_phone = changed.voice;
+  changed.voice = "+1.7035550199";
+  {
+    auto work = store_->begin().value();
+    ASSERT_TRUE(work->registrations().put_contact(changed).has_value());
+    ASSERT_TRUE(work->commit(clock_.now()).has_value());
+  }
   const Response second = disclosure(id, a2_);  // any user of the organisation
   ASSERT_EQ(second.status, 200U) << second.body;
-  EXPECT_THAT(second.body, HasSubstr("nadia@new.example"));
-  EXPECT_THAT(second.body, HasSubstr("Nadia Newname"));
-  EXPECT_THAT(second.body, Not(HasSubstr("nat1@mail.example")));
-  EXPECT_THAT(second.body, Not(HasSubstr("Nadia Natural")));
+  EXPECT_THAT(second.body, HasSubstr("+1.7035550199"));
+  EXPECT_THAT(second.body, Not(HasSubstr(old_phone)));
+  EXPECT_THAT(second.body, HasSubstr("nat1@mail.example"));
   EXPECT_THAT(second.body, Not(HasSubstr("nat1 Main Street")));
 
   // Each read is recorded with who read, the fields and a commitment to exactly the values it served;
@@ -81,17 +90,32 @@ TEST_F(RequestDeliveryTest, TheDisclosureIsReadLiveFromTheRegistrationAsItIsNow)
   EXPECT_EQ(logged_reads[1].entry.time, clock_.now());
   EXPECT_EQ(logged_reads[0].detail("accreditation"), a_acc_);
   EXPECT_EQ(logged_reads[0].detail("domain"), "natural.test");
-  expect_commitment(logged_reads[0],
-                    {{"registrant.email", "nat1@mail.example"}, {"registrant.name", "Nadia Natural"}});
-  expect_commitment(logged_reads[1],
-                    {{"registrant.email", "nadia@new.example"}, {"registrant.name", "Nadia Newname"}});
+  expect_commitment(logged_reads[0], {{"registrant.email", "nat1@mail.example"},
+                                      {"registrant.name", "Nadia Natural"},
+                                      {"registrant.phone", old_phone}});
+  expect_commitment(logged_reads[1], {{"registrant.email", "nat1@mail.example"},
+                                      {"registrant.name", "Nadia Natural"},
+                                      {"registrant.phone", "+1.7035550199"}});
   for (const Logged& l : logged_reads) {
-    EXPECT_THAT(l.record.encoding, Not(HasSubstr("nadia@new.example")));
-    EXPECT_THAT(l.record.encoding, Not(HasSubstr("Nadia Newname")));
+    EXPECT_THAT(l.record.encoding, Not(HasSubstr("+1.7035550199")));
+    EXPECT_THAT(l.record.encoding, Not(HasSubstr("nat1@mail.example")));
   }
   const Response request = get("/v1/requests/" + id, a_.key);
-  EXPECT_THAT(request.body, Not(HasSubstr("nadia@new.example")));
+  EXPECT_THAT(request.body, Not(HasSubstr("+1.7035550199")));
   expect_no_values(request.body);
+}
+
+// The registrant contact is rewritten with another name and email (ICANN's Change of Registrant, often
+// made under the same handle): another data subject, whom nobody weighed the disclosure for — nothing of
+// it is served, as the data subject's own view (issue 15) does not show the disclosure either.
+TEST_F(RequestDeliveryTest, AContactRewrittenForAnotherPersonIsNotServed) {
+  const std::string id = approved();
+  ASSERT_EQ(disclosure(id, a_).status, 200U);
+  change_registrant("Nadia Newname", "nadia@new.example");
+  const Response after = disclosure(id, a_);
+  EXPECT_THAT(after.body, Not(HasSubstr("nadia@new.example")));
+  EXPECT_THAT(after.body, Not(HasSubstr("Nadia Newname")));
+  EXPECT_THAT(after.body, Not(HasSubstr("nat1@mail.example")));
 }
 
 // The domain changes hands: another contact now holds the registrant role. The approval was about the

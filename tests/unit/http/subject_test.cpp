@@ -313,6 +313,8 @@ TEST_F(SubjectTest, AContactRewrittenForANewHolderEndsTheSessionAndHidesTheLastO
   const std::string before = file(a_, "natural.test", "technicalIssueResolution", {"registrant.email"});
   const std::string token = session("natural.test", "nat1@mail.example");
   ASSERT_EQ(disclosures(token)["disclosures"].Size(), 1U);
+  ASSERT_EQ(challenge("natural.test").status, 202U);
+  const std::string stale_code = next_code("nat1@mail.example");
   {
     auto work = store_->begin().value();
     model::Contact rewritten = store_->registrations().find_contact("nat1").value();
@@ -322,6 +324,8 @@ TEST_F(SubjectTest, AContactRewrittenForANewHolderEndsTheSessionAndHidesTheLastO
     ASSERT_TRUE(work->commit(clock_.now()).has_value());
   }
   EXPECT_EQ(get("/v1/subject/disclosures", token).status, 401U) << "the session was the last holder's";
+  // Nor does a code sent to the last holder prove anything now.
+  EXPECT_EQ(verify("natural.test", stale_code).status, 401U);
   EXPECT_EQ(get("/v1/subject/report", token).status, 401U);
   const std::string buyer = session("natural.test", "bob@buyer.example");
   const rapidjson::Document seen = disclosures(buyer);
@@ -421,6 +425,10 @@ class SubjectAgentTest : public SubjectTest {
         std::regex_search(mail.decoded_text, found, std::regex("(ssad_agt_[a-z2-7]{16}_[0-9a-f]{64})")));
     EXPECT_THAT(mail.decoded_text, HasSubstr("I, Sam Soc (Hoster SOC), agree to act for the registrant of "
                                              "natural.test"));
+    // The registrant on record is told.
+    const testing::ReceivedMail notice = sink_.next_message();
+    EXPECT_EQ(notice.recipients, std::vector<std::string>{"nat1@mail.example"});
+    EXPECT_EQ(notice.decoded_subject, "An agent was named for natural.test");
     return found.size() > 1 ? found[1].str() : "";
   }
   static Request request_of(std::string method, const std::string& target, const std::string& key) {
@@ -522,9 +530,27 @@ TEST_F(SubjectAgentTest, TheAgentAnswersInPlaceOfTheRegistrantForANetworkUnderAt
   ASSERT_EQ(answered.status, 200U) << answered.body;
   EXPECT_THAT(answered.body, HasSubstr("soc@hoster.example"));
   EXPECT_THAT(answered.body, HasSubstr("Hoster SOC"));
-  EXPECT_THAT(answered.body, HasSubstr(R"("roles":["abuse"])"));
+  // Two entities with the abuse role: the registrar's abuse contact, and the agent.
+  const auto abuse_roles = [](const std::string& body) {
+    std::size_t n = 0;
+    for (auto at = body.find(R"("roles":["abuse"])"); at != std::string::npos;
+         at = body.find(R"("roles":["abuse"])", at + 1))
+      ++n;
+    return n;
+  };
+  EXPECT_EQ(abuse_roles(answered.body), 2U);
   EXPECT_THAT(answered.body, Not(HasSubstr("nat1@mail.example"))) << "the agent answers instead";
   EXPECT_THAT(answered.body, Not(HasSubstr("Nadia Natural")));
+  // A search answers as the lookup does.
+  const Response searched = get("/rdap/domains?name=natural.test&farv1_qp=technicalIssueResolution", a_.key);
+  ASSERT_EQ(searched.status, 200U) << searched.body;
+  EXPECT_THAT(searched.body, HasSubstr("soc@hoster.example"));
+  EXPECT_THAT(searched.body, Not(HasSubstr("nat1@mail.example")));
+  // A requestor given nothing of the agent sees no trace of one.
+  const Response other =
+      get("/rdap/domain/natural.test?farv1_qp=criminalInvestigationAndDNSAbuseMitigation", b_.key);
+  EXPECT_EQ(abuse_roles(other.body), 1U) << "the registrar's abuse contact only";
+  EXPECT_THAT(other.body, Not(HasSubstr("Agent")));
   // The public never sees the agent; another purpose does not get it either.
   EXPECT_THAT(get("/rdap/domain/natural.test", "").body, Not(HasSubstr("soc@hoster.example")));
   EXPECT_THAT(

@@ -114,10 +114,13 @@ TEST(RulesTest, FieldPatternsCoverKeysRolesElementsAndEverything) {
   ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
   EXPECT_EQ(parsed->rule("keys")->fields.size(), 1U);
   EXPECT_EQ(parsed->rule("role")->fields.size(), catalog::fields_of_role(catalog::Role::tech).size());
-  EXPECT_EQ(parsed->rule("element")->fields.size(), 5U);  // registrant, admin, tech, billing, agent
+  EXPECT_EQ(parsed->rule("element")->fields.size(), 4U);  // registrant, admin, tech, billing: not the agent
+  EXPECT_FALSE(parsed->rule("element")->fields.contains("agent.email"));
+  EXPECT_FALSE(parsed->rule("all")->fields.contains("agent.email"));
   EXPECT_TRUE(parsed->rule("element")->fields.contains("billing.email"));
   EXPECT_FALSE(parsed->rule("element")->fields.contains("registrar.abuse_email"));
-  EXPECT_EQ(parsed->rule("all")->fields.size(), catalog::all_fields().size());
+  EXPECT_EQ(parsed->rule("all")->fields.size(),
+            catalog::all_fields().size() - catalog::fields_of_role(catalog::Role::agent).size());
 }
 
 TEST(RulesTest, GroupsAndOwnPurposesAreChecked) {

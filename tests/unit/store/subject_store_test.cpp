@@ -512,6 +512,11 @@ TEST_P(SubjectStoreContract, PruningRemovesExpiredRowsAndOldRelaysAndBlanksTheCo
   DomainAgent ended_lately = agent("agt_late", "example.com", AgentState::declined, "2026-02-01T00:00:00Z");
   ended_lately.ended = at("2026-03-01T00:00:00Z");  // at `before`: kept
   const DomainAgent current = agent("agt_current", "example.com", AgentState::active, "2026-02-20T00:00:00Z");
+  // Never answered: cleared once pending since before `pending_before`; a later invitation is kept.
+  const DomainAgent unanswered =
+      agent("agt_unanswered", "example.org", AgentState::pending, "2026-02-01T00:00:00Z");
+  const DomainAgent invited =
+      agent("agt_invited", "example.net", AgentState::pending, "2026-02-10T00:00:00Z");
   committed([&](SubjectWriter& w) {
     ASSERT_TRUE(w.add_challenge(challenge("sch_expired", "example.com", "2026-02-28T10:00:00Z",
                                           "2026-02-28T23:59:59.999Z"))
@@ -527,16 +532,17 @@ TEST_P(SubjectStoreContract, PruningRemovesExpiredRowsAndOldRelaysAndBlanksTheCo
         w.add_relay(relay("rly_old", "example.com", "user:usr_a", "2026-01-31T23:59:59Z")).has_value());
     ASSERT_TRUE(
         w.add_relay(relay("rly_new", "example.com", "user:usr_a", "2026-02-01T00:00:00Z")).has_value());
-    for (const auto& a : {ended_long_ago, ended_lately, current})
+    for (const auto& a : {ended_long_ago, ended_lately, current, unanswered, invited})
       ASSERT_TRUE(w.add_agent(a).has_value()) << a.id;
   });
 
   std::size_t pruned = 0;
   committed([&](SubjectWriter& w) {
-    pruned = w.prune(at("2026-03-01T00:00:00Z"), at("2026-02-01T00:00:00Z")).value();
+    pruned =
+        w.prune(at("2026-03-01T00:00:00Z"), at("2026-02-01T00:00:00Z"), at("2026-02-10T00:00:00Z")).value();
   });
-  // A challenge, a session, a relay, a designation.
-  EXPECT_EQ(pruned, 4U);
+  // A challenge, a session, a relay, two designations.
+  EXPECT_EQ(pruned, 5U);
   EXPECT_EQ(ids_of(open(ProofKind::registrant, "example.com", "2026-02-28T23:55:00Z")), Ids{"sch_live"});
   EXPECT_EQ(
       subjects().challenges_since(ProofKind::registrant, "example.com", at("2026-01-01T00:00:00Z")).value(),
@@ -550,12 +556,22 @@ TEST_P(SubjectStoreContract, PruningRemovesExpiredRowsAndOldRelaysAndBlanksTheCo
   blanked.organization.clear();
   blanked.email.clear();
   blanked.phone.clear();
+  blanked.consent_text.clear();
   EXPECT_EQ(subjects().agent("agt_old").value(), blanked);
+  DomainAgent forgotten = stored(unanswered);
+  forgotten.name.clear();
+  forgotten.organization.clear();
+  forgotten.email.clear();
+  forgotten.phone.clear();
+  forgotten.consent_text.clear();
+  EXPECT_EQ(subjects().agent("agt_unanswered").value(), forgotten);
+  EXPECT_EQ(subjects().agent("agt_invited").value(), stored(invited));
   EXPECT_EQ(subjects().agent("agt_late").value(), stored(ended_lately));
   EXPECT_EQ(subjects().agent("agt_current").value(), stored(current));
 
   committed([&](SubjectWriter& w) {
-    pruned = w.prune(at("2026-03-01T00:00:00Z"), at("2026-02-01T00:00:00Z")).value();
+    pruned =
+        w.prune(at("2026-03-01T00:00:00Z"), at("2026-02-01T00:00:00Z"), at("2026-02-10T00:00:00Z")).value();
   });
   EXPECT_EQ(pruned, 0U);
 }
@@ -632,7 +648,7 @@ TEST_P(SubjectStoreContract, WritesAfterCommitFail) {
   EXPECT_EQ(w.save_agent(stored(agent("agt_1"))).error().code, ErrorCode::internal);
   EXPECT_EQ(w.add_relay(relay("rly_1", "example.com", "user:usr_a", "2026-03-01T10:00:00Z")).error().code,
             ErrorCode::internal);
-  EXPECT_EQ(w.prune(now, now).error().code, ErrorCode::internal);
+  EXPECT_EQ(w.prune(now, now, now).error().code, ErrorCode::internal);
   expect_error(subjects().agent("agt_1"), ErrorCode::not_found);
   expect_error(subjects().session("sss_1"), ErrorCode::not_found);
 }

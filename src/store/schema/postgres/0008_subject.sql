@@ -15,7 +15,8 @@ CREATE TABLE subject_challenges (
   created_ms  bigint NOT NULL,
   expires_ms  bigint NOT NULL,
   attempts    bigint NOT NULL DEFAULT 0,      -- wrong codes tried against it
-  used_ms     bigint                          -- NULL: not used
+    used_ms     bigint,                         -- NULL: not used
+  subject     text NOT NULL DEFAULT ''        -- a registrant's: whose registration the code was sent for
 );
 CREATE INDEX subject_challenges_by_target ON subject_challenges (kind, target, created_ms, id);
 CREATE INDEX subject_challenges_by_expiry ON subject_challenges (expires_ms);

@@ -14,7 +14,8 @@ CREATE TABLE subject_challenges (
   created_ms  INTEGER NOT NULL,
   expires_ms  INTEGER NOT NULL,
   attempts    INTEGER NOT NULL DEFAULT 0,   -- wrong codes tried against it
-  used_ms     INTEGER                       -- NULL: not used
+    used_ms     INTEGER,                      -- NULL: not used
+  subject     TEXT NOT NULL DEFAULT ''      -- a registrant's: whose registration the code was sent for
 ) WITHOUT ROWID;
 CREATE INDEX subject_challenges_by_target ON subject_challenges (kind, target, created_ms, id);
 CREATE INDEX subject_challenges_by_expiry ON subject_challenges (expires_ms);
