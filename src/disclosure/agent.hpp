@@ -3,10 +3,10 @@
 // what the policy decides over, and RDAP and disclosure requests render and deliver. Never in the public's
 // view, the registry's data or WHOIS.
 
-#include "core/error.hpp"
-#include "model/registration.hpp"
 #include <optional>
 
+#include "core/error.hpp"
+#include "model/registration.hpp"
 #include "store/subject_store.hpp"
 
 namespace ssad::disclosure {
