@@ -240,19 +240,6 @@ std::string_view url_authority(std::string_view url) {
   return rest.substr(0, rest.find_first_of("/?#"));
 }
 
-// A plain email address of printable ASCII (what notify/smtp.cpp sends from): one '@' between a local
-// part and a domain, nothing a header would read as syntax.
-bool is_plain_address(std::string_view address) {
-  const auto at = address.find('@');
-  if (at == std::string_view::npos || at == 0 || at + 1 == address.size() ||
-      address.find('@', at + 1) != std::string_view::npos) {
-    return false;
-  }
-  return std::all_of(address.begin(), address.end(), [](char c) {
-    return c > 0x20 && c < 0x7f && std::string_view("<>()[],;:\\\"").find(c) == std::string_view::npos;
-  });
-}
-
 void check_smtp(Reader& r, const SmtpConfig& smtp) {
   if (smtp.starttls != "off" && smtp.starttls != "opportunistic" && smtp.starttls != "required") {
     r.bad("smtp.starttls", "must be off, opportunistic or required");
@@ -701,6 +688,17 @@ Result<HostPort> parse_host_port(std::string_view text) {
   }
   hp.port = static_cast<std::uint16_t>(value);
   return hp;
+}
+
+bool is_plain_address(std::string_view address) {
+  const auto at = address.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == address.size() ||
+      address.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  return std::all_of(address.begin(), address.end(), [](char c) {
+    return c > 0x20 && c < 0x7f && std::string_view("<>()[],;:\\\"").find(c) == std::string_view::npos;
+  });
 }
 
 }  // namespace ssad::config

@@ -261,6 +261,10 @@ struct HostPort {
 };
 [[nodiscard]] Result<HostPort> parse_host_port(std::string_view text);
 
+/// True for a plain email address of printable ASCII (what notify/smtp.cpp sends from, and a relay's
+/// sender): one '@' between a local part and a domain, nothing a header would read as syntax.
+[[nodiscard]] bool is_plain_address(std::string_view address);
+
 /// True for the loopback hosts: "localhost", 127.0.0.0/8, "::1".
 [[nodiscard]] bool is_loopback(std::string_view host);
 

@@ -115,14 +115,8 @@ Result<std::string> domain_of(std::string_view text) {
 }
 
 Result<std::string> address_of(std::string_view text) {
-  const auto at = text.find('@');
-  const bool plain =
-      !text.empty() && text.size() <= kMaxAddress && at != std::string_view::npos && at != 0 &&
-      at + 1 != text.size() && text.find('@', at + 1) == std::string_view::npos &&
-      std::ranges::all_of(text, [](char c) {
-        return c > 0x20 && c < 0x7f && std::string_view("<>()[],;:\\\"").find(c) == std::string_view::npos;
-      });
-  if (!plain) return fail(ErrorCode::invalid_input, "Not a plain email address (local@domain).");
+  if (text.size() > kMaxAddress || !config::is_plain_address(text))
+    return fail(ErrorCode::invalid_input, "Not a plain email address (local@domain).");
   std::string address(text);
   std::ranges::transform(address, address.begin(), [](char c) {
     return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

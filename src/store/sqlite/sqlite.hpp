@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -112,5 +114,18 @@ class Transaction {
   explicit Transaction(Database* db) : db_(db) {}
   Database* db_;
 };
+
+/// Every row `stmt` returns, each read by `read` (a Statement to a Result of a value): the repositories'
+/// lists.
+template <class Read>
+auto all_rows(Statement& stmt, Read read) -> Result<std::vector<typename decltype(read(stmt))::value_type>> {
+  std::vector<typename decltype(read(stmt))::value_type> out;
+  for (;;) {
+    SSAD_TRY(more, stmt.step());
+    if (!more) return out;
+    SSAD_TRY(value, read(stmt));
+    out.push_back(std::move(value));
+  }
+}
 
 }  // namespace ssad::store::sqlite

@@ -13,18 +13,6 @@ using namespace abuse_rows;  // NOLINT(google-build-using-namespace): the shared
 
 UsageRow read_usage_row(const Statement& s) { return read_usage(s, s.blob(11)); }
 
-// Every row `stmt` returns, read by `read`.
-template <class Read>
-auto all_rows(Statement& stmt, Read read) -> Result<std::vector<typename decltype(read(stmt))::value_type>> {
-  std::vector<typename decltype(read(stmt))::value_type> out;
-  for (;;) {
-    SSAD_TRY(more, stmt.step());
-    if (!more) return out;
-    SSAD_TRY(value, read(stmt));
-    out.push_back(std::move(value));
-  }
-}
-
 Result<std::vector<UsageRow>> usage_rows(Statement& stmt) {
   return all_rows(stmt, [](const Statement& s) -> Result<UsageRow> { return read_usage_row(s); });
 }

@@ -11,18 +11,6 @@ namespace {
 
 using namespace subject_rows;  // NOLINT(google-build-using-namespace): the shared columns and messages
 
-// Every row `stmt` returns, read by `read` (which returns a Result).
-template <class Read>
-auto all_rows(Statement& stmt, Read read) -> Result<std::vector<typename decltype(read(stmt))::value_type>> {
-  std::vector<typename decltype(read(stmt))::value_type> out;
-  for (;;) {
-    SSAD_TRY(more, stmt.step());
-    if (!more) return out;
-    SSAD_TRY(value, read(stmt));
-    out.push_back(std::move(value));
-  }
-}
-
 // The one number a statement returns (a count).
 Result<std::size_t> count_of(Statement& stmt) {
   SSAD_TRY(row, stmt.step());
